@@ -1,0 +1,164 @@
+"""Command line: arguments in, one-line errors and exit codes out. No logic of its own.
+
+Exit status: 0 success; 1 a result that is a "no" (no level for that year, a failed report in a batch);
+2 bad input (one line on stderr naming the file and the problem, never a traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("PYTHAINLP_READ_ONLY", "1")
+
+
+def _years(text: str) -> tuple[int, int]:
+    """'2564-2566' or '2565' -> (first, last) fiscal years (BE)."""
+    parts = text.split("-")
+    try:
+        first, last = int(parts[0]), int(parts[-1])
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"years must look like 2564-2566 or 2565, got {text!r}") from None
+    if len(parts) > 2 or first > last:
+        raise argparse.ArgumentTypeError(f"years must look like 2564-2566 or 2565, got {text!r}")
+    return first, last
+
+
+def _dirs(parser: argparse.ArgumentParser, *which: str) -> None:
+    from itanb import paths
+
+    defaults = {"raw": paths.RAW, "processed": paths.PROCESSED, "reports": paths.REPORTS}
+    for name in which:
+        parser.add_argument(f"--{name}", type=Path, default=defaults[name],
+                            help=f"{name} data folder (default: {defaults[name]})")
+
+
+def cmd_parse_memo(args: argparse.Namespace) -> int:
+    from itanb.memo import parse_memo_file
+
+    memo = parse_memo_file(args.file)
+    print(json.dumps(memo.to_json_dict(), ensure_ascii=False, indent=2))
+    return 0
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from itanb.ingest import ingest
+
+    summary = ingest(raw_dir=args.raw, processed_dir=args.processed)
+    print(summary.text())
+    return 0
+
+
+def cmd_grade(args: argparse.Namespace) -> int:
+    from itanb.grading import grade
+
+    result = grade(args.year, args.score, iit=args.iit, eit=args.eit, oit=args.oit)
+    if result.level is None:
+        print(result.reason, file=sys.stderr)
+        return 1
+    print(result.level)
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from itanb.render import run_report_cli
+
+    return run_report_cli(agency=args.agency, fiscal_year=args.year, kind=args.kind, pdf=args.pdf,
+                          raw_dir=args.raw, processed_dir=args.processed, reports_dir=args.reports)
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    from itanb.batch import run_batch_cli
+
+    return run_batch_cli(years=args.years, agencies=args.agency, pdf=args.pdf, workers=args.workers,
+                         executor=args.executor, scheduler=args.scheduler, force=args.force,
+                         raw_dir=args.raw, processed_dir=args.processed, reports_dir=args.reports)
+
+
+def cmd_synth(args: argparse.Namespace) -> int:
+    from itanb.synth import write_synthetic
+
+    summary = write_synthetic(out_dir=args.out, agencies=args.agencies, years=args.years, seed=args.seed)
+    print(summary)
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from itanb.bench import run_bench
+
+    return run_bench(reports=args.reports, national=args.national, workdir=args.workdir)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="itanb", description="ITA analytics and reports")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("parse-memo", help="print a parsed memo as JSON")
+    p.add_argument("file", type=Path)
+    p.set_defaults(func=cmd_parse_memo)
+
+    p = sub.add_parser("ingest", help="build data/processed from data/raw")
+    _dirs(p, "raw", "processed")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("grade", help="the level of a score in a fiscal year")
+    p.add_argument("--year", type=int, required=True, help="fiscal year (BE), e.g. 2565")
+    p.add_argument("score", help="total score 0-100")
+    p.add_argument("--iit", help="IIT tool score")
+    p.add_argument("--eit", help="EIT tool score")
+    p.add_argument("--oit", help="OIT tool score")
+    p.set_defaults(func=cmd_grade)
+
+    p = sub.add_parser("report", help="one report (HTML, optionally PDF)")
+    p.add_argument("--agency", help="agency_id (see data/processed agencies)")
+    p.add_argument("--year", type=int, help="fiscal year (BE)")
+    p.add_argument("--kind", choices=["fiscal-year", "year-over-year", "portfolio"], default="fiscal-year")
+    p.add_argument("--pdf", action="store_true", help="also write a PDF")
+    _dirs(p, "raw", "processed", "reports")
+    p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("batch", help="every report for the loaded data, and reports/index.html")
+    p.add_argument("--years", type=_years, help="fiscal years, e.g. 2564-2566")
+    p.add_argument("--agency", action="append", help="agency_id (repeatable; default: all)")
+    p.add_argument("--pdf", action="store_true", help="also write PDFs")
+    p.add_argument("--workers", type=int, default=None, help="worker processes (default: number of cores)")
+    p.add_argument("--executor", choices=["local", "dask"], default="local")
+    p.add_argument("--scheduler", help="Dask scheduler address tcp://HOST:PORT (default: a LocalCluster)")
+    p.add_argument("--force", action="store_true", help="rebuild reports even when nothing changed")
+    _dirs(p, "raw", "processed", "reports")
+    p.set_defaults(func=cmd_batch)
+
+    p = sub.add_parser("synth", help="write SYNTHETIC raw memos and score tables (never into data/raw)")
+    p.add_argument("--agencies", type=int, required=True)
+    p.add_argument("--years", type=_years, required=True)
+    p.add_argument("--out", type=Path, required=True)
+    p.add_argument("--seed", type=int, default=0)
+    p.set_defaults(func=cmd_synth)
+
+    p = sub.add_parser("bench", help="time batch runs against the plain papermill loop, on synthetic data")
+    p.add_argument("--reports", type=int, default=16)
+    p.add_argument("--national", type=int, default=0, help="also time the data path on N synthetic agencies")
+    p.add_argument("--workdir", type=Path, default=None, help="keep the benchmark's files here")
+    p.set_defaults(func=cmd_bench)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    from itanb.errors import ItanbError
+
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except ItanbError as exc:
+        print(f"itanb: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("itanb: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

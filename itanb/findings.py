@@ -1,0 +1,38 @@
+"""Data-quality findings: observations that travel with the data, each with a code, a Thai message and a source."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+# code -> what it means (English, for developers; messages shown to users are Thai).
+CODES: dict[str, str] = {
+    "level_mismatch": "reported level differs from the level computed from the score for that year",
+    "location_conflict": "the memo names the district (or province) in more than one way",
+    "status_header_repaired": "status columns identified by position because their header text is wrong",
+    "fuzzy_match": "a status row matched a plan row whose name differs",
+    "unmatched_status_row": "a status row matched no plan row and is kept as a measure of its own",
+    "unmatched_plan_row": "a plan row has no status row",
+    "no_assessment": "the memo cites no score",
+    "missing_status": "a measure has no status mark",
+    "multiple_status": "a status row has marks in more than one status column",
+    "ce_year": "a year below 2400 was read as CE and converted to BE",
+    "duplicate_assessment": "the same (agency, fiscal year) score appears in more than one source",
+    "unknown_level_scheme": "no level can be computed for that fiscal year",
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    message: str  # Thai, readable by an analyst
+    source: str  # file path (relative to the raw folder where possible)
+    line: int | None = None
+    agency_id: str | None = None
+    fiscal_year: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.code not in CODES:
+            raise ValueError(f"unknown finding code {self.code!r}; known: {', '.join(sorted(CODES))}")
+
+    def to_dict(self) -> dict:
+        return asdict(self)
