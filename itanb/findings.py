@@ -1,4 +1,4 @@
-"""Data-quality findings: observations that travel with the data, each with a code, a Thai message and a source."""
+"""Data-quality findings: observations that travel with the data, with a code, a Thai message and a source."""
 
 from __future__ import annotations
 

@@ -1,0 +1,71 @@
+"""The project's own set-up: one list of dependencies, a CI script that runs the README's test command."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _name(requirement: str) -> str:
+    return re.split(r"[<>=!~\[; ]", requirement.strip(), maxsplit=1)[0].lower().replace("_", "-")
+
+
+def _pyproject() -> dict:
+    return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+
+
+def _environment_pip() -> list[str]:
+    lines = (ROOT / "environment.yml").read_text(encoding="utf-8").splitlines()
+    start = next(i for i, line in enumerate(lines) if line.strip() == "- pip:")
+    deps = []
+    for line in lines[start + 1 :]:
+        match = re.match(r"^\s+- (.+)$", line)
+        if not match:
+            break
+        deps.append(match.group(1).strip())
+    return [d for d in deps if not d.startswith("-e")]
+
+
+def test_environment_yml_lists_exactly_the_pyproject_dependencies():
+    project = _pyproject()["project"]
+    declared = project["dependencies"] + project["optional-dependencies"]["dev"]
+    assert sorted(declared) == sorted(_environment_pip()), "environment.yml and pyproject.toml disagree"
+
+
+def test_python_version_agrees():
+    assert _pyproject()["project"]["requires-python"] == ">=3.11"
+    assert "python>=3.11" in (ROOT / "environment.yml").read_text(encoding="utf-8")
+
+
+def test_matplotlib_is_new_enough_for_thai_shaping():
+    deps = {_name(d): d for d in _pyproject()["project"]["dependencies"]}
+    assert deps["matplotlib"] == "matplotlib>=3.11"
+    import matplotlib
+
+    major, minor = (int(x) for x in matplotlib.__version__.split(".")[:2])
+    assert (major, minor) >= (3, 11)
+
+
+def test_ci_runs_the_readme_test_command():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    quick_start = readme.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    commands = re.findall(r"^(make \w+)", quick_start, flags=re.MULTILINE)
+    assert commands == ["make reports", "make test"]
+    assert re.search(r"^make test$", ci, flags=re.MULTILINE)
+    assert "set -euo pipefail" in ci
+
+
+@pytest.mark.parametrize("folder", ["data/processed", "reports"])
+def test_build_products_are_not_committed(folder):
+    ignore = (ROOT / ".gitignore").read_text(encoding="utf-8")
+    assert f"{folder}/*" in ignore
+
+
+def test_console_script_is_declared():
+    assert _pyproject()["project"]["scripts"]["itanb"] == "itanb.cli:main"
