@@ -1,0 +1,138 @@
+"""Charts: Thai text drawn with the bundled Sarabun file, no missing glyph, Thai or Arabic digits."""
+
+from __future__ import annotations
+
+import io
+import re
+import warnings
+
+import matplotlib
+import pytest
+from fixtures.synthetic_agency import AGENCY_ID, synthetic_tables
+from matplotlib.figure import Figure
+from matplotlib.ft2font import FT2Font
+from matplotlib.text import Text
+
+from itanb import charts, compare, fonts
+
+matplotlib.use("Agg")
+THAI_DIGIT = re.compile("[\u0e50-\u0e59]")
+ARABIC_DIGIT = re.compile("[0-9]")
+
+
+@pytest.fixture(scope="module")
+def tables():
+    return synthetic_tables()
+
+
+@pytest.fixture(scope="module")
+def yoy(tables):
+    return compare.year_over_year(tables, AGENCY_ID)
+
+
+def _figures(tables, yoy, thai_digits):
+    return {
+        "score_trend": charts.score_trend(yoy, thai_digits=thai_digits),
+        "measure_status": charts.measure_status(yoy, thai_digits=thai_digits),
+        **{f"portfolio_{fy}": charts.portfolio_distribution(compare.portfolio(tables, fy),
+                                                            thai_digits=thai_digits) for fy in (2565, 2567)},
+    }
+
+
+def _draw(fig: Figure) -> list[warnings.WarningMessage]:
+    """Render for real (a bare Figure's base canvas draws nothing) and return the warnings raised."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fig.savefig(io.BytesIO(), format="png", dpi=50)
+    return caught
+
+
+def _texts(fig: Figure) -> list[Text]:
+    return [t for t in fig.findobj(Text) if t.get_text().strip() and t.get_visible()]
+
+
+def _glyph_warnings(caught) -> list[str]:
+    return [str(w.message) for w in caught if "missing from font" in str(w.message)]
+
+
+def test_the_check_would_catch_a_missing_thai_glyph():
+    """Without the bundled font, matplotlib warns about Thai glyphs: the absence below means something."""
+    fig = Figure()
+    fig.text(0.5, 0.5, "ผ่านดีเยี่ยม", family="DejaVu Sans")
+    assert _glyph_warnings(_draw(fig))
+
+
+@pytest.mark.parametrize("thai_digits", [False, True])
+def test_no_missing_glyph_and_only_the_bundled_font(tables, yoy, thai_digits):
+    bundled = str(fonts.font_path("Regular"))
+    charmap = FT2Font(bundled).get_charmap()
+    for name, fig in _figures(tables, yoy, thai_digits).items():
+        assert isinstance(fig, Figure)
+        assert _glyph_warnings(_draw(fig)) == [], name
+        texts = _texts(fig)
+        assert texts, name
+        for text in texts:
+            assert charts.font_file(text) == bundled, (name, text.get_text())
+            missing = {ch for ch in text.get_text() if ch not in "\n" and ord(ch) not in charmap}
+            assert not missing, (name, text.get_text(), missing)  # no fallback font needed either
+
+
+def test_thai_text_with_tone_marks_is_drawn(tables, yoy):
+    trend = charts.score_trend(yoy)
+    _draw(trend)
+    words = " ".join(t.get_text() for t in _texts(trend))
+    for word in ("ผ่านดีเยี่ยม", "ต้องปรับปรุงโดยด่วน", "ต้องปรับปรุง", "ค่าเฉลี่ยระดับประเทศ", "เกณฑ์ผ่าน"):
+        assert word in words
+    fig = charts.portfolio_distribution(compare.portfolio(tables, 2567))
+    _draw(fig)
+    labels = [t.get_text() for t in fig.axes[0].get_xticklabels()]
+    assert labels == ["ต้องปรับปรุงโดยด่วน", "ต้องปรับปรุง", "ผ่าน", "ผ่านดี", "ผ่านดีเยี่ยม"]
+
+
+def test_thai_digits_on_request(yoy):
+    fig = charts.score_trend(yoy, thai_digits=True)
+    _draw(fig)
+    ax = fig.axes[0]
+    years = [t.get_text() for t in ax.get_xticklabels()]
+    assert years[0] == "๒๕๖๒" and "๒๕๖๔" in years  # the skipped year keeps its tick
+    ticks = [t.get_text() for t in ax.get_xticklabels() + ax.get_yticklabels() if t.get_text()]
+    assert all(THAI_DIGIT.search(t) and not ARABIC_DIGIT.search(t) for t in ticks)
+    assert any("๘๖.๗๘" in t.get_text() for t in _texts(fig))
+
+    arabic = charts.score_trend(yoy)
+    _draw(arabic)
+    assert arabic.axes[0].get_xticklabels()[0].get_text() == "2562"
+    assert any("86.78" in t.get_text() for t in _texts(arabic))
+
+
+def test_font_registered_by_path_and_found_by_family():
+    from matplotlib import font_manager
+
+    assert charts.register_fonts() == "Sarabun"
+    found = str(font_manager.findfont(font_manager.FontProperties(family="Sarabun")))
+    assert found == str(fonts.font_path("Regular"))
+    assert str(font_manager.findfont(font_manager.FontProperties(family="Sarabun", weight="bold"))) == str(
+        fonts.font_path("Bold"))
+
+
+def test_charts_do_not_touch_pyplot_or_global_rc(yoy):
+    import matplotlib.pyplot as plt
+
+    before = matplotlib.rcParams["font.family"]
+    charts.score_trend(yoy)
+    assert plt.get_fignums() == []
+    assert matplotlib.rcParams["font.family"] == before
+
+
+def test_empty_inputs_still_give_a_figure(yoy):
+    empty = yoy.iloc[0:0]
+    for fig in (charts.score_trend(empty), charts.measure_status(empty)):
+        assert _glyph_warnings(_draw(fig)) == []
+    no_measures = yoy.assign(measures_total=0)
+    assert "ไม่มีข้อมูลมาตรการ" in [t.get_text() for t in _texts(charts.measure_status(no_measures))]
+
+
+def test_saves_png(tmp_path, yoy):
+    path = tmp_path / "trend.png"
+    charts.score_trend(yoy, thai_digits=True).savefig(path, dpi=60)
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

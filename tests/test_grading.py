@@ -1,0 +1,309 @@
+"""Grading schemes: band edges, every scheme, the CLI, an edited scheme file, and published results."""
+
+from __future__ import annotations
+
+import csv
+import os
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from itanb import grading
+from itanb.errors import InputError
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def _packaged_schemes(monkeypatch):
+    monkeypatch.delenv("ITANB_GRADING_SCHEMES", raising=False)
+
+
+LETTER_EDGES = [
+    ("100", "AA"), ("95.00", "AA"), ("94.99", "A"), ("85.00", "A"), ("84.99", "B"), ("75.00", "B"),
+    ("74.99", "C"), ("65.00", "C"), ("64.99", "D"), ("55.00", "D"), ("54.99", "E"), ("50.00", "E"),
+    ("49.99", "F"), ("0", "F"),
+]
+
+
+@pytest.mark.parametrize("year", [2562, 2563, 2564, 2565])
+@pytest.mark.parametrize(("score", "level"), LETTER_EDGES)
+def test_letter_bands_edges(year, score, level):
+    result = grading.grade(year, score)
+    assert (result.level, result.scheme, result.reason) == (level, "letters", None)
+    assert result.confirmed
+
+
+@pytest.mark.parametrize("value", [84.99, "84.99", Decimal("84.99"), np.float64(84.99), " 84.99 "])
+def test_84_99_is_b_whatever_the_type(value):
+    assert grading.grade(2564, value).level == "B"
+
+
+@pytest.mark.parametrize("value", [85.0, "85", "85.00", np.float64(85.0), 85])
+def test_85_is_a_whatever_the_type(value):
+    assert grading.grade(2565, value).level == "A"
+
+
+def test_scores_are_two_decimals_half_up():
+    assert grading.to_score(84.994) == Decimal("84.99")
+    assert grading.to_score("84.995") == Decimal("85.00")
+    assert grading.to_score(0.1 + 0.2) == Decimal("0.30")
+
+
+@pytest.mark.parametrize(("score", "level"), [("85.00", "ผ่าน"), ("84.99", "ไม่ผ่าน"), ("86.78", "ผ่าน"),
+                                              ("100", "ผ่าน"), ("0", "ไม่ผ่าน")])
+def test_2566_pass_fail(score, level):
+    result = grading.grade(2566, score)
+    assert (result.scheme, result.level) == ("passfail", level)
+    assert not result.confirmed  # from published results, unconfirmed from the manual
+
+
+@pytest.mark.parametrize("year", [2567, 2568, 2569, 2575])
+@pytest.mark.parametrize(("score", "tools", "level"), [
+    ("96.00", None, "ผ่าน"),  # total alone: the best claim is ผ่าน
+    ("95.00", ("95.00", "95.00", "95.00"), "ผ่านดีเยี่ยม"),
+    ("95.00", ("95.00", "94.99", "99.00"), "ผ่านดี"),
+    ("90.00", ("85.00", "86.00", "99.00"), "ผ่านดี"),
+    ("90.00", ("85.00", "84.99", "99.00"), "ผ่าน"),
+    ("96.00", ("96.00", "96.00", None), "ผ่าน"),  # two tools are not enough
+    ("85.00", None, "ผ่าน"),
+    ("84.99", None, "ต้องปรับปรุง"),
+    ("84.99", ("99", "99", "99"), "ต้องปรับปรุง"),
+    ("70.00", None, "ต้องปรับปรุง"),
+    ("69.99", None, "ต้องปรับปรุงโดยด่วน"),
+    ("0", None, "ต้องปรับปรุงโดยด่วน"),
+])
+def test_five_levels_from_2567(year, score, tools, level):
+    iit, eit, oit = tools or (None, None, None)
+    result = grading.grade(year, score, iit=iit, eit=eit, oit=oit)
+    assert (result.scheme, result.level) == ("five", level)
+
+
+def test_total_alone_in_2567_says_a_better_level_needs_tool_scores():
+    result = grading.grade(2567, "97.10")
+    assert result.level == "ผ่าน"
+    assert "IIT" in result.note
+    assert grading.grade(2567, "97.10", iit=97, eit=97, oit=97).note is None
+    assert grading.grade(2567, "80").note is None
+
+
+@pytest.mark.parametrize("year", [2550, 2557, 2558, 2559, 2560, 2561])
+def test_no_level_before_2562_with_a_one_line_reason(year):
+    result = grading.grade(year, "80.00")
+    assert result.level is None and result.rank is None
+    assert result.reason and "\n" not in result.reason and str(year) in result.reason
+    assert grading.passed(year, "99") is None
+
+
+def test_scheme_of_every_year():
+    assert [grading.scheme_of(y) for y in range(2557, 2570)] == (
+        [None] + ["none"] * 3 + ["words"] + ["letters"] * 4 + ["passfail"] + ["five"] * 3)
+
+
+def test_passed_is_the_harmonised_85_mark():
+    assert grading.passed(2562, "84.99") is False
+    assert grading.passed(2562, "85.00") is True
+    assert grading.passed(2566, 86.78) is True
+    assert grading.passed(2568, "84.99") is False
+
+
+@pytest.mark.parametrize("bad", [120, "100.01", -1, "-0.01", "abc", "", None, float("nan"), "inf", True])
+def test_to_score_rejects(bad):
+    with pytest.raises(InputError):
+        grading.to_score(bad)
+
+
+def test_bands_for_best_first():
+    assert [b.level for b in grading.bands_for(2564)] == ["AA", "A", "B", "C", "D", "E", "F"]
+    assert [b.level for b in grading.bands_for(2567)] == [
+        "ผ่านดีเยี่ยม", "ผ่านดี", "ผ่าน", "ต้องปรับปรุง", "ต้องปรับปรุงโดยด่วน"]
+    assert grading.bands_for(2557) == []
+
+
+# --------------------------------------------------------------------------------- level changes
+@pytest.mark.parametrize(("args", "steps", "same", "label"), [
+    ((2564, "A", 2565, "D"), -3, True, "ลดลง 3 ระดับ (A → D)"),
+    ((2562, "C", 2565, "AA"), 3, True, "ดีขึ้น 3 ระดับ (C → AA)"),
+    ((2563, "B", 2564, "B"), 0, True, "คงเดิม (B)"),
+    ((2567, "ผ่าน", 2568, "ต้องปรับปรุง"), -1, True, "ลดลง 1 ระดับ (ผ่าน → ต้องปรับปรุง)"),
+    ((2565, "A", 2566, "ผ่าน"), None, False, "เปลี่ยนเกณฑ์ (A → ผ่าน)"),
+    ((2566, "ผ่าน", 2567, "ผ่าน"), None, False, "เปลี่ยนเกณฑ์ (ผ่าน → ผ่าน)"),
+    ((2561, None, 2562, "B"), None, False, "เปลี่ยนเกณฑ์ (– → B)"),
+    ((2564, None, 2565, "B"), None, True, "ไม่มีระดับให้เทียบ (– → B)"),
+])
+def test_level_steps_only_within_one_scheme(args, steps, same, label):
+    change = grading.level_steps(*args)
+    assert (change.steps, change.same_scheme, change.label) == (steps, same, label)
+
+
+# --------------------------------------------------------------------------------- vectorised
+def test_grade_frame_agrees_with_grade():
+    rng = np.random.default_rng(1)
+    years = np.repeat(np.arange(2558, 2570), 60)
+    scores = np.round(rng.uniform(0, 100, len(years)), 2)
+    edges = [84.99, 85.0, 94.99, 95.0, 69.99, 70.0, 74.99, 75.0, 49.99, 50.0]
+    scores[: len(edges) * 12] = np.tile(edges, 12)
+    tools = np.where(rng.random((3, len(years))) < 0.5, np.round(rng.uniform(80, 100, (3, len(years))), 2),
+                     np.nan)
+    frame = grading.grade_frame(pd.Series(years), pd.Series(scores), pd.Series(tools[0]),
+                                pd.Series(tools[1]), pd.Series(tools[2]))
+    for i, (year, score) in enumerate(zip(years, scores, strict=True)):
+        one = grading.grade(int(year), float(score), iit=tools[0][i], eit=tools[1][i], oit=tools[2][i])
+        assert frame["level"].iloc[i] == one.level, (year, score)
+        assert frame["scheme"].iloc[i] == one.scheme
+        expected = grading.passed(int(year), float(score))
+        got = frame["passed"].iloc[i]
+        assert got is pd.NA if expected is None else bool(got) is expected
+    assert str(frame["rank"].dtype) == "Int64" and str(frame["passed"].dtype) == "boolean"
+
+
+def test_grade_frame_missing_score_and_range():
+    frame = grading.grade_frame(pd.Series([2565, 2565]), pd.Series([np.nan, 85.0]))
+    assert frame["level"].tolist() == [None, "A"]
+    assert frame["passed"].isna().tolist() == [True, False]
+    with pytest.raises(InputError, match="outside"):
+        grading.grade_frame(pd.Series([2565]), pd.Series([100.5]))
+
+
+# --------------------------------------------------------------------------------- published results
+def _published():
+    with (FIXTURES / "published-ita-scores.csv").open(encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+@pytest.mark.parametrize("row", _published(), ids=lambda r: f"{r['agency']}-{r['fiscal_year']}")
+def test_published_levels(row):
+    """Independent check: levels published by the press with the scores (sources in the CSV)."""
+    assert row["source"].startswith("https://")
+    assert grading.grade(int(row["fiscal_year"]), row["score"]).level == row["level"]
+
+
+def test_published_examples_91_10_a_58_13_d_74_57_c():
+    assert [grading.grade(fy, s).level for fy, s in [(2564, "91.10"), (2565, "58.13"), (2565, "74.57")]] == [
+        "A", "D", "C"]
+
+
+def test_memo_score_74_83_is_c_although_the_memo_says_e():
+    """The real memo (data/khoksaat-ita-measures-memo-2565.md) reports 74.83 "ระดับ E" for FY2564."""
+    assert grading.grade(2564, "๗๔.๘๓".translate({0x0E50 + i: 48 + i for i in range(10)})).level == "C"
+
+
+# --------------------------------------------------------------------------------- edited scheme files
+SCHEMES = grading.DEFAULT_SCHEMES
+
+
+def _edited(tmp_path, edit) -> Path:
+    rows = list(csv.DictReader(SCHEMES.open(encoding="utf-8")))
+    rows = edit(rows)
+    path = tmp_path / "grading_schemes.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(grading.COLUMNS))
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def _set_min(rows, scheme, level, value):
+    for row in rows:
+        if row["scheme"] == scheme and row["level"] == level:
+            row["min_total"] = value
+    return rows
+
+
+def test_an_edited_scheme_file_by_path_and_env(tmp_path, monkeypatch):
+    path = _edited(tmp_path, lambda rows: _set_min(rows, "letters", "A", "80.00"))
+    assert grading.grade(2564, "82", path=path).level == "A"
+    assert grading.grade(2564, "82").level == "B"
+    monkeypatch.setenv("ITANB_GRADING_SCHEMES", str(path))
+    assert grading.grade(2564, "82").level == "A"
+    # an edited file is re-read when it changes
+    path.write_text(path.read_text(encoding="utf-8").replace("80.00", "83.00"), encoding="utf-8")
+    os.utime(path, ns=(1, 1))
+    assert grading.grade(2564, "82").level == "B"
+
+
+def test_a_new_fiscal_year_scheme_can_be_added_as_data(tmp_path):
+    def add(rows):
+        for row in rows:
+            if row["scheme"] == "five":
+                row["fy_to"] = "2569"
+        return [*rows,
+                {"scheme": "next", "fy_from": "2570", "fy_to": "9999", "level": "ดี", "rank": "2",
+                 "min_total": "90", "min_each_tool": "", "note": "", "source": "test", "confirmed": "false"},
+                {"scheme": "next", "fy_from": "2570", "fy_to": "9999", "level": "ไม่ดี", "rank": "1",
+                 "min_total": "0", "min_each_tool": "", "note": "", "source": "test", "confirmed": "false"}]
+
+    path = _edited(tmp_path, add)
+    assert grading.grade(2570, "90", path=path).level == "ดี"
+    assert grading.grade(2569, "90", path=path).level == "ผ่าน"
+    assert not grading.level_steps(2569, "ผ่าน", 2570, "ดี", path=path).same_scheme
+
+
+@pytest.mark.parametrize(("edit", "message"), [
+    (lambda rows: [{**r, "fy_from": "2565"} if r["scheme"] == "passfail" else r for r in rows], "both cover"),
+    (lambda rows: [r for r in rows if r["level"] != "F"], "no floor band"),
+    (lambda rows: [{**r, "rank": "6"} if r["level"] == "AA" else r for r in rows], "repeats a rank"),
+    (lambda rows: [{**r, "min_total": "abc"} if r["level"] == "B" else r for r in rows], "malformed"),
+    (lambda rows: [{**r, "fy_to": "2563"} if r["level"] == "B" else r for r in rows], "two year ranges"),
+])
+def test_a_broken_scheme_file_is_an_input_error_with_a_line(tmp_path, edit, message):
+    path = _edited(tmp_path, edit)
+    with pytest.raises(InputError, match=message) as info:
+        grading.grade(2564, "80", path=path)
+    assert str(path.resolve()) in str(info.value)
+
+
+def test_missing_column_and_missing_file(tmp_path):
+    path = tmp_path / "s.csv"
+    path.write_text("scheme,fy_from\nletters,2562\n", encoding="utf-8")
+    with pytest.raises(InputError, match="lack column"):
+        grading.load_schemes(path)
+    with pytest.raises(InputError, match="cannot read"):
+        grading.load_schemes(tmp_path / "nope.csv")
+
+
+# --------------------------------------------------------------------------------- CLI
+def _itanb(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    full_env = {k: v for k, v in os.environ.items() if k != "ITANB_GRADING_SCHEMES"}
+    full_env.update({"PYTHAINLP_READ_ONLY": "1", **(env or {})})
+    return subprocess.run([sys.executable, "-m", "itanb.cli", *args], capture_output=True, text=True,
+                          env=full_env, cwd=ROOT, timeout=120, check=False)
+
+
+@pytest.mark.parametrize(("args", "out"), [
+    (["grade", "--year", "2564", "74.83"], "C"),
+    (["grade", "--year", "2565", "85.00"], "A"),
+    (["grade", "--year", "2565", "84.99"], "B"),
+    (["grade", "--year", "2566", "86.78"], "ผ่าน"),
+    (["grade", "--year", "2567", "96", "--iit", "96", "--eit", "95", "--oit", "99"], "ผ่านดีเยี่ยม"),
+    (["grade", "--year", "2567", "96"], "ผ่าน"),
+])
+def test_cli_grade(args, out):
+    result = _itanb(*args)
+    assert (result.returncode, result.stdout, result.stderr) == (0, out + "\n", "")
+
+
+def test_cli_no_level_exits_1_with_one_line():
+    result = _itanb("grade", "--year", "2560", "80")
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr.count("\n") == 1 and "2560" in result.stderr
+
+
+@pytest.mark.parametrize("score", ["120", "abc", "-3"])
+def test_cli_bad_score_exits_2_with_one_line(score):
+    result = _itanb("grade", "--year", "2565", "--", score)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("itanb: ")
+    assert "Traceback" not in result.stderr
+
+
+def test_cli_uses_an_edited_scheme_file(tmp_path):
+    path = _edited(tmp_path, lambda rows: _set_min(rows, "letters", "A", "70.00"))
+    result = _itanb("grade", "--year", "2564", "74.83", env={"ITANB_GRADING_SCHEMES": str(path)})
+    assert (result.returncode, result.stdout) == (0, "A\n")
