@@ -60,6 +60,8 @@ def cmd_grade(args: argparse.Namespace) -> int:
         print(result.reason, file=sys.stderr)
         return 1
     print(result.level)
+    if result.note:
+        print(result.note, file=sys.stderr)
     return 0
 
 
