@@ -1,0 +1,416 @@
+"""raw folder -> processed tables.
+
+Everything is read and validated first; the tables are written (atomically, by :mod:`itanb.store`) only when
+the whole raw folder is good, so a bad file leaves ``data/processed`` exactly as it was. The raw folder is
+only ever read.
+
+Layout of the raw folder: ``memos/`` (any depth, ``.md``/``.txt`` memos), ``scores/`` (any depth, ``.csv``/
+``.xlsx`` score tables) and an optional ``agencies.csv`` that pins agency ids, names and places.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import time
+from collections import Counter
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+from itanb import paths
+from itanb.agencies import Mention, load_pinned, resolve
+from itanb.errors import InputError, ItanbError
+from itanb.findings import Finding
+from itanb.grading import bands_for, grade, passed
+from itanb.scores import ScoreRow, agency_key, read_scores_file
+from itanb.store import Tables, build_frame, write_tables
+
+MEMO_SUFFIXES = (".md", ".txt")
+SCORE_SUFFIXES = (".csv", ".xlsx")
+POOL_THRESHOLD = 200  # parse memos in worker processes above this many files
+_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+
+
+@dataclass
+class IngestSummary:
+    raw_dir: Path
+    processed_dir: Path
+    memos: int
+    score_tables: int
+    agencies_file: bool
+    agencies: int
+    assessments: int
+    measures: int
+    findings: dict[str, int]  # code -> count
+    ignored: list[str] = field(default_factory=list)  # files under raw that are neither memo nor table
+    seconds: float = 0.0
+
+    def text(self) -> str:
+        lines = [
+            f"ingested {self.raw_dir} -> {self.processed_dir} in {self.seconds:.1f} s",
+            f"  read: {self.memos} memo(s), {self.score_tables} score table(s)"
+            + (", agencies.csv" if self.agencies_file else ""),
+            f"  agencies: {self.agencies}",
+            f"  assessments: {self.assessments}",
+            f"  measures: {self.measures}",
+            f"  findings: {sum(self.findings.values())}",
+        ]
+        lines += [f"    {code}: {n}" for code, n in sorted(self.findings.items())]
+        if self.ignored:
+            shown = ", ".join(self.ignored[:5]) + (" …" if len(self.ignored) > 5 else "")
+            lines.append(f"  ignored {len(self.ignored)} file(s) that are not memos or score tables: {shown}")
+        return "\n".join(lines)
+
+
+@dataclass
+class _Memo:
+    """A parsed memo with what ingest needs from its file."""
+
+    file: str  # relative to the raw folder
+    memo: object  # itanb.memo.ParsedMemo
+    sha256: str
+    size: int
+    assessment_line: int | None
+
+
+@dataclass
+class _Candidate:
+    """One assessment as read from a score table row or a memo, before merging."""
+
+    agency_id: str
+    fiscal_year: int
+    score: Decimal
+    level_reported: str | None
+    tools: tuple[Decimal | None, Decimal | None, Decimal | None]
+    source: str
+    file: str
+    line: int | None
+
+    @property
+    def where(self) -> str:
+        return f"{self.file}:{self.line}" if self.line else self.file
+
+
+# --- walking -----------------------------------------------------------------------------------------------
+
+def _files(folder: Path, root: Path) -> list[tuple[Path, str]]:
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in folder.rglob("*"):
+        rel = path.relative_to(root).as_posix()
+        if any(part.startswith((".", "~$")) for part in path.relative_to(root).parts) or not path.is_file():
+            continue
+        found.append((path, rel))
+    return sorted(found, key=lambda pr: pr[1])
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+# --- memos -------------------------------------------------------------------------------------------------
+
+def _assessment_line(text: str, memo) -> int | None:
+    """The line of the score paragraph: the assessment's own ``line`` if memo.py gives one, else the first
+    line that contains the cited score."""
+    assessment = memo.assessment
+    if assessment is None:
+        return None
+    line = getattr(assessment, "line", None)
+    if line:
+        return int(line)
+    score = f"{Decimal(assessment.score):.2f}"
+    pattern = re.compile(r"(?<![\d.])" + re.escape(score).replace(r"\.", r"\s*\.\s*") + r"0*(?![\d])")
+    for n, text_line in enumerate(text.translate(_THAI_DIGITS).splitlines(), start=1):
+        if pattern.search(text_line):
+            return n
+    return None
+
+
+def _parse_memo(item: tuple[str, str]) -> tuple[str, object, str | None, str, int, int | None]:
+    """Worker: (path, rel) -> (rel, ParsedMemo | None, error | None, sha256, bytes, assessment line)."""
+    from itanb.memo import parse_memo_file
+
+    path, rel = Path(item[0]), item[1]
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return rel, None, f"{rel}: cannot read: {exc.strerror}", "", 0, None
+    try:
+        memo = parse_memo_file(path, source=rel)
+    except ItanbError as exc:
+        return rel, None, str(exc) if exc.source else f"{rel}: {exc}", _sha256(data), len(data), None
+    line = _assessment_line(data.decode("utf-8", errors="replace"), memo)
+    return rel, memo, None, _sha256(data), len(data), line
+
+
+class _MemoParser:
+    """Parses memos, in worker processes above POOL_THRESHOLD files. The work starts at construction, so the
+    caller can read the score tables meanwhile; :meth:`results` waits for it. Use as a context manager."""
+
+    def __init__(self, items: list[tuple[Path, str]], workers: int | None):
+        jobs = [(str(p), rel) for p, rel in items]
+        workers = workers if workers is not None else min(os.cpu_count() or 1, 8)
+        self._pool = None
+        if len(jobs) > POOL_THRESHOLD and workers > 1:
+            self._pool = ProcessPoolExecutor(max_workers=workers)
+            chunk = max(1, min(64, len(jobs) // (workers * 4)))
+            self._pending = self._pool.map(_parse_memo, jobs, chunksize=chunk)
+        else:
+            self._pending = map(_parse_memo, jobs)
+
+    def __enter__(self) -> _MemoParser:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def results(self) -> list[_Memo]:
+        memos = []
+        for rel, memo, error, sha, size, line in self._pending:  # file order: the first bad file is reported
+            if error is not None:
+                raise InputError(error)
+            memos.append(_Memo(rel, memo, sha, size, line))
+        return memos
+
+
+# --- assessments -------------------------------------------------------------------------------------------
+
+def _same_level(a: str, b: str) -> bool:
+    return "".join(a.split()).casefold() == "".join(b.split()).casefold()
+
+
+class _Grader:
+    """grading.grade and grading.passed, memoised for one ingest (the scheme file may change between runs)."""
+
+    def __init__(self) -> None:
+        self._cache: dict[tuple, tuple[str | None, bool | None, frozenset[str]]] = {}
+        self._tool_levels: dict[int, list] = {}
+
+    def __call__(self, fiscal_year: int, score: Decimal, tools: tuple) -> tuple[str | None, bool | None,
+                                                                              frozenset[str]]:
+        """(computed level, passed, levels the score might reach with the tool scores that are missing)."""
+        key = (fiscal_year, score, tools)
+        if key not in self._cache:
+            iit, eit, oit = tools
+            g = grade(fiscal_year, score, iit=iit, eit=eit, oit=oit)
+            unverifiable: frozenset[str] = frozenset()
+            if any(t is None for t in tools):
+                if fiscal_year not in self._tool_levels:
+                    self._tool_levels[fiscal_year] = [b for b in bands_for(fiscal_year)
+                                                      if b.level and b.min_each_tool is not None]
+                unverifiable = frozenset(b.level for b in self._tool_levels[fiscal_year]
+                                         if b.min_total is None or score >= b.min_total)
+            self._cache[key] = (g.level, passed(fiscal_year, score), unverifiable)
+        return self._cache[key]
+
+
+def _merge_assessments(candidates: Iterable[_Candidate]) -> tuple[list[_Candidate], list[Finding]]:
+    kept: dict[tuple[str, int], _Candidate] = {}
+    findings: list[Finding] = []
+    for c in candidates:
+        key = (c.agency_id, c.fiscal_year)
+        first = kept.get(key)
+        if first is None:
+            kept[key] = c
+            continue
+        if first.score != c.score:
+            raise InputError(
+                f"{c.agency_id} FY{c.fiscal_year}: score {c.score} (source {c.source}) but {first.score} at "
+                f"{first.where} (source {first.source}); one agency and fiscal year has one score",
+                source=c.file, line=c.line)
+        findings.append(Finding("duplicate_assessment",
+                                f"คะแนนปีงบประมาณ {c.fiscal_year} ({c.score}) ซ้ำกับ {first.where}",
+                                c.file, c.line, c.agency_id, c.fiscal_year))
+        tools = tuple(a if a is not None else b for a, b in zip(first.tools, c.tools, strict=True))
+        kept[key] = _Candidate(first.agency_id, first.fiscal_year, first.score,
+                               first.level_reported or c.level_reported, tools, first.source, first.file,
+                               first.line)
+    return list(kept.values()), findings
+
+
+def _level_findings(c: _Candidate, level: str | None, unverifiable: frozenset[str]) -> list[Finding]:
+    if c.level_reported is None or any(_same_level(c.level_reported, u) for u in unverifiable):
+        return []  # nothing reported, or a level that needs the tool scores we do not have
+    if level is None:
+        return [Finding("unknown_level_scheme",
+                        f"ตรวจระดับที่รายงาน ({c.level_reported}) ไม่ได้: ไม่มีเกณฑ์ระดับที่คำนวณได้สำหรับ"
+                        f"ปีงบประมาณ {c.fiscal_year}", c.file, c.line, c.agency_id, c.fiscal_year)]
+    if _same_level(c.level_reported, level):
+        return []
+    return [Finding("level_mismatch",
+                    f"ระดับที่รายงาน {c.level_reported} ไม่ตรงกับระดับที่คำนวณจากคะแนน {c.score} "
+                    f"ในปีงบประมาณ {c.fiscal_year} ({level})", c.file, c.line, c.agency_id, c.fiscal_year)]
+
+
+# --- the whole folder --------------------------------------------------------------------------------------
+
+def _datetime(value: date | None) -> datetime | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None)
+    return datetime(value.year, value.month, value.day)
+
+
+def _finding_record(f: Finding, agency_id: str | None = None, fiscal_year: int | None = None) -> dict:
+    return {"code": f.code, "message": f.message, "source": f.source, "line": f.line,
+            "agency_id": f.agency_id or agency_id,
+            "fiscal_year": f.fiscal_year if f.fiscal_year is not None else fiscal_year}
+
+
+def read_raw(raw_dir: Path = paths.RAW, *, workers: int | None = None) -> tuple[Tables, IngestSummary]:
+    """Read and validate the raw folder into the five tables (nothing is written).
+
+    Raises InputError naming the file (and line) of the first problem.
+    """
+    started = time.perf_counter()
+    raw_dir = Path(raw_dir)
+    if not raw_dir.is_dir():
+        raise InputError("raw folder not found (expected memos/ and scores/ inside)", source=raw_dir)
+    memo_items, score_items, ignored = [], [], []
+    for path, rel in _files(raw_dir / "memos", raw_dir):
+        (memo_items if path.suffix.lower() in MEMO_SUFFIXES else ignored).append((path, rel))
+    for path, rel in _files(raw_dir / "scores", raw_dir):
+        (score_items if path.suffix.lower() in SCORE_SUFFIXES else ignored).append((path, rel))
+    if not memo_items and not score_items:
+        raise InputError("nothing to ingest: no memos (memos/*.md, *.txt) and no score tables "
+                         "(scores/*.csv, *.xlsx)", source=raw_dir)
+    with _MemoParser(memo_items, workers) as parser:
+        tables, summary = _read_rest(raw_dir, parser, score_items, ignored)
+    summary.seconds = time.perf_counter() - started
+    return tables, summary
+
+
+def _read_rest(raw_dir: Path, parser: _MemoParser, score_items: list[tuple[Path, str]],
+               ignored: list[tuple[Path, str]]) -> tuple[Tables, IngestSummary]:
+    ingested_at = datetime.now(UTC)
+    sources: list[dict] = []
+
+    def add_source(rel: str, kind: str, sha: str, size: int) -> None:
+        sources.append({"path": rel, "kind": kind, "sha256": sha, "bytes": size, "ingested_at": ingested_at})
+
+    pinned = []
+    agencies_path = raw_dir / "agencies.csv"
+    if agencies_path.is_file():
+        pinned = load_pinned(agencies_path, source="agencies.csv")
+        data = agencies_path.read_bytes()
+        add_source("agencies.csv", "agencies", _sha256(data), len(data))
+
+    rows: list[ScoreRow] = []
+    score_findings: list[tuple[Finding, str]] = []  # (finding, agency name)
+    for path, rel in score_items:
+        table = read_scores_file(path, file=rel)
+        rows.extend(table.rows)
+        score_findings.extend(zip(table.findings, table.finding_agencies, strict=True))
+        data = path.read_bytes()
+        add_source(rel, "scores", _sha256(data), len(data))
+
+    memos = parser.results()
+    for m in memos:
+        add_source(m.file, "memo", m.sha256, m.size)
+
+    mentions = [Mention(r.agency, None, None, r.file, r.line) for r in rows]
+    mentions += [Mention(m.memo.agency, m.memo.district, m.memo.province, m.file, None) for m in memos]
+    resolution = resolve(mentions, pinned)
+    row_ids = resolution.ids[: len(rows)]
+    memo_ids = resolution.ids[len(rows):]
+    id_of_name = {agency_key(r.agency): agency_id for r, agency_id in zip(rows, row_ids, strict=True)}
+
+    findings: list[dict] = [_finding_record(f) for f in resolution.findings]
+    findings += [_finding_record(f, id_of_name.get(agency_key(name))) for f, name in score_findings]
+
+    candidates = [_Candidate(agency_id, r.fiscal_year, r.score, r.level_reported, (r.iit, r.eit, r.oit),
+                             r.source, r.file, r.line) for r, agency_id in zip(rows, row_ids, strict=True)]
+    memo_level_checked: set[tuple[str, int]] = set()
+    for m, agency_id in zip(memos, memo_ids, strict=True):
+        a = m.memo.assessment
+        if a is not None:
+            source = f"{m.file}:{m.assessment_line}" if m.assessment_line else m.file
+            candidates.append(_Candidate(agency_id, int(a.fiscal_year), Decimal(a.score), a.level_reported,
+                                         (None, None, None), source, m.file, m.assessment_line))
+            if any(f.code == "level_mismatch" for f in m.memo.findings):
+                memo_level_checked.add((m.file, int(a.fiscal_year)))
+        findings += [_finding_record(f, agency_id, m.memo.fiscal_year) for f in m.memo.findings]
+
+    graded = _Grader()
+    # every source's reported level is checked, also when its row is dropped as a duplicate
+    for c in candidates:
+        if (c.file, c.fiscal_year) in memo_level_checked:
+            continue
+        level, _, unverifiable = graded(c.fiscal_year, c.score, c.tools)
+        findings += [_finding_record(f) for f in _level_findings(c, level, unverifiable)]
+    merged, dup_findings = _merge_assessments(candidates)
+    findings += [_finding_record(f) for f in dup_findings]
+
+    assessments = []
+    for c in sorted(merged, key=lambda c: (c.agency_id, c.fiscal_year)):
+        level, ok, _ = graded(c.fiscal_year, c.score, c.tools)
+        iit, eit, oit = (float(t) if t is not None else None for t in c.tools)
+        assessments.append({"agency_id": c.agency_id, "fiscal_year": c.fiscal_year, "score": float(c.score),
+                            "level_reported": c.level_reported, "level": level, "passed": ok,
+                            "iit": iit, "eit": eit, "oit": oit, "source": c.source})
+
+    measures = []
+    measures_from: dict[tuple[str, int], str] = {}
+    for m, agency_id in zip(memos, memo_ids, strict=True):
+        memo = m.memo
+        if not memo.measures:
+            continue
+        key = (agency_id, int(memo.fiscal_year))
+        if key in measures_from:
+            raise InputError(f"a second memo with measures of {agency_id} FY{memo.fiscal_year} (the first "
+                             f"is {measures_from[key]}); keep one memo per agency and fiscal year",
+                             source=m.file)
+        measures_from[key] = m.file
+        as_of = _datetime(memo.memo_date)
+        for x in memo.measures:
+            measures.append({
+                "agency_id": agency_id, "fiscal_year": int(memo.fiscal_year), "no": int(x.no),
+                "measure": x.measure, "steps": x.steps, "owners": list(x.owners), "due": _datetime(x.due),
+                "due_text": x.due_text, "status": x.status, "status_as_of": as_of,
+                "match_similarity": float(x.match_similarity) if x.match_similarity is not None else None,
+                "source": m.file, "line": int(x.line),
+            })
+    measures.sort(key=lambda r: (r["agency_id"], r["fiscal_year"], r["no"]))
+    findings.sort(key=lambda r: (r["source"], r["line"] if r["line"] is not None else -1, r["code"],
+                                 r["message"]))
+    agencies = [{"agency_id": a.agency_id, "name": a.name, "kind": a.kind, "district": a.district,
+                 "province": a.province, "synthetic": a.synthetic} for a in resolution.agencies]
+    sources.sort(key=lambda r: r["path"])
+
+    tables = Tables(build_frame("agencies", agencies), build_frame("assessments", assessments),
+                    build_frame("measures", measures), build_frame("findings", findings),
+                    build_frame("sources", sources))
+    summary = IngestSummary(
+        raw_dir=raw_dir, processed_dir=Path(), memos=len(memos), score_tables=len(score_items),
+        agencies_file=bool(pinned) or agencies_path.is_file(), agencies=len(agencies),
+        assessments=len(assessments), measures=len(measures),
+        findings=dict(Counter(f["code"] for f in findings)), ignored=[rel for _, rel in ignored])
+    return tables, summary
+
+
+def ingest(raw_dir: Path = paths.RAW, processed_dir: Path = paths.PROCESSED, *,
+           workers: int | None = None) -> IngestSummary:
+    """Build the processed tables from the raw folder; returns counts (``summary.text()`` for people).
+
+    Nothing is written unless every raw file is valid; the write itself is atomic (see itanb.store).
+    ``workers``: processes for parsing memos when there are more than 200 (default: the number of cores).
+    """
+    started = time.perf_counter()
+    raw_dir, processed_dir = Path(raw_dir), Path(processed_dir)
+    if processed_dir.resolve().is_relative_to(raw_dir.resolve()):
+        raise InputError("the processed folder must not be inside the raw folder (raw is read-only)",
+                         source=processed_dir)
+    tables, summary = read_raw(raw_dir, workers=workers)
+    write_tables(tables, processed_dir)
+    summary.processed_dir = processed_dir
+    summary.seconds = time.perf_counter() - started
+    return summary

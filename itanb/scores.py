@@ -1,0 +1,319 @@
+"""Score tables (``raw/scores/*.csv``, ``*.xlsx``) -> validated rows, one per (agency, fiscal year).
+
+Columns: ``agency, fiscal_year, score`` and optionally ``level, iit, eit, oit, source``; Thai headers
+หน่วยงาน, ปีงบประมาณ, คะแนน, ระดับ are accepted too (case, spaces and a BOM in headers do not matter).
+CSV files may be UTF-8, UTF-8 with BOM, or cp874 (Thai Windows); Thai digits in cells are fine.
+A fiscal year below 2400 is read as CE and converted to BE, with a ``ce_year`` finding.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+import zipfile
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from itanb.errors import InputError
+from itanb.findings import Finding
+from itanb.grading import to_score
+
+REQUIRED = ("agency", "fiscal_year", "score")
+OPTIONAL = ("level", "iit", "eit", "oit", "source")
+HEADER_ALIASES = {
+    "หน่วยงาน": "agency", "ชื่อหน่วยงาน": "agency",
+    "ปีงบประมาณ": "fiscal_year", "ปีงบประมาณพ.ศ.": "fiscal_year",
+    "คะแนน": "score", "คะแนนรวม": "score",
+    "ระดับ": "level", "level_reported": "level",
+    "ที่มา": "source", "แหล่งที่มา": "source",
+}
+SUFFIXES = (".csv", ".xlsx")
+CE_LIMIT = 2400  # a year below this is CE
+BE_RANGE = (2500, 2800)
+_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+_INT_RE = re.compile(r"^[+]?\d+(?:\.0*)?$")
+
+
+@dataclass(frozen=True)
+class ScoreRow:
+    agency: str  # as written in the table
+    fiscal_year: int  # BE
+    score: Decimal  # two decimals, 0-100
+    level_reported: str | None
+    iit: Decimal | None
+    eit: Decimal | None
+    oit: Decimal | None
+    source: str  # the row's source cell, else "<file>:<line>"
+    file: str  # the table, relative to the raw folder
+    line: int  # line (CSV) or row (XLSX) of the table
+
+    @property
+    def where(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@dataclass
+class ScoreTable:
+    file: str
+    rows: list[ScoreRow]
+    findings: list[Finding] = field(default_factory=list)
+    finding_agencies: list[str] = field(default_factory=list)  # the agency (as written) of each finding
+
+
+# --- decoding ----------------------------------------------------------------------------------------------
+
+_THAI_CONSONANTS = {chr(c) for c in range(0x0E01, 0x0E2F)}
+_THAI_MARKS = {chr(c) for c in (0x0E31, *range(0x0E34, 0x0E3B), *range(0x0E47, 0x0E4F))}
+_LEADING_VOWELS = {chr(c) for c in range(0x0E40, 0x0E45)}
+
+
+def _plausible_thai(text: str) -> bool:
+    """True when ``text`` reads like Thai: marks sit on consonants, leading vowels precede consonants."""
+    thai = bad = 0
+    prev = ""
+    for i, ch in enumerate(text):
+        if "\u0e00" <= ch <= "\u0e7f":
+            thai += 1
+            orphan_mark = ch in _THAI_MARKS and not (prev in _THAI_CONSONANTS or prev in _THAI_MARKS)
+            lone_vowel = ch in _LEADING_VOWELS and text[i + 1: i + 2] not in _THAI_CONSONANTS
+            bad += orphan_mark or lone_vowel
+        elif ord(ch) >= 0x80 or (ord(ch) < 0x20 and ch not in "\r\n\t"):
+            bad += 1  # cp874 punctuation (…, quotes) is rare in tables; control bytes mean binary
+        prev = ch
+    return thai > 0 and bad <= thai // 100
+
+
+def decode_bytes(data: bytes, *, where: str) -> str:
+    """Decode a text table: UTF-8 (with or without BOM), else cp874 when that reads as Thai."""
+    if b"\x00" in data:
+        raise InputError("cannot decode: binary data (NUL bytes); expected a UTF-8 or cp874 text file",
+                         source=where)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("cp874")
+    except UnicodeDecodeError:
+        text = None
+    if text is not None and _plausible_thai(text):
+        return text
+    raise InputError("cannot decode: not UTF-8, and not plausible Thai in cp874 (Thai Windows)", source=where)
+
+
+# --- headers and cells -------------------------------------------------------------------------------------
+
+def canonical_header(text: object) -> str:
+    header = unicodedata.normalize("NFC", str(text or "")).replace("\ufeff", "").strip().lower()
+    header = "_".join(header.split())
+    return HEADER_ALIASES.get(header) or HEADER_ALIASES.get(header.replace("_", "")) or header
+
+
+def _columns(header: Sequence[object], first_use: dict[int, int], where: str) -> dict[str, int]:
+    """Map canonical column names to positions. ``first_use``: column -> first line with a value in it."""
+    allowed = set(REQUIRED) | set(OPTIONAL)
+    found = [canonical_header(h) for h in header]
+    index: dict[str, int] = {}
+    unknown = []
+    for i, name in enumerate(found):
+        if not name:
+            if i not in first_use:
+                continue  # an empty column without a header (a spreadsheet's trailing column)
+            raise InputError(f"a value in column {i + 1}, which has no header", source=where,
+                             line=first_use[i])
+        if name in index:
+            raise InputError(f"column {name!r} appears twice in the header", source=where, line=1)
+        if name not in allowed:
+            unknown.append(repr(str(header[i]).strip()))
+        else:
+            index[name] = i
+    expect = (f"required: {', '.join(REQUIRED)} (or หน่วยงาน, ปีงบประมาณ, คะแนน); "
+              f"optional: {', '.join(OPTIONAL)} (ระดับ)")
+    shown = ", ".join(str(h).strip() for h in header if str(h or "").strip()) or "nothing"
+    if unknown:
+        raise InputError(f"unknown column {', '.join(unknown)}; {expect}; found: {shown}",
+                         source=where, line=1)
+    missing = [c for c in REQUIRED if c not in index]
+    if missing:
+        raise InputError(f"missing required column {', '.join(missing)}; {expect}; found: {shown}",
+                         source=where, line=1)
+    return index
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return " ".join(str(value).translate(_THAI_DIGITS).split())
+
+
+def _year(value: object, file: str, line: int) -> tuple[int, bool]:
+    text = _text(value)
+    if not text:
+        raise InputError("fiscal_year is empty", source=file, line=line)
+    if not _INT_RE.match(text):
+        raise InputError(f"fiscal_year {text!r} is not an integer year (e.g. 2565)", source=file, line=line)
+    year = int(float(text)) if "." in text else int(text)
+    converted = year < CE_LIMIT
+    if converted:
+        year += 543
+    if not BE_RANGE[0] <= year <= BE_RANGE[1]:
+        raise InputError(f"fiscal_year {text} is outside {BE_RANGE[0]}–{BE_RANGE[1]} (BE) or "
+                         f"{BE_RANGE[0] - 543}–{CE_LIMIT - 1} (CE)", source=file, line=line)
+    return year, converted
+
+
+def _score(value: object, column: str, file: str, line: int, *, required: bool) -> Decimal | None:
+    text = _text(value) if not isinstance(value, float) else value
+    if text == "":
+        if required:
+            raise InputError(f"{column} is empty", source=file, line=line)
+        return None
+    if isinstance(text, str) and "," in text:
+        raise InputError(f"{column} {text!r} is not a number (write decimals with a dot: 74.83)",
+                         source=file, line=line)
+    try:
+        return to_score(text)
+    except InputError as exc:
+        message = exc.message if column == "score" else f"{column}: {exc.message}"
+        raise InputError(message, source=file, line=line) from None
+
+
+# --- reading -----------------------------------------------------------------------------------------------
+
+def _csv_rows(path: Path, file: str) -> Iterator[tuple[int, list[object]]]:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", source=file) from None
+    text = decode_bytes(data, where=file)
+    first = text.split("\n", 1)[0]
+    delimiter = "\t" if "\t" in first and "," not in first else ";" if first.count(";") > first.count(",") \
+        else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    start = 1
+    try:
+        for row in reader:
+            yield start, row
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise InputError(f"malformed CSV: {exc}", source=file, line=reader.line_num) from None
+
+
+def _xlsx_rows(path: Path, file: str) -> Iterator[tuple[int, list[object]]]:
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
+        raise InputError(f"not a readable .xlsx workbook ({type(exc).__name__})", source=file) from None
+    try:
+        sheet = book.worksheets[0] if book.worksheets else None
+        if sheet is None:
+            return
+        for n, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+            yield n, list(row)
+    finally:
+        book.close()
+
+
+def read_scores_file(path: Path, *, file: str | None = None) -> ScoreTable:
+    """Read and validate one score table. ``file`` is the name used in sources and errors.
+
+    Raises InputError naming the file and the line for anything that is not a valid score table.
+    Duplicate (agency, fiscal_year) rows are checked here only within the file; see :func:`merge_rows`.
+    """
+    file = file or path.name
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise InputError(f"unsupported score table type {suffix or '(none)'}; use .csv or .xlsx", source=file)
+    raw_rows = list((_csv_rows if suffix == ".csv" else _xlsx_rows)(path, file))
+    table = [(n, row) for n, row in raw_rows if any(_text(c) for c in row)]
+    if not table:
+        raise InputError("empty table: no header and no rows", source=file)
+    header = table[0][1]
+    width = max(len(r) for _, r in table)
+    header = list(header) + [None] * (width - len(header))
+    first_use = {}
+    for line, cells in table[1:]:
+        for i, value in enumerate(cells):
+            if i not in first_use and _text(value):
+                first_use[i] = line
+    columns = _columns(header, first_use, file)
+    if len(table) == 1:
+        raise InputError("empty table: a header but no rows", source=file)
+
+    findings: list[Finding] = []
+    names: list[str] = []
+    rows: list[ScoreRow] = []
+    for line, cells in table[1:]:
+
+        def cell(name: str, cells: list[object] = cells) -> object:
+            i = columns.get(name)
+            return cells[i] if i is not None and i < len(cells) else None
+
+        agency = _text(cell("agency"))
+        if not agency:
+            raise InputError("agency is empty", source=file, line=line)
+        year, converted = _year(cell("fiscal_year"), file, line)
+        score = _score(cell("score"), "score", file, line, required=True)
+        tools = [_score(cell(t), t, file, line, required=False) for t in ("iit", "eit", "oit")]
+        level = _text(cell("level")) or None
+        source = _text(cell("source")) or f"{file}:{line}"
+        if converted:
+            findings.append(Finding("ce_year", f"ปี {year - 543} เป็นปี ค.ศ. แปลงเป็นปีงบประมาณ พ.ศ. {year}",
+                                    file, line, None, year))
+            names.append(agency)
+        rows.append(ScoreRow(agency, year, score, level, *tools, source=source, file=file, line=line))
+    rows, dup_findings = merge_rows(rows)
+    return ScoreTable(file, rows, findings + [f for f, _ in dup_findings],
+                      names + [n for _, n in dup_findings])
+
+
+def agency_key(name: str) -> str:
+    """Agency names compared within score tables (spaces ignored); ingest merges again by agency_id."""
+    return "".join(name.split())
+
+
+def merge_rows(rows: Iterable[ScoreRow], key=None) -> tuple[list[ScoreRow], list[tuple[Finding, str]]]:
+    """Drop repeated (agency, fiscal_year) rows that carry the same score, with a ``duplicate_assessment``
+    finding (returned with the agency as written); raise InputError naming both places when the scores
+    differ. ``key(row)`` names the agency (default: its name without spaces)."""
+    key = key or (lambda r: agency_key(r.agency))
+    kept: dict[tuple[str, int], ScoreRow] = {}
+    findings: list[tuple[Finding, str]] = []
+    for row in rows:
+        k = (key(row), row.fiscal_year)
+        first = kept.get(k)
+        if first is None:
+            kept[k] = row
+            continue
+        if first.score != row.score:
+            raise InputError(
+                f"{row.agency} FY{row.fiscal_year}: score {row.score} here but {first.score} at {first.where}"
+                f" (source {first.source}); one (agency, fiscal year) has one score", source=row.file,
+                line=row.line)
+        findings.append((Finding("duplicate_assessment",
+                                 f"คะแนนปีงบประมาณ {row.fiscal_year} ของ {row.agency} ({row.score}) ซ้ำกับ "
+                                 f"{first.where}", row.file, row.line, None, row.fiscal_year), row.agency))
+    return list(kept.values()), findings
+
+
+def read_scores(paths: Iterable[tuple[Path, str]]) -> ScoreTable:
+    """Read several tables ``(path, name)`` and merge them; the result's ``file`` is empty."""
+    rows: list[ScoreRow] = []
+    findings: list[Finding] = []
+    names: list[str] = []
+    for path, name in paths:
+        table = read_scores_file(path, file=name)
+        rows.extend(table.rows)
+        findings.extend(table.findings)
+        names.extend(table.finding_agencies)
+    rows, dup = merge_rows(rows)
+    return ScoreTable("", rows, findings + [f for f, _ in dup], names + [n for _, n in dup])
