@@ -269,7 +269,10 @@ def _cell(row: dict, key: str) -> str | None:
 
 
 def load_pinned(path: Path, *, source: str | None = None) -> list[PinnedAgency]:
-    """Read ``agencies.csv`` (agency_id, name required; district, province, aliases optional)."""
+    """Read ``agencies.csv`` (agency_id, name required; district, province, aliases, source optional).
+
+    ``source`` cites where the pinned facts come from; it is documentation for the reader, not used here.
+    """
     from itanb.scores import decode_bytes
 
     where = source or path.name
@@ -279,12 +282,12 @@ def load_pinned(path: Path, *, source: str | None = None) -> list[PinnedAgency]:
         raise InputError(f"cannot read: {exc.strerror}", source=where) from None
     reader = csv.DictReader(io.StringIO(decode_bytes(data, where=where), newline=""))
     header = {normalize_text(h).lower(): h for h in (reader.fieldnames or []) if h is not None}
-    allowed = {"agency_id", "name", "district", "province", "aliases"}
+    allowed = {"agency_id", "name", "district", "province", "aliases", "source"}
     missing = {"agency_id", "name"} - header.keys()
     unknown = header.keys() - allowed
     if missing or unknown:
         raise InputError(
-            f"agencies table needs columns agency_id, name (optional: district, province, aliases); "
+            f"agencies table needs columns agency_id, name (optional: district, province, aliases, source); "
             f"found {', '.join(reader.fieldnames or []) or 'no header'}", source=where, line=1)
     pinned: list[PinnedAgency] = []
     seen: dict[str, int] = {}

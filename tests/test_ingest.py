@@ -108,7 +108,11 @@ def test_shipped_raw_facts(tmp_path):
     assert list(mismatch["agency_id"]) == ["sao-khok-sa-at"] and list(mismatch["fiscal_year"]) == [2564]
     assert t.findings["agency_id"].notna().all()
     assert set(t.sources["path"]) == {"memos/khoksaat-ita-measures-memo-2565.md",
-                                      "scores/published-ita-scores.csv"}
+                                      "scores/published-ita-scores.csv", "agencies.csv"}
+    # agencies.csv pins the district, cited to the agency's own site; the memo's typo stays a finding
+    sao = t.agencies.set_index("agency_id").loc["sao-khok-sa-at"]
+    assert (sao["district"], sao["province"]) == ("ฆ้องชัย", "กาฬสินธุ์")
+    assert "location_conflict" in set(t.findings["code"])
 
 
 def test_score_tables_alone(tmp_path):
