@@ -90,6 +90,7 @@ class _Candidate:
     source: str
     file: str
     line: int | None
+    from_memo: bool = False
 
     @property
     def where(self) -> str:
@@ -226,13 +227,14 @@ def _merge_assessments(candidates: Iterable[_Candidate]) -> tuple[list[_Candidat
                 f"{c.agency_id} FY{c.fiscal_year}: score {c.score} (source {c.source}) but {first.score} at "
                 f"{first.where} (source {first.source}); one agency and fiscal year has one score",
                 source=c.file, line=c.line)
-        findings.append(Finding("duplicate_assessment",
-                                f"คะแนนปีงบประมาณ {c.fiscal_year} ({c.score}) ซ้ำกับ {first.where}",
-                                c.file, c.line, c.agency_id, c.fiscal_year))
+        if first.from_memo == c.from_memo:  # a memo citing a table's score corroborates it: no finding
+            findings.append(Finding("duplicate_assessment",
+                                    f"คะแนนปีงบประมาณ {c.fiscal_year} ({c.score}) ซ้ำกับ {first.where}",
+                                    c.file, c.line, c.agency_id, c.fiscal_year))
         tools = tuple(a if a is not None else b for a, b in zip(first.tools, c.tools, strict=True))
         kept[key] = _Candidate(first.agency_id, first.fiscal_year, first.score,
                                first.level_reported or c.level_reported, tools, first.source, first.file,
-                               first.line)
+                               first.line, first.from_memo)
     return list(kept.values()), findings
 
 
@@ -335,7 +337,8 @@ def _read_rest(raw_dir: Path, parser: _MemoParser, score_items: list[tuple[Path,
         if a is not None:
             source = f"{m.file}:{m.assessment_line}" if m.assessment_line else m.file
             candidates.append(_Candidate(agency_id, int(a.fiscal_year), Decimal(a.score), a.level_reported,
-                                         (None, None, None), source, m.file, m.assessment_line))
+                                         (None, None, None), source, m.file, m.assessment_line,
+                                         from_memo=True))
             if any(f.code == "level_mismatch" for f in m.memo.findings):
                 memo_level_checked.add((m.file, int(a.fiscal_year)))
         findings += [_finding_record(f, agency_id, m.memo.fiscal_year) for f in m.memo.findings]
