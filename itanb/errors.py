@@ -20,6 +20,10 @@ class ItanbError(Exception):
             where = self.source + (f":{self.line}" if self.line else "") + ": "
         return where + self.message
 
+    def _render_traceback_(self) -> list[str]:
+        """IPython shows this instead of a traceback: a notebook stops with one readable line."""
+        return [f"{type(self).__name__}: {self}"]
+
 
 class InputError(ItanbError):
     """A raw input file (memo, score table, agencies list) that cannot be read as what it claims to be."""

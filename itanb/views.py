@@ -1,0 +1,674 @@
+"""What the report notebooks display, built by tested functions (the notebooks only call and display).
+
+Every function returns an :class:`IPython.display.HTML` (or an Image) whose text is built here with every
+value from the data passed through :func:`html.escape`: agency names, measure names, owners, finding messages
+and file names are shown as text, whatever they contain. Nothing is rendered as Markdown.
+
+A notebook starts with :func:`check_params`, which loads the processed tables and raises
+:class:`~itanb.errors.ParameterError` with one line for an unknown agency (with close ids), a fiscal year
+without data or a malformed value; :class:`~itanb.errors.ItanbError` shows as that one line in a notebook.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import html
+import io
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+
+from itanb import __version__, paths
+from itanb.errors import ParameterError
+
+BANGKOK = ZoneInfo("Asia/Bangkok")
+STATUS_LABELS = {
+    "not_started": "ยังไม่ดำเนินการ",
+    "in_progress": "อยู่ระหว่างดำเนินการ",
+    "done": "ดำเนินการแล้ว",
+    None: "ไม่ระบุ",
+}
+# Thai names of the finding codes (itanb.findings.CODES), for readers
+FINDING_LABELS = {
+    "level_mismatch": "ระดับที่รายงานไม่ตรงกับคะแนน",
+    "location_conflict": "ระบุที่ตั้งไม่ตรงกัน",
+    "status_header_repaired": "หัวตารางสถานะไม่ถูกต้อง",
+    "fuzzy_match": "ชื่อมาตรการในตารางสถานะต่างจากตารางแผน",
+    "unmatched_status_row": "มาตรการในตารางสถานะที่ไม่พบในตารางแผน",
+    "unmatched_plan_row": "มาตรการในตารางแผนที่ไม่มีสถานะ",
+    "no_assessment": "ไม่พบคะแนนการประเมิน",
+    "missing_status": "มาตรการที่ไม่ได้ระบุสถานะ",
+    "multiple_status": "ระบุสถานะมากกว่าหนึ่งช่อง",
+    "ce_year": "ปี ค.ศ. ถูกแปลงเป็น พ.ศ.",
+    "duplicate_assessment": "คะแนนซ้ำจากหลายแหล่ง",
+    "unknown_level_scheme": "ไม่มีเกณฑ์ระดับของปีนั้น",
+}
+_AGENCY_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_MIN_BE, _MAX_BE = 2500, 2700
+
+
+class Raw(str):
+    """HTML built here (already escaped): passed through :func:`cell` unchanged."""
+
+    __slots__ = ()
+
+
+def esc(value: object) -> str:
+    """A value as escaped HTML text ('–' for missing)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA or value is pd.NaT:
+        return "–"
+    if isinstance(value, Raw):
+        return value
+    return html.escape(str(value), quote=True)
+
+
+def _html(text: str):
+    from IPython.display import HTML
+
+    return HTML(text)
+
+
+def _table(headers: list[str], rows: list[list[object]], *, numeric: set[int] = frozenset(),
+           row_classes: list[str] | None = None, css_class: str = "") -> str:
+    """An HTML table; every cell goes through :func:`esc` (Raw cells are our own markup)."""
+    head = "".join(f'<th{" class=num" if i in numeric else ""}>{esc(h)}</th>' for i, h in enumerate(headers))
+    body = []
+    for n, row in enumerate(rows):
+        cls = f' class="{row_classes[n]}"' if row_classes and row_classes[n] else ""
+        tds = "".join(f'<td{" class=num" if i in numeric else ""}>{esc(v)}</td>' for i, v in enumerate(row))
+        body.append(f"<tr{cls}>{tds}</tr>")
+    cls = f' class="{css_class}"' if css_class else ""
+    return f"<table{cls}><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
+def _missing(value: object) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def fmt_score(value: object) -> str:
+    return "–" if _missing(value) else f"{float(value):.2f}"
+
+
+def fmt_change(value: object) -> str:
+    if _missing(value):
+        return "–"
+    value = float(value)
+    return f"+{value:.2f}" if value > 0 else (f"−{abs(value):.2f}" if value < 0 else "0.00")
+
+
+def fmt_share(value: object) -> str:
+    return "–" if _missing(value) else f"{float(value) * 100:.0f}%"
+
+
+def fmt_date(value: object, thai_digits: bool = False) -> str:
+    """A date as a Thai date with the BE year: ``31 มีนาคม 2565``; '–' when missing."""
+    if _missing(value):
+        return "–"
+    from itanb.thai import format_thai_date
+
+    return format_thai_date(pd.Timestamp(value).date(), thai_digits=thai_digits)
+
+
+def fmt_datetime(value: object) -> str:
+    """An instant in Bangkok time: ``31 มีนาคม 2565 14:05 น.``."""
+    if _missing(value):
+        return "–"
+    ts = pd.Timestamp(value)
+    if ts.tzinfo is None:
+        ts = ts.tz_localize(UTC)
+    local = ts.tz_convert(BANGKOK)
+    return f"{fmt_date(local.date())} {local:%H:%M} น."
+
+
+def fmt_passed(value: object) -> str:
+    if _missing(value):
+        return "ไม่มีเกณฑ์ผ่านในปีนั้น"
+    return "ผ่าน (85 คะแนนขึ้นไป)" if bool(value) else "ไม่ผ่าน (ต่ำกว่า 85 คะแนน)"
+
+
+# ---------------------------------------------------------------------------------------------- parameters
+
+
+@dataclass
+class Context:
+    """What a report is about, after :func:`check_params`: the loaded tables and the checked parameters."""
+
+    kind: str
+    tables: Any
+    processed_dir: Path
+    raw_dir: Path
+    agency_id: str | None = None
+    fiscal_year: int | None = None
+    province: str | None = None
+    district: str | None = None
+    agency: dict = field(default_factory=dict)  # the agencies row: agency_id, name, kind, district, province
+    _cache: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def name(self) -> str:
+        return str(self.agency.get("name") or self.agency_id or "")
+
+    def yoy(self) -> pd.DataFrame:
+        if "yoy" not in self._cache:
+            from itanb.compare import year_over_year
+
+            self._cache["yoy"] = year_over_year(self.tables, self.agency_id)
+        return self._cache["yoy"]
+
+    def portfolio(self):
+        if "portfolio" not in self._cache:
+            from itanb.compare import portfolio
+
+            self._cache["portfolio"] = portfolio(self.tables, self.fiscal_year, province=self.province,
+                                                 district=self.district)
+        return self._cache["portfolio"]
+
+
+def _folder(value: object, default: Path, what: str) -> Path:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return default
+    if not isinstance(value, str | Path):
+        raise ParameterError(f"{what} must be a folder path, got {value!r}")
+    return Path(value).expanduser().resolve()
+
+
+def _year(value: object) -> int:
+    if isinstance(value, bool):
+        raise ParameterError(f"fiscal_year must be a Buddhist Era year such as 2565, got {value!r}")
+    text = str(value).strip()
+    if isinstance(value, float) and value.is_integer():
+        text = str(int(value))
+    if not re.fullmatch(r"\d{4}", text):
+        raise ParameterError(f"fiscal_year must be a Buddhist Era year such as 2565, got {value!r}")
+    year = int(text)
+    if 1900 <= year < _MIN_BE:
+        raise ParameterError(f"fiscal_year {year} looks like a CE year; fiscal years are Buddhist Era "
+                             f"(did you mean {year + 543}?)")
+    if not _MIN_BE <= year <= _MAX_BE:
+        raise ParameterError(f"fiscal_year {year} is outside {_MIN_BE}–{_MAX_BE} (Buddhist Era), e.g. 2565")
+    return year
+
+
+def load_tables(processed_dir: Path):
+    """The processed tables of ``processed_dir`` (ParameterError if the folder has none: run itanb ingest)."""
+    if not processed_dir.is_dir() or not any(processed_dir.glob("*.parquet")):
+        raise ParameterError(f"processed_dir {processed_dir} has no processed tables; "
+                             "run `itanb ingest` first")
+    from itanb.store import load_tables as _load
+
+    return _load(processed_dir)
+
+
+def suggest_agencies(agencies: pd.DataFrame, text: str, n: int = 3) -> list[str]:
+    """agency_ids close to ``text``: by spelling of the id, or whose Thai name contains it."""
+    ids = [str(i) for i in agencies["agency_id"]]
+    wanted = text.strip().lower()
+    close = [i for i in ids if wanted and wanted in i][:n]
+    close += [i for i in difflib.get_close_matches(wanted, ids, n=n, cutoff=0.55) if i not in close]
+    close = close[:n]
+    if len(close) < n and text.strip():
+        from itanb.thai import normalize_for_matching
+
+        key = normalize_for_matching(text)
+        for agency_id, name in zip(agencies["agency_id"], agencies["name"], strict=True):
+            if key and key in normalize_for_matching(str(name)) and agency_id not in close:
+                close.append(str(agency_id))
+            if len(close) >= n:
+                break
+    return close
+
+
+def _years_with_data(tables: Any, agency_id: str) -> list[int]:
+    years: set[int] = set()
+    for table in (tables.assessments, tables.measures):
+        years |= set(table.loc[table["agency_id"] == agency_id, "fiscal_year"].astype(int))
+    return sorted(years)
+
+
+def check_params(kind: str = "fiscal-year", *, agency: object = None, fiscal_year: object = None,
+                 province: object = None, district: object = None, processed_dir: object = "",
+                 raw_dir: object = "") -> Context:
+    """Check a report's parameters against the loaded data: ParameterError (one line), or a Context.
+
+    kind: fiscal-year (agency, fiscal_year), year-over-year (agency), portfolio (fiscal_year, province?,
+    district?). Empty ``processed_dir``/``raw_dir`` mean the project's data/processed and data/raw.
+    """
+    if kind not in ("fiscal-year", "year-over-year", "portfolio"):
+        raise ParameterError(f"unknown report kind {kind!r}; known: fiscal-year, year-over-year, portfolio")
+    processed = _folder(processed_dir, paths.PROCESSED, "processed_dir")
+    raw = _folder(raw_dir, paths.RAW, "raw_dir")
+    year = _year(fiscal_year) if kind != "year-over-year" else None
+    agency_id = None
+    if kind != "portfolio":
+        if not isinstance(agency, str) or not agency.strip():
+            raise ParameterError(f"agency must be an agency_id such as sao-khok-sa-at, got {agency!r}")
+        agency_id = agency.strip()
+    tables = load_tables(processed)
+    ctx = Context(kind=kind, tables=tables, processed_dir=processed, raw_dir=raw, agency_id=agency_id,
+                  fiscal_year=year)
+
+    if agency_id is not None:
+        agencies = tables.agencies
+        row = agencies[agencies["agency_id"] == agency_id]
+        if row.empty:
+            close = suggest_agencies(agencies, agency_id)
+            hint = f"; did you mean {', '.join(close)}?" if close else ""
+            shape = ("" if _AGENCY_ID.match(agency_id)
+                     else " (an agency_id is lowercase ASCII words joined by '-')")
+            raise ParameterError(f"unknown agency {agency_id!r}{shape}: not among the {len(agencies)} loaded "
+                                 f"agencies{hint}")
+        ctx.agency = {k: (None if _missing(v) else v) for k, v in row.iloc[0].to_dict().items()}
+        years = _years_with_data(tables, agency_id)
+        if not years:
+            raise ParameterError(f"agency {agency_id!r} has no scores and no measures in {processed}")
+        if year is not None and year not in years:
+            raise ParameterError(f"no data for {agency_id} in fiscal year {year}; years with data: "
+                                 f"{', '.join(map(str, years))}")
+    else:
+        years = sorted(int(y) for y in tables.assessments["fiscal_year"].unique())
+        if year not in years:
+            raise ParameterError(f"no assessments for fiscal year {year}; years with data: "
+                                 f"{', '.join(map(str, years)) or 'none'}")
+        for what, value in (("province", province), ("district", district)):
+            if value is not None and not isinstance(value, str):
+                raise ParameterError(f"{what} must be a Thai name such as กาฬสินธุ์, got {value!r}")
+        ctx.province = province.strip() if isinstance(province, str) and province.strip() else None
+        ctx.district = district.strip() if isinstance(district, str) and district.strip() else None
+        ctx.portfolio()  # raises ParameterError for a province or district that matches no agency
+    return ctx
+
+
+# ---------------------------------------------------------------------------------------------- display
+
+
+def show_title(ctx: Context):
+    """The report's heading; its text also becomes the HTML <title> (output metadata ``itanb.title``)."""
+    from IPython.display import display
+
+    if ctx.kind == "portfolio":
+        scope = " ".join(x for x in (f"อำเภอ{ctx.district}" if ctx.district else "",
+                                     f"จังหวัด{ctx.province}" if ctx.province else "") if x) or "ทุกหน่วยงาน"
+        title = f"ภาพรวมผลการประเมิน ITA ปีงบประมาณ พ.ศ. {ctx.fiscal_year} · {scope}"
+    elif ctx.kind == "year-over-year":
+        title = f"ผลการประเมิน ITA เปรียบเทียบรายปี · {ctx.name}"
+    else:
+        title = f"รายงานผลการประเมิน ITA ปีงบประมาณ พ.ศ. {ctx.fiscal_year} · {ctx.name}"
+    display(_html(f'<p class="itanb-big">{esc(title)}</p>'), metadata={"itanb": {"title": title}})
+
+
+def _place(agency: dict) -> str:
+    parts = []
+    if agency.get("district"):
+        parts.append(f"อำเภอ{agency['district']}")
+    if agency.get("province"):
+        parts.append(f"จังหวัด{agency['province']}")
+    return " ".join(parts) or "ไม่ระบุ"
+
+
+def assessment_row(ctx: Context) -> pd.Series | None:
+    """The assessment a fiscal-year report leads with: that year's score, else the latest earlier one.
+
+    A memo's measures of FY2565 respond to the FY2564 assessment, so a FY2565 report without a FY2565 score
+    shows the FY2564 one, labelled with its year.
+    """
+    yoy = ctx.yoy()
+    scored = yoy[yoy["score"].notna() & (yoy["fiscal_year"] <= ctx.fiscal_year)]
+    return None if scored.empty else scored.iloc[-1]
+
+
+def headline_facts(ctx: Context) -> list[tuple[str, str]]:
+    """(label, text) pairs of the headline, plain text (escaped when displayed)."""
+    agency = ctx.agency
+    facts = [
+        ("หน่วยงาน", ctx.name),
+        ("ที่ตั้ง", _place(agency)),
+        ("ปีงบประมาณ", f"พ.ศ. {ctx.fiscal_year}"),
+    ]
+    row = assessment_row(ctx)
+    if row is None:
+        facts.append(("ผลการประเมิน", f"ยังไม่มีคะแนน ITA ถึงปีงบประมาณ พ.ศ. {ctx.fiscal_year}"))
+        return facts
+    fy = int(row["fiscal_year"])
+    note = "" if fy == ctx.fiscal_year else " (ผลล่าสุดก่อนปีงบประมาณนี้ ซึ่งมาตรการของปีนี้ตอบสนอง)"
+    facts.append(("ผลการประเมิน", f"ปีงบประมาณ พ.ศ. {fy}{note}"))
+    facts.append(("คะแนน", fmt_score(row["score"])))
+    level = row["level"] if not _missing(row["level"]) else None
+    reported = row["level_reported"] if not _missing(row["level_reported"]) else None
+    level_text = level or "ไม่มีระดับที่คำนวณได้สำหรับปีนั้น"
+    if reported and reported != level:
+        level_text += f" (หน่วยงานรายงานว่า {reported})"
+    facts.append(("ระดับ", level_text))
+    if _missing(row["prev_year"]):
+        change = "ไม่มีคะแนนปีก่อนหน้าให้เปรียบเทียบ"
+    else:
+        change = f"{fmt_change(row['score_change'])} คะแนน จากปีงบประมาณ พ.ศ. {int(row['prev_year'])}"
+        if not _missing(row["level_change_label"]):
+            change += f" · {row['level_change_label']}"
+    facts.append(("เปลี่ยนแปลงจากปีก่อน", change))
+    if _missing(row["national_average"]):
+        facts.append(("ค่าเฉลี่ยทั้งประเทศ", "ไม่มีข้อมูล"))
+    else:
+        gap = float(row["gap_to_national"])
+        side = "สูงกว่า" if gap > 0 else ("ต่ำกว่า" if gap < 0 else "เท่ากับ")
+        facts.append(("ค่าเฉลี่ยทั้งประเทศ", f"{fmt_score(row['national_average'])} · {side}ค่าเฉลี่ย "
+                                              f"{abs(gap):.2f} คะแนน"))
+    facts.append(("ผ่านเกณฑ์", fmt_passed(row["passed"])))
+    return facts
+
+
+def headline(ctx: Context):
+    """Agency, place, fiscal year (BE), score, level, change, national average and gap, passed."""
+    items = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in headline_facts(ctx))
+    return _html(f'<div class="itanb-headline"><dl>{items}</dl></div>')
+
+
+def measures_frame(ctx: Context) -> pd.DataFrame:
+    """The agency's measures of the fiscal year, in Thai, one row per measure (sorted by ``no``).
+
+    Columns: ลำดับ int, มาตรการ, ขั้นตอน, ผู้รับผิดชอบ (owners joined by ", "), กำหนดเสร็จ (Thai date or the
+    free text), สถานะ (Thai label), เลยกำหนด bool (deadline before the memo date and not done).
+    """
+    m = ctx.tables.measures
+    m = m[(m["agency_id"] == ctx.agency_id) & (m["fiscal_year"] == ctx.fiscal_year)].sort_values("no")
+    rows = []
+    for rec in m.itertuples(index=False):
+        status = rec.status if not _missing(rec.status) else None
+        due = fmt_date(rec.due) if not _missing(rec.due) else (rec.due_text or "–")
+        overdue = (not _missing(rec.due) and not _missing(rec.status_as_of)
+                   and pd.Timestamp(rec.due) < pd.Timestamp(rec.status_as_of) and status != "done")
+        owners = rec.owners if rec.owners is not None else []
+        rows.append({
+            "ลำดับ": int(rec.no),
+            "มาตรการ": rec.measure,
+            "ขั้นตอน": rec.steps,
+            "ผู้รับผิดชอบ": ", ".join(str(o) for o in owners) or "–",
+            "กำหนดเสร็จ": due,
+            "สถานะ": STATUS_LABELS.get(status, STATUS_LABELS[None]),
+            "เลยกำหนด": bool(overdue),
+        })
+    return pd.DataFrame(rows, columns=["ลำดับ", "มาตรการ", "ขั้นตอน", "ผู้รับผิดชอบ", "กำหนดเสร็จ", "สถานะ",
+                                       "เลยกำหนด"])
+
+
+def measures_summary(ctx: Context) -> str:
+    """One Thai sentence: measures done (and the share), in progress, not started, unmarked, overdue."""
+    frame = measures_frame(ctx)
+    total = len(frame)
+    if not total:
+        return f"ไม่มีมาตรการของปีงบประมาณ พ.ศ. {ctx.fiscal_year}"
+    counts = frame["สถานะ"].value_counts()
+    done = int(counts.get(STATUS_LABELS["done"], 0))
+    parts = [f"ดำเนินการแล้ว {done} จาก {total} มาตรการ ({done / total * 100:.0f}%)"]
+    for key in ("in_progress", "not_started", None):
+        n = int(counts.get(STATUS_LABELS[key], 0))
+        if n:
+            parts.append(f"{STATUS_LABELS[key]} {n}")
+    overdue = int(frame["เลยกำหนด"].sum())
+    if overdue:
+        parts.append(f"เลยกำหนด {overdue}")
+    return " · ".join(parts)
+
+
+def measures_table(ctx: Context):
+    """The measures of the fiscal year as an HTML table, with the summary sentence above it."""
+    frame = measures_frame(ctx)
+    summary = f"<p><strong>{esc(measures_summary(ctx))}</strong></p>"
+    if frame.empty:
+        return _html(summary)
+    rows, classes = [], []
+    for rec in frame.to_dict("records"):
+        status = esc(rec["สถานะ"])
+        if rec["เลยกำหนด"]:
+            status += ' <span class="itanb-badge itanb-warn">เลยกำหนด</span>'
+        css = "itanb-ok" if rec["สถานะ"] == STATUS_LABELS["done"] else ""
+        rows.append([rec["ลำดับ"], rec["มาตรการ"], rec["ขั้นตอน"], rec["ผู้รับผิดชอบ"], rec["กำหนดเสร็จ"],
+                     Raw(f'<span class="{css}">{status}</span>')])
+        classes.append("itanb-overdue" if rec["เลยกำหนด"] else "")
+    table = _table(["ลำดับ", "มาตรการ", "ขั้นตอนหรือวิธีการปฏิบัติ", "ผู้รับผิดชอบ", "กำหนดเสร็จ", "สถานะ"],
+                   rows, numeric={0}, row_classes=classes, css_class="itanb-measures")
+    return _html(summary + table)
+
+
+def level_mismatch_text(fiscal_year: int, score: object, reported: str, computed: str) -> str:
+    """``ระดับที่รายงาน E ไม่ตรงกับระดับที่คำนวณได้ C จากคะแนน 74.83 (ปีงบประมาณ พ.ศ. 2564)``."""
+    return (f"ระดับที่รายงาน {reported} ไม่ตรงกับระดับที่คำนวณได้ {computed} จากคะแนน {fmt_score(score)} "
+            f"(ปีงบประมาณ พ.ศ. {fiscal_year})")
+
+
+def findings_items(ctx: Context) -> list[tuple[str, str, str]]:
+    """(label, Thai sentence, where) for the findings that concern this report, plain text.
+
+    Level mismatches are stated from the assessments themselves (reported vs computed level); the other
+    findings of the agency (for the report's years, or for no particular year) keep their Thai message.
+    """
+    items: list[tuple[str, str, str]] = []
+    yoy = ctx.yoy()
+    if ctx.kind == "fiscal-year":
+        row = assessment_row(ctx)
+        years = {ctx.fiscal_year} | ({int(row["fiscal_year"])} if row is not None else set())
+    else:
+        years = {int(y) for y in yoy["fiscal_year"]}
+    shown = yoy[yoy["fiscal_year"].isin(years) & (yoy["level_agrees"] == False)]  # noqa: E712 (nullable)
+    for rec in shown.itertuples(index=False):
+        items.append((FINDING_LABELS["level_mismatch"],
+                      level_mismatch_text(int(rec.fiscal_year), rec.score, rec.level_reported, rec.level),
+                      _assessment_source(ctx, int(rec.fiscal_year))))
+    f = ctx.tables.findings
+    fy = pd.to_numeric(f["fiscal_year"], errors="coerce")
+    mine = f[(f["agency_id"] == ctx.agency_id) & (fy.isna() | fy.isin(years))
+             & (f["code"] != "level_mismatch")]
+    for rec in mine.itertuples(index=False):
+        where = str(rec.source) + (f":{int(rec.line)}" if not _missing(rec.line) else "")
+        items.append((FINDING_LABELS.get(rec.code, rec.code), str(rec.message), where))
+    return items
+
+
+def _assessment_source(ctx: Context, fiscal_year: int) -> str:
+    a = ctx.tables.assessments
+    src = a.loc[(a["agency_id"] == ctx.agency_id) & (a["fiscal_year"] == fiscal_year), "source"]
+    return str(src.iloc[0]) if len(src) else ""
+
+
+def findings_list(ctx: Context):
+    """The data-quality findings in plain Thai, each with where it comes from."""
+    items = findings_items(ctx)
+    if not items:
+        return _html("<p>ไม่พบข้อสังเกตด้านคุณภาพข้อมูล</p>")
+    lis = "".join(f"<li><strong>{esc(label)}</strong>: {esc(text)}"
+                  + (f' <span class="itanb-muted">({esc(where)})</span>' if where else "") + "</li>"
+                  for label, text, where in items)
+    return _html(f'<ul class="itanb-findings">{lis}</ul>')
+
+
+def _sha256(path: Path) -> str | None:
+    try:
+        digest = hashlib.sha256()
+        with path.open("rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(chunk)
+        return digest.hexdigest()
+    except OSError:
+        return None
+
+
+def provenance_frame(ctx: Context) -> pd.DataFrame:
+    """The raw files behind this report (from the sources table): path, kind, sha256, bytes, ingested_at, and
+    whether the file in raw_dir still has that sha256 (True/False; None when it is not there)."""
+    s = ctx.tables.sources
+    used: set[str] = set()
+    if ctx.agency_id is not None:
+        for table in (ctx.tables.assessments, ctx.tables.measures):
+            src = table.loc[table["agency_id"] == ctx.agency_id, "source"].dropna().astype(str)
+            used |= {re.sub(r":\d+$", "", x) for x in src}
+    picked = s[s["path"].isin(used)] if used and s["path"].isin(used).any() else s
+    out = picked[["path", "kind", "sha256", "bytes", "ingested_at"]].copy().sort_values("path")
+    out["unchanged"] = [
+        None if (digest := _sha256(ctx.raw_dir / p)) is None else digest == sha
+        for p, sha in zip(out["path"], out["sha256"], strict=True)
+    ]
+    return out.reset_index(drop=True)
+
+
+def provenance(ctx: Context, now: datetime | None = None):
+    """Raw files with sha256 and ingest time, when and by which itanb version the report was made."""
+    frame = provenance_frame(ctx)
+    rows = []
+    for rec in frame.itertuples(index=False):
+        state = {True: "ตรงกับไฟล์ปัจจุบัน", False: "ไฟล์เปลี่ยนไปหลังนำเข้า", None: "ไม่พบไฟล์"}[rec.unchanged]
+        rows.append([rec.path, rec.kind, Raw(f"<code>{esc(rec.sha256)}</code>"), f"{int(rec.bytes):,}",
+                     fmt_datetime(rec.ingested_at), state])
+    table = _table(["ไฟล์ต้นทาง", "ประเภท", "SHA-256", "ขนาด (ไบต์)", "นำเข้าเมื่อ", "สถานะไฟล์"], rows,
+                   numeric={3})
+    now = now or datetime.now(UTC)
+    meta = (f"<p>สร้างรายงานเมื่อ {esc(fmt_datetime(now))} ด้วย itanb {esc(__version__)} · "
+            f"ข้อมูลจาก {esc(ctx.processed_dir)} · ไฟล์ต้นทางใน {esc(ctx.raw_dir)}</p>")
+    return _html(f'<div class="itanb-provenance">{meta}{table}</div>')
+
+
+def figure(fig, width: int = 720, alt: str | None = None):
+    """A matplotlib Figure as an inline PNG (embedded base64 in the report), closed afterwards.
+
+    ``alt`` (default: the figure's title) is the image's alternative text in the report.
+    """
+    import matplotlib.pyplot as plt
+    from IPython.display import Image
+
+    if alt is None:
+        titles = [fig._suptitle.get_text()] if getattr(fig, "_suptitle", None) else []
+        titles += [ax.get_title() for ax in fig.axes if ax.get_title()]
+        alt = " · ".join(titles) or "แผนภูมิ"
+    buf = io.BytesIO()
+    try:
+        fig.savefig(buf, format="png", dpi=150, bbox_inches="tight")
+    finally:
+        plt.close(fig)
+    return Image(data=buf.getvalue(), format="png", width=width, metadata={"alt": alt})
+
+
+# ---------------------------------------------------------------------------------------- year over year
+
+
+def yoy_table(ctx: Context):
+    """The agency's record by fiscal year: score, level (reported), change, national average, measures."""
+    yoy = ctx.yoy()
+    rows = []
+    for rec in yoy.itertuples(index=False):
+        level = rec.level if not _missing(rec.level) else "–"
+        if not _missing(rec.level_reported) and rec.level_reported != rec.level:
+            level = f"{level} (รายงาน {rec.level_reported})"
+        measures = "–"
+        if rec.measures_total:
+            measures = f"{rec.measures_done}/{rec.measures_total} ({fmt_share(rec.completion_share)})"
+        rows.append([f"พ.ศ. {rec.fiscal_year}", fmt_score(rec.score), level, fmt_change(rec.score_change),
+                     rec.level_change_label if not _missing(rec.level_change_label) else "–",
+                     fmt_score(rec.national_average), fmt_change(rec.gap_to_national),
+                     "–" if _missing(rec.passed) else ("ผ่าน" if rec.passed else "ไม่ผ่าน"), measures])
+    return _html(_table(["ปีงบประมาณ", "คะแนน", "ระดับ", "เปลี่ยนแปลง", "ระดับเทียบปีก่อน", "ค่าเฉลี่ยประเทศ",
+                         "ห่างจากค่าเฉลี่ย", "ผ่านเกณฑ์ 85", "มาตรการที่ดำเนินการแล้ว"], rows,
+                        numeric={1, 3, 5, 6}))
+
+
+CHANGE_LABELS = {"first_year": "ปีแรกที่มีมาตรการ", "carried_over": "ต่อเนื่องจากปีก่อน", "new": "มาตรการใหม่",
+                 "dropped": "ไม่มีในปีนี้"}
+
+
+def measures_changes(ctx: Context):
+    """Measures between consecutive years with measures: carried over, new, dropped (with statuses)."""
+    from itanb.compare import measures_over_time
+
+    mot = measures_over_time(ctx.tables, ctx.agency_id)
+    if mot.empty:
+        return _html("<p>ไม่มีข้อมูลมาตรการ</p>")
+    rows = []
+    for rec in mot.itertuples(index=False):
+        rows.append([f"พ.ศ. {rec.fiscal_year}", CHANGE_LABELS.get(rec.change, rec.change),
+                     rec.measure if not _missing(rec.measure) else rec.prev_measure,
+                     STATUS_LABELS.get(None if _missing(rec.status) else rec.status, "–")
+                     if rec.change != "dropped" else "–",
+                     STATUS_LABELS.get(None if _missing(rec.prev_status) else rec.prev_status, "–")
+                     if not _missing(rec.prev_year) and rec.change != "new" else "–"])
+    return _html(_table(["ปีงบประมาณ", "การเปลี่ยนแปลง", "มาตรการ", "สถานะปีนี้", "สถานะปีก่อน"], rows))
+
+
+# ---------------------------------------------------------------------------------------------- portfolio
+
+
+def portfolio_summary(ctx: Context):
+    """How many agencies, how many passed, mean/median/min/max, national average and gap."""
+    s = ctx.portfolio().summary.iloc[0]
+    facts = [
+        ("ปีงบประมาณ", f"พ.ศ. {int(s['fiscal_year'])}"),
+        ("หน่วยงานที่เลือก", f"{int(s['agencies_selected'])} หน่วยงาน (มีคะแนน {int(s['agencies_scored'])})"),
+        ("ผ่านเกณฑ์ 85 คะแนน", f"{int(s['passed'])} หน่วยงาน ({fmt_share(s['passed_share'])})"),
+        ("คะแนนเฉลี่ย", f"{fmt_score(s['mean'])} (มัธยฐาน {fmt_score(s['median'])}, ต่ำสุด {fmt_score(s['min'])}, "
+                         f"สูงสุด {fmt_score(s['max'])})"),
+        ("ค่าเฉลี่ยทั้งประเทศ", f"{fmt_score(s['national_average'])} · ต่างกัน "
+                                f"{fmt_change(s['mean_gap_to_national'])} คะแนน"),
+    ]
+    items = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in facts)
+    return _html(f'<div class="itanb-headline"><dl>{items}</dl></div>')
+
+
+def level_distribution_table(ctx: Context):
+    dist = ctx.portfolio().level_distribution
+    rows = [[rec.level, rec.agencies, fmt_share(rec.share)] for rec in dist.itertuples(index=False)]
+    return _html(_table(["ระดับ", "จำนวนหน่วยงาน", "สัดส่วน"], rows, numeric={1, 2}, css_class="itanb-compact"))
+
+
+def ranking_table(ctx: Context, limit: int | None = None):
+    """Agencies of the portfolio, best score first."""
+    ranking = ctx.portfolio().ranking
+    if limit:
+        ranking = ranking.head(limit)
+    rows = [[rec.rank, rec.name, _place({"district": rec.district, "province": rec.province}),
+             fmt_score(rec.score), rec.level if not _missing(rec.level) else "–",
+             fmt_change(rec.score_change),
+             fmt_change(rec.gap_to_national)]
+            for rec in ranking.itertuples(index=False)]
+    return _html(_table(["อันดับ", "หน่วยงาน", "ที่ตั้ง", "คะแนน", "ระดับ", "เปลี่ยนแปลงจากปีก่อน",
+                         "ห่างจากค่าเฉลี่ยประเทศ"], rows, numeric={0, 3, 5, 6}))
+
+
+def changes_table(ctx: Context, which: str = "gains"):
+    """The largest score rises (``gains``) or falls (``drops``) since each agency's previous score."""
+    frame = getattr(ctx.portfolio(), which)
+    if frame.empty:
+        return _html("<p>ไม่มีข้อมูลให้เปรียบเทียบกับปีก่อน</p>")
+    rows = [[rec.name, f"พ.ศ. {rec.prev_year}", fmt_score(rec.prev_score), fmt_score(rec.score),
+             fmt_change(rec.score_change),
+             rec.level_change_label if not _missing(rec.level_change_label) else "–"]
+            for rec in frame.itertuples(index=False)]
+    return _html(_table(["หน่วยงาน", "ปีก่อนหน้า", "คะแนนปีก่อน", "คะแนนปีนี้", "เปลี่ยนแปลง", "ระดับ"], rows,
+                        numeric={2, 3, 4}))
+
+
+def data_quality_table(ctx: Context):
+    """Agencies with data-quality findings, and agencies without a score this year."""
+    p = ctx.portfolio()
+    parts = []
+    if p.data_quality.empty:
+        parts.append("<p>ไม่พบข้อสังเกตด้านคุณภาพข้อมูล</p>")
+    else:
+        rows = [[rec.name or rec.agency_id, rec.findings,
+                 ", ".join(FINDING_LABELS.get(c.strip(), c.strip()) for c in str(rec.codes).split(","))]
+                for rec in p.data_quality.itertuples(index=False)]
+        parts.append(_table(["หน่วยงาน", "จำนวนข้อสังเกต", "ประเภท"], rows, numeric={1}))
+    if not p.missing.empty:
+        rows = [[rec.name or rec.agency_id, _place({"district": rec.district, "province": rec.province}),
+                 "–" if _missing(rec.last_year) else f"พ.ศ. {rec.last_year}"]
+                for rec in p.missing.itertuples(index=False)]
+        parts.append("<p>หน่วยงานที่ไม่มีคะแนนในปีนี้</p>")
+        parts.append(_table(["หน่วยงาน", "ที่ตั้ง", "คะแนนล่าสุด"], rows))
+    return _html("".join(parts))

@@ -1,0 +1,39 @@
+"""Shared fixtures: the shipped raw data ingested once per test session into a temporary folder."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("PYTHAINLP_READ_ONLY", "1")
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+ROOT = Path(__file__).resolve().parents[1]
+SHIPPED_RAW = ROOT / "data" / "raw"
+MEMO_AGENCY_NAME = "องค์การบริหารส่วนตำบลโคกสะอาด"
+
+
+@pytest.fixture(scope="session")
+def shipped_processed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """data/raw ingested into a temporary processed folder (data/processed is never touched)."""
+    from itanb.ingest import ingest
+
+    out = tmp_path_factory.mktemp("processed")
+    ingest(raw_dir=SHIPPED_RAW, processed_dir=out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def shipped_tables(shipped_processed: Path):
+    from itanb.store import load_tables
+
+    return load_tables(shipped_processed)
+
+
+@pytest.fixture(scope="session")
+def memo_agency_id(shipped_tables) -> str:
+    """The agency_id ingest gives the agency of the real memo (องค์การบริหารส่วนตำบลโคกสะอาด)."""
+    agencies = shipped_tables.agencies
+    return str(agencies.loc[agencies["name"] == MEMO_AGENCY_NAME, "agency_id"].item())

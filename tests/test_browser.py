@@ -1,0 +1,103 @@
+"""A report opened in headless Chromium with the network off: nothing fails, Thai text in Sarabun."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from itanb import render
+
+CHROMIUM = Path("/usr/bin/chromium")
+SHIPPED_RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
+MEMO_AGENCY_NAME = "องค์การบริหารส่วนตำบลโคกสะอาด"
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+               "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing in CI (.ci/run installs it)")
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=LAUNCH_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def open_offline(browser, page_path: Path, screenshot: Path) -> dict:
+    """Open ``page_path`` with the network off; return what happened (requests, failures, console errors)."""
+    context = browser.new_context(offline=True, viewport={"width": 1000, "height": 1400})
+    seen = {"requests": [], "blocked": [], "failed": [], "console_errors": [], "page_errors": []}
+
+    def route(r):
+        url = r.request.url
+        if url.startswith(("file:", "data:")):
+            r.continue_()
+        else:
+            seen["blocked"].append(url)
+            r.abort()
+
+    context.route("**/*", route)
+    page = context.new_page()
+    page.on("request", lambda req: seen["requests"].append(req.url[:100]))
+    page.on("requestfailed", lambda req: seen["failed"].append(req.url[:100]))
+    page.on("console", lambda msg: msg.type == "error" and seen["console_errors"].append(msg.text))
+    page.on("pageerror", lambda exc: seen["page_errors"].append(str(exc)))
+    try:
+        page.goto(page_path.as_uri(), wait_until="load")
+        page.evaluate("document.fonts.ready.then(() => true)")
+        seen["text"] = page.inner_text("body")
+        seen["sarabun_loaded"] = page.evaluate(
+            "[...document.fonts].some(f => f.family.replace(/\"/g, '') === 'Sarabun'"
+            " && f.status === 'loaded')")
+        seen["body_font"] = page.evaluate("getComputedStyle(document.body).fontFamily")
+        seen["images_ok"] = page.evaluate(
+            "[...document.images].every(img => img.complete && img.naturalWidth > 0)")
+        page.screenshot(path=str(screenshot), full_page=True)
+    finally:
+        context.close()
+    return seen
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory, shipped_processed, memo_agency_id) -> Path:
+    folder = tmp_path_factory.mktemp("reports")
+    for kind, params in (("fiscal-year", {"agency": memo_agency_id, "fiscal_year": 2565}),
+                         ("portfolio", {"fiscal_year": 2564})):
+        result = render.render_report(kind, params, reports_dir=folder, raw_dir=SHIPPED_RAW,
+                                      processed_dir=shipped_processed)
+        assert result.ok, result.summary()
+    render.write_index(folder)
+    return folder
+
+
+def test_report_opens_offline_without_errors(chromium, reports, memo_agency_id, tmp_path):
+    shot = tmp_path / "fiscal-year.png"
+    seen = open_offline(chromium, reports / "2565" / "fiscal-year" / f"{memo_agency_id}.html", shot)
+    assert seen["blocked"] == [] and seen["failed"] == []
+    assert seen["console_errors"] == [] and seen["page_errors"] == []
+    assert all(url.startswith(("file:", "data:")) for url in seen["requests"])
+    assert MEMO_AGENCY_NAME in seen["text"]
+    assert "ระดับที่รายงาน E ไม่ตรงกับระดับที่คำนวณได้ C จากคะแนน 74.83" in seen["text"]
+    assert seen["sarabun_loaded"], "the embedded Sarabun font was not used"
+    assert seen["body_font"].startswith('Sarabun') or seen["body_font"].startswith('"Sarabun"')
+    assert seen["images_ok"]
+    assert shot.stat().st_size > 10_000
+
+
+def test_index_and_portfolio_open_offline(chromium, reports, tmp_path):
+    for page in (reports / "index.html", reports / "2564" / "portfolio" / "all.html"):
+        seen = open_offline(chromium, page, tmp_path / f"{page.stem}.png")
+        assert seen["blocked"] == [] and seen["failed"] == [] and seen["console_errors"] == []
+        assert seen["sarabun_loaded"]
+        assert "จังหวัดกาญจนบุรี" in seen["text"] or "รายงาน" in seen["text"]

@@ -1,0 +1,140 @@
+"""views.py on the shipped data, no kernel: parameter checks, headline, measures, findings, provenance."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from itanb import views
+from itanb.errors import ItanbError, ParameterError
+
+SHIPPED_RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
+
+
+@pytest.fixture(scope="module")
+def ctx(shipped_processed, memo_agency_id):
+    return views.check_params("fiscal-year", agency=memo_agency_id, fiscal_year=2565,
+                              processed_dir=str(shipped_processed), raw_dir=str(SHIPPED_RAW))
+
+
+@pytest.mark.parametrize(("params", "message"), [
+    ({"agency": "sao-khok-sa-ad"}, "unknown agency 'sao-khok-sa-ad': not among the 3 loaded agencies; "
+                                   "did you mean sao-khok-sa-at?"),
+    ({"agency": "khok"}, "did you mean sao-khok-sa-at?"),
+    ({"agency": "โคกสะอาด"}, "did you mean sao-khok-sa-at?"),
+    ({"agency": ""}, "agency must be an agency_id such as sao-khok-sa-at, got ''"),
+    ({"agency": 42}, "agency must be an agency_id"),
+    ({"fiscal_year": 2570}, "no data for sao-khok-sa-at in fiscal year 2570; years with data: 2564, 2565"),
+    ({"fiscal_year": "๒๕๖๕x"}, "fiscal_year must be a Buddhist Era year such as 2565"),
+    ({"fiscal_year": 2022}, "fiscal_year 2022 looks like a CE year; fiscal years are Buddhist Era "
+                            "(did you mean 2565?)"),
+    ({"fiscal_year": 3000}, "outside 2500–2700"),
+    ({"fiscal_year": True}, "Buddhist Era year"),
+])
+def test_check_params_says_what_is_wrong_in_one_line(shipped_processed, params, message):
+    params = {"agency": "sao-khok-sa-at", "fiscal_year": 2565, **params}
+    with pytest.raises(ParameterError) as info:
+        views.check_params("fiscal-year", processed_dir=str(shipped_processed), **params)
+    assert message in str(info.value)
+    assert "\n" not in str(info.value)
+
+
+def test_check_params_for_portfolio_and_missing_data(shipped_processed, tmp_path):
+    ctx = views.check_params("portfolio", fiscal_year="2565", province="กาญจนบุรี",
+                             processed_dir=shipped_processed)
+    assert (ctx.fiscal_year, ctx.province, ctx.district) == (2565, "กาญจนบุรี", None)
+    with pytest.raises(ParameterError, match="no assessments for fiscal year 2563; years with data: 2564"):
+        views.check_params("portfolio", fiscal_year=2563, processed_dir=shipped_processed)
+    with pytest.raises(ParameterError, match="province"):
+        views.check_params("portfolio", fiscal_year=2565, province="เชียงใหม่", processed_dir=shipped_processed)
+    with pytest.raises(ParameterError, match="run `itanb ingest` first"):
+        views.check_params("year-over-year", agency="sao-khok-sa-at", processed_dir=tmp_path)
+
+
+def test_itanb_errors_show_as_one_line_in_ipython():
+    error = ParameterError("unknown agency 'x'", source="f.csv", line=3)
+    assert error._render_traceback_() == ["ParameterError: f.csv:3: unknown agency 'x'"]
+    assert isinstance(error, ItanbError)
+
+
+def test_headline_facts(ctx):
+    facts = dict(views.headline_facts(ctx))
+    assert facts["หน่วยงาน"] == "องค์การบริหารส่วนตำบลโคกสะอาด"
+    assert facts["ที่ตั้ง"] == f"อำเภอ{ctx.agency['district']} จังหวัดกาฬสินธุ์"
+    assert facts["ปีงบประมาณ"] == "พ.ศ. 2565"
+    # the measures of 2565 answer the 2564 score
+    assert facts["ผลการประเมิน"].startswith("ปีงบประมาณ พ.ศ. 2564")
+    assert facts["คะแนน"] == "74.83"
+    assert facts["ระดับ"] == "C (หน่วยงานรายงานว่า E)"
+    assert facts["เปลี่ยนแปลงจากปีก่อน"] == "ไม่มีคะแนนปีก่อนหน้าให้เปรียบเทียบ"
+    assert facts["ค่าเฉลี่ยทั้งประเทศ"] == "81.25 · ต่ำกว่าค่าเฉลี่ย 6.42 คะแนน"
+    assert facts["ผ่านเกณฑ์"] == "ไม่ผ่าน (ต่ำกว่า 85 คะแนน)"
+
+
+def test_measures_in_thai(ctx):
+    frame = views.measures_frame(ctx)
+    assert len(frame) == 12
+    assert list(frame["ลำดับ"]) == list(range(1, 13))
+    assert set(frame["สถานะ"]) == {"ดำเนินการแล้ว"}
+    assert set(frame["กำหนดเสร็จ"]) == {"31 มีนาคม 2565"}
+    assert not frame["เลยกำหนด"].any()
+    assert "กองคลัง" in frame.loc[0, "ผู้รับผิดชอบ"]
+    assert views.measures_summary(ctx) == "ดำเนินการแล้ว 12 จาก 12 มาตรการ (100%)"
+
+
+def test_overdue_and_unmarked_measures_are_flagged(ctx):
+    measures = ctx.tables.measures.copy()
+    mine = measures.index[measures["agency_id"] == ctx.agency_id]
+    measures.loc[mine[0], "status"] = "in_progress"
+    measures.loc[mine[0], "due"] = datetime(2022, 1, 31)
+    measures.loc[mine[1], "status"] = None
+    other = views.Context(kind="fiscal-year", tables=ctx.tables._replace(measures=measures),
+                          processed_dir=ctx.processed_dir, raw_dir=ctx.raw_dir, agency_id=ctx.agency_id,
+                          fiscal_year=2565, agency=ctx.agency)
+    frame = views.measures_frame(other)
+    assert frame.loc[0, "สถานะ"] == "อยู่ระหว่างดำเนินการ" and frame.loc[0, "เลยกำหนด"]
+    assert frame.loc[0, "กำหนดเสร็จ"] == "31 มกราคม 2565"
+    assert frame.loc[1, "สถานะ"] == "ไม่ระบุ"
+    assert views.measures_summary(other) == ("ดำเนินการแล้ว 10 จาก 12 มาตรการ (83%) · อยู่ระหว่างดำเนินการ 1 · "
+                                             "ไม่ระบุ 1 · เลยกำหนด 1")
+    html = views.measures_table(other).data
+    assert 'class="itanb-overdue"' in html and "เลยกำหนด</span>" in html
+
+
+def test_findings_in_plain_thai(ctx):
+    items = views.findings_items(ctx)
+    texts = [text for _, text, _ in items]
+    assert texts[0] == "ระดับที่รายงาน E ไม่ตรงกับระดับที่คำนวณได้ C จากคะแนน 74.83 (ปีงบประมาณ พ.ศ. 2564)"
+    assert items[0][2].startswith("memos/khoksaat-ita-measures-memo-2565.md")
+    assert sum("ไม่ตรงกับระดับที่คำนวณได้" in t for t in texts) == 1  # not repeated from the findings table
+    labels = {label for label, _, _ in items}
+    assert "ระบุที่ตั้งไม่ตรงกัน" in labels and "หัวตารางสถานะไม่ถูกต้อง" in labels
+
+
+def test_provenance_names_the_raw_files_with_their_sha256(ctx):
+    frame = views.provenance_frame(ctx)
+    assert list(frame["path"]) == ["memos/khoksaat-ita-measures-memo-2565.md"]
+    assert frame["unchanged"].tolist() == [True]
+    assert len(frame.loc[0, "sha256"]) == 64
+    html = views.provenance(ctx, now=datetime(2025, 1, 2, 3, 4, tzinfo=UTC)).data
+    assert "สร้างรายงานเมื่อ 2 มกราคม 2568 10:04 น. ด้วย itanb" in html
+    assert frame.loc[0, "sha256"] in html
+
+
+def test_everything_from_the_data_is_escaped():
+    assert views.esc("<script>alert(1)</script>") == "&lt;script&gt;alert(1)&lt;/script&gt;"
+    assert views.esc('"&') == "&quot;&amp;"
+    assert views.esc(None) == "–" and views.esc(float("nan")) == "–"
+    assert views.esc(views.Raw("<b>ours</b>")) == "<b>ours</b>"
+    table = views._table(["<h>"], [["<td>"], [views.Raw("<i>x</i>")]])
+    assert "&lt;h&gt;" in table and "&lt;td&gt;" in table and "<i>x</i>" in table
+
+
+def test_formats():
+    assert views.fmt_change(1.5) == "+1.50" and views.fmt_change(-2) == "−2.00"
+    assert views.fmt_change(None) == "–"
+    assert views.fmt_score(74.83) == "74.83"
+    assert views.fmt_share(0.7052) == "71%"
+    assert views.fmt_passed(None) == "ไม่มีเกณฑ์ผ่านในปีนั้น"
