@@ -37,3 +37,20 @@ def memo_agency_id(shipped_tables) -> str:
     """The agency_id ingest gives the agency of the real memo (องค์การบริหารส่วนตำบลโคกสะอาด)."""
     agencies = shipped_tables.agencies
     return str(agencies.loc[agencies["name"] == MEMO_AGENCY_NAME, "agency_id"].item())
+
+
+@pytest.fixture(scope="module")
+def synthetic_example():
+    """The SYNTHETIC multi-year example agency of tests/fixtures/synthetic_agency.py, as processed tables."""
+    from fixtures.synthetic_agency import synthetic_tables
+
+    return synthetic_tables()
+
+
+@pytest.fixture(scope="module")
+def synthetic_yoy(synthetic_example):
+    from fixtures.synthetic_agency import AGENCY_ID
+
+    from itanb import compare
+
+    return compare.year_over_year(synthetic_example, AGENCY_ID)

@@ -8,7 +8,6 @@ import warnings
 
 import matplotlib
 import pytest
-from fixtures.synthetic_agency import AGENCY_ID, synthetic_tables
 from matplotlib.figure import Figure
 from matplotlib.ft2font import FT2Font
 from matplotlib.text import Text
@@ -21,13 +20,13 @@ ARABIC_DIGIT = re.compile("[0-9]")
 
 
 @pytest.fixture(scope="module")
-def tables():
-    return synthetic_tables()
+def tables(synthetic_example):
+    return synthetic_example
 
 
 @pytest.fixture(scope="module")
-def yoy(tables):
-    return compare.year_over_year(tables, AGENCY_ID)
+def yoy(synthetic_yoy):
+    return synthetic_yoy
 
 
 def _figures(tables, yoy, thai_digits):

@@ -23,13 +23,13 @@ from itanb.errors import InputError, ParameterError
 
 
 @pytest.fixture(scope="module")
-def tables():
-    return synthetic_tables()
+def tables(synthetic_example):
+    return synthetic_example
 
 
 @pytest.fixture(scope="module")
-def yoy(tables):
-    return compare.year_over_year(tables, AGENCY_ID)
+def yoy(synthetic_yoy):
+    return synthetic_yoy
 
 
 # --------------------------------------------------------------------------------- reference data
