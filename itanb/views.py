@@ -580,6 +580,17 @@ def yoy_table(ctx: Context):
                         numeric={1, 3, 5, 6}))
 
 
+def measure_status_chart(ctx: Context):
+    """The measure-status chart by fiscal year, or nothing when the agency has no measures (the table below
+    already says so)."""
+    from itanb import charts
+
+    yoy = ctx.yoy()
+    if not (yoy["measures_total"] > 0).any():
+        return None
+    return figure(charts.measure_status(yoy))
+
+
 CHANGE_LABELS = {"first_year": "ปีแรกที่มีมาตรการ", "carried_over": "ต่อเนื่องจากปีก่อน", "new": "มาตรการใหม่",
                  "dropped": "ไม่มีในปีนี้"}
 

@@ -138,3 +138,13 @@ def test_formats():
     assert views.fmt_score(74.83) == "74.83"
     assert views.fmt_share(0.7052) == "71%"
     assert views.fmt_passed(None) == "ไม่มีเกณฑ์ผ่านในปีนั้น"
+
+
+def test_measure_status_chart_only_where_there_are_measures(shipped_processed, memo_agency_id):
+    def chart(agency):
+        ctx = views.check_params("year-over-year", agency=agency, processed_dir=str(shipped_processed))
+        return views.measure_status_chart(ctx)
+
+    image = chart(memo_agency_id)
+    assert image is not None and image.data.startswith(b"\x89PNG")
+    assert chart("prov-kanchanaburi") is None  # scores only: the table below says there are no measures
