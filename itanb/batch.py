@@ -1,0 +1,703 @@
+"""Many reports: plan them from the processed tables, rebuild only what changed, run them on local worker
+processes or a Dask cluster, and write ``reports/index.html``.
+
+The plan (:func:`plan_jobs`): a fiscal-year report per (agency, fiscal year) with a score or measures, a
+year-over-year report per agency with data in the selected years, and a portfolio report (all agencies) per
+fiscal year with scores; with an ``--agency`` filter, no portfolio.
+
+Incremental builds: ``reports/.itanb-manifest.json`` maps each report (path relative to the reports folder)
+to a hash of what it depends on:
+
+- the agency's rows of the processed tables (agencies, assessments, measures, findings), and for a portfolio
+  the rows of its fiscal year (assessments up to that year) and every agency's name and place;
+- the raw files behind those rows from the ``sources`` table (path, sha256, bytes): for a file read by one
+  agency (its memo) the checksum, for a file shared by many (a year's score table) the path only, since the
+  agency's rows are already in the hash and a change to another agency's row must not rebuild this report;
+- the notebook file, the package data files and the report template, ``itanb.__version__``, the parameters.
+
+Hashes are computed for all reports at once from per-row hashes of the tables (vectorised, ~1 s for 8,300
+agencies): no raw file is read. The ingest time is not part of the hash (a re-ingest of unchanged files
+rebuilds nothing). Every finished report is appended to ``reports/.itanb-manifest.jsonl`` as it completes, so
+a batch that was killed half-way and run again skips what is done; at the end the journal is folded into the
+manifest, which is written atomically. A report is written by :func:`itanb.render.render_report` to a
+temporary file and renamed, so a kill never leaves a truncated report.
+
+Workers execute notebooks in-process (``render.render_report``: papermill and nbconvert in the worker, no
+``jupyter`` subprocess). Each worker starts the kernel for its next report while the current one runs and
+converts, and imports the notebooks' modules into that kernel ahead of time (``ITANB_PRESTART=0``: off).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from itanb import __version__, paths
+from itanb.errors import ItanbError, ParameterError
+
+MANIFEST = ".itanb-manifest.json"
+JOURNAL = ".itanb-manifest.jsonl"
+LOCK = ".itanb-batch.lock"
+MANIFEST_FORMAT = 1
+KIND_ORDER = ("portfolio", "fiscal-year", "year-over-year")  # the longest reports first
+# imported inside itanb functions on first use: imported into a pre-started kernel with the notebooks' modules
+LAZY_IMPORTS = ("pandas", "pyarrow.parquet", "matplotlib.pyplot", "IPython.display", "pythainlp.util",
+                "itanb.store", "itanb.compare", "itanb.grading", "itanb.thai", "itanb.agencies")
+
+
+# ------------------------------------------------------------------------------------------------ plan
+
+
+@dataclass(frozen=True, order=True)
+class Job:
+    """One report to make: ``kind`` and its parameters (agency_id None for a portfolio, fiscal_year None for
+    a year-over-year report)."""
+
+    kind: str
+    agency_id: str | None
+    fiscal_year: int | None
+
+    def params(self) -> dict:
+        if self.kind == "portfolio":
+            return {"fiscal_year": self.fiscal_year}
+        if self.kind == "year-over-year":
+            return {"agency": self.agency_id}
+        return {"agency": self.agency_id, "fiscal_year": self.fiscal_year}
+
+    def key(self) -> str:
+        """The report's path relative to the reports folder, '/' separated: the manifest key."""
+        from itanb.render import report_path
+
+        return report_path(Path(), self.kind, self.agency_id, self.fiscal_year).as_posix()
+
+
+def _in_years(year: int, years: tuple[int, int] | None) -> bool:
+    return years is None or years[0] <= year <= years[1]
+
+
+def plan_jobs(tables, years: tuple[int, int] | None = None,
+              agencies: Iterable[str] | None = None) -> list[Job]:
+    """The reports for ``tables`` (an ``itanb.store.Tables``), narrowed to fiscal ``years`` (first, last; BE)
+    and ``agencies`` (agency_ids). Portfolios first, then fiscal-year, then year-over-year reports, sorted.
+
+    Raises ParameterError for an agency_id that is not in the agencies table.
+    """
+    known = set(tables.agencies["agency_id"].astype(str))
+    wanted: set[str] | None = None
+    if agencies:
+        wanted = {str(a) for a in agencies}
+        unknown = sorted(wanted - known)
+        if unknown:
+            raise ParameterError(f"unknown agency {', '.join(map(repr, unknown))}: not among the "
+                                 f"{len(known)} agencies of the processed tables")
+    pairs: set[tuple[str, int]] = set()
+    for frame in (tables.assessments, tables.measures):
+        sub = frame[["agency_id", "fiscal_year"]].drop_duplicates()
+        pairs |= {(str(a), int(y)) for a, y in zip(sub["agency_id"], sub["fiscal_year"], strict=True)}
+    pairs = {(a, y) for a, y in pairs if _in_years(y, years) and (wanted is None or a in wanted)}
+    jobs = [Job("fiscal-year", a, y) for a, y in sorted(pairs)]
+    jobs += [Job("year-over-year", a, None) for a in sorted({a for a, _ in pairs})]
+    if wanted is None:
+        scored = sorted(int(y) for y in tables.assessments["fiscal_year"].unique())
+        jobs += [Job("portfolio", None, y) for y in scored if _in_years(y, years)]
+    return sorted(jobs, key=lambda j: (KIND_ORDER.index(j.kind), j.fiscal_year or 0, j.agency_id or ""))
+
+
+# ------------------------------------------------------------------------------------------------ hashes
+
+
+def _cell(value) -> str:
+    if value is None:
+        return "\x00"
+    if isinstance(value, (list, tuple)) or hasattr(value, "tolist"):
+        return "\x1f".join(_cell(v) for v in (value.tolist() if hasattr(value, "tolist") else value))
+    return str(value)
+
+
+def _row_hashes(frame, drop: tuple[str, ...] = ()):
+    """uint64 per row of ``frame`` (columns sorted by name, ``drop`` left out), independent of the index."""
+    import numpy as np
+    import pandas as pd
+
+    columns = sorted(c for c in frame.columns if c not in drop)
+    if frame.empty:
+        return np.zeros(0, dtype="uint64")
+    data = {}
+    for col in columns:
+        s = frame[col]
+        data[col] = s.map(_cell) if s.dtype == object else s
+    hashed = pd.util.hash_pandas_object(pd.DataFrame(data), index=False).to_numpy()
+    salt = hashlib.blake2b("\x1f".join(columns).encode(), digest_size=8).digest()
+    names = np.frombuffer(salt, dtype="uint64")
+    return hashed ^ names[0]
+
+
+def _digest(*parts: bytes | str) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        data = part.encode() if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "little"))
+        h.update(data)
+    return h.hexdigest()
+
+
+def _group_digests(frame, hashes, key: str) -> dict[str, bytes]:
+    if frame.empty:
+        return {}
+    out = {}
+    for value, idx in frame.groupby(key, sort=False, dropna=True).indices.items():
+        out[str(value)] = hashes[idx].tobytes()
+    return out
+
+
+def _file_digest(path: Path) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def code_digests() -> dict[str, str]:
+    """Hashes of what every report depends on besides the data: package data, template, version; and one per
+    notebook (by kind)."""
+    from itanb.render import KINDS
+
+    shared = [f"itanb {__version__}"]
+    for folder in (paths.PACKAGE_DATA, paths.TEMPLATES):
+        for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+            shared.append(f"{path.relative_to(folder).as_posix()}={_file_digest(path)}")
+    common = _digest(*shared)
+    return {kind: _digest(common, _file_digest(paths.NOTEBOOKS / spec.notebook))
+            for kind, spec in KINDS.items()}
+
+
+def dependency_hashes(tables, jobs: list[Job]) -> dict[str, str]:
+    """Manifest key -> hash of everything the report depends on (see the module docstring)."""
+    import numpy as np
+
+    code = code_digests()
+    agencies, assessments, measures, findings, sources = (
+        tables.agencies, tables.assessments, tables.measures, tables.findings, tables.sources)
+    h_ag, h_as, h_me, h_fi = (_row_hashes(agencies), _row_hashes(assessments), _row_hashes(measures),
+                              _row_hashes(findings))
+    by_agency = [_group_digests(f, h, "agency_id")
+                 for f, h in ((agencies, h_ag), (assessments, h_as), (measures, h_me), (findings, h_fi))]
+
+    # raw files: checksum for a file behind one agency's rows, path only for a file shared by many
+    strip = re.compile(r":\d+$")
+    users: dict[str, set[str]] = {}
+    for frame in (assessments, measures):
+        if frame.empty:
+            continue
+        pairs = frame[["agency_id", "source"]].drop_duplicates()
+        for agency_id, source in zip(pairs["agency_id"], pairs["source"], strict=True):
+            users.setdefault(strip.sub("", str(source)), set()).add(str(agency_id))
+    checksum = {str(p): f"{p}:{s}:{b}" for p, s, b in
+                zip(sources["path"], sources["sha256"], sources["bytes"], strict=True)}
+    raw_of: dict[str, list[str]] = {}
+    for path, ids in users.items():
+        text = checksum.get(path, path) if len(ids) == 1 else path
+        for agency_id in ids:
+            raw_of.setdefault(agency_id, []).append(text)
+    all_sources = _row_hashes(sources, drop=("ingested_at",)).tobytes()
+
+    years_needed = {j.fiscal_year for j in jobs if j.kind == "portfolio"}
+    per_year: dict[int, str] = {}
+    if years_needed:
+        fy_as = assessments["fiscal_year"].to_numpy()
+        fy_me = measures["fiscal_year"].to_numpy()
+        fy_fi = findings["fiscal_year"].astype("float64").to_numpy()
+        for year in years_needed:
+            per_year[year] = _digest(
+                h_ag.tobytes(), h_as[fy_as <= year].tobytes(), h_me[fy_me == year].tobytes(),
+                h_fi[(fy_fi == year) | np.isnan(fy_fi)].tobytes(), all_sources)
+
+    out = {}
+    for job in jobs:
+        if job.kind == "portfolio":
+            data = per_year[job.fiscal_year]
+        else:
+            a = job.agency_id
+            data = _digest(*(d.get(a, b"") for d in by_agency), *sorted(raw_of.get(a, [])))
+        params = json.dumps(job.params(), sort_keys=True)
+        out[job.key()] = _digest(code[job.kind], data, params)
+    return out
+
+
+# ------------------------------------------------------------------------------------------------ manifest
+
+
+class Manifest:
+    """The reports built so far: ``{key: {"hash", "pdf", "built_at"}}``, a JSON file plus an append-only
+    journal."""
+
+    def __init__(self, reports_dir: Path):
+        self.reports_dir = reports_dir
+        self.path = reports_dir / MANIFEST
+        self.journal_path = reports_dir / JOURNAL
+        self.entries: dict[str, dict] = {}
+        self._journal = None
+
+    def load(self) -> Manifest:
+        with contextlib.suppress(OSError, ValueError):
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            if data.get("format") == MANIFEST_FORMAT:
+                self.entries = dict(data.get("reports", {}))
+        with contextlib.suppress(OSError), self.journal_path.open(encoding="utf-8") as fh:
+            for line in fh:
+                try:
+                    rec = json.loads(line)
+                except ValueError:  # the last line of a killed run may be cut short
+                    continue
+                if rec.get("failed"):
+                    self.entries.pop(rec["key"], None)
+                else:
+                    self.entries[rec["key"]] = {k: v for k, v in rec.items() if k != "key"}
+        return self
+
+    def is_current(self, key: str, digest: str, pdf: bool = False) -> bool:
+        """Built from the same inputs, still there, and with its PDF if one is wanted."""
+        entry = self.entries.get(key)
+        if not entry or entry.get("hash") != digest or not (self.reports_dir / key).is_file():
+            return False
+        return not pdf or (entry.get("pdf", False) and (self.reports_dir / key).with_suffix(".pdf").is_file())
+
+    def record(self, key: str, digest: str | None, pdf: bool = False) -> None:
+        """Note one finished report (``digest`` None: it failed) in the journal, flushed at once."""
+        if digest is None:
+            self.entries.pop(key, None)
+            rec = {"key": key, "failed": True}
+        else:
+            entry = {"hash": digest, "pdf": pdf, "built_at": datetime.now(UTC).isoformat(timespec="seconds")}
+            self.entries[key] = entry
+            rec = {"key": key, **entry}
+        if self._journal is None:
+            self.reports_dir.mkdir(parents=True, exist_ok=True)
+            self._journal = self.journal_path.open("a", encoding="utf-8")
+        self._journal.write(json.dumps(rec, ensure_ascii=False) + "\n")
+        self._journal.flush()
+
+    def save(self) -> None:
+        """Write the manifest atomically (temporary file, fsync, rename), then drop the journal."""
+        if self._journal is not None:
+            self._journal.close()
+            self._journal = None
+        self.reports_dir.mkdir(parents=True, exist_ok=True)
+        data = {"format": MANIFEST_FORMAT, "itanb": __version__,
+                "reports": dict(sorted(self.entries.items()))}
+        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        with tmp.open("w", encoding="utf-8") as fh:
+            json.dump(data, fh, ensure_ascii=False, indent=0)
+            fh.flush()
+            os.fsync(fh.fileno())
+        tmp.replace(self.path)
+        self.journal_path.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def _lock(reports_dir: Path) -> Iterator[None]:
+    import fcntl
+
+    reports_dir.mkdir(parents=True, exist_ok=True)
+    with (reports_dir / LOCK).open("w") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise ItanbError("another itanb batch is writing into this folder", source=reports_dir) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _remove_stale_temporaries(reports_dir: Path) -> None:
+    """Temporary files of a killed run (render writes ``.<name>.*.tmp`` / ``.ipynb``, then renames)."""
+    for pattern in (".*.tmp", ".*.ipynb"):
+        for path in reports_dir.rglob(pattern):
+            with contextlib.suppress(OSError):
+                path.unlink()
+
+
+# ------------------------------------------------------------------------------------------------ workers
+
+_POOL = None  # the kernel pool of this worker process
+_READY = False  # _worker_setup has run in this process
+_MORE = True  # whether another report may follow the current one on this worker (else no kernel is started)
+
+
+def _warm_modules() -> list[str]:
+    """The modules the notebooks import (their import lines), imported into a kernel ahead of time."""
+    import nbformat
+
+    found: list[str] = []
+    pattern = re.compile(r"^\s*(?:from\s+([\w.]+)\s+import\s+([\w, ]+)|import\s+([\w.]+))", re.M)
+    for notebook in sorted(paths.NOTEBOOKS.glob("*.ipynb")):
+        nb = nbformat.read(notebook, as_version=4)
+        for cell in nb.cells:
+            if cell.cell_type != "code" or "parameters" in cell.metadata.get("tags", []):
+                continue
+            for match in pattern.finditer(cell.source):
+                if match.group(3):
+                    names = [match.group(3)]
+                else:
+                    package = match.group(1)
+                    names = [package, *(f"{package}.{n.strip()}" for n in match.group(2).split(",")
+                                         if n.strip())]
+                found += [n for n in names if n not in found]
+    found += [m for m in LAZY_IMPORTS if m not in found]
+    return found
+
+
+class _KernelPool:
+    """Kernels started one report ahead, on a thread of their own, with the notebooks' modules imported."""
+
+    def __init__(self, kernel_name: str = "python3"):
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.kernel_name = kernel_name
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="itanb-kernel")
+        self._next = None
+        modules = ", ".join(repr(m) for m in _warm_modules())
+        self._warm = ("def _itanb_warm():\n    import importlib\n"
+                      f"    for name in ({modules},):\n"
+                      "        try:\n            importlib.import_module(name)\n"
+                      "        except Exception:\n            pass\n"
+                      "_itanb_warm()\ndel _itanb_warm\n")
+
+    def _start(self):
+        from jupyter_client import AsyncKernelManager
+        from jupyter_core.utils import run_sync
+
+        km = AsyncKernelManager(kernel_name=self.kernel_name)
+        # the kernel's own stderr only repeats a warning about TCP on localhost; cell output goes over zmq
+        run_sync(km.start_kernel)(extra_arguments=["--HistoryManager.hist_file=:memory:"],
+                                  stderr=subprocess.DEVNULL)
+        kc = km.client()
+        try:
+            kc.start_channels()
+            run_sync(kc.wait_for_ready)(timeout=60)
+            run_sync(kc.execute_interactive)(self._warm, silent=True, store_history=False, timeout=120,
+                                             output_hook=lambda msg: None)
+        except BaseException:
+            kc.stop_channels()
+            run_sync(km.shutdown_kernel)(now=True)
+            raise
+        kc.stop_channels()
+        return km
+
+    @staticmethod
+    def _stop(km) -> None:
+        from jupyter_core.utils import run_sync
+
+        with contextlib.suppress(Exception):
+            run_sync(km.shutdown_kernel)(now=True)
+
+    def take(self, kernel_name: str):
+        """A ready kernel manager (None: start one the usual way); starts the next one in the background
+        unless this worker has been told that no report follows (:data:`_MORE`)."""
+        if kernel_name != self.kernel_name:
+            return None
+        current = self._next or self._thread.submit(self._start)
+        self._next = self._thread.submit(self._start) if _MORE else None
+        try:
+            return current.result()
+        except Exception:
+            return None
+
+    def release(self, km) -> None:
+        self._thread.submit(self._stop, km)
+
+    def close(self) -> None:
+        if self._next is not None:
+            with contextlib.suppress(Exception):
+                self._stop(self._next.result(timeout=120))
+            self._next = None
+        self._thread.shutdown(wait=True)
+
+
+def _prestart_engine():
+    """A papermill engine that runs the notebook on a kernel from this process's :class:`_KernelPool`."""
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine, logger
+    from papermill.utils import merge_kwargs, remove_args
+
+    class PrestartedKernelEngine(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False,  # noqa: PLR0917
+                                     stdout_file=None, stderr_file=None, start_timeout=60,
+                                     execution_timeout=None, **kwargs):
+            km = _POOL.take(kernel_name) if _POOL is not None and kwargs.get("km") is None else None
+            if km is None:
+                return super().execute_managed_notebook(
+                    nb_man, kernel_name, log_output=log_output, stdout_file=stdout_file,
+                    stderr_file=stderr_file, start_timeout=start_timeout, execution_timeout=execution_timeout,
+                    **kwargs)
+            kwargs = remove_args(["input_path", "timeout", "startup_timeout", "km"], **kwargs)
+            final = merge_kwargs(kwargs, timeout=execution_timeout, startup_timeout=start_timeout,
+                                 kernel_name=kernel_name, log=logger, log_output=log_output,
+                                 stdout_file=stdout_file, stderr_file=stderr_file)
+            client = PapermillNotebookClient(nb_man, km=km, **final)
+            try:
+                return client.execute()
+            finally:
+                if client.kc is not None:
+                    client.kc.stop_channels()
+                _POOL.release(km)
+
+    return PrestartedKernelEngine
+
+
+def _close_pool() -> None:
+    global _POOL
+    pool, _POOL = _POOL, None
+    if pool is not None:
+        pool.close()
+
+
+def _worker_setup() -> None:
+    """Once per worker process: start the first kernel, import papermill/nbconvert, build the exporter."""
+    global _POOL, _READY  # noqa: PLW0603 - one pool per worker process
+    if _READY:
+        return
+    _READY = True
+    os.environ.setdefault("PYTHAINLP_READ_ONLY", "1")
+    from itanb import render
+
+    if os.environ.get("ITANB_PRESTART", "1") != "0":
+        import atexit
+        from multiprocessing import util
+
+        import jupyter_client  # noqa: F401 - imported here, not by two threads at once
+        import jupyter_core.utils  # noqa: F401
+
+        _POOL = _KernelPool(render.KERNEL_NAME)
+        _POOL._next = _POOL._thread.submit(_POOL._start)  # boots while this process imports the rest
+        util.Finalize(None, _close_pool, exitpriority=10)
+        atexit.register(_close_pool)
+    import nbformat
+    from papermill.engines import papermill_engines
+
+    if _POOL is not None:
+        papermill_engines.register(None, _prestart_engine())
+    render.notebook_to_html(nbformat.v4.new_notebook(), "warm-up")  # template and font, cached per process
+
+
+def render_job(job: tuple, raw_dir: str, processed_dir: str, reports_dir: str, pdf: bool, *,
+               more: bool = True) -> dict:
+    """Run one report in this (worker) process; return a small picklable result (no notebook).
+    ``more`` False: among the last reports of the batch, so start no kernel for a next one."""
+    global _MORE  # noqa: PLW0603 - read by this process's kernel pool
+    _MORE = more
+    kind, agency_id, fiscal_year = job
+    key = Job(kind, agency_id, fiscal_year).key()
+    started = time.perf_counter()
+    try:
+        _worker_setup()
+        from itanb import render
+
+        result = render.render_report(kind, Job(*job).params(), reports_dir=reports_dir, raw_dir=raw_dir,
+                                      processed_dir=processed_dir, pdf=pdf)
+    except Exception as exc:  # a bad parameter or a crash outside the notebook: no cell to name
+        return {"key": key, "ok": False, "seconds": time.perf_counter() - started,
+                "summary": f"{kind} report failed: {type(exc).__name__}: {exc}", "cell_index": None,
+                "cell_source": None, "failed_notebook": None}
+    return {"key": key, "ok": result.ok, "seconds": result.seconds, "summary": result.summary(),
+            "cell_index": result.cell_index, "cell_source": result.cell_source,
+            "failed_notebook": str(result.failed_notebook) if result.failed_notebook else None}
+
+
+def shutdown_worker() -> bool:
+    """Stop this worker's spare kernel (called on every Dask worker at the end of a run)."""
+    global _READY  # noqa: PLW0603
+    _close_pool()
+    _READY = False
+    return True
+
+
+# ------------------------------------------------------------------------------------------------ executors
+
+def _run_local(jobs: list[Job], args: tuple, workers: int) -> Iterator[dict]:
+    import multiprocessing
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, as_completed, wait
+
+    context = multiprocessing.get_context("spawn")  # the driver holds threads (pyarrow, tqdm): no fork
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        pending: dict = {}
+        limit = 2 * workers
+        for i, job in enumerate(jobs):
+            more = i < len(jobs) - workers
+            future = pool.submit(render_job, (job.kind, job.agency_id, job.fiscal_year), *args, more=more)
+            pending[future] = job
+            if len(pending) < limit:
+                continue
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                yield _outcome(future, pending.pop(future))
+        for future in as_completed(list(pending)):
+            yield _outcome(future, pending.pop(future))
+
+
+def _outcome(future, job: Job) -> dict:
+    """The result of a finished future; a worker that died (killed, out of memory) fails its report."""
+    try:
+        return future.result()
+    except Exception as exc:
+        return {"key": job.key(), "ok": False, "seconds": 0.0, "cell_index": None, "cell_source": None,
+                "failed_notebook": None, "summary": f"{job.kind} report failed: the worker process failed: "
+                f"{type(exc).__name__}: {exc}"}
+
+
+def _run_dask(jobs: list[Job], args: tuple, workers: int, scheduler: str | None) -> Iterator[dict]:
+    import logging
+
+    from distributed import Client, LocalCluster, as_completed
+
+    cluster = None
+    if scheduler:
+        try:
+            client = Client(scheduler, timeout="30s")
+        except (OSError, TimeoutError) as exc:
+            raise ParameterError(f"cannot reach the Dask scheduler {scheduler!r}: {exc}") from None
+    else:
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                               dashboard_address=None, silence_logs=logging.ERROR)
+        client = Client(cluster)
+    try:
+        slots = max(1, sum(client.nthreads().values()))
+        queue = iter(enumerate(jobs))
+        index: dict = {}
+
+        def submit(i: int, job: Job):
+            future = client.submit(render_job, (job.kind, job.agency_id, job.fiscal_year), *args,
+                                   more=i < len(jobs) - slots, pure=False)
+            index[future.key] = i
+            return future
+
+        completed = as_completed([submit(i, j) for i, j in _take(queue, 2 * slots)])
+        for future in completed:
+            result = _outcome(future, jobs[index.pop(future.key)])
+            future.release()
+            for i, job in _take(queue, 1):
+                completed.add(submit(i, job))
+            yield result
+    finally:
+        with contextlib.suppress(Exception):
+            client.run(shutdown_worker)
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def _take(iterator: Iterator, n: int) -> list:
+    out = []
+    for job in iterator:
+        out.append(job)
+        if len(out) >= n:
+            break
+    return out
+
+
+# ------------------------------------------------------------------------------------------------ driver
+
+
+@dataclass
+class BatchResult:
+    planned: int = 0
+    built: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    failed: list[dict] = field(default_factory=list)
+    seconds: float = 0.0
+    index: Path | None = None
+    executor: str = "local"
+    workers: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+    def text(self) -> str:
+        lines = [f"itanb batch: {self.planned} reports: {len(self.built)} built, {self.unchanged} unchanged, "
+                 f"{len(self.failed)} failed in {self.seconds:.2f} s "
+                 f"({self.executor}, {self.workers} workers)"]
+        lines += [f"FAILED {f['key']}: {f['summary']}" for f in self.failed]
+        if self.index:
+            lines.append(f"index: {self.index}")
+        return "\n".join(lines)
+
+
+def run_batch(years: tuple[int, int] | None = None, agencies: Iterable[str] | None = None, *,
+              pdf: bool = False, workers: int | None = None, executor: str = "local",
+              scheduler: str | None = None, force: bool = False, raw_dir: Path | str = paths.RAW,
+              processed_dir: Path | str = paths.PROCESSED, reports_dir: Path | str = paths.REPORTS,
+              jobs: list[Job] | None = None, progress: bool | None = None) -> BatchResult:
+    """Build the reports that changed (all with ``force``); see the module docstring. ``jobs`` replaces the
+    plan of :func:`plan_jobs`. ``progress``: a tqdm bar on stderr (default: when stderr is a terminal)."""
+    from itanb import render
+    from itanb.store import load_tables
+
+    if executor not in ("local", "dask"):
+        raise ParameterError(f"executor must be local or dask, got {executor!r}")
+    started = time.perf_counter()
+    raw_dir, processed_dir, reports_dir = (Path(p).resolve() for p in (raw_dir, processed_dir, reports_dir))
+    workers = max(1, int(workers or os.cpu_count() or 1))
+    tables = load_tables(processed_dir)
+    if jobs is None:
+        jobs = plan_jobs(tables, years, agencies)
+    digests = dependency_hashes(tables, jobs)
+    del tables
+    result = BatchResult(planned=len(jobs), executor=executor, workers=workers)
+    with _lock(reports_dir):
+        _remove_stale_temporaries(reports_dir)
+        manifest = Manifest(reports_dir).load()
+        todo = [j for j in jobs if force or not manifest.is_current(j.key(), digests[j.key()], pdf)]
+        result.unchanged = len(jobs) - len(todo)
+        if todo:
+            args = (str(raw_dir), str(processed_dir), str(reports_dir), pdf)
+            if executor == "dask":
+                results = _run_dask(todo, args, workers, scheduler)
+            else:
+                results = _run_local(todo, args, min(workers, len(todo)))
+            show = sys.stderr.isatty() if progress is None else progress
+            from tqdm import tqdm
+
+            with tqdm(total=len(todo), file=sys.stderr, disable=not show, unit="report",
+                      desc="itanb batch") as bar:
+                try:
+                    for res in results:
+                        if res["ok"]:
+                            manifest.record(res["key"], digests[res["key"]], pdf)
+                            result.built.append(res["key"])
+                        else:
+                            manifest.record(res["key"], None)
+                            result.failed.append(res)
+                        bar.update(1)
+                finally:
+                    manifest.save()
+        elif not manifest.path.exists() or manifest.journal_path.exists():
+            manifest.save()
+        result.index = render.write_index(reports_dir)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def run_batch_cli(years, agencies, pdf, workers, executor, scheduler, force, raw_dir,  # noqa: PLR0917
+                  processed_dir, reports_dir) -> int:
+    """``itanb batch``: the summary on stdout, a FAILED line per failed report on stderr; 1 on a failure."""
+    result = run_batch(years, agencies, pdf=pdf, workers=workers, executor=executor, scheduler=scheduler,
+                       force=force, raw_dir=raw_dir, processed_dir=processed_dir, reports_dir=reports_dir)
+    lines = result.text().splitlines()
+    print(lines[0])
+    for line in lines[1:]:
+        print(line, file=sys.stderr if line.startswith("FAILED") else sys.stdout)
+    return 0 if result.ok else 1

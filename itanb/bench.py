@@ -1,0 +1,260 @@
+"""The benchmark: ``itanb bench`` times report generation on SYNTHETIC data in a temporary folder.
+
+In one run, on the same fiscal-year reports:
+
+- the plain serial loop: per report, the ``papermill`` CLI then ``jupyter nbconvert --to html``
+  (subprocesses, one after the other);
+- ``itanb batch --force`` with 1 and with 2 workers (a subprocess each, start-up included);
+- the floor: an empty notebook executed in-process with papermill (kernel start and shutdown).
+
+It prints a table and one final line ``speedup_vs_loop=X per_report_s=Y floor_s=Z`` (X: loop time over
+the best batch time; Y: best batch time per report). With ``national=N`` it also times the data path on N
+synthetic agencies over FY2562-2568: writing and ingesting N memos and N x 7 score rows, loading the
+processed tables, portfolio analytics for one year, planning and hashing every report of a batch, and the
+peak RSS (psutil, children included). Nothing is written into data/raw.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from contextlib import contextmanager
+from pathlib import Path
+
+from itanb import paths
+
+BIN = Path(sys.executable).parent
+NATIONAL_YEARS = (2562, 2568)
+
+
+def _env() -> dict:
+    return {**os.environ, "PYTHAINLP_READ_ONLY": "1", "MPLBACKEND": "Agg"}
+
+
+def _tool(name: str) -> str:
+    found = BIN / name
+    return str(found) if found.exists() else (shutil.which(name) or name)
+
+
+class PeakRSS:
+    """Peak resident memory of this process plus its children, sampled every 50 ms on a thread."""
+
+    def __init__(self, interval: float = 0.05):
+        self.interval = interval
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _sample(self) -> int:
+        import psutil
+
+        me = psutil.Process()
+        total = me.memory_info().rss
+        for child in me.children(recursive=True):
+            try:
+                total += child.memory_info().rss
+            except psutil.Error:
+                continue
+        return total
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, self._sample())
+            self._stop.wait(self.interval)
+
+    def __enter__(self) -> PeakRSS:
+        self.peak = self._sample()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, self._sample())
+
+
+def _timed(fn: Callable[[], object]) -> tuple[float, object]:
+    started = time.perf_counter()
+    value = fn()
+    return time.perf_counter() - started, value
+
+
+@contextmanager
+def _workdir(workdir: Path | str | None):
+    if workdir is not None:
+        path = Path(workdir).resolve()
+        path.mkdir(parents=True, exist_ok=True)
+        yield path
+        return
+    path = Path(tempfile.mkdtemp(prefix="itanb-bench-"))
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+# ------------------------------------------------------------------------------------------------ reports
+
+
+def _prepare(work: Path, reports: int) -> list:
+    """Synthetic data for ``reports`` fiscal-year reports (two fiscal years per agency), ingested."""
+    from itanb.batch import plan_jobs
+    from itanb.ingest import ingest
+    from itanb.store import load_tables
+    from itanb.synth import write_synthetic
+
+    agencies = max(1, math.ceil(reports / 2))
+    write_synthetic(work / "raw", agencies=agencies, years=(2565, 2566), seed=0)
+    ingest(raw_dir=work / "raw", processed_dir=work / "processed")
+    jobs = [j for j in plan_jobs(load_tables(work / "processed")) if j.kind == "fiscal-year"]
+    return sorted(jobs, key=lambda j: (j.agency_id, j.fiscal_year))[:reports]
+
+
+def _serial_loop(work: Path, jobs: list) -> float:
+    """Per report: the papermill CLI, then the jupyter nbconvert CLI; subprocesses, one after another."""
+    from itanb.render import KINDS
+
+    out = work / "loop"
+    out.mkdir(exist_ok=True)
+    started = time.perf_counter()
+    for i, job in enumerate(jobs):
+        executed = out / f"report-{i:04d}.ipynb"
+        params = [arg for key, value in job.params().items() for arg in ("-p", key, str(value))]
+        params += ["-p", "processed_dir", str(work / "processed"), "-p", "raw_dir", str(work / "raw")]
+        subprocess.run([_tool("papermill"), str(paths.NOTEBOOKS / KINDS[job.kind].notebook), str(executed),
+                        *params, "--kernel", "python3", "--no-progress-bar"],
+                       check=True, env=_env(), capture_output=True)
+        subprocess.run([_tool("jupyter"), "nbconvert", "--to", "html", str(executed)],
+                       check=True, env=_env(), capture_output=True)
+    return time.perf_counter() - started
+
+
+def _batch(work: Path, jobs: list, workers: int) -> float:
+    """``run_batch(jobs, force=True)`` in a fresh Python process, as ``itanb batch --force`` would run."""
+    spec = json.dumps([[j.kind, j.agency_id, j.fiscal_year] for j in jobs])
+    code = (
+        "import json, sys\n"
+        "from itanb.batch import Job, run_batch\n"
+        f"jobs = [Job(*j) for j in json.loads({spec!r})]\n"
+        f"r = run_batch(jobs=jobs, force=True, workers={workers}, raw_dir={str(work / 'raw')!r}, "
+        f"processed_dir={str(work / 'processed')!r}, reports_dir={str(work / f'batch-{workers}')!r}, "
+        "progress=False)\n"
+        "print(r.text())\n"
+        "sys.exit(0 if r.ok else 1)\n"
+    )
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", code], env=_env(), capture_output=True, text=True,
+                          check=False)
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        raise RuntimeError(f"itanb batch with {workers} workers failed:\n{done.stdout}{done.stderr}")
+    return seconds
+
+
+def _floor(work: Path, runs: int = 3) -> float:
+    """An empty notebook executed in-process by papermill (after one warm-up run): the kernel's cost."""
+    import nbformat
+    import papermill
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("")])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    source = work / "empty.ipynb"
+    nbformat.write(nb, source)
+    times = []
+    for i in range(runs + 1):
+        seconds, _ = _timed(lambda: papermill.execute_notebook(str(source), None, kernel_name="python3",
+                                                               progress_bar=False))
+        if i:
+            times.append(seconds)
+    return sorted(times)[len(times) // 2]
+
+
+# ------------------------------------------------------------------------------------------------ national
+
+
+def _national(work: Path, n: int) -> list[tuple[str, str]]:
+    from itanb.batch import dependency_hashes, plan_jobs
+    from itanb.compare import portfolio
+    from itanb.ingest import ingest
+    from itanb.store import load_tables
+    from itanb.synth import write_synthetic
+
+    rows: list[tuple[str, str]] = []
+    raw, processed = work / "national-raw", work / "national-processed"
+    with PeakRSS() as synth_mem:
+        synth_s, _ = _timed(lambda: write_synthetic(raw, agencies=n, years=NATIONAL_YEARS, seed=0))
+    with PeakRSS() as ingest_mem:
+        ingest_s, _ = _timed(lambda: ingest(raw_dir=raw, processed_dir=processed))
+    years = NATIONAL_YEARS[1] - NATIONAL_YEARS[0] + 1
+    rows.append((f"synth: {n} memos + {n}x{years} score rows (s)", f"{synth_s:.2f}"))
+    rows.append(("ingest (s)", f"{ingest_s:.2f}"))
+    rows.append(("ingest memos/s", f"{n / ingest_s:,.0f}"))
+    rows.append(("synth + ingest memos/s", f"{n / (synth_s + ingest_s):,.0f}"))
+    with PeakRSS() as use_mem:
+        load_s, tables = _timed(lambda: load_tables(processed))
+        port_s, _ = _timed(lambda: portfolio(tables, NATIONAL_YEARS[1]))
+        plan_s, jobs = _timed(lambda: plan_jobs(tables))
+        hash_s, _ = _timed(lambda: dependency_hashes(tables, jobs))
+    rows.append(("load processed tables (s)", f"{load_s:.2f}"))
+    rows.append((f"portfolio analytics FY{NATIONAL_YEARS[1]} (s)", f"{port_s:.2f}"))
+    rows.append((f"plan + hash all {len(jobs):,} batch reports (s)", f"{plan_s + hash_s:.2f}"))
+    mib = 1024 * 1024
+    rows.append(("peak RSS synth (MiB)", f"{synth_mem.peak / mib:,.0f}"))
+    rows.append(("peak RSS ingest, children incl. (MiB)", f"{ingest_mem.peak / mib:,.0f}"))
+    rows.append(("peak RSS load + portfolio + plan (MiB)", f"{use_mem.peak / mib:,.0f}"))
+    return rows
+
+
+# ------------------------------------------------------------------------------------------------ main
+
+
+def _table(rows: list[tuple[str, ...]]) -> str:
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = []
+    for k, row in enumerate(rows):
+        pairs = enumerate(zip(row, widths, strict=True))
+        cells = [c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in pairs]
+        lines.append("  ".join(cells).rstrip())
+        if k == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def run_bench(reports: int = 16, national: int = 0, workdir: Path | str | None = None) -> int:
+    """Run the benchmark (see the module docstring) and print its table; 0 on success."""
+    os.environ.setdefault("PYTHAINLP_READ_ONLY", "1")
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    reports = max(1, int(reports))
+    cores = os.cpu_count() or 1
+    with _workdir(workdir) as work:
+        print(f"itanb bench: {reports} fiscal-year reports on synthetic data in {work} ({cores} cores)",
+              flush=True)
+        jobs = _prepare(work, reports)
+        n = len(jobs)
+        loop_s = _serial_loop(work, jobs)
+        print(f"  serial loop done in {loop_s:.1f} s", flush=True)
+        batch_s = {w: _batch(work, jobs, w) for w in (1, 2)}
+        floor_s = _floor(work)
+        rows = [("method", "reports", "total_s", "per_report_s")]
+        rows.append(("serial loop: papermill CLI + jupyter nbconvert CLI", str(n), f"{loop_s:.2f}",
+                     f"{loop_s / n:.2f}"))
+        for w, seconds in batch_s.items():
+            rows.append((f"itanb batch --force --workers {w}", str(n), f"{seconds:.2f}",
+                         f"{seconds / n:.2f}"))
+        rows.append(("floor: empty notebook, papermill in-process", "1", f"{floor_s:.2f}", f"{floor_s:.2f}"))
+        print(_table(rows))
+        if national:
+            print(f"\nnational data path: {national:,} synthetic agencies, FY{NATIONAL_YEARS[0]}-"
+                  f"{NATIONAL_YEARS[1]}", flush=True)
+            print(_table([("measure", "value"), *_national(work, int(national))]))
+        best = min(batch_s.values())
+        print(f"speedup_vs_loop={loop_s / best:.2f} per_report_s={best / n:.2f} floor_s={floor_s:.2f}")
+    return 0

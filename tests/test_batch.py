@@ -1,0 +1,228 @@
+"""itanb batch with the real notebooks on a small synthetic set (3 agencies, FY2565-2566): the local executor,
+incremental rebuilds, a killed run that resumes, a failing report, --force."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from itanb import batch
+from itanb.batch import JOURNAL, MANIFEST, Job, plan_jobs, run_batch, run_batch_cli
+
+pytestmark = pytest.mark.slow
+
+AGENCIES = ["synthetic-0001", "synthetic-0002", "synthetic-0003"]
+EXPECTED = sorted(
+    [f"{fy}/fiscal-year/{a}.html" for fy in (2565, 2566) for a in AGENCIES]
+    + [f"year-over-year/{a}.html" for a in AGENCIES]
+    + ["2565/portfolio/all.html", "2566/portfolio/all.html"]
+)
+
+
+def _ingest(raw: Path, processed: Path) -> None:
+    from itanb.ingest import ingest
+
+    ingest(raw_dir=raw, processed_dir=processed)
+
+
+def _reports(folder: Path) -> list[str]:
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.html") if p.name != "index.html")
+
+
+def _mtimes(folder: Path) -> dict[str, int]:
+    return {r: (folder / r).stat().st_mtime_ns for r in _reports(folder)}
+
+
+def _run(base: Path, **kw):
+    kw.setdefault("workers", 2)
+    return run_batch(raw_dir=base / "raw", processed_dir=base / "processed", reports_dir=base / "reports",
+                     progress=False, **kw)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """Synthetic raw data, ingested, and one full batch (local executor, 2 workers) through the CLI entry."""
+    from itanb.synth import write_synthetic
+
+    base = tmp_path_factory.mktemp("batch")
+    write_synthetic(base / "raw", agencies=3, years=(2565, 2566), seed=0)
+    _ingest(base / "raw", base / "processed")
+    code = run_batch_cli(years=None, agencies=None, pdf=False, workers=2, executor="local", scheduler=None,
+                         force=False, raw_dir=base / "raw", processed_dir=base / "processed",
+                         reports_dir=base / "reports")
+    return base, code
+
+
+def _copy(built_base: Path, target: Path, reports: bool = True) -> Path:
+    for name in ("raw", "processed") + (("reports",) if reports else ()):
+        shutil.copytree(built_base / name, target / name, copy_function=shutil.copy2)
+    return target
+
+
+def test_plan_has_every_report_kind(built):
+    from itanb.store import load_tables
+
+    base, _ = built
+    tables = load_tables(base / "processed")
+    jobs = plan_jobs(tables)
+    assert sorted(j.key() for j in jobs) == EXPECTED
+    assert jobs[0].kind == "portfolio"  # the longest reports go first
+    assert [j.key() for j in plan_jobs(tables, years=(2566, 2566), agencies=["synthetic-0002"])] == [
+        "2566/fiscal-year/synthetic-0002.html", "year-over-year/synthetic-0002.html"]
+    with pytest.raises(batch.ParameterError, match="synthetic-9999"):
+        plan_jobs(tables, agencies=["synthetic-9999"])
+
+
+def test_local_batch_writes_every_report_and_the_index(built):
+    base, code = built
+    reports = base / "reports"
+    assert code == 0
+    assert _reports(reports) == EXPECTED
+    for rel in EXPECTED:
+        text = (reports / rel).read_text(encoding="utf-8")
+        assert text.rstrip().endswith("</html>")
+        assert "หน่วยงานสังเคราะห์" in text
+    index = (reports / "index.html").read_text(encoding="utf-8")
+    for rel in EXPECTED:
+        assert f'href="{rel}"' in index
+    manifest = json.loads((reports / MANIFEST).read_text(encoding="utf-8"))
+    assert sorted(manifest["reports"]) == EXPECTED
+    assert not (reports / JOURNAL).exists()
+    assert not list(reports.rglob("*.failed.ipynb")) and not list(reports.rglob(".*.tmp"))
+
+
+def test_rerun_with_nothing_changed_builds_nothing(built, capsys):
+    base, _ = built
+    before = _mtimes(base / "reports")
+    code = run_batch_cli(years=None, agencies=None, pdf=False, workers=2, executor="local", scheduler=None,
+                         force=False, raw_dir=base / "raw", processed_dir=base / "processed",
+                         reports_dir=base / "reports")
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "0 built, 11 unchanged, 0 failed" in out
+    assert _mtimes(base / "reports") == before
+
+
+def test_reingest_of_unchanged_files_builds_nothing(built, tmp_path):
+    base = _copy(built[0], tmp_path)
+    _ingest(base / "raw", base / "processed")  # new ingest time, same data
+    result = _run(base)
+    assert result.built == [] and result.unchanged == len(EXPECTED)
+
+
+def test_touching_one_agencys_memo_rebuilds_only_its_reports(built, tmp_path):
+    base = _copy(built[0], tmp_path)
+    memo = next((base / "raw" / "memos").rglob("synthetic-0002-*"))
+    text = memo.read_text(encoding="utf-8")
+    memo.write_text(text.replace("จึงเรียนมาเพื่อโปรดพิจารณา", "จึงเรียนมาเพื่อโปรดทราบและพิจารณา"),
+                    encoding="utf-8")
+    _ingest(base / "raw", base / "processed")
+    before = _mtimes(base / "reports")
+    result = _run(base)
+    # the agency's own reports, and the portfolios (they list every agency's raw files)
+    expected = sorted(r for r in EXPECTED if "synthetic-0002" in r or "/portfolio/" in r)
+    assert sorted(result.built) == expected
+    after = _mtimes(base / "reports")
+    assert sorted(r for r in EXPECTED if after[r] != before[r]) == expected
+
+
+def test_changing_one_score_rebuilds_that_agency_only(built, tmp_path):
+    base = _copy(built[0], tmp_path)
+    # FY2566: cp874, Thai headers, the year first (FY2565 scores are also cited by the memos)
+    table = base / "raw" / "scores" / "synthetic-ita-scores-2566.csv"
+    lines = table.read_bytes().decode("cp874").splitlines()
+    row = next(i for i, line in enumerate(lines) if "หน่วยงานสังเคราะห์ 0003" in line)
+    cells = lines[row].split(",")
+    cells[2] = f"{float(cells[2]) - 1.5:.2f}"
+    cells[3] = ""  # the level may no longer hold; leave it out
+    lines[row] = ",".join(cells)
+    table.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp874"))
+    _ingest(base / "raw", base / "processed")
+    result = _run(base)
+    assert sorted(result.built) == sorted(r for r in EXPECTED if "synthetic-0003" in r or "/portfolio/" in r)
+
+
+def test_killed_run_resumes_without_redoing_finished_reports(built, tmp_path):
+    import psutil
+
+    base = _copy(built[0], tmp_path, reports=False)
+    reports = base / "reports"
+    cmd = [sys.executable, "-m", "itanb.cli", "batch", "--workers", "1", "--raw", str(base / "raw"),
+           "--processed", str(base / "processed"), "--reports", str(reports)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+                            env={**os.environ, "PYTHAINLP_READ_ONLY": "1", "MPLBACKEND": "Agg"})
+    journal = reports / JOURNAL
+    deadline = time.monotonic() + 240
+    try:
+        while time.monotonic() < deadline and proc.poll() is None:
+            if journal.exists() and len(journal.read_text(encoding="utf-8").splitlines()) >= 2:
+                break
+            time.sleep(0.05)
+        assert proc.poll() is None, "the batch ended before it could be killed"
+        family = psutil.Process(proc.pid).children(recursive=True)
+        os.killpg(proc.pid, signal.SIGKILL)
+        for child in family:  # kernels run in sessions of their own
+            with contextlib.suppress(psutil.NoSuchProcess):
+                child.kill()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait()
+    done = [json.loads(line)["key"] for line in journal.read_text(encoding="utf-8").splitlines()]
+    assert 2 <= len(done) < len(EXPECTED)
+    for rel in _reports(reports):  # whatever is there is whole
+        assert (reports / rel).read_text(encoding="utf-8").rstrip().endswith("</html>")
+    before = _mtimes(reports)
+
+    result = _run(base)
+    assert sorted(result.built) == sorted(set(EXPECTED) - set(done))
+    assert result.unchanged == len(done)
+    assert _reports(reports) == EXPECTED
+    after = _mtimes(reports)
+    assert all(after[r] == before[r] for r in done)
+    assert not list(reports.rglob(".*.tmp")) and not list(reports.rglob(".*.ipynb"))
+    assert not journal.exists()
+
+
+def test_failed_report_keeps_its_notebook_and_names_the_cell(built, tmp_path, monkeypatch, capsys):
+    base = _copy(built[0], tmp_path)
+    bad = Job("fiscal-year", "synthetic-0001", 2599)  # a fiscal year with no data
+    real_plan = batch.plan_jobs
+    monkeypatch.setattr(batch, "plan_jobs", lambda *a, **k: [*real_plan(*a, **k), bad])
+    code = run_batch_cli(years=None, agencies=None, pdf=False, workers=2, executor="local", scheduler=None,
+                         force=False, raw_dir=base / "raw", processed_dir=base / "processed",
+                         reports_dir=base / "reports")
+    captured = capsys.readouterr()
+    assert code == 1
+    assert "0 built, 11 unchanged, 1 failed" in captured.out
+    failed_line = next(line for line in captured.err.splitlines() if line.startswith("FAILED"))
+    assert "2599/fiscal-year/synthetic-0001.html" in failed_line
+    assert "cell" in failed_line and "ParameterError" in failed_line
+    kept = base / "reports" / "2599" / "fiscal-year" / "synthetic-0001.failed.ipynb"
+    assert kept.is_file()
+    assert not (base / "reports" / "2599" / "fiscal-year" / "synthetic-0001.html").exists()
+    manifest = json.loads((base / "reports" / MANIFEST).read_text(encoding="utf-8"))
+    assert bad.key() not in manifest["reports"] and len(manifest["reports"]) == len(EXPECTED)
+    assert "synthetic-0001.failed.ipynb" in (base / "reports" / "index.html").read_text(encoding="utf-8")
+
+
+def test_force_rebuilds_even_when_nothing_changed(built, tmp_path):
+    base = _copy(built[0], tmp_path)
+    before = _mtimes(base / "reports")
+    result = _run(base, force=True, years=(2566, 2566), agencies=["synthetic-0003"])
+    expected = ["2566/fiscal-year/synthetic-0003.html", "year-over-year/synthetic-0003.html"]
+    assert sorted(result.built) == expected and result.unchanged == 0
+    after = _mtimes(base / "reports")
+    assert [r for r in EXPECTED if after[r] != before[r]] == expected
+    assert _reports(base / "reports") == EXPECTED  # the index still lists them all
+    index = (base / "reports" / "index.html").read_text(encoding="utf-8")
+    assert all(f'href="{r}"' in index for r in EXPECTED)

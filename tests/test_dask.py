@@ -1,0 +1,123 @@
+"""itanb batch --executor dask against a real scheduler and two workers (subprocesses on 127.0.0.1): the same
+reports as the local executor, with the same text apart from the build time."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+BIN = Path(sys.executable).parent
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _env() -> dict:
+    return {**os.environ, "PYTHAINLP_READ_ONLY": "1", "MPLBACKEND": "Agg"}
+
+
+def _normalised(path: Path) -> str:
+    text = path.read_text(encoding="utf-8")
+    text = re.sub(r"สร้างรายงานเมื่อ [^<]*? น\.", "สร้างรายงานเมื่อ <time>", text)  # the build time
+    text = re.sub(r'id="cell-id=[0-9a-f-]+"', 'id="cell-id"', text)  # papermill's random id of its cell
+    return re.sub(r"ปรับปรุงเมื่อ [^<]*<", "ปรับปรุงเมื่อ <time><", text)  # index.html
+
+
+def _reports(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): _normalised(p) for p in sorted(folder.rglob("*.html"))}
+
+
+def _wait_for_port(port: int, procs: list[subprocess.Popen], timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if any(p.poll() is not None for p in procs):
+            raise RuntimeError("a dask process ended early")
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
+            return
+        time.sleep(0.2)
+    raise TimeoutError(f"nothing listens on 127.0.0.1:{port}")
+
+
+def _wait_for_workers(address: str, n: int, timeout: float = 90) -> None:
+    from distributed import Client
+
+    with Client(address, timeout="30s") as client:
+        client.wait_for_workers(n, timeout=timeout)
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory):
+    from itanb.ingest import ingest
+    from itanb.synth import write_synthetic
+
+    base = tmp_path_factory.mktemp("dask")
+    write_synthetic(base / "raw", agencies=3, years=(2565, 2566), seed=1)
+    ingest(raw_dir=base / "raw", processed_dir=base / "processed")
+    return base
+
+
+@pytest.fixture(scope="module")
+def cluster(data):
+    port = _free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    procs: list[subprocess.Popen] = []
+    logs = data / "dask-logs"
+    logs.mkdir()
+    try:
+        procs.append(subprocess.Popen(
+            [str(BIN / "dask"), "scheduler", "--host", "127.0.0.1", "--port", str(port),
+             "--dashboard-address", "127.0.0.1:0", "--no-show"],
+            stdout=subprocess.DEVNULL, stderr=(logs / "scheduler.log").open("w"), env=_env(), cwd=data))
+        _wait_for_port(port, procs)
+        for i in range(2):
+            procs.append(subprocess.Popen(
+                [str(BIN / "dask"), "worker", address, "--nworkers", "1", "--nthreads", "1", "--no-dashboard",
+                 "--host", "127.0.0.1", "--local-directory", str(data / f"worker-{i}")],
+                stdout=subprocess.DEVNULL, stderr=(logs / f"worker-{i}.log").open("w"), env=_env(), cwd=data))
+        _wait_for_workers(address, 2)
+        yield address
+    finally:
+        for proc in reversed(procs):
+            proc.terminate()
+        for proc in reversed(procs):
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+def _batch(data: Path, reports: str, *extra: str) -> subprocess.CompletedProcess:
+    cmd = [str(BIN / "itanb"), "batch", "--raw", str(data / "raw"), "--processed", str(data / "processed"),
+           "--reports", str(data / reports), *extra]
+    return subprocess.run(cmd, capture_output=True, text=True, env=_env(), timeout=600, check=False)
+
+
+def test_dask_executor_makes_the_same_reports_as_the_local_one(data, cluster):
+    local = _batch(data, "reports-local", "--workers", "2")
+    assert local.returncode == 0, local.stderr
+    remote = _batch(data, "reports-dask", "--executor", "dask", "--scheduler", cluster)
+    assert remote.returncode == 0, remote.stderr
+    assert "11 built" in remote.stdout and "dask" in remote.stdout
+
+    by_local, by_dask = _reports(data / "reports-local"), _reports(data / "reports-dask")
+    assert len(by_local) == 12  # 11 reports and the index
+    assert by_dask.keys() == by_local.keys()
+    for name in by_local:
+        assert by_dask[name] == by_local[name], name
+
+    again = _batch(data, "reports-dask", "--executor", "dask", "--scheduler", cluster)
+    assert again.returncode == 0 and "0 built, 11 unchanged" in again.stdout
