@@ -13,7 +13,8 @@ to a hash of what it depends on:
 - the raw files behind those rows from the ``sources`` table (path, sha256, bytes): for a file read by one
   agency (its memo) the checksum, for a file shared by many (a year's score table) the path only, since the
   agency's rows are already in the hash and a change to another agency's row must not rebuild this report;
-- the notebook file, the package data files and the report template, ``itanb.__version__``, the parameters.
+- the notebook file, the package's code and data files and the report template, ``itanb.__version__``, the
+  parameters (a change to the code rebuilds every report, as a version bump would).
 
 Hashes are computed for all reports at once from per-row hashes of the tables (vectorised, ~1 s for 8,300
 agencies): no raw file is read. The ingest time is not part of the hash (a re-ingest of unchanged files
@@ -169,11 +170,13 @@ def _file_digest(path: Path) -> str:
 
 
 def code_digests() -> dict[str, str]:
-    """Hashes of what every report depends on besides the data: package data, template, version; and one per
-    notebook (by kind)."""
+    """Hashes of what every report depends on besides the data: package code and data, template, version; and
+    one per notebook (by kind)."""
     from itanb.render import KINDS
 
+    package = paths.PACKAGE_DATA.parent
     shared = [f"itanb {__version__}"]
+    shared += [f"{path.name}={_file_digest(path)}" for path in sorted(package.glob("*.py"))]
     for folder in (paths.PACKAGE_DATA, paths.TEMPLATES):
         for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
             shared.append(f"{path.relative_to(folder).as_posix()}={_file_digest(path)}")

@@ -226,3 +226,17 @@ def test_force_rebuilds_even_when_nothing_changed(built, tmp_path):
     assert _reports(base / "reports") == EXPECTED  # the index still lists them all
     index = (base / "reports" / "index.html").read_text(encoding="utf-8")
     assert all(f'href="{r}"' in index for r in EXPECTED)
+
+
+def test_code_digests_follow_the_package_code(tmp_path, monkeypatch):
+    """An edit to the package's code changes every report's hash, as a version bump would."""
+    from itanb import paths
+
+    package = tmp_path / "itanb"
+    shutil.copytree(paths.PACKAGE_DATA.parent, package, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(paths, "PACKAGE_DATA", package / "data")
+    before = batch.code_digests()
+    compare_py = package / "compare.py"
+    compare_py.write_text(compare_py.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+    after = batch.code_digests()
+    assert before.keys() == after.keys() and all(before[k] != after[k] for k in before)
