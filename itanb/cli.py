@@ -141,7 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_synth)
 
     p = sub.add_parser("bench", help="time batch runs against the plain papermill loop, on synthetic data")
-    p.add_argument("--reports", type=int, default=16)
+    p.add_argument("--reports", type=int, default=16, help="fiscal-year reports to time (default 16)")
     p.add_argument("--national", type=int, default=0, help="also time the data path on N synthetic agencies")
     p.add_argument("--workdir", type=Path, default=None, help="keep the benchmark's files here")
     p.set_defaults(func=cmd_bench)

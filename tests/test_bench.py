@@ -1,0 +1,28 @@
+"""The benchmark runs end to end on a tiny synthetic set and ends with its one summary line.
+
+Only the shape of the output is asserted: timings belong to the benchmark itself, not to tests.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from itanb.bench import run_bench
+
+pytestmark = pytest.mark.slow
+
+
+def test_bench_prints_every_method_and_the_summary_line(tmp_path, capsys):
+    assert run_bench(reports=2, national=40, workdir=tmp_path / "bench") == 0
+    out = capsys.readouterr().out
+    for method in ("serial loop: papermill CLI + jupyter nbconvert CLI", "itanb batch --force --workers 1",
+                   "itanb batch --force --workers 2", "floor: empty notebook, papermill in-process"):
+        assert method in out
+    assert "national data path: 40 synthetic agencies" in out
+    last = out.strip().splitlines()[-1]
+    match = re.fullmatch(r"speedup_vs_loop=(\d+\.\d\d) per_report_s=(\d+\.\d\d) floor_s=(\d+\.\d\d)", last)
+    assert match and all(float(x) > 0 for x in match.groups())
+    # the benchmark works on synthetic data in its own folder, never in the project's data folders
+    assert any((tmp_path / "bench").rglob("*.html"))
