@@ -41,6 +41,7 @@ from itanb import grading
 from itanb.errors import InputError
 from itanb.findings import Finding
 from itanb.thai import (
+    decode_thai_text,
     find_thai_dates,
     fiscal_year,
     normalize_for_matching,
@@ -126,10 +127,12 @@ class ParsedMemo:
 
 
 def parse_memo_file(path: Path, *, source: str | None = None) -> ParsedMemo:
-    """Read a memo file (UTF-8, with or without BOM) and parse it; ``source`` names it in findings and errors.
+    """Read a memo file and parse it; ``source`` names it in findings and errors.
 
-    Raises InputError (with the source) for an unreadable, empty, binary or non-UTF-8 file, and for anything
-    :func:`parse_memo` rejects.
+    The file may be UTF-8 (with or without BOM) or cp874 (Thai Windows saves .txt memos so):
+    :func:`itanb.thai.decode_thai_text` decides, and a cp874 memo parses exactly like its UTF-8 twin. No
+    finding records the encoding (findings.CODES has no code for it). Raises InputError (with the source) for
+    an unreadable, empty, binary, UTF-16 or undecodable file, and for anything :func:`parse_memo` rejects.
     """
     path = Path(path)
     src = source or str(path)
@@ -137,35 +140,9 @@ def parse_memo_file(path: Path, *, source: str | None = None) -> ParsedMemo:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read memo: {exc.strerror or exc}", source=src) from None
-    return parse_memo(_decode(data, src), src)
-
-
-def _decode(data: bytes, source: str) -> str:
     if not data.strip():
-        raise InputError("empty file: not a memo", source=source)
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise InputError("memo is UTF-16 text; save it as UTF-8", source=source)
-    if b"\x00" in data[:65536]:
-        raise InputError("binary file (NUL bytes), not a text memo", source=source)
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        where = f"byte 0x{data[exc.start]:02x} at offset {exc.start}"
-        try:
-            as_thai = data.decode("cp874")
-        except UnicodeDecodeError:
-            as_thai = ""
-        # Thai text in cp874 is mostly Thai letters with some spaces or line breaks; random bytes have none
-        letters = "".join(as_thai.split())
-        thai = sum(1 for ch in letters if "\u0e01" <= ch <= "\u0e5b")
-        if thai >= 10 and thai >= 0.3 * len(letters) and len(letters) < len(as_thai):
-            raise InputError(
-                f"memo is not UTF-8 ({where}); it looks like Thai in cp874/TIS-620: convert it to UTF-8 "
-                f"(e.g. iconv -f cp874 -t utf-8)",
-                source=source,
-            ) from None
-        raise InputError(f"memo is not UTF-8 text ({where}): binary data or an unknown encoding",
-                         source=source) from None
+        raise InputError("empty file: not a memo", source=src)
+    return parse_memo(decode_thai_text(data, where=src).text, src)
 
 
 # --------------------------------------------------------------------------------------------- patterns

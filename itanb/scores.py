@@ -21,6 +21,7 @@ from pathlib import Path
 from itanb.errors import InputError
 from itanb.findings import Finding
 from itanb.grading import to_score
+from itanb.thai import decode_thai_text
 
 REQUIRED = ("agency", "fiscal_year", "score")
 OPTIONAL = ("level", "iit", "eit", "oit", "source")
@@ -66,43 +67,13 @@ class ScoreTable:
 
 # --- decoding ----------------------------------------------------------------------------------------------
 
-_THAI_CONSONANTS = {chr(c) for c in range(0x0E01, 0x0E2F)}
-_THAI_MARKS = {chr(c) for c in (0x0E31, *range(0x0E34, 0x0E3B), *range(0x0E47, 0x0E4F))}
-_LEADING_VOWELS = {chr(c) for c in range(0x0E40, 0x0E45)}
-
-
-def _plausible_thai(text: str) -> bool:
-    """True when ``text`` reads like Thai: marks sit on consonants, leading vowels precede consonants."""
-    thai = bad = 0
-    prev = ""
-    for i, ch in enumerate(text):
-        if "\u0e00" <= ch <= "\u0e7f":
-            thai += 1
-            orphan_mark = ch in _THAI_MARKS and not (prev in _THAI_CONSONANTS or prev in _THAI_MARKS)
-            lone_vowel = ch in _LEADING_VOWELS and text[i + 1: i + 2] not in _THAI_CONSONANTS
-            bad += orphan_mark or lone_vowel
-        elif ord(ch) >= 0x80 or (ord(ch) < 0x20 and ch not in "\r\n\t"):
-            bad += 1  # cp874 punctuation (…, quotes) is rare in tables; control bytes mean binary
-        prev = ch
-    return thai > 0 and bad <= thai // 100
-
-
 def decode_bytes(data: bytes, *, where: str) -> str:
-    """Decode a text table: UTF-8 (with or without BOM), else cp874 when that reads as Thai."""
-    if b"\x00" in data:
-        raise InputError("cannot decode: binary data (NUL bytes); expected a UTF-8 or cp874 text file",
-                         source=where)
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        text = data.decode("cp874")
-    except UnicodeDecodeError:
-        text = None
-    if text is not None and _plausible_thai(text):
-        return text
-    raise InputError("cannot decode: not UTF-8, and not plausible Thai in cp874 (Thai Windows)", source=where)
+    """Decode a text table: UTF-8 (with or without BOM), else cp874 when that reads as Thai.
+
+    A thin wrapper of :func:`itanb.thai.decode_thai_text` (the one decoder, shared with memos and the agencies
+    list), kept under this name for its callers; raises the same InputError.
+    """
+    return decode_thai_text(data, where=where).text
 
 
 # --- headers and cells -------------------------------------------------------------------------------------

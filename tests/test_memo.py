@@ -207,10 +207,10 @@ def test_a_changed_status_lands_on_the_right_measure():
 def test_every_fixture_says_it_is_fictional():
     for path in [*MEMOS.iterdir(), *BAD.iterdir()]:
         data = path.read_bytes()
-        if path.name.startswith(("binary", "empty", "whitespace", "utf16", "cp874")):
+        if path.name.startswith(("binary", "empty", "whitespace", "utf16", "windows1252")):
             continue
-        assert FICTIONAL in data.decode("utf-8"), path.name
-    assert FICTIONAL.encode("cp874") in (BAD / "cp874-encoded.md").read_bytes()
+        assert FICTIONAL.encode("utf-8") in data, path.name
+    assert b"(fictional test data)" in (BAD / "windows1252-encoded.md").read_bytes()
 
 
 def test_tessaban_arabic_digits_checkmarks_column_order():
@@ -317,6 +317,39 @@ def test_every_good_fixture_is_tested_and_serialises():
         json.dumps(memo.to_json_dict(), ensure_ascii=False)
 
 
+# ------------------------------------------------------------------------------ cp874 (Thai Windows) memos
+
+# cp874 has no ✓ or ●: an analyst typing on Thai Windows writes / and •
+CP874_SPELLING = str.maketrans({"✓": "/", "●": "•"})
+
+
+@pytest.mark.parametrize("path", [REAL, *sorted(MEMOS.iterdir())], ids=lambda p: p.name)
+def test_cp874_memo_parses_like_its_utf8_twin(path, tmp_path):
+    text = path.read_text(encoding="utf-8").translate(CP874_SPELLING)
+    utf8, cp874 = tmp_path / f"utf8{path.suffix}", tmp_path / f"cp874{path.suffix}"
+    utf8.write_bytes(text.encode("utf-8"))
+    cp874.write_bytes(text.encode("cp874"))
+    with pytest.raises(UnicodeDecodeError):
+        cp874.read_bytes().decode("utf-8")
+    src = f"memos/{path.name}"
+    twin = parse_memo_file(utf8, source=src)
+    memo = parse_memo_file(cp874, source=src)
+    assert memo == twin  # agency, header, assessment, measures, statuses, findings, lines: all of it
+    assert memo.to_json_dict() == twin.to_json_dict()
+    assert memo.measures
+    if text == path.read_text(encoding="utf-8"):
+        assert memo == parse_memo_file(path, source=src)
+
+
+def test_cp874_txt_memo_with_windows_line_ends(tmp_path):
+    """A .txt memo saved by Notepad on Thai Windows: cp874 with CRLF line ends."""
+    path = MEMOS / "obj-no-score-2566.txt"
+    text = path.read_text(encoding="utf-8")
+    saved = tmp_path / "memo.txt"
+    saved.write_bytes(text.replace("\n", "\r\n").encode("cp874"))
+    assert summary(parse_memo_file(saved)) == summary(parse_memo_file(path))
+
+
 # -------------------------------------------------------------------------------------------- bad memos
 
 BAD_MEMOS = {
@@ -329,10 +362,13 @@ BAD_MEMOS = {
     "no-agency.md": "no agency name",
     "truncated-mid-row.md": "truncated memo: table row cut off",
     "truncated-after-table-header.md": "truncated memo: the last table has a header and no rows",
-    "cp874-encoded.md": "not UTF-8",
-    "utf16-encoded.md": "UTF-16",
-    "binary-garbage.md": "binary file",
-    "binary-no-nul.md": "not UTF-8 text",
+    "utf16-encoded.md": "cannot decode: UTF-16 text; save it as UTF-8",
+    "binary-garbage.md": "cannot decode: binary file (NUL bytes)",
+    "binary-no-nul.md": "cannot decode: not UTF-8 (byte 0xfa at offset 2), nor cp874",
+    # a UTF-8 memo with one table row pasted from a cp874 file: neither encoding reads all of it
+    "mixed-utf8-and-cp874.md": "cannot decode: not UTF-8 (byte 0xa1 at offset 2123), nor cp874",
+    # Windows-1252 (French): valid cp874 bytes, but é, à, ç become Thai marks and vowels inside Latin words
+    "windows1252-encoded.md": "cannot decode: not UTF-8 (byte 0xe9 at offset 3), and not plausible Thai",
     "score-over-100.md": "score ๑๒๐.๕๐ คะแนน is outside 0–100",
     "two-status-columns.md": "status table has 2 status column(s); expected 3",
     "status-free-text.md": "status table has 1 status column(s); expected 3",
@@ -356,9 +392,10 @@ def test_bad_memo_raises_input_error(name, problem):
 
 
 def test_bad_memo_errors_say_where():
-    with pytest.raises(InputError) as caught:
-        parse_memo_file(BAD / "cp874-encoded.md")
-    assert "cp874" in str(caught.value)
+    mixed = BAD / "mixed-utf8-and-cp874.md"
+    with pytest.raises(InputError, match="save it as UTF-8"):
+        parse_memo_file(mixed)
+    assert mixed.read_bytes()[2123:2126] == "การ".encode("cp874")  # the first byte of the pasted cp874 row
     with pytest.raises(InputError) as caught:
         parse_memo_file(BAD / "score-over-100.md")
     assert caught.value.line == line_containing(BAD / "score-over-100.md", "๑๒๐.๕๐")

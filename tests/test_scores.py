@@ -11,6 +11,7 @@ import pytest
 
 from itanb.errors import InputError
 from itanb.scores import canonical_header, decode_bytes, read_scores, read_scores_file
+from itanb.thai import decode_thai_text
 
 FIXTURES = Path(__file__).parent / "fixtures" / "scores"
 BAD = FIXTURES / "bad"
@@ -138,6 +139,17 @@ def test_decoding_is_strict():
         decode_bytes(bytes(range(0xA1, 0xFB)), where="x")  # every Thai byte in code order: not text
     with pytest.raises(InputError, match="cannot decode"):
         decode_bytes("café,1\n".encode("latin-1"), where="x")  # latin-1, not Thai
+
+
+def test_decode_bytes_is_the_shared_thai_decoder():
+    data = "หน่วยงาน,คะแนน\nอบต.โคกสะอาด,74.83\n".encode("cp874")
+    assert decode_bytes(data, where="t.csv") == decode_thai_text(data, where="t.csv").text
+    for bad in (b"\xff\xfea\x00", b"a\x00b", "café".encode("latin-1")):
+        with pytest.raises(InputError) as ours:
+            decode_bytes(bad, where="t.csv")
+        with pytest.raises(InputError) as shared:
+            decode_thai_text(bad, where="t.csv")
+        assert str(ours.value) == str(shared.value)
 
 
 def test_unsupported_suffix(tmp_path):
