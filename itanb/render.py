@@ -61,6 +61,10 @@ KINDS: dict[str, Kind] = {
 }
 
 
+# optional parameters every kind takes; absent (as from a batch), the notebook's default applies
+OPTIONS: tuple[str, ...] = ("thai_digits",)  # True: numbers and dates in Thai digits (๐–๙)
+
+
 class ReportFailed(ItanbError):
     """A report whose notebook did not run to the end (see :class:`ReportResult`)."""
 
@@ -303,10 +307,10 @@ def _clean_params(spec: Kind, params: dict) -> dict:
         params.pop("fiscal_year", None)
     if "agency_id" in params and "agency" not in params:
         params["agency"] = params.pop("agency_id")
-    unknown = sorted(set(params) - set(spec.params))
+    unknown = sorted(set(params) - {*spec.params, *OPTIONS})
     if unknown:
-        raise ParameterError(f"{spec.name} report takes {', '.join(spec.params)}; "
-                             f"unknown: {', '.join(unknown)}")
+        raise ParameterError(f"{spec.name} report takes {', '.join(spec.params)} (and optionally "
+                             f"{', '.join(OPTIONS)}); unknown: {', '.join(unknown)}")
     missing = [p for p in spec.required if params.get(p) in (None, "")]
     if missing:
         raise ParameterError(f"{spec.name} report needs {', '.join(missing)}")
@@ -318,9 +322,26 @@ def _clean_params(spec: Kind, params: dict) -> dict:
             clean[name] = _fiscal_year(value)
         elif name == "agency":
             clean[name] = _safe_id(str(value), "agency_id")
+        elif name == "thai_digits":
+            clean[name] = _flag(value, name)  # a bool for the notebook: the text "False" would be true
         else:
             clean[name] = str(value)
     return clean
+
+
+def _flag(value: object, what: str) -> bool:
+    """A yes/no parameter: a bool, 0/1, or the text true/false (yes/no, 1/0; any case; empty is false), as
+    :func:`itanb.views.check_params` reads it (not imported: render stays free of pandas)."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    text = value.strip().lower() if isinstance(value, str) else None
+    if text in ("true", "yes", "1"):
+        return True
+    if text in ("false", "no", "0", ""):
+        return False
+    raise ParameterError(f"{what} must be True or False, got {value!r}")
 
 
 def _tags(cell) -> list[str]:
@@ -345,7 +366,8 @@ def render_report(kind: str, params: dict, *, reports_dir: Path | str = paths.RE
     """Execute ``notebooks/<kind>.ipynb`` with ``params`` and write its report; see the module docstring.
 
     ``params``: fiscal-year ``{"agency", "fiscal_year"}``; year-over-year ``{"agency"}``; portfolio
-    ``{"fiscal_year", "province"?, "district"?}``. Bad parameters that can be seen without data (unknown
+    ``{"fiscal_year", "province"?, "district"?}``; any kind also ``"thai_digits"?`` (bool, or "true"/"false";
+    the report path does not depend on it). Bad parameters that can be seen without data (unknown
     kind, unknown key, a year that is not a year, an agency_id that is not a file name) raise ParameterError;
     anything found while running (unknown agency, a year without data, an error in a cell) gives
     ``ok=False``.

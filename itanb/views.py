@@ -97,23 +97,41 @@ def _missing(value: object) -> bool:
         return False
 
 
-def fmt_score(value: object) -> str:
-    return "–" if _missing(value) else f"{float(value):.2f}"
+def digits(text: object, thai_digits: bool = False) -> str:
+    """``str(text)``, with Arabic digits turned into Thai digits (๐–๙) when ``thai_digits``.
+
+    The one place a shown number changes script: the fmt_* helpers and :meth:`Context.num` end here. It is
+    applied to plain text BEFORE :func:`esc` (never to escaped HTML, whose ``&#x27;`` would break), and never
+    to identifiers or technical values (agency_id, file paths and line numbers, SHA-256, byte sizes, the
+    itanb version, folders), nor to text quoted from the documents (measures, steps, owners, the stored
+    finding messages, which may name files).
+    """
+    text = str(text)
+    if not thai_digits:
+        return text
+    from itanb.thai import to_thai_digits
+
+    return to_thai_digits(text)
 
 
-def fmt_change(value: object) -> str:
+def fmt_score(value: object, thai_digits: bool = False) -> str:
+    return "–" if _missing(value) else digits(f"{float(value):.2f}", thai_digits)
+
+
+def fmt_change(value: object, thai_digits: bool = False) -> str:
     if _missing(value):
         return "–"
     value = float(value)
-    return f"+{value:.2f}" if value > 0 else (f"−{abs(value):.2f}" if value < 0 else "0.00")
+    text = f"+{value:.2f}" if value > 0 else (f"−{abs(value):.2f}" if value < 0 else "0.00")
+    return digits(text, thai_digits)
 
 
-def fmt_share(value: object) -> str:
-    return "–" if _missing(value) else f"{float(value) * 100:.0f}%"
+def fmt_share(value: object, thai_digits: bool = False) -> str:
+    return "–" if _missing(value) else digits(f"{float(value) * 100:.0f}%", thai_digits)
 
 
 def fmt_date(value: object, thai_digits: bool = False) -> str:
-    """A date as a Thai date with the BE year: ``31 มีนาคม 2565``; '–' when missing."""
+    """A date as a Thai date with the BE year: ``31 มีนาคม 2565`` (``๓๑ มีนาคม ๒๕๖๕``); '–' when missing."""
     if _missing(value):
         return "–"
     from itanb.thai import format_thai_date
@@ -121,7 +139,7 @@ def fmt_date(value: object, thai_digits: bool = False) -> str:
     return format_thai_date(pd.Timestamp(value).date(), thai_digits=thai_digits)
 
 
-def fmt_datetime(value: object) -> str:
+def fmt_datetime(value: object, thai_digits: bool = False) -> str:
     """An instant in Bangkok time: ``31 มีนาคม 2565 14:05 น.``."""
     if _missing(value):
         return "–"
@@ -129,13 +147,14 @@ def fmt_datetime(value: object) -> str:
     if ts.tzinfo is None:
         ts = ts.tz_localize(UTC)
     local = ts.tz_convert(BANGKOK)
-    return f"{fmt_date(local.date())} {local:%H:%M} น."
+    return f"{fmt_date(local.date(), thai_digits)} {digits(f'{local:%H:%M}', thai_digits)} น."
 
 
-def fmt_passed(value: object) -> str:
+def fmt_passed(value: object, thai_digits: bool = False) -> str:
     if _missing(value):
         return "ไม่มีเกณฑ์ผ่านในปีนั้น"
-    return "ผ่าน (85 คะแนนขึ้นไป)" if bool(value) else "ไม่ผ่าน (ต่ำกว่า 85 คะแนน)"
+    pass_mark = digits(85, thai_digits)
+    return f"ผ่าน ({pass_mark} คะแนนขึ้นไป)" if bool(value) else f"ไม่ผ่าน (ต่ำกว่า {pass_mark} คะแนน)"
 
 
 # ---------------------------------------------------------------------------------------------- parameters
@@ -154,11 +173,17 @@ class Context:
     province: str | None = None
     district: str | None = None
     agency: dict = field(default_factory=dict)  # the agencies row: agency_id, name, kind, district, province
+    thai_digits: bool = False  # numbers and dates shown in Thai digits (๐–๙); identifiers stay ASCII
     _cache: dict = field(default_factory=dict, repr=False)
 
     @property
     def name(self) -> str:
         return str(self.agency.get("name") or self.agency_id or "")
+
+    def num(self, value: object) -> str:
+        """A number (year, count, rank, measure number...) as shown in this report ('–' when missing): see
+        :func:`digits`."""
+        return "–" if _missing(value) else digits(value, self.thai_digits)
 
     def yoy(self) -> pd.DataFrame:
         if "yoy" not in self._cache:
@@ -201,6 +226,22 @@ def _year(value: object) -> int:
     return year
 
 
+_TRUE, _FALSE = frozenset({"true", "yes", "1"}), frozenset({"false", "no", "0", ""})
+
+
+def _flag(value: object, what: str) -> bool:
+    """A yes/no parameter: a bool, 0/1, the text true/false (yes/no, 1/0; any case); None or "": False."""
+    if value is None:
+        return False
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
+        return value.strip().lower() in _TRUE
+    raise ParameterError(f"{what} must be True or False, got {value!r}")
+
+
 def load_tables(processed_dir: Path):
     """The processed tables of ``processed_dir`` (ParameterError if the folder has none: run itanb ingest)."""
     if not processed_dir.is_dir() or not any(processed_dir.glob("*.parquet")):
@@ -239,17 +280,19 @@ def _years_with_data(tables: Any, agency_id: str) -> list[int]:
 
 def check_params(kind: str = "fiscal-year", *, agency: object = None, fiscal_year: object = None,
                  province: object = None, district: object = None, processed_dir: object = "",
-                 raw_dir: object = "") -> Context:
+                 raw_dir: object = "", thai_digits: object = False) -> Context:
     """Check a report's parameters against the loaded data: ParameterError (one line), or a Context.
 
     kind: fiscal-year (agency, fiscal_year), year-over-year (agency), portfolio (fiscal_year, province?,
     district?). Empty ``processed_dir``/``raw_dir`` mean the project's data/processed and data/raw.
+    ``thai_digits`` (True/False, or the text "true"/"false"): numbers and dates shown in Thai digits.
     """
     if kind not in ("fiscal-year", "year-over-year", "portfolio"):
         raise ParameterError(f"unknown report kind {kind!r}; known: fiscal-year, year-over-year, portfolio")
     processed = _folder(processed_dir, paths.PROCESSED, "processed_dir")
     raw = _folder(raw_dir, paths.RAW, "raw_dir")
     year = _year(fiscal_year) if kind != "year-over-year" else None
+    thai = _flag(thai_digits, "thai_digits")
     agency_id = None
     if kind != "portfolio":
         if not isinstance(agency, str) or not agency.strip():
@@ -257,7 +300,7 @@ def check_params(kind: str = "fiscal-year", *, agency: object = None, fiscal_yea
         agency_id = agency.strip()
     tables = load_tables(processed)
     ctx = Context(kind=kind, tables=tables, processed_dir=processed, raw_dir=raw, agency_id=agency_id,
-                  fiscal_year=year)
+                  fiscal_year=year, thai_digits=thai)
 
     if agency_id is not None:
         agencies = tables.agencies
@@ -297,14 +340,15 @@ def show_title(ctx: Context):
     """The report's heading; its text also becomes the HTML <title> (output metadata ``itanb.title``)."""
     from IPython.display import display
 
+    fy = ctx.num(ctx.fiscal_year)
     if ctx.kind == "portfolio":
         scope = " ".join(x for x in (f"อำเภอ{ctx.district}" if ctx.district else "",
                                      f"จังหวัด{ctx.province}" if ctx.province else "") if x) or "ทุกหน่วยงาน"
-        title = f"ภาพรวมผลการประเมิน ITA ปีงบประมาณ พ.ศ. {ctx.fiscal_year} · {scope}"
+        title = f"ภาพรวมผลการประเมิน ITA ปีงบประมาณ พ.ศ. {fy} · {scope}"
     elif ctx.kind == "year-over-year":
         title = f"ผลการประเมิน ITA เปรียบเทียบรายปี · {ctx.name}"
     else:
-        title = f"รายงานผลการประเมิน ITA ปีงบประมาณ พ.ศ. {ctx.fiscal_year} · {ctx.name}"
+        title = f"รายงานผลการประเมิน ITA ปีงบประมาณ พ.ศ. {fy} · {ctx.name}"
     display(_html(f'<p class="itanb-big">{esc(title)}</p>'), metadata={"itanb": {"title": title}})
 
 
@@ -330,20 +374,20 @@ def assessment_row(ctx: Context) -> pd.Series | None:
 
 def headline_facts(ctx: Context) -> list[tuple[str, str]]:
     """(label, text) pairs of the headline, plain text (escaped when displayed)."""
-    agency = ctx.agency
+    agency, t, n = ctx.agency, ctx.thai_digits, ctx.num
     facts = [
         ("หน่วยงาน", ctx.name),
         ("ที่ตั้ง", _place(agency)),
-        ("ปีงบประมาณ", f"พ.ศ. {ctx.fiscal_year}"),
+        ("ปีงบประมาณ", f"พ.ศ. {n(ctx.fiscal_year)}"),
     ]
     row = assessment_row(ctx)
     if row is None:
-        facts.append(("ผลการประเมิน", f"ยังไม่มีคะแนน ITA ถึงปีงบประมาณ พ.ศ. {ctx.fiscal_year}"))
+        facts.append(("ผลการประเมิน", f"ยังไม่มีคะแนน ITA ถึงปีงบประมาณ พ.ศ. {n(ctx.fiscal_year)}"))
         return facts
     fy = int(row["fiscal_year"])
     note = "" if fy == ctx.fiscal_year else " (ผลล่าสุดก่อนปีงบประมาณนี้ ซึ่งมาตรการของปีนี้ตอบสนอง)"
-    facts.append(("ผลการประเมิน", f"ปีงบประมาณ พ.ศ. {fy}{note}"))
-    facts.append(("คะแนน", fmt_score(row["score"])))
+    facts.append(("ผลการประเมิน", f"ปีงบประมาณ พ.ศ. {n(fy)}{note}"))
+    facts.append(("คะแนน", fmt_score(row["score"], t)))
     level = row["level"] if not _missing(row["level"]) else None
     reported = row["level_reported"] if not _missing(row["level_reported"]) else None
     level_text = level or "ไม่มีระดับที่คำนวณได้สำหรับปีนั้น"
@@ -353,18 +397,18 @@ def headline_facts(ctx: Context) -> list[tuple[str, str]]:
     if _missing(row["prev_year"]):
         change = "ไม่มีคะแนนปีก่อนหน้าให้เปรียบเทียบ"
     else:
-        change = f"{fmt_change(row['score_change'])} คะแนน จากปีงบประมาณ พ.ศ. {int(row['prev_year'])}"
+        change = f"{fmt_change(row['score_change'], t)} คะแนน จากปีงบประมาณ พ.ศ. {n(int(row['prev_year']))}"
         if not _missing(row["level_change_label"]):
-            change += f" · {row['level_change_label']}"
+            change += f" · {n(row['level_change_label'])}"  # ours: "ดีขึ้น 2 ระดับ (C → A)"
     facts.append(("เปลี่ยนแปลงจากปีก่อน", change))
     if _missing(row["national_average"]):
         facts.append(("ค่าเฉลี่ยทั้งประเทศ", "ไม่มีข้อมูล"))
     else:
         gap = float(row["gap_to_national"])
         side = "สูงกว่า" if gap > 0 else ("ต่ำกว่า" if gap < 0 else "เท่ากับ")
-        facts.append(("ค่าเฉลี่ยทั้งประเทศ", f"{fmt_score(row['national_average'])} · {side}ค่าเฉลี่ย "
-                                              f"{abs(gap):.2f} คะแนน"))
-    facts.append(("ผ่านเกณฑ์", fmt_passed(row["passed"])))
+        facts.append(("ค่าเฉลี่ยทั้งประเทศ", f"{fmt_score(row['national_average'], t)} · {side}ค่าเฉลี่ย "
+                                              f"{fmt_score(abs(gap), t)} คะแนน"))
+    facts.append(("ผ่านเกณฑ์", fmt_passed(row["passed"], t)))
     return facts
 
 
@@ -379,13 +423,16 @@ def measures_frame(ctx: Context) -> pd.DataFrame:
 
     Columns: ลำดับ int, มาตรการ, ขั้นตอน, ผู้รับผิดชอบ (owners joined by ", "), กำหนดเสร็จ (Thai date or the
     free text), สถานะ (Thai label), เลยกำหนด bool (deadline before the memo date and not done).
+    กำหนดเสร็จ follows ``ctx.thai_digits`` (the free text too); ลำดับ stays an int (converted where shown,
+    in :func:`measures_table`).
     """
     m = ctx.tables.measures
     m = m[(m["agency_id"] == ctx.agency_id) & (m["fiscal_year"] == ctx.fiscal_year)].sort_values("no")
     rows = []
     for rec in m.itertuples(index=False):
         status = rec.status if not _missing(rec.status) else None
-        due = fmt_date(rec.due) if not _missing(rec.due) else (rec.due_text or "–")
+        due = (fmt_date(rec.due, ctx.thai_digits) if not _missing(rec.due)
+               else ctx.num(rec.due_text) if rec.due_text else "–")
         overdue = (not _missing(rec.due) and not _missing(rec.status_as_of)
                    and pd.Timestamp(rec.due) < pd.Timestamp(rec.status_as_of) and status != "done")
         owners = rec.owners if rec.owners is not None else []
@@ -405,19 +452,19 @@ def measures_frame(ctx: Context) -> pd.DataFrame:
 def measures_summary(ctx: Context) -> str:
     """One Thai sentence: measures done (and the share), in progress, not started, unmarked, overdue."""
     frame = measures_frame(ctx)
-    total = len(frame)
+    total, n = len(frame), ctx.num
     if not total:
-        return f"ไม่มีมาตรการของปีงบประมาณ พ.ศ. {ctx.fiscal_year}"
+        return f"ไม่มีมาตรการของปีงบประมาณ พ.ศ. {n(ctx.fiscal_year)}"
     counts = frame["สถานะ"].value_counts()
     done = int(counts.get(STATUS_LABELS["done"], 0))
-    parts = [f"ดำเนินการแล้ว {done} จาก {total} มาตรการ ({done / total * 100:.0f}%)"]
+    parts = [f"ดำเนินการแล้ว {n(done)} จาก {n(total)} มาตรการ ({fmt_share(done / total, ctx.thai_digits)})"]
     for key in ("in_progress", "not_started", None):
-        n = int(counts.get(STATUS_LABELS[key], 0))
-        if n:
-            parts.append(f"{STATUS_LABELS[key]} {n}")
+        count = int(counts.get(STATUS_LABELS[key], 0))
+        if count:
+            parts.append(f"{STATUS_LABELS[key]} {n(count)}")
     overdue = int(frame["เลยกำหนด"].sum())
     if overdue:
-        parts.append(f"เลยกำหนด {overdue}")
+        parts.append(f"เลยกำหนด {n(overdue)}")
     return " · ".join(parts)
 
 
@@ -433,7 +480,7 @@ def measures_table(ctx: Context):
         if rec["เลยกำหนด"]:
             status += ' <span class="itanb-badge itanb-warn">เลยกำหนด</span>'
         css = "itanb-ok" if rec["สถานะ"] == STATUS_LABELS["done"] else ""
-        rows.append([rec["ลำดับ"], rec["มาตรการ"], rec["ขั้นตอน"], rec["ผู้รับผิดชอบ"], rec["กำหนดเสร็จ"],
+        rows.append([ctx.num(rec["ลำดับ"]), rec["มาตรการ"], rec["ขั้นตอน"], rec["ผู้รับผิดชอบ"], rec["กำหนดเสร็จ"],
                      Raw(f'<span class="{css}">{status}</span>')])
         classes.append("itanb-overdue" if rec["เลยกำหนด"] else "")
     table = _table(["ลำดับ", "มาตรการ", "ขั้นตอนหรือวิธีการปฏิบัติ", "ผู้รับผิดชอบ", "กำหนดเสร็จ", "สถานะ"],
@@ -441,17 +488,20 @@ def measures_table(ctx: Context):
     return _html(summary + table)
 
 
-def level_mismatch_text(fiscal_year: int, score: object, reported: str, computed: str) -> str:
+def level_mismatch_text(fiscal_year: int, score: object, reported: str, computed: str,
+                        thai_digits: bool = False) -> str:
     """``ระดับที่รายงาน E ไม่ตรงกับระดับที่คำนวณได้ C จากคะแนน 74.83 (ปีงบประมาณ พ.ศ. 2564)``."""
-    return (f"ระดับที่รายงาน {reported} ไม่ตรงกับระดับที่คำนวณได้ {computed} จากคะแนน {fmt_score(score)} "
-            f"(ปีงบประมาณ พ.ศ. {fiscal_year})")
+    return (f"ระดับที่รายงาน {reported} ไม่ตรงกับระดับที่คำนวณได้ {computed} จากคะแนน "
+            f"{fmt_score(score, thai_digits)} (ปีงบประมาณ พ.ศ. {digits(fiscal_year, thai_digits)})")
 
 
 def findings_items(ctx: Context) -> list[tuple[str, str, str]]:
     """(label, Thai sentence, where) for the findings that concern this report, plain text.
 
-    Level mismatches are stated from the assessments themselves (reported vs computed level); the other
-    findings of the agency (for the report's years, or for no particular year) keep their Thai message.
+    Level mismatches are stated from the assessments themselves (reported vs computed level), their numbers
+    following ``ctx.thai_digits``; the other findings of the agency (for the report's years, or for no
+    particular year) keep their stored Thai message as written (it may name files: digits unchanged), and
+    ``where`` (file:line) stays ASCII.
     """
     items: list[tuple[str, str, str]] = []
     yoy = ctx.yoy()
@@ -463,7 +513,8 @@ def findings_items(ctx: Context) -> list[tuple[str, str, str]]:
     shown = yoy[yoy["fiscal_year"].isin(years) & (yoy["level_agrees"] == False)]  # noqa: E712 (nullable)
     for rec in shown.itertuples(index=False):
         items.append((FINDING_LABELS["level_mismatch"],
-                      level_mismatch_text(int(rec.fiscal_year), rec.score, rec.level_reported, rec.level),
+                      level_mismatch_text(int(rec.fiscal_year), rec.score, rec.level_reported, rec.level,
+                                          ctx.thai_digits),
                       _assessment_source(ctx, int(rec.fiscal_year))))
     f = ctx.tables.findings
     fy = pd.to_numeric(f["fiscal_year"], errors="coerce")
@@ -522,17 +573,21 @@ def provenance_frame(ctx: Context) -> pd.DataFrame:
 
 
 def provenance(ctx: Context, now: datetime | None = None):
-    """Raw files with sha256 and ingest time, when and by which itanb version the report was made."""
+    """Raw files with sha256 and ingest time, when and by which itanb version the report was made.
+
+    Dates and times follow ``ctx.thai_digits``; file paths, SHA-256, byte sizes (technical, comparable with
+    ``ls -l``), the itanb version and the folders stay ASCII.
+    """
     frame = provenance_frame(ctx)
     rows = []
     for rec in frame.itertuples(index=False):
         state = {True: "ตรงกับไฟล์ปัจจุบัน", False: "ไฟล์เปลี่ยนไปหลังนำเข้า", None: "ไม่พบไฟล์"}[rec.unchanged]
         rows.append([rec.path, rec.kind, Raw(f"<code>{esc(rec.sha256)}</code>"), f"{int(rec.bytes):,}",
-                     fmt_datetime(rec.ingested_at), state])
+                     fmt_datetime(rec.ingested_at, ctx.thai_digits), state])
     table = _table(["ไฟล์ต้นทาง", "ประเภท", "SHA-256", "ขนาด (ไบต์)", "นำเข้าเมื่อ", "สถานะไฟล์"], rows,
                    numeric={3})
     now = now or datetime.now(UTC)
-    meta = (f"<p>สร้างรายงานเมื่อ {esc(fmt_datetime(now))} ด้วย itanb {esc(__version__)} · "
+    meta = (f"<p>สร้างรายงานเมื่อ {esc(fmt_datetime(now, ctx.thai_digits))} ด้วย itanb {esc(__version__)} · "
             f"ข้อมูลจาก {esc(ctx.processed_dir)} · ไฟล์ต้นทางใน {esc(ctx.raw_dir)}</p>")
     return _html(f'<div class="itanb-provenance">{meta}{table}</div>')
 
@@ -562,7 +617,7 @@ def figure(fig, width: int = 720, alt: str | None = None):
 
 def yoy_table(ctx: Context):
     """The agency's record by fiscal year: score, level (reported), change, national average, measures."""
-    yoy = ctx.yoy()
+    yoy, t, n = ctx.yoy(), ctx.thai_digits, ctx.num
     rows = []
     for rec in yoy.itertuples(index=False):
         level = rec.level if not _missing(rec.level) else "–"
@@ -570,13 +625,15 @@ def yoy_table(ctx: Context):
             level = f"{level} (รายงาน {rec.level_reported})"
         measures = "–"
         if rec.measures_total:
-            measures = f"{rec.measures_done}/{rec.measures_total} ({fmt_share(rec.completion_share)})"
-        rows.append([f"พ.ศ. {rec.fiscal_year}", fmt_score(rec.score), level, fmt_change(rec.score_change),
-                     rec.level_change_label if not _missing(rec.level_change_label) else "–",
-                     fmt_score(rec.national_average), fmt_change(rec.gap_to_national),
+            share = fmt_share(rec.completion_share, t)
+            measures = f"{n(rec.measures_done)}/{n(rec.measures_total)} ({share})"
+        rows.append([f"พ.ศ. {n(rec.fiscal_year)}", fmt_score(rec.score, t), level,
+                     fmt_change(rec.score_change, t),
+                     n(rec.level_change_label) if not _missing(rec.level_change_label) else "–",
+                     fmt_score(rec.national_average, t), fmt_change(rec.gap_to_national, t),
                      "–" if _missing(rec.passed) else ("ผ่าน" if rec.passed else "ไม่ผ่าน"), measures])
     return _html(_table(["ปีงบประมาณ", "คะแนน", "ระดับ", "เปลี่ยนแปลง", "ระดับเทียบปีก่อน", "ค่าเฉลี่ยประเทศ",
-                         "ห่างจากค่าเฉลี่ย", "ผ่านเกณฑ์ 85", "มาตรการที่ดำเนินการแล้ว"], rows,
+                         "ห่างจากค่าเฉลี่ย", f"ผ่านเกณฑ์ {n(85)}", "มาตรการที่ดำเนินการแล้ว"], rows,
                         numeric={1, 3, 5, 6}))
 
 
@@ -588,7 +645,7 @@ def measure_status_chart(ctx: Context):
     yoy = ctx.yoy()
     if not (yoy["measures_total"] > 0).any():
         return None
-    return figure(charts.measure_status(yoy))
+    return figure(charts.measure_status(yoy, thai_digits=ctx.thai_digits))
 
 
 CHANGE_LABELS = {"first_year": "ปีแรกที่มีมาตรการ", "carried_over": "ต่อเนื่องจากปีก่อน", "new": "มาตรการใหม่",
@@ -604,7 +661,7 @@ def measures_changes(ctx: Context):
         return _html("<p>ไม่มีข้อมูลมาตรการ</p>")
     rows = []
     for rec in mot.itertuples(index=False):
-        rows.append([f"พ.ศ. {rec.fiscal_year}", CHANGE_LABELS.get(rec.change, rec.change),
+        rows.append([f"พ.ศ. {ctx.num(rec.fiscal_year)}", CHANGE_LABELS.get(rec.change, rec.change),
                      rec.measure if not _missing(rec.measure) else rec.prev_measure,
                      STATUS_LABELS.get(None if _missing(rec.status) else rec.status, "–")
                      if rec.change != "dropped" else "–",
@@ -619,14 +676,15 @@ def measures_changes(ctx: Context):
 def portfolio_summary(ctx: Context):
     """How many agencies, how many passed, mean/median/min/max, national average and gap."""
     s = ctx.portfolio().summary.iloc[0]
+    t, n = ctx.thai_digits, ctx.num
     facts = [
-        ("ปีงบประมาณ", f"พ.ศ. {int(s['fiscal_year'])}"),
-        ("หน่วยงานที่เลือก", f"{int(s['agencies_selected'])} หน่วยงาน (มีคะแนน {int(s['agencies_scored'])})"),
-        ("ผ่านเกณฑ์ 85 คะแนน", f"{int(s['passed'])} หน่วยงาน ({fmt_share(s['passed_share'])})"),
-        ("คะแนนเฉลี่ย", f"{fmt_score(s['mean'])} (มัธยฐาน {fmt_score(s['median'])}, ต่ำสุด {fmt_score(s['min'])}, "
-                         f"สูงสุด {fmt_score(s['max'])})"),
-        ("ค่าเฉลี่ยทั้งประเทศ", f"{fmt_score(s['national_average'])} · ต่างกัน "
-                                f"{fmt_change(s['mean_gap_to_national'])} คะแนน"),
+        ("ปีงบประมาณ", f"พ.ศ. {n(int(s['fiscal_year']))}"),
+        ("หน่วยงานที่เลือก", f"{n(int(s['agencies_selected']))} หน่วยงาน (มีคะแนน {n(int(s['agencies_scored']))})"),
+        (f"ผ่านเกณฑ์ {n(85)} คะแนน", f"{n(int(s['passed']))} หน่วยงาน ({fmt_share(s['passed_share'], t)})"),
+        ("คะแนนเฉลี่ย", f"{fmt_score(s['mean'], t)} (มัธยฐาน {fmt_score(s['median'], t)}, "
+                         f"ต่ำสุด {fmt_score(s['min'], t)}, สูงสุด {fmt_score(s['max'], t)})"),
+        ("ค่าเฉลี่ยทั้งประเทศ", f"{fmt_score(s['national_average'], t)} · ต่างกัน "
+                                f"{fmt_change(s['mean_gap_to_national'], t)} คะแนน"),
     ]
     items = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in facts)
     return _html(f'<div class="itanb-headline"><dl>{items}</dl></div>')
@@ -634,7 +692,8 @@ def portfolio_summary(ctx: Context):
 
 def level_distribution_table(ctx: Context):
     dist = ctx.portfolio().level_distribution
-    rows = [[rec.level, rec.agencies, fmt_share(rec.share)] for rec in dist.itertuples(index=False)]
+    rows = [[rec.level, ctx.num(rec.agencies), fmt_share(rec.share, ctx.thai_digits)]
+            for rec in dist.itertuples(index=False)]
     return _html(_table(["ระดับ", "จำนวนหน่วยงาน", "สัดส่วน"], rows, numeric={1, 2}, css_class="itanb-compact"))
 
 
@@ -643,10 +702,11 @@ def ranking_table(ctx: Context, limit: int | None = None):
     ranking = ctx.portfolio().ranking
     if limit:
         ranking = ranking.head(limit)
-    rows = [[rec.rank, rec.name, _place({"district": rec.district, "province": rec.province}),
-             fmt_score(rec.score), rec.level if not _missing(rec.level) else "–",
-             fmt_change(rec.score_change),
-             fmt_change(rec.gap_to_national)]
+    t = ctx.thai_digits
+    rows = [[ctx.num(rec.rank), rec.name, _place({"district": rec.district, "province": rec.province}),
+             fmt_score(rec.score, t), rec.level if not _missing(rec.level) else "–",
+             fmt_change(rec.score_change, t),
+             fmt_change(rec.gap_to_national, t)]
             for rec in ranking.itertuples(index=False)]
     return _html(_table(["อันดับ", "หน่วยงาน", "ที่ตั้ง", "คะแนน", "ระดับ", "เปลี่ยนแปลงจากปีก่อน",
                          "ห่างจากค่าเฉลี่ยประเทศ"], rows, numeric={0, 3, 5, 6}))
@@ -657,9 +717,10 @@ def changes_table(ctx: Context, which: str = "gains"):
     frame = getattr(ctx.portfolio(), which)
     if frame.empty:
         return _html("<p>ไม่มีข้อมูลให้เปรียบเทียบกับปีก่อน</p>")
-    rows = [[rec.name, f"พ.ศ. {rec.prev_year}", fmt_score(rec.prev_score), fmt_score(rec.score),
-             fmt_change(rec.score_change),
-             rec.level_change_label if not _missing(rec.level_change_label) else "–"]
+    t, n = ctx.thai_digits, ctx.num
+    rows = [[rec.name, f"พ.ศ. {n(rec.prev_year)}", fmt_score(rec.prev_score, t), fmt_score(rec.score, t),
+             fmt_change(rec.score_change, t),
+             n(rec.level_change_label) if not _missing(rec.level_change_label) else "–"]
             for rec in frame.itertuples(index=False)]
     return _html(_table(["หน่วยงาน", "ปีก่อนหน้า", "คะแนนปีก่อน", "คะแนนปีนี้", "เปลี่ยนแปลง", "ระดับ"], rows,
                         numeric={2, 3, 4}))
@@ -672,13 +733,13 @@ def data_quality_table(ctx: Context):
     if p.data_quality.empty:
         parts.append("<p>ไม่พบข้อสังเกตด้านคุณภาพข้อมูล</p>")
     else:
-        rows = [[rec.name or rec.agency_id, rec.findings,
+        rows = [[rec.name or rec.agency_id, ctx.num(rec.findings),
                  ", ".join(FINDING_LABELS.get(c.strip(), c.strip()) for c in str(rec.codes).split(","))]
                 for rec in p.data_quality.itertuples(index=False)]
         parts.append(_table(["หน่วยงาน", "จำนวนข้อสังเกต", "ประเภท"], rows, numeric={1}))
     if not p.missing.empty:
         rows = [[rec.name or rec.agency_id, _place({"district": rec.district, "province": rec.province}),
-                 "–" if _missing(rec.last_year) else f"พ.ศ. {rec.last_year}"]
+                 "–" if _missing(rec.last_year) else f"พ.ศ. {ctx.num(rec.last_year)}"]
                 for rec in p.missing.itertuples(index=False)]
         parts.append("<p>หน่วยงานที่ไม่มีคะแนนในปีนี้</p>")
         parts.append(_table(["หน่วยงาน", "ที่ตั้ง", "คะแนนล่าสุด"], rows))

@@ -80,6 +80,19 @@ def test_fiscal_year_report_says_what_the_memo_says(tmp_path, shipped_processed,
     assert_clean(nb)
 
 
+def test_fiscal_year_report_in_thai_digits(tmp_path, shipped_processed, memo_agency_id):
+    nb = run("fiscal_year_report.ipynb", tmp_path / "out.ipynb", agency=memo_agency_id, fiscal_year=2565,
+             processed_dir=str(shipped_processed), raw_dir=str(SHIPPED_RAW), thai_digits=True)
+    text = said(nb)
+    assert "พ.ศ. ๒๕๖๕" in text and "๗๔.๘๓" in text and "74.83" not in text
+    assert "ระดับที่รายงาน E ไม่ตรงกับระดับที่คำนวณได้ C จากคะแนน ๗๔.๘๓" in text
+    assert "ดำเนินการแล้ว ๑๒ จาก ๑๒ มาตรการ (๑๐๐%)" in text
+    assert "๓๑ มีนาคม ๒๕๖๕" in text and "31 มีนาคม 2565" not in text
+    assert "memos/khoksaat-ita-measures-memo-2565.md" in text  # file names stay as they are
+    assert any("image/png" in o.get("data", {}) for c in nb.cells for o in c.get("outputs", ()))
+    assert_clean(nb)
+
+
 def test_year_over_year_report(tmp_path, shipped_processed, memo_agency_id):
     nb = run("year_over_year.ipynb", tmp_path / "out.ipynb", agency=memo_agency_id,
              processed_dir=str(shipped_processed), raw_dir=str(SHIPPED_RAW))

@@ -161,6 +161,28 @@ def test_bad_parameters_raise_before_any_kernel_starts(tmp_path):
     assert not any(tmp_path.rglob("*.html"))
 
 
+@pytest.mark.parametrize("kind", sorted(render.KINDS))
+@pytest.mark.parametrize(("value", "expected"), [(True, True), ("false", False), ("True", True), (0, False)])
+def test_every_kind_takes_thai_digits_as_a_bool(kind, value, expected):
+    params = {"agency": "sao-khok-sa-at", "fiscal_year": 2565}
+    if kind == "portfolio":
+        params.pop("agency")
+    clean = render._clean_params(render.KINDS[kind], {**params, "thai_digits": value})
+    assert clean["thai_digits"] is expected  # a bool for papermill: the text "false" would be true
+    assert "thai_digits" not in render._clean_params(render.KINDS[kind], params)  # the notebook's default
+    assert "thai_digits" not in render._clean_params(render.KINDS[kind], {**params, "thai_digits": None})
+
+
+def test_bad_thai_digits_raise_before_any_kernel_starts(tmp_path):
+    with pytest.raises(ParameterError, match="thai_digits must be True or False, got 'maybe'"):
+        render.render_report("fiscal-year", {"agency": "x", "fiscal_year": 2565, "thai_digits": "maybe"},
+                             reports_dir=tmp_path)
+    with pytest.raises(ParameterError, match=r"takes agency, fiscal_year \(and optionally thai_digits\)"):
+        render.render_report("fiscal-year", {"agency": "x", "fiscal_year": 2565, "digits": "thai"},
+                             reports_dir=tmp_path)
+    assert not any(tmp_path.rglob("*.html"))
+
+
 # ---------------------------------------------------------------------------------------------- a real report
 
 

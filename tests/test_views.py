@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -148,3 +149,88 @@ def test_measure_status_chart_only_where_there_are_measures(shipped_processed, m
     image = chart(memo_agency_id)
     assert image is not None and image.data.startswith(b"\x89PNG")
     assert chart("prov-kanchanaburi") is None  # scores only: the table below says there are no measures
+
+
+# ---------------------------------------------------------------------------------------------- thai_digits
+
+ARABIC = re.compile(r"[0-9]")
+
+
+@pytest.fixture(scope="module")
+def thai_ctx(shipped_processed, memo_agency_id):
+    return views.check_params("fiscal-year", agency=memo_agency_id, fiscal_year=2565,
+                              processed_dir=str(shipped_processed), raw_dir=str(SHIPPED_RAW),
+                              thai_digits=True)
+
+
+def test_thai_digits_in_the_headline(thai_ctx):
+    assert thai_ctx.thai_digits
+    facts = dict(views.headline_facts(thai_ctx))
+    assert facts["ปีงบประมาณ"] == "พ.ศ. ๒๕๖๕"
+    assert facts["ผลการประเมิน"].startswith("ปีงบประมาณ พ.ศ. ๒๕๖๔")
+    assert facts["คะแนน"] == "๗๔.๘๓"
+    assert facts["ค่าเฉลี่ยทั้งประเทศ"] == "๘๑.๒๕ · ต่ำกว่าค่าเฉลี่ย ๖.๔๒ คะแนน"
+    assert facts["ผ่านเกณฑ์"] == "ไม่ผ่าน (ต่ำกว่า ๘๕ คะแนน)"
+    html = views.headline(thai_ctx).data
+    assert "๗๔.๘๓" in html and not ARABIC.search(html)
+
+
+def test_thai_digits_in_the_measures(thai_ctx):
+    frame = views.measures_frame(thai_ctx)
+    assert set(frame["กำหนดเสร็จ"]) == {"๓๑ มีนาคม ๒๕๖๕"}
+    assert list(frame["ลำดับ"]) == list(range(1, 13))  # the frame keeps the number; the table shows ๑..๑๒
+    assert views.measures_summary(thai_ctx) == "ดำเนินการแล้ว ๑๒ จาก ๑๒ มาตรการ (๑๐๐%)"
+    html = views.measures_table(thai_ctx).data
+    assert "<td>๓๑ มีนาคม ๒๕๖๕</td>" in html and "<td class=num>๑๒</td>" in html
+    assert not ARABIC.search(html)
+
+
+def test_thai_digits_in_the_findings_but_not_in_file_names(thai_ctx):
+    items = views.findings_items(thai_ctx)
+    assert items[0][1] == "ระดับที่รายงาน E ไม่ตรงกับระดับที่คำนวณได้ C จากคะแนน ๗๔.๘๓ (ปีงบประมาณ พ.ศ. ๒๕๖๔)"
+    assert items[0][2].startswith("memos/khoksaat-ita-measures-memo-2565.md:")  # where: ASCII
+    assert all(where.isascii() for _, _, where in items)
+    html = views.findings_list(thai_ctx).data
+    assert "จากคะแนน ๗๔.๘๓ (ปีงบประมาณ พ.ศ. ๒๕๖๔)" in html and "74.83" not in html
+
+
+def test_thai_digits_leave_identifiers_and_technical_values_ascii(thai_ctx, memo_agency_id):
+    assert thai_ctx.agency_id == memo_agency_id and thai_ctx.agency_id.isascii()
+    frame = views.provenance_frame(thai_ctx)
+    html = views.provenance(thai_ctx, now=datetime(2025, 1, 2, 3, 4, tzinfo=UTC)).data
+    assert "สร้างรายงานเมื่อ ๒ มกราคม ๒๕๖๘ ๑๐:๐๔ น. ด้วย itanb " in html
+    assert f"itanb {views.__version__} " in html  # the version stays ASCII
+    assert f"<code>{frame.loc[0, 'sha256']}</code>" in html  # SHA-256 stays ASCII
+    assert "<td>memos/khoksaat-ita-measures-memo-2565.md</td>" in html  # the file path too
+    assert f"<td class=num>{int(frame.loc[0, 'bytes']):,}</td>" in html  # byte sizes: technical, Arabic
+    assert str(SHIPPED_RAW) in html
+
+
+def test_thai_digits_keep_escaping(thai_ctx):
+    assert views.digits("<script>alert(1)</script>", True) == "<script>alert(๑)</script>"  # text, not HTML
+    assert views.esc(views.digits("'<b>' 2", True)) == "&#x27;&lt;b&gt;&#x27; ๒"  # converted, then escaped
+    assert thai_ctx.num(None) == "–" and thai_ctx.num(2565) == "๒๕๖๕"
+
+
+def test_default_digits_are_arabic(ctx):
+    assert not ctx.thai_digits
+    assert "74.83" in views.headline(ctx).data and "๗" not in views.headline(ctx).data
+    assert "31 มีนาคม 2565" in views.measures_table(ctx).data
+    assert views.fmt_score(74.83, True) == "๗๔.๘๓" and views.fmt_change(-6.42, True) == "−๖.๔๒"
+    assert views.fmt_share(0.7052, True) == "๗๑%" and views.fmt_passed(True, True) == "ผ่าน (๘๕ คะแนนขึ้นไป)"
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    (True, True), (False, False), ("true", True), ("False", False), (" TRUE ", True), ("", False),
+    (None, False), (1, True),
+])
+def test_thai_digits_parameter_values(shipped_processed, value, expected):
+    ctx = views.check_params("portfolio", fiscal_year=2565, processed_dir=shipped_processed,
+                             thai_digits=value)
+    assert ctx.thai_digits is expected
+
+
+@pytest.mark.parametrize("value", ["maybe", 2, 1.5, "๑"])
+def test_thai_digits_parameter_rejects_other_values(shipped_processed, value):
+    with pytest.raises(ParameterError, match="thai_digits must be True or False"):
+        views.check_params("portfolio", fiscal_year=2565, processed_dir=shipped_processed, thai_digits=value)
