@@ -240,3 +240,57 @@ def test_code_digests_follow_the_package_code(tmp_path, monkeypatch):
     compare_py.write_text(compare_py.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
     after = batch.code_digests()
     assert before.keys() == after.keys() and all(before[k] != after[k] for k in before)
+
+
+def _kernel_facts(km) -> dict:
+    """Run one cell on a started kernel and return what it says about its process and its namespace."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    code = ("import json, os, sys\n"
+            "print(json.dumps({'pid': os.getpid(), 'ppid': os.getppid(), 'used': 'marker' in globals(),"
+            " 'charts': 'itanb.charts' in sys.modules}))\n"
+            "marker = 1")
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
+    NotebookClient(nb, km=km, timeout=60).execute()
+    return json.loads(nb.cells[0].outputs[0]["text"])
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("fork", ["1", "0"])
+def test_worker_kernels_are_fresh_and_leave_nothing_running(monkeypatch, fork):
+    """A worker's kernels (forked from its pre-loaded zygote, or started as new processes with
+    ITANB_FORK_KERNELS=0) have the notebooks' modules imported, run nothing of a previous report, and are
+    all gone once the pool closes."""
+    monkeypatch.setenv("ITANB_FORK_KERNELS", fork)
+    pool = batch._KernelPool("python3")
+    facts = []
+    try:
+        for _ in range(2):
+            km = pool._start()
+            try:
+                facts.append(_kernel_facts(km))
+            finally:
+                pool._stop(km)
+        zygote = pool._zygote.proc if pool._zygote is not None else None
+    finally:
+        pool.close()
+    assert facts[0]["pid"] != facts[1]["pid"]
+    assert not any(f["used"] for f in facts)  # fresh: no name from an earlier cell
+    assert all(f["charts"] for f in facts)  # the notebooks' modules were imported ahead of the report
+    if fork == "1":
+        assert zygote is not None and all(f["ppid"] == zygote.pid for f in facts)
+        assert zygote.poll() is not None
+    else:
+        assert zygote is None and all(f["ppid"] == os.getpid() for f in facts)
+    deadline = time.monotonic() + 10
+    while any(_alive(f["pid"]) for f in facts) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_alive(f["pid"]) for f in facts)
