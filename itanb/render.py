@@ -275,10 +275,25 @@ def _fetch_data_urls_only(url: str, *args, **kwargs):
     return default_url_fetcher(url, *args, **kwargs)
 
 
+@cache
+def pdf_unavailable() -> str | None:
+    """Why PDF reports cannot be made on this machine, in one line (None: they can). WeasyPrint loads
+    Debian's Pango and HarfBuzz libraries when imported; HTML reports need none of them."""
+    try:
+        import weasyprint  # noqa: F401
+    except OSError as exc:
+        return ("PDF reports need Debian's Pango and HarfBuzz libraries (apt-get install libpango-1.0-0 "
+                f"libpangoft2-1.0-0 libharfbuzz-subset0): {_one_line(str(exc), 200)}")
+    return None
+
+
 def html_to_pdf(html_text: str, pdf_path: Path, base_url: Path | None = None) -> Path:
     """A4 PDF of a report's HTML with WeasyPrint (Pango/HarfBuzz shape Thai; print styles of the template)."""
     import logging
 
+    reason = pdf_unavailable()
+    if reason:
+        raise ItanbError(reason)
     from weasyprint import HTML
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
