@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import time
 from collections import Counter
 from collections.abc import Iterable
@@ -33,7 +32,6 @@ from itanb.store import Tables, build_frame, write_tables
 MEMO_SUFFIXES = (".md", ".txt")
 SCORE_SUFFIXES = (".csv", ".xlsx")
 POOL_THRESHOLD = 200  # parse memos in worker processes above this many files
-_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 
 
 @dataclass
@@ -117,26 +115,9 @@ def _sha256(data: bytes) -> str:
 
 # --- memos -------------------------------------------------------------------------------------------------
 
-def _assessment_line(text: str, memo) -> int | None:
-    """The line of the score paragraph: the assessment's own ``line`` if memo.py gives one, else the first
-    line that contains the cited score."""
-    assessment = memo.assessment
-    if assessment is None:
-        return None
-    line = getattr(assessment, "line", None)
-    if line:
-        return int(line)
-    score = f"{Decimal(assessment.score):.2f}"
-    pattern = re.compile(r"(?<![\d.])" + re.escape(score).replace(r"\.", r"\s*\.\s*") + r"0*(?![\d])")
-    for n, text_line in enumerate(text.translate(_THAI_DIGITS).splitlines(), start=1):
-        if pattern.search(text_line):
-            return n
-    return None
-
-
 def _parse_memo(item: tuple[str, str]) -> tuple[str, object, str | None, str, int, int | None]:
     """Worker: (path, rel) -> (rel, ParsedMemo | None, error | None, sha256, bytes, assessment line)."""
-    from itanb.memo import parse_memo_file
+    from itanb.memo import parse_memo_bytes
 
     path, rel = Path(item[0]), item[1]
     try:
@@ -144,10 +125,10 @@ def _parse_memo(item: tuple[str, str]) -> tuple[str, object, str | None, str, in
     except OSError as exc:
         return rel, None, f"{rel}: cannot read: {exc.strerror}", "", 0, None
     try:
-        memo = parse_memo_file(path, source=rel)
+        memo = parse_memo_bytes(data, rel)  # the bytes are read once: parsed and hashed
     except ItanbError as exc:
         return rel, None, str(exc) if exc.source else f"{rel}: {exc}", _sha256(data), len(data), None
-    line = _assessment_line(data.decode("utf-8", errors="replace"), memo)
+    line = memo.assessment.line if memo.assessment is not None else None
     return rel, memo, None, _sha256(data), len(data), line
 
 

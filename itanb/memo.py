@@ -140,9 +140,14 @@ def parse_memo_file(path: Path, *, source: str | None = None) -> ParsedMemo:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read memo: {exc.strerror or exc}", source=src) from None
+    return parse_memo_bytes(data, src)
+
+
+def parse_memo_bytes(data: bytes, source: str) -> ParsedMemo:
+    """Parse a memo file's bytes (as :func:`parse_memo_file` does, for callers that already read them)."""
     if not data.strip():
-        raise InputError("empty file: not a memo", source=src)
-    return parse_memo(decode_thai_text(data, where=src).text, src)
+        raise InputError("empty file: not a memo", source=source)
+    return parse_memo(decode_thai_text(data, where=source).text, source)
 
 
 # --------------------------------------------------------------------------------------------- patterns
