@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 FAMILY = fonts.FAMILY
 FALLBACK = "DejaVu Sans"  # ships inside matplotlib itself: only for a glyph Sarabun lacks
 STYLES = ("Regular", "Bold")
+PASS_MARK = int(grading.PASS_MARK)  # 85, the harmonised pass line drawn and named on the charts
 PASS_COLOR = "#b2182b"
 SCORE_COLOR = "#2166ac"
 NATIONAL_COLOR = "#636363"
@@ -76,9 +77,9 @@ def digits(text: object, thai_digits: bool) -> str:
     text = str(text)
     if not thai_digits:
         return text
-    from pythainlp.util import arabic_digit_to_thai_digit
+    from itanb.thai import to_thai_digits
 
-    return arabic_digit_to_thai_digit(text)
+    return to_thai_digits(text)
 
 
 def _number(value: float, thai_digits: bool, decimals: int = 2) -> str:
@@ -110,22 +111,25 @@ def _number_axis(ax: Axes, axis: str, thai_digits: bool, decimals: int = 0) -> N
 
 # ------------------------------------------------------------ score trend
 def _scheme_segments(years: list[int]) -> list[tuple[int, int, list[grading.Band]]]:
-    """Consecutive runs of years under one scheme: (first, last, bands)."""
+    """Consecutive runs of years with the same graded bands (one scheme, or none): (first, last, bands)."""
     segments: list[tuple[int, int, list[grading.Band]]] = []
     for year in range(years[0], years[-1] + 1):
         bands = [b for b in grading.bands_for(year) if b.level is not None]
-        scheme = bands[0].scheme if bands else None
-        if segments and (segments[-1][2][0].scheme if segments[-1][2] else None) == scheme:
-            segments[-1] = (segments[-1][0], year, segments[-1][2])
+        if segments and segments[-1][2] == bands:
+            segments[-1] = (segments[-1][0], year, bands)
         else:
             segments.append((year, year, bands))
     return segments
 
 
+def _level_colour(position: int, count: int) -> tuple[float, float, float, float]:
+    """Red (worst, position 0) to green (best, position count - 1)."""
+    return mpl.colormaps["RdYlGn"](0.15 + 0.7 * position / max(count - 1, 1))
+
+
 def _draw_bands(ax: Axes, years: list[int], y_min: float, thai_digits: bool) -> bool:
     """Shade each year's grading bands; returns True when a band needs tool scores (for the footnote)."""
     needs_tools = False
-    cmap = mpl.colormaps["RdYlGn"]
     for first, last, bands in _scheme_segments(years):
         if not bands:
             continue
@@ -137,7 +141,7 @@ def _draw_bands(ax: Axes, years: list[int], y_min: float, thai_digits: bool) -> 
             group = sorted((b for b in bands if float(b.min_total) == low), key=lambda b: b.rank)
             names = [b.level + ("*" if b.min_each_tool is not None else "") for b in group]
             needs_tools |= any(b.min_each_tool is not None for b in group)
-            colour = cmap(0.15 + 0.7 * (group[-1].rank - 1) / max(top_rank - 1, 1))
+            colour = _level_colour(group[-1].rank - 1, top_rank)
             ax.fill_between([x0, x1], low, high, color=colour, alpha=0.18, linewidth=0, zorder=0)
             if high > y_min:
                 ax.text(x0 + 0.04, max(low, y_min) + 0.6, " / ".join(names), fontsize=7, color="#404040",
@@ -165,7 +169,7 @@ def score_trend(yoy: pd.DataFrame, thai_digits: bool = False, *, title: str | No
             return fig
         y_min = min(40.0, float(data["score"].min()) - 8) if len(data) else 40.0
         needs_tools = _draw_bands(ax, years, y_min, thai_digits)
-        ax.axhline(float(grading.PASS_MARK), color=PASS_COLOR, linestyle="--", linewidth=1.2, zorder=2)
+        ax.axhline(PASS_MARK, color=PASS_COLOR, linestyle="--", linewidth=1.2, zorder=2)
         x, y = data["fiscal_year"].to_numpy(dtype=float), data["score"].to_numpy(dtype=float)
         for i in range(1, len(x)):
             style = "-" if x[i] - x[i - 1] == 1 else ":"
@@ -188,7 +192,7 @@ def score_trend(yoy: pd.DataFrame, thai_digits: bool = False, *, title: str | No
         handles = [
             mpl.lines.Line2D([], [], color=SCORE_COLOR, marker="o", linewidth=2, label="คะแนนของหน่วยงาน"),
             mpl.lines.Line2D([], [], color=PASS_COLOR, linestyle="--",
-                             label=f"เกณฑ์ผ่าน ({digits(85, thai_digits)} คะแนน)"),
+                             label=f"เกณฑ์ผ่าน ({digits(PASS_MARK, thai_digits)} คะแนน)"),
         ]
         if len(national):
             handles.append(mpl.lines.Line2D([], [], color=NATIONAL_COLOR, marker="D", linestyle="none",
@@ -257,8 +261,7 @@ def portfolio_distribution(portfolio: Portfolio, thai_digits: bool = False, *,
             return fig
         order = dist.iloc[::-1]  # worst level on the left
         positions = np.arange(len(order))
-        cmap = mpl.colormaps["RdYlGn"]
-        colours = [cmap(0.15 + 0.7 * i / max(len(order) - 1, 1)) for i in range(len(order))]
+        colours = [_level_colour(i, len(order)) for i in range(len(order))]
         left.bar(positions, order["agencies"], color=colours, zorder=2)
         left.set_xticks(positions, [str(level) for level in order["level"]], fontsize=8, rotation=20,
                         ha="right", rotation_mode="anchor")
@@ -273,10 +276,10 @@ def portfolio_distribution(portfolio: Portfolio, thai_digits: bool = False, *,
         left.set_title(f"จำนวนหน่วยงานตามระดับ ปีงบประมาณ {fy}")
         left.grid(axis="y", alpha=0.3, zorder=0)
 
-        bins = np.arange(np.floor(min(scores.min(), 85) / 5) * 5, 105, 5)
+        bins = np.arange(np.floor(min(scores.min(), PASS_MARK) / 5) * 5, 105, 5)
         right.hist(scores, bins=bins, color=SCORE_COLOR, alpha=0.8, zorder=2, edgecolor="white")
-        right.axvline(float(grading.PASS_MARK), color=PASS_COLOR, linestyle="--",
-                      label=f"เกณฑ์ผ่าน ({digits(85, thai_digits)})")
+        right.axvline(PASS_MARK, color=PASS_COLOR, linestyle="--",
+                      label=f"เกณฑ์ผ่าน ({digits(PASS_MARK, thai_digits)})")
         right.axvline(float(scores.mean()), color="black", linestyle="-",
                       label=f"ค่าเฉลี่ยกลุ่ม ({_number(scores.mean(), thai_digits)})")
         national = float(portfolio.summary["national_average"].iloc[0]) if len(portfolio.summary) else np.nan

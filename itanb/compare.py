@@ -110,20 +110,25 @@ def indicator_keywords(path: Path | str | None = None) -> pd.DataFrame:
 
 
 # ------------------------------------------------------------ helpers
-def _agency_ids(tables: Any) -> pd.Series:
-    return tables.agencies["agency_id"]
-
-
 def _check_agency(tables: Any, agency_id: str) -> None:
-    ids = _agency_ids(tables)
+    ids = tables.agencies["agency_id"]
     if agency_id not in set(ids):
         examples = ", ".join(sorted(ids.astype(str))[:3])
         raise ParameterError(f"unknown agency_id {agency_id!r}: not among the {len(ids)} loaded agencies"
                              + (f" (e.g. {examples})" if examples else ""))
 
 
-def _tool(frame: pd.DataFrame, name: str) -> pd.Series | None:
-    return frame[name] if name in frame.columns else None
+def _grade(frame: pd.DataFrame) -> pd.DataFrame:
+    """:func:`itanb.grading.grade_frame` on the columns fiscal_year, score and iit/eit/oit where present."""
+    tools = [frame[c] if c in frame.columns else None for c in ("iit", "eit", "oit")]
+    return grading.grade_frame(frame["fiscal_year"], frame["score"], *tools)
+
+
+def overdue(measures: pd.DataFrame) -> pd.Series:
+    """Per measure (same index): the deadline is before the memo date (``status_as_of``) and the status is not
+    "done" (an unmarked measure counts as not done). False without a deadline or without a memo date."""
+    late = pd.to_datetime(measures["due"]) < pd.to_datetime(measures["status_as_of"])  # NaT compares False
+    return late & ~measures["status"].isin(("done",))  # isin: a missing status is simply not done
 
 
 def _level_change(frame: pd.DataFrame, has_prev: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -195,8 +200,7 @@ def year_over_year(tables: Any, agency_id: str, *, averages: pd.DataFrame | None
     if "level_reported" not in out.columns:
         out["level_reported"] = None
     out["level_reported"] = out["level_reported"].astype(object).where(out["level_reported"].notna(), None)
-    graded = grading.grade_frame(out["fiscal_year"], out["score"], _tool(out, "iit"), _tool(out, "eit"),
-                                 _tool(out, "oit"))
+    graded = _grade(out)
     out["level"], out["scheme"], out["passed"] = graded["level"], graded["scheme"], graded["passed"]
 
     scored = out[out["score"].notna()]
@@ -241,8 +245,7 @@ def _measure_counts(m: pd.DataFrame) -> pd.DataFrame:
         "measures_in_progress": (status == "in_progress").astype("int64"),
         "measures_not_started": (status == "not_started").astype("int64"),
         "measures_unmarked": status.isna().astype("int64"),
-        "measures_overdue": ((pd.to_datetime(m["due"]) < pd.to_datetime(m["status_as_of"])).fillna(False)
-                             & (status != "done")).astype("int64"),
+        "measures_overdue": overdue(m).astype("int64"),
     }, index=m.index)
     return flags.groupby("fiscal_year", as_index=False).sum()
 
@@ -413,6 +416,11 @@ class Portfolio:
 _PLACE_PREFIX = re.compile(r"^(จังหวัด|จ\.|อำเภอ|อ\.|เขต)\s*")
 
 
+def place_name(text: str) -> str:
+    """A province or district name without its จังหวัด/จ./อำเภอ/อ./เขต prefix (as the agencies table has it)."""
+    return _PLACE_PREFIX.sub("", text.strip())
+
+
 def _place_key(series: pd.Series) -> pd.Series:
     return series.fillna("").astype(str).str.strip().str.replace(_PLACE_PREFIX, "", regex=True)
 
@@ -430,7 +438,7 @@ def _select_agencies(agencies: pd.DataFrame, province: str | None, district: str
     for column, value in (("province", province), ("district", district)):
         if value is None:
             continue
-        key = _PLACE_PREFIX.sub("", str(value).strip())
+        key = place_name(str(value))
         mask = _place_key(selected[column]) == key
         if not mask.any():
             known = sorted(set(_place_key(agencies[column])) - {""})
@@ -470,8 +478,7 @@ def portfolio(tables: Any, fiscal_year: int, *, province: str | None = None, dis
                .drop_duplicates("agency_id", keep="last"))
 
     def graded(frame: pd.DataFrame) -> pd.DataFrame:
-        g = grading.grade_frame(frame["fiscal_year"], frame["score"], _tool(frame, "iit"),
-                                _tool(frame, "eit"), _tool(frame, "oit"))
+        g = _grade(frame)
         return pd.DataFrame({"agency_id": frame["agency_id"],
                              "fiscal_year": frame["fiscal_year"].astype("int64"),
                              "score": frame["score"].astype("float64"), **{c: g[c] for c in g.columns}})
@@ -497,13 +504,13 @@ def portfolio(tables: Any, fiscal_year: int, *, province: str | None = None, dis
                                                              ascending=[False, True])
     drops = changed[changed["score_change"] < 0].sort_values(["score_change", "rank"],
                                                              ascending=[True, True])
-
+    bands = grading.bands_for(fiscal_year)
     return Portfolio(
         fiscal_year=fiscal_year,
         filters=filters,
         ranking=ranking,
-        level_distribution=_level_distribution(fiscal_year, ranking, assessments, ids),
-        summary=_summary(fiscal_year, ranking, len(selected), avg),
+        level_distribution=_level_distribution(fiscal_year, bands, ranking, assessments, ids),
+        summary=_summary(fiscal_year, bands[0].scheme if bands else None, ranking, len(selected), avg),
         gains=gains.head(top).reset_index(drop=True),
         drops=drops.head(top).reset_index(drop=True),
         data_quality=_data_quality(getattr(tables, "findings", None), selected, fiscal_year),
@@ -511,9 +518,9 @@ def portfolio(tables: Any, fiscal_year: int, *, province: str | None = None, dis
     )
 
 
-def _level_distribution(fiscal_year: int, ranking: pd.DataFrame, assessments: pd.DataFrame,
-                        ids: pd.Series) -> pd.DataFrame:
-    bands = [b for b in grading.bands_for(fiscal_year) if b.level is not None]
+def _level_distribution(fiscal_year: int, bands: list[grading.Band], ranking: pd.DataFrame,
+                        assessments: pd.DataFrame, ids: pd.Series) -> pd.DataFrame:
+    bands = [b for b in bands if b.level is not None]
     n = len(ranking)
     if bands:
         counts = ranking["level"].value_counts()
@@ -534,14 +541,15 @@ def _level_distribution(fiscal_year: int, ranking: pd.DataFrame, assessments: pd
     return out[["level", "rank", "agencies", "share", "computed"]].reset_index(drop=True)
 
 
-def _summary(fiscal_year: int, ranking: pd.DataFrame, n_selected: int, avg: float) -> pd.DataFrame:
+def _summary(fiscal_year: int, scheme: str | None, ranking: pd.DataFrame, n_selected: int,
+             avg: float) -> pd.DataFrame:
     score = ranking["score"]
     passed = ranking["passed"]
     n_passed = int(passed.fillna(False).sum())
     n_known = int(passed.notna().sum())
     return pd.DataFrame([{
         "fiscal_year": fiscal_year,
-        "scheme": grading.scheme_of(fiscal_year),
+        "scheme": scheme,
         "agencies_selected": n_selected,
         "agencies_scored": len(ranking),
         "agencies_without_score": n_selected - len(ranking),

@@ -320,25 +320,25 @@ def grade_frame(
     import pandas as pd
 
     index = score.index
-    fy = pd.Series(fiscal_year, index=index).astype("int64")
+    years = pd.Series(fiscal_year, index=index).to_numpy(dtype="int64")
     total = pd.to_numeric(pd.Series(score, index=index), errors="coerce")
     if ((total < 0) | (total > 100)).any():
         bad = total[(total < 0) | (total > 100)].iloc[0]
         raise InputError(f"score {bad} is outside 0–100")
     cents = np.round(total.to_numpy(dtype="float64") * 100)
     has_score = ~np.isnan(cents)
-    tool_cents = []
-    for tool in (iit, eit, oit):
-        values = (pd.to_numeric(pd.Series(tool, index=index), errors="coerce").to_numpy(dtype="float64")
-                  if tool is not None else np.full(len(index), np.nan))
-        tool_cents.append(np.round(values * 100))
-    min_tool = np.min(np.vstack(tool_cents), axis=0) if tool_cents else np.full(len(index), np.nan)
+    tools = np.vstack([
+        pd.to_numeric(pd.Series(tool, index=index), errors="coerce").to_numpy(dtype="float64")
+        if tool is not None else np.full(len(index), np.nan)
+        for tool in (iit, eit, oit)
+    ])
+    min_tool = np.round(tools * 100).min(axis=0)  # NaN unless all three tools are known
 
     scheme = np.full(len(index), None, dtype=object)
     level = np.full(len(index), None, dtype=object)
     rank = np.full(len(index), np.nan)
-    for year in np.unique(fy.to_numpy()):
-        in_year = fy.to_numpy() == year
+    for year in np.unique(years):
+        in_year = years == year
         bands = bands_for(int(year), path)
         if not bands:
             continue
@@ -354,7 +354,7 @@ def grade_frame(
             rank[ok] = band.rank
             todo &= ~ok
     passed_values = pd.array(np.where(has_score, cents >= float(PASS_MARK * 100), False), dtype="boolean")
-    passed_values[~has_score | (fy.to_numpy() < FIRST_PASS_YEAR)] = pd.NA
+    passed_values[~has_score | (years < FIRST_PASS_YEAR)] = pd.NA
     rank_values = pd.array(rank, dtype="Float64").astype("Int64")
     return pd.DataFrame({"scheme": scheme, "level": level, "rank": rank_values, "passed": passed_values},
                         index=index)

@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from itanb import __version__, paths
+from itanb import __version__, grading, paths
 from itanb.errors import ParameterError
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
@@ -50,6 +50,7 @@ FINDING_LABELS = {
     "duplicate_assessment": "คะแนนซ้ำจากหลายแหล่ง",
     "unknown_level_scheme": "ไม่มีเกณฑ์ระดับของปีนั้น",
 }
+PASS_MARK = int(grading.PASS_MARK)  # 85: the harmonised pass mark named in the reports
 _AGENCY_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _MIN_BE, _MAX_BE = 2500, 2700
 
@@ -153,7 +154,7 @@ def fmt_datetime(value: object, thai_digits: bool = False) -> str:
 def fmt_passed(value: object, thai_digits: bool = False) -> str:
     if _missing(value):
         return "ไม่มีเกณฑ์ผ่านในปีนั้น"
-    pass_mark = digits(85, thai_digits)
+    pass_mark = digits(PASS_MARK, thai_digits)
     return f"ผ่าน ({pass_mark} คะแนนขึ้นไป)" if bool(value) else f"ไม่ผ่าน (ต่ำกว่า {pass_mark} คะแนน)"
 
 
@@ -271,13 +272,6 @@ def suggest_agencies(agencies: pd.DataFrame, text: str, n: int = 3) -> list[str]
     return close
 
 
-def _years_with_data(tables: Any, agency_id: str) -> list[int]:
-    years: set[int] = set()
-    for table in (tables.assessments, tables.measures):
-        years |= set(table.loc[table["agency_id"] == agency_id, "fiscal_year"].astype(int))
-    return sorted(years)
-
-
 def check_params(kind: str = "fiscal-year", *, agency: object = None, fiscal_year: object = None,
                  province: object = None, district: object = None, processed_dir: object = "",
                  raw_dir: object = "", thai_digits: object = False) -> Context:
@@ -313,7 +307,7 @@ def check_params(kind: str = "fiscal-year", *, agency: object = None, fiscal_yea
             raise ParameterError(f"unknown agency {agency_id!r}{shape}: not among the {len(agencies)} loaded "
                                  f"agencies{hint}")
         ctx.agency = {k: (None if _missing(v) else v) for k, v in row.iloc[0].to_dict().items()}
-        years = _years_with_data(tables, agency_id)
+        years = [int(y) for y in ctx.yoy()["fiscal_year"]]  # years with a score or measures; cached
         if not years:
             raise ParameterError(f"agency {agency_id!r} has no scores and no measures in {processed}")
         if year is not None and year not in years:
@@ -327,8 +321,11 @@ def check_params(kind: str = "fiscal-year", *, agency: object = None, fiscal_yea
         for what, value in (("province", province), ("district", district)):
             if value is not None and not isinstance(value, str):
                 raise ParameterError(f"{what} must be a Thai name such as กาฬสินธุ์, got {value!r}")
-        ctx.province = province.strip() if isinstance(province, str) and province.strip() else None
-        ctx.district = district.strip() if isinstance(district, str) and district.strip() else None
+        from itanb.compare import place_name
+
+        # as stored (no จังหวัด/อำเภอ prefix): the title adds the prefix itself
+        ctx.province = place_name(province) if isinstance(province, str) and province.strip() else None
+        ctx.district = place_name(district) if isinstance(district, str) and district.strip() else None
         ctx.portfolio()  # raises ParameterError for a province or district that matches no agency
     return ctx
 
@@ -342,8 +339,8 @@ def show_title(ctx: Context):
 
     fy = ctx.num(ctx.fiscal_year)
     if ctx.kind == "portfolio":
-        scope = " ".join(x for x in (f"อำเภอ{ctx.district}" if ctx.district else "",
-                                     f"จังหวัด{ctx.province}" if ctx.province else "") if x) or "ทุกหน่วยงาน"
+        scope = (_place({"district": ctx.district, "province": ctx.province})
+                 if ctx.district or ctx.province else "ทุกหน่วยงาน")
         title = f"ภาพรวมผลการประเมิน ITA ปีงบประมาณ พ.ศ. {fy} · {scope}"
     elif ctx.kind == "year-over-year":
         title = f"ผลการประเมิน ITA เปรียบเทียบรายปี · {ctx.name}"
@@ -353,11 +350,12 @@ def show_title(ctx: Context):
 
 
 def _place(agency: dict) -> str:
-    parts = []
-    if agency.get("district"):
-        parts.append(f"อำเภอ{agency['district']}")
-    if agency.get("province"):
-        parts.append(f"จังหวัด{agency['province']}")
+    """``อำเภอX จังหวัดY`` from ``agency``'s district and province (a prefix already there is not doubled)."""
+    from itanb.compare import place_name
+
+    parts = [f"{prefix}{place_name(str(agency[key]))}"
+             for key, prefix in (("district", "อำเภอ"), ("province", "จังหวัด"))
+             if not _missing(agency.get(key)) and agency[key]]
     return " ".join(parts) or "ไม่ระบุ"
 
 
@@ -422,19 +420,20 @@ def measures_frame(ctx: Context) -> pd.DataFrame:
     """The agency's measures of the fiscal year, in Thai, one row per measure (sorted by ``no``).
 
     Columns: ลำดับ int, มาตรการ, ขั้นตอน, ผู้รับผิดชอบ (owners joined by ", "), กำหนดเสร็จ (Thai date or the
-    free text), สถานะ (Thai label), เลยกำหนด bool (deadline before the memo date and not done).
+    free text), สถานะ (Thai label), เลยกำหนด bool (:func:`itanb.compare.overdue`: deadline before the memo
+    date and not done).
     กำหนดเสร็จ follows ``ctx.thai_digits`` (the free text too); ลำดับ stays an int (converted where shown,
     in :func:`measures_table`).
     """
+    from itanb.compare import overdue
+
     m = ctx.tables.measures
     m = m[(m["agency_id"] == ctx.agency_id) & (m["fiscal_year"] == ctx.fiscal_year)].sort_values("no")
     rows = []
-    for rec in m.itertuples(index=False):
+    for rec, late in zip(m.itertuples(index=False), overdue(m), strict=True):
         status = rec.status if not _missing(rec.status) else None
         due = (fmt_date(rec.due, ctx.thai_digits) if not _missing(rec.due)
                else ctx.num(rec.due_text) if rec.due_text else "–")
-        overdue = (not _missing(rec.due) and not _missing(rec.status_as_of)
-                   and pd.Timestamp(rec.due) < pd.Timestamp(rec.status_as_of) and status != "done")
         owners = rec.owners if rec.owners is not None else []
         rows.append({
             "ลำดับ": int(rec.no),
@@ -443,15 +442,18 @@ def measures_frame(ctx: Context) -> pd.DataFrame:
             "ผู้รับผิดชอบ": ", ".join(str(o) for o in owners) or "–",
             "กำหนดเสร็จ": due,
             "สถานะ": STATUS_LABELS.get(status, STATUS_LABELS[None]),
-            "เลยกำหนด": bool(overdue),
+            "เลยกำหนด": bool(late),
         })
     return pd.DataFrame(rows, columns=["ลำดับ", "มาตรการ", "ขั้นตอน", "ผู้รับผิดชอบ", "กำหนดเสร็จ", "สถานะ",
                                        "เลยกำหนด"])
 
 
-def measures_summary(ctx: Context) -> str:
-    """One Thai sentence: measures done (and the share), in progress, not started, unmarked, overdue."""
-    frame = measures_frame(ctx)
+def measures_summary(ctx: Context, frame: pd.DataFrame | None = None) -> str:
+    """One Thai sentence: measures done (and the share), in progress, not started, unmarked, overdue.
+
+    ``frame``: :func:`measures_frame` of ``ctx`` when the caller has it already.
+    """
+    frame = measures_frame(ctx) if frame is None else frame
     total, n = len(frame), ctx.num
     if not total:
         return f"ไม่มีมาตรการของปีงบประมาณ พ.ศ. {n(ctx.fiscal_year)}"
@@ -471,7 +473,7 @@ def measures_summary(ctx: Context) -> str:
 def measures_table(ctx: Context):
     """The measures of the fiscal year as an HTML table, with the summary sentence above it."""
     frame = measures_frame(ctx)
-    summary = f"<p><strong>{esc(measures_summary(ctx))}</strong></p>"
+    summary = f"<p><strong>{esc(measures_summary(ctx, frame))}</strong></p>"
     if frame.empty:
         return _html(summary)
     rows, classes = [], []
@@ -628,12 +630,11 @@ def yoy_table(ctx: Context):
             share = fmt_share(rec.completion_share, t)
             measures = f"{n(rec.measures_done)}/{n(rec.measures_total)} ({share})"
         rows.append([f"พ.ศ. {n(rec.fiscal_year)}", fmt_score(rec.score, t), level,
-                     fmt_change(rec.score_change, t),
-                     n(rec.level_change_label) if not _missing(rec.level_change_label) else "–",
+                     fmt_change(rec.score_change, t), n(rec.level_change_label),
                      fmt_score(rec.national_average, t), fmt_change(rec.gap_to_national, t),
                      "–" if _missing(rec.passed) else ("ผ่าน" if rec.passed else "ไม่ผ่าน"), measures])
     return _html(_table(["ปีงบประมาณ", "คะแนน", "ระดับ", "เปลี่ยนแปลง", "ระดับเทียบปีก่อน", "ค่าเฉลี่ยประเทศ",
-                         "ห่างจากค่าเฉลี่ย", f"ผ่านเกณฑ์ {n(85)}", "มาตรการที่ดำเนินการแล้ว"], rows,
+                         "ห่างจากค่าเฉลี่ย", f"ผ่านเกณฑ์ {n(PASS_MARK)}", "มาตรการที่ดำเนินการแล้ว"], rows,
                         numeric={1, 3, 5, 6}))
 
 
@@ -659,14 +660,16 @@ def measures_changes(ctx: Context):
     mot = measures_over_time(ctx.tables, ctx.agency_id)
     if mot.empty:
         return _html("<p>ไม่มีข้อมูลมาตรการ</p>")
+
+    def status(value: object) -> str:
+        return STATUS_LABELS.get(None if _missing(value) else value, "–")
+
     rows = []
     for rec in mot.itertuples(index=False):
         rows.append([f"พ.ศ. {ctx.num(rec.fiscal_year)}", CHANGE_LABELS.get(rec.change, rec.change),
                      rec.measure if not _missing(rec.measure) else rec.prev_measure,
-                     STATUS_LABELS.get(None if _missing(rec.status) else rec.status, "–")
-                     if rec.change != "dropped" else "–",
-                     STATUS_LABELS.get(None if _missing(rec.prev_status) else rec.prev_status, "–")
-                     if not _missing(rec.prev_year) and rec.change != "new" else "–"])
+                     status(rec.status) if rec.change != "dropped" else "–",
+                     status(rec.prev_status) if not _missing(rec.prev_year) and rec.change != "new" else "–"])
     return _html(_table(["ปีงบประมาณ", "การเปลี่ยนแปลง", "มาตรการ", "สถานะปีนี้", "สถานะปีก่อน"], rows))
 
 
@@ -680,7 +683,8 @@ def portfolio_summary(ctx: Context):
     facts = [
         ("ปีงบประมาณ", f"พ.ศ. {n(int(s['fiscal_year']))}"),
         ("หน่วยงานที่เลือก", f"{n(int(s['agencies_selected']))} หน่วยงาน (มีคะแนน {n(int(s['agencies_scored']))})"),
-        (f"ผ่านเกณฑ์ {n(85)} คะแนน", f"{n(int(s['passed']))} หน่วยงาน ({fmt_share(s['passed_share'], t)})"),
+        (f"ผ่านเกณฑ์ {n(PASS_MARK)} คะแนน",
+         f"{n(int(s['passed']))} หน่วยงาน ({fmt_share(s['passed_share'], t)})"),
         ("คะแนนเฉลี่ย", f"{fmt_score(s['mean'], t)} (มัธยฐาน {fmt_score(s['median'], t)}, "
                          f"ต่ำสุด {fmt_score(s['min'], t)}, สูงสุด {fmt_score(s['max'], t)})"),
         ("ค่าเฉลี่ยทั้งประเทศ", f"{fmt_score(s['national_average'], t)} · ต่างกัน "
@@ -719,8 +723,7 @@ def changes_table(ctx: Context, which: str = "gains"):
         return _html("<p>ไม่มีข้อมูลให้เปรียบเทียบกับปีก่อน</p>")
     t, n = ctx.thai_digits, ctx.num
     rows = [[rec.name, f"พ.ศ. {n(rec.prev_year)}", fmt_score(rec.prev_score, t), fmt_score(rec.score, t),
-             fmt_change(rec.score_change, t),
-             n(rec.level_change_label) if not _missing(rec.level_change_label) else "–"]
+             fmt_change(rec.score_change, t), n(rec.level_change_label)]
             for rec in frame.itertuples(index=False)]
     return _html(_table(["หน่วยงาน", "ปีก่อนหน้า", "คะแนนปีก่อน", "คะแนนปีนี้", "เปลี่ยนแปลง", "ระดับ"], rows,
                         numeric={2, 3, 4}))

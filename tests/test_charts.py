@@ -19,16 +19,6 @@ THAI_DIGIT = re.compile("[\u0e50-\u0e59]")
 ARABIC_DIGIT = re.compile("[0-9]")
 
 
-@pytest.fixture(scope="module")
-def tables(synthetic_example):
-    return synthetic_example
-
-
-@pytest.fixture(scope="module")
-def yoy(synthetic_yoy):
-    return synthetic_yoy
-
-
 def _figures(tables, yoy, thai_digits):
     return {
         "score_trend": charts.score_trend(yoy, thai_digits=thai_digits),
@@ -62,10 +52,10 @@ def test_the_check_would_catch_a_missing_thai_glyph():
 
 
 @pytest.mark.parametrize("thai_digits", [False, True])
-def test_no_missing_glyph_and_only_the_bundled_font(tables, yoy, thai_digits):
+def test_no_missing_glyph_and_only_the_bundled_font(synthetic_example, synthetic_yoy, thai_digits):
     bundled = str(fonts.font_path("Regular"))
     charmap = FT2Font(bundled).get_charmap()
-    for name, fig in _figures(tables, yoy, thai_digits).items():
+    for name, fig in _figures(synthetic_example, synthetic_yoy, thai_digits).items():
         assert isinstance(fig, Figure)
         assert _glyph_warnings(_draw(fig)) == [], name
         texts = _texts(fig)
@@ -76,20 +66,20 @@ def test_no_missing_glyph_and_only_the_bundled_font(tables, yoy, thai_digits):
             assert not missing, (name, text.get_text(), missing)  # no fallback font needed either
 
 
-def test_thai_text_with_tone_marks_is_drawn(tables, yoy):
-    trend = charts.score_trend(yoy)
+def test_thai_text_with_tone_marks_is_drawn(synthetic_example, synthetic_yoy):
+    trend = charts.score_trend(synthetic_yoy)
     _draw(trend)
     words = " ".join(t.get_text() for t in _texts(trend))
     for word in ("ผ่านดีเยี่ยม", "ต้องปรับปรุงโดยด่วน", "ต้องปรับปรุง", "ค่าเฉลี่ยระดับประเทศ", "เกณฑ์ผ่าน"):
         assert word in words
-    fig = charts.portfolio_distribution(compare.portfolio(tables, 2567))
+    fig = charts.portfolio_distribution(compare.portfolio(synthetic_example, 2567))
     _draw(fig)
     labels = [t.get_text() for t in fig.axes[0].get_xticklabels()]
     assert labels == ["ต้องปรับปรุงโดยด่วน", "ต้องปรับปรุง", "ผ่าน", "ผ่านดี", "ผ่านดีเยี่ยม"]
 
 
-def test_thai_digits_on_request(yoy):
-    fig = charts.score_trend(yoy, thai_digits=True)
+def test_thai_digits_on_request(synthetic_yoy):
+    fig = charts.score_trend(synthetic_yoy, thai_digits=True)
     _draw(fig)
     ax = fig.axes[0]
     years = [t.get_text() for t in ax.get_xticklabels()]
@@ -98,7 +88,7 @@ def test_thai_digits_on_request(yoy):
     assert all(THAI_DIGIT.search(t) and not ARABIC_DIGIT.search(t) for t in ticks)
     assert any("๘๖.๗๘" in t.get_text() for t in _texts(fig))
 
-    arabic = charts.score_trend(yoy)
+    arabic = charts.score_trend(synthetic_yoy)
     _draw(arabic)
     assert arabic.axes[0].get_xticklabels()[0].get_text() == "2562"
     assert any("86.78" in t.get_text() for t in _texts(arabic))
@@ -114,24 +104,24 @@ def test_font_registered_by_path_and_found_by_family():
         fonts.font_path("Bold"))
 
 
-def test_charts_do_not_touch_pyplot_or_global_rc(yoy):
+def test_charts_do_not_touch_pyplot_or_global_rc(synthetic_yoy):
     import matplotlib.pyplot as plt
 
     before = matplotlib.rcParams["font.family"]
-    charts.score_trend(yoy)
+    charts.score_trend(synthetic_yoy)
     assert plt.get_fignums() == []
     assert matplotlib.rcParams["font.family"] == before
 
 
-def test_empty_inputs_still_give_a_figure(yoy):
-    empty = yoy.iloc[0:0]
+def test_empty_inputs_still_give_a_figure(synthetic_yoy):
+    empty = synthetic_yoy.iloc[0:0]
     for fig in (charts.score_trend(empty), charts.measure_status(empty)):
         assert _glyph_warnings(_draw(fig)) == []
-    no_measures = yoy.assign(measures_total=0)
+    no_measures = synthetic_yoy.assign(measures_total=0)
     assert "ไม่มีข้อมูลมาตรการ" in [t.get_text() for t in _texts(charts.measure_status(no_measures))]
 
 
-def test_saves_png(tmp_path, yoy):
+def test_saves_png(tmp_path, synthetic_yoy):
     path = tmp_path / "trend.png"
-    charts.score_trend(yoy, thai_digits=True).savefig(path, dpi=60)
+    charts.score_trend(synthetic_yoy, thai_digits=True).savefig(path, dpi=60)
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -22,16 +22,6 @@ from itanb import compare, grading
 from itanb.errors import InputError, ParameterError
 
 
-@pytest.fixture(scope="module")
-def tables(synthetic_example):
-    return synthetic_example
-
-
-@pytest.fixture(scope="module")
-def yoy(synthetic_yoy):
-    return synthetic_yoy
-
-
 # --------------------------------------------------------------------------------- reference data
 def test_national_averages():
     avg = compare.national_averages()
@@ -71,9 +61,9 @@ def test_match_key_ignores_spacing_and_dashes():
 
 
 # --------------------------------------------------------------------------------- year over year
-def test_year_over_year_columns_and_dtypes(yoy):
-    assert list(yoy.columns) == compare.YOY_COLUMNS
-    dtypes = dict(zip(yoy.columns, map(str, yoy.dtypes), strict=True))
+def test_year_over_year_columns_and_dtypes(synthetic_yoy):
+    assert list(synthetic_yoy.columns) == compare.YOY_COLUMNS
+    dtypes = dict(zip(synthetic_yoy.columns, map(str, synthetic_yoy.dtypes), strict=True))
     assert dtypes == {
         "fiscal_year": "int64", "score": "float64", "level": "object", "level_reported": "object",
         "scheme": "object", "passed": "boolean", "prev_year": "Int64", "years_gap": "Int64",
@@ -83,40 +73,59 @@ def test_year_over_year_columns_and_dtypes(yoy):
         "measures_unmarked": "int64", "completion_share": "float64", "measures_overdue": "int64",
         "level_agrees": "boolean",
     }
-    assert yoy["fiscal_year"].is_unique and yoy["fiscal_year"].is_monotonic_increasing
+    assert synthetic_yoy["fiscal_year"].is_unique and synthetic_yoy["fiscal_year"].is_monotonic_increasing
 
 
-def test_year_over_year_synthetic_agency(yoy):
-    assert yoy["fiscal_year"].tolist() == [2562, 2563, 2565, 2566, 2567, 2568]  # 2564 skipped
-    assert yoy["level"].tolist() == ["C", "B", "A", "ผ่าน", "ต้องปรับปรุง", "ต้องปรับปรุงโดยด่วน"]
-    assert yoy["scheme"].tolist() == ["letters", "letters", "letters", "passfail", "five", "five"]
-    assert yoy["passed"].tolist() == [False, False, True, True, False, False]
-    assert yoy["prev_year"].tolist() == [pd.NA, 2562, 2563, 2565, 2566, 2567]
-    assert yoy["years_gap"].tolist() == [pd.NA, 1, 2, 1, 1, 1]  # the gap is shown
-    assert yoy["score_change"].tolist()[1:] == [6.25, 9.6, -1.22, -14.48, -3.8]
-    assert yoy["level_change_steps"].tolist() == [pd.NA, 1, 1, pd.NA, pd.NA, -1]
-    assert yoy["level_change_label"].tolist() == [
+def test_year_over_year_synthetic_agency(synthetic_yoy):
+    assert synthetic_yoy["fiscal_year"].tolist() == [2562, 2563, 2565, 2566, 2567, 2568]  # 2564 skipped
+    assert synthetic_yoy["level"].tolist() == ["C", "B", "A", "ผ่าน", "ต้องปรับปรุง", "ต้องปรับปรุงโดยด่วน"]
+    assert synthetic_yoy["scheme"].tolist() == ["letters", "letters", "letters", "passfail", "five", "five"]
+    assert synthetic_yoy["passed"].tolist() == [False, False, True, True, False, False]
+    assert synthetic_yoy["prev_year"].tolist() == [pd.NA, 2562, 2563, 2565, 2566, 2567]
+    assert synthetic_yoy["years_gap"].tolist() == [pd.NA, 1, 2, 1, 1, 1]  # the gap is shown
+    assert synthetic_yoy["score_change"].tolist()[1:] == [6.25, 9.6, -1.22, -14.48, -3.8]
+    assert synthetic_yoy["level_change_steps"].tolist() == [pd.NA, 1, 1, pd.NA, pd.NA, -1]
+    assert synthetic_yoy["level_change_label"].tolist() == [
         None, "ดีขึ้น 1 ระดับ (C → B)", "ดีขึ้น 1 ระดับ (B → A)", "เปลี่ยนเกณฑ์ (A → ผ่าน)",
         "เปลี่ยนเกณฑ์ (ผ่าน → ต้องปรับปรุง)", "ลดลง 1 ระดับ (ต้องปรับปรุง → ต้องปรับปรุงโดยด่วน)"]
-    assert yoy["level_agrees"].tolist() == [True, True, False, True, True, pd.NA]  # 2565 reported "E"
-    row = yoy.set_index("fiscal_year").loc[2565]
+    # 2565 reported "E"
+    assert synthetic_yoy["level_agrees"].tolist() == [True, True, False, True, True, pd.NA]
+    row = synthetic_yoy.set_index("fiscal_year").loc[2565]
     assert (row["national_average"], row["gap_to_national"]) == (87.57, 0.43)
-    assert np.isnan(yoy.set_index("fiscal_year").loc[2567, "national_average"])
+    assert np.isnan(synthetic_yoy.set_index("fiscal_year").loc[2567, "national_average"])
 
 
-def test_year_over_year_measure_counts(yoy):
-    counts = yoy.set_index("fiscal_year")[["measures_total", "measures_done", "measures_in_progress",
-                                           "measures_not_started", "measures_unmarked", "measures_overdue"]]
+def test_year_over_year_measure_counts(synthetic_yoy):
+    counts = synthetic_yoy.set_index("fiscal_year")[[
+        "measures_total", "measures_done", "measures_in_progress", "measures_not_started",
+        "measures_unmarked", "measures_overdue"]]
     assert counts.loc[2565].tolist() == [3, 1, 1, 0, 1, 2]  # overdue: in progress + unmarked, both past due
     assert counts.loc[2566].tolist() == [4, 2, 1, 1, 0, 1]  # no deadline is never overdue
     assert counts.loc[2567].tolist() == [2, 1, 0, 1, 0, 0]  # due after the memo date: not overdue
     assert counts.loc[2562].tolist() == [0] * 6
-    shares = yoy.set_index("fiscal_year")["completion_share"]
+    shares = synthetic_yoy.set_index("fiscal_year")["completion_share"]
     assert shares.loc[2566] == 0.5 and np.isnan(shares.loc[2562])
 
 
-def test_year_over_year_recomputes_levels_and_agrees_with_level_steps(yoy):
-    for prev, cur in zip(yoy.itertuples(), yoy.iloc[1:].itertuples(), strict=False):
+def test_overdue_is_a_deadline_before_the_memo_date_and_not_done(synthetic_example):
+    m = synthetic_example.measures
+    m = m[(m["agency_id"] == AGENCY_ID) & (m["fiscal_year"] == 2565)]
+    late = compare.overdue(m)
+    assert late.index.equals(m.index) and late.dtype == bool
+    # done on the memo date; in progress and unmarked, both due before it
+    assert late.tolist() == [False, True, True]
+    assert not compare.overdue(m.assign(due=m["status_as_of"])).any()  # due on the memo date: not yet late
+    assert not compare.overdue(m.assign(due=pd.NaT)).any()  # no deadline: never late
+    assert not compare.overdue(m.assign(status="done")).any()
+
+
+def test_place_name_drops_the_prefix():
+    assert compare.place_name(" จังหวัดกาญจนบุรี ") == compare.place_name("กาญจนบุรี") == "กาญจนบุรี"
+    assert compare.place_name("อ.กุฉินารายณ์") == compare.place_name("อำเภอ กุฉินารายณ์") == "กุฉินารายณ์"
+
+
+def test_year_over_year_recomputes_levels_and_agrees_with_level_steps(synthetic_yoy):
+    for prev, cur in zip(synthetic_yoy.itertuples(), synthetic_yoy.iloc[1:].itertuples(), strict=False):
         change = grading.level_steps(prev.fiscal_year, prev.level, cur.fiscal_year, cur.level)
         assert change.label == cur.level_change_label
         if change.steps is None:
@@ -125,15 +134,15 @@ def test_year_over_year_recomputes_levels_and_agrees_with_level_steps(yoy):
             assert cur.level_change_steps == change.steps
 
 
-def test_year_over_year_unknown_agency(tables):
+def test_year_over_year_unknown_agency(synthetic_example):
     with pytest.raises(ParameterError, match="unknown agency_id 'nope'"):
-        compare.year_over_year(tables, "nope")
+        compare.year_over_year(synthetic_example, "nope")
 
 
-def test_year_over_year_agency_without_data(tables):
+def test_year_over_year_agency_without_data(synthetic_example):
     extra = agencies_frame([{"agency_id": "synthetic-empty", "name": "ว่าง (ข้อมูลสังเคราะห์)", "kind": "อบต.",
                              "district": None, "province": None, "synthetic": True}])
-    t = tables._replace(agencies=pd.concat([tables.agencies, extra], ignore_index=True))
+    t = synthetic_example._replace(agencies=pd.concat([synthetic_example.agencies, extra], ignore_index=True))
     out = compare.year_over_year(t, "synthetic-empty")
     assert out.empty and list(out.columns) == compare.YOY_COLUMNS
 
@@ -160,8 +169,8 @@ def test_published_portfolio_2565():
 
 
 # --------------------------------------------------------------------------------- measures over time
-def test_measures_over_time(tables):
-    mot = compare.measures_over_time(tables, AGENCY_ID)
+def test_measures_over_time(synthetic_example):
+    mot = compare.measures_over_time(synthetic_example, AGENCY_ID)
     assert list(mot.columns) == compare.MOT_COLUMNS
     summary = mot.groupby(["fiscal_year", "change"]).size().to_dict()
     assert summary == {(2565, "first_year"): 3, (2566, "carried_over"): 2, (2566, "new"): 2,
@@ -176,20 +185,20 @@ def test_measures_over_time(tables):
     assert str(mot["prev_year"].dtype) == "Int64" and mot["similarity"].dtype == "float64"
 
 
-def test_measures_over_time_one_to_one(tables):
+def test_measures_over_time_one_to_one(synthetic_example):
     """Two identical names in one year match two measures of the previous year, not one twice."""
-    rows = tables.measures[tables.measures["fiscal_year"] == 2566].copy()
+    rows = synthetic_example.measures[synthetic_example.measures["fiscal_year"] == 2566].copy()
     twice = pd.concat([rows, rows.assign(no=rows["no"] + 10)], ignore_index=True)
     later = twice.assign(fiscal_year=2567)
-    t = tables._replace(measures=pd.concat([twice, later], ignore_index=True))
+    t = synthetic_example._replace(measures=pd.concat([twice, later], ignore_index=True))
     mot = compare.measures_over_time(t, AGENCY_ID)
     assert (mot.loc[mot["fiscal_year"] == 2567, "change"] == "carried_over").all()
     assert mot.loc[mot["fiscal_year"] == 2567, "prev_no"].is_unique
 
 
-def test_measures_over_time_unknown_agency(tables):
+def test_measures_over_time_unknown_agency(synthetic_example):
     with pytest.raises(ParameterError):
-        compare.measures_over_time(tables, "nope")
+        compare.measures_over_time(synthetic_example, "nope")
 
 
 # measure names and steps as written in the real memo (khoksaat-ita-measures-memo-2565.md)
@@ -217,8 +226,9 @@ def test_measure_indicators_on_real_memo_measures():
     assert "E-Service" in out["keywords"].iloc[3]
 
 
-def test_indicator_summary(tables):
-    mapped = compare.measure_indicators(tables.measures[tables.measures["agency_id"] == AGENCY_ID])
+def test_indicator_summary(synthetic_example):
+    measures = synthetic_example.measures
+    mapped = compare.measure_indicators(measures[measures["agency_id"] == AGENCY_ID])
     summary = compare.indicator_summary(mapped)
     assert summary["indicator"].tolist() == list(range(1, 11))
     assert list(summary.columns) == ["indicator", "name", "tool", "measures", "addressed", "fiscal_years"]
@@ -234,8 +244,8 @@ def test_measure_indicators_unmatched_is_empty_list():
 
 
 # --------------------------------------------------------------------------------- portfolio
-def test_portfolio_ranking(tables):
-    p = compare.portfolio(tables, 2566)
+def test_portfolio_ranking(synthetic_example):
+    p = compare.portfolio(synthetic_example, 2566)
     assert list(p.ranking.columns) == compare.RANKING_COLUMNS
     assert p.ranking["agency_id"].tolist() == ["synthetic-second", AGENCY_ID, "synthetic-third"]
     assert p.ranking["rank"].tolist() == [1, 2, 3]
@@ -251,8 +261,8 @@ def test_portfolio_ranking(tables):
     assert s["mean"] == round((91 + 86.78 + 80) / 3, 2) and s["median"] == 86.78
 
 
-def test_portfolio_previous_year_skips_gaps_and_ties(tables):
-    p = compare.portfolio(tables, 2565)
+def test_portfolio_previous_year_skips_gaps_and_ties(synthetic_example):
+    p = compare.portfolio(synthetic_example, 2565)
     r = p.ranking.set_index("agency_id")
     assert r.loc[AGENCY_ID, ["prev_year", "years_gap", "prev_level"]].tolist() == [2563, 2, "B"]
     assert r.loc[AGENCY_ID, "level_change_steps"] == 1
@@ -264,29 +274,29 @@ def test_portfolio_previous_year_skips_gaps_and_ties(tables):
     assert dist["agencies"].tolist() == [1, 2, 0, 0, 0, 0, 0] and dist["share"].sum() == pytest.approx(1)
 
 
-def test_portfolio_filters(tables):
-    assert set(compare.portfolio(tables, 2566, province="สมมุติ").ranking["agency_id"]) == {
+def test_portfolio_filters(synthetic_example):
+    assert set(compare.portfolio(synthetic_example, 2566, province="สมมุติ").ranking["agency_id"]) == {
         AGENCY_ID, "synthetic-second"}
-    assert set(compare.portfolio(tables, 2566, province="จังหวัดสมมุติ", district="สังเคราะห์")
+    assert set(compare.portfolio(synthetic_example, 2566, province="จังหวัดสมมุติ", district="สังเคราะห์")
                .ranking["agency_id"]) == {AGENCY_ID, "synthetic-second"}
-    assert compare.portfolio(tables, 2566, agency_ids=["synthetic-third"]).ranking["agency_id"].tolist() == [
-        "synthetic-third"]
+    assert compare.portfolio(synthetic_example, 2566, agency_ids=["synthetic-third"]).ranking[
+        "agency_id"].tolist() == ["synthetic-third"]
     with pytest.raises(ParameterError, match="province"):
-        compare.portfolio(tables, 2566, province="ไม่มี")
+        compare.portfolio(synthetic_example, 2566, province="ไม่มี")
     with pytest.raises(ParameterError, match="'nope'"):
-        compare.portfolio(tables, 2566, agency_ids=["nope"])
+        compare.portfolio(synthetic_example, 2566, agency_ids=["nope"])
     with pytest.raises(ParameterError, match="no assessments for fiscal year 2550"):
-        compare.portfolio(tables, 2550)
+        compare.portfolio(synthetic_example, 2550)
 
 
-def test_portfolio_missing_and_data_quality(tables):
-    p = compare.portfolio(tables, 2564)
+def test_portfolio_missing_and_data_quality(synthetic_example):
+    p = compare.portfolio(synthetic_example, 2564)
     assert p.ranking["agency_id"].tolist() == ["synthetic-second"]
     missing = p.missing.set_index("agency_id")
     assert missing.loc[AGENCY_ID, "last_year"] == 2563
     assert pd.isna(missing.loc["synthetic-third", "last_year"])
     assert p.summary["agencies_without_score"].item() == 2
-    p = compare.portfolio(tables, 2565)
+    p = compare.portfolio(synthetic_example, 2565)
     dq = p.data_quality.set_index("agency_id")
     assert dq.loc[AGENCY_ID, "findings"] == 2
     assert dq.loc[AGENCY_ID, "codes"] == "level_mismatch, missing_status"

@@ -54,6 +54,18 @@ def test_check_params_for_portfolio_and_missing_data(shipped_processed, tmp_path
         views.check_params("year-over-year", agency="sao-khok-sa-at", processed_dir=tmp_path)
 
 
+def test_a_place_prefix_is_not_doubled(shipped_processed, monkeypatch):
+    """province="จังหวัดกาญจนบุรี" selects like "กาญจนบุรี" and the title says จังหวัดกาญจนบุรี once."""
+    ctx = views.check_params("portfolio", fiscal_year=2565, province=" จังหวัดกาญจนบุรี",
+                             processed_dir=shipped_processed)
+    assert ctx.province == "กาญจนบุรี"
+    shown = []
+    monkeypatch.setattr("IPython.display.display", lambda obj, metadata: shown.append(metadata))
+    views.show_title(ctx)
+    assert shown[0]["itanb"]["title"].endswith(" · จังหวัดกาญจนบุรี")
+    assert views._place({"district": "อำเภอสังเคราะห์", "province": float("nan")}) == "อำเภอสังเคราะห์"
+
+
 def test_itanb_errors_show_as_one_line_in_ipython():
     error = ParameterError("unknown agency 'x'", source="f.csv", line=3)
     assert error._render_traceback_() == ["ParameterError: f.csv:3: unknown agency 'x'"]
