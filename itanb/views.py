@@ -490,6 +490,37 @@ def measures_table(ctx: Context):
     return _html(summary + table)
 
 
+def indicators_table(ctx: Context, all_years: bool = False):
+    """Which of the ten ITA indicators the agency's measures address (keyword table kept as data,
+    ``itanb/data/indicator_keywords.csv``): the measures of ``ctx.fiscal_year``, or of every year with
+    ``all_years``. One row per indicator, with the measures that address it by their number."""
+    from itanb.compare import indicator_summary, measure_indicators
+
+    m = ctx.tables.measures
+    m = m[m["agency_id"] == ctx.agency_id]
+    if not all_years:
+        m = m[m["fiscal_year"] == ctx.fiscal_year]
+    if m.empty:
+        return _html("<p>ไม่มีมาตรการให้จับคู่กับตัวชี้วัด</p>")
+    mapped = measure_indicators(m.sort_values(["fiscal_year", "no"]))
+    summary = indicator_summary(mapped)
+    which: dict[int, list[str]] = {}
+    for rec in mapped.itertuples(index=False):
+        label = (f"{ctx.num(rec.no)} (พ.ศ. {ctx.num(rec.fiscal_year)})" if all_years else ctx.num(rec.no))
+        for indicator in rec.indicators:
+            which.setdefault(int(indicator), []).append(label)
+    unmatched = sum(1 for inds in mapped["indicators"] if not inds)
+    rows = [[ctx.num(r.indicator), r.name, r.tool, ctx.num(r.measures),
+             ", ".join(which.get(int(r.indicator), [])) or "–"] for r in summary.itertuples(index=False)]
+    addressed = int(summary["addressed"].sum())
+    lead = (f"<p>มาตรการครอบคลุม {ctx.num(addressed)} จาก {ctx.num(len(summary))} ตัวชี้วัด"
+            + (f" · มาตรการที่ไม่ตรงกับตัวชี้วัดใด {ctx.num(unmatched)}" if unmatched else "") + "</p>")
+    note = ("<p class=\"itanb-note\">จับคู่จากคำสำคัญในชื่อและขั้นตอนของมาตรการ "
+            "(ตาราง indicator_keywords.csv ของ itanb) ไม่ใช่การประเมินของ ป.ป.ช.</p>")
+    table = _table(["ตัวชี้วัด", "ชื่อตัวชี้วัด", "เครื่องมือ", "จำนวนมาตรการ", "มาตรการลำดับที่"], rows,
+                   numeric={0, 3})
+    return _html(lead + table + note)
+
 def level_mismatch_text(fiscal_year: int, score: object, reported: str, computed: str,
                         thai_digits: bool = False) -> str:
     """``ระดับที่รายงาน E ไม่ตรงกับระดับที่คำนวณได้ C จากคะแนน 74.83 (ปีงบประมาณ พ.ศ. 2564)``."""

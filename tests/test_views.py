@@ -246,3 +246,21 @@ def test_thai_digits_parameter_values(shipped_processed, value, expected):
 def test_thai_digits_parameter_rejects_other_values(shipped_processed, value):
     with pytest.raises(ParameterError, match="thai_digits must be True or False"):
         views.check_params("portfolio", fiscal_year=2565, processed_dir=shipped_processed, thai_digits=value)
+
+
+def test_indicators_table_says_which_indicators_the_measures_address(shipped_processed, memo_agency_id):
+    ctx = views.check_params("fiscal-year", agency=memo_agency_id, fiscal_year=2565,
+                             processed_dir=str(shipped_processed))
+    html_text = views.indicators_table(ctx).data
+    rows = dict(re.findall(r"<tr><td class=num>(\d+)</td>(.*?)</tr>", html_text))
+    assert len(rows) == 10  # all ten indicators, addressed or not
+    # measures 1 and 4 are about the use of state property (ทรัพย์สินของราชการ): indicator 4
+    assert "การใช้ทรัพย์สินของราชการ" in rows["4"] and re.search(r">1, 4<", rows["4"])
+    assert "ไม่ใช่การประเมินของ ป.ป.ช." in html_text  # the mapping is ours, and the report says so
+    assert re.search(r"มาตรการครอบคลุม \d+ จาก 10 ตัวชี้วัด", html_text)
+    thai = views.check_params("year-over-year", agency=memo_agency_id, processed_dir=str(shipped_processed),
+                              thai_digits=True)
+    assert "(พ.ศ. ๒๕๖๕)" in views.indicators_table(thai, all_years=True).data
+    none = views.check_params("year-over-year", agency="prov-kanchanaburi",
+                              processed_dir=str(shipped_processed))
+    assert "ไม่มีมาตรการ" in views.indicators_table(none, all_years=True).data
