@@ -26,6 +26,7 @@ from pathlib import Path
 
 from itanb.errors import InputError
 from itanb.findings import Finding
+from itanb.thai import ZERO_WIDTH_CHARS, compose_sara_am, decode_thai_text, to_arabic_digits
 
 KIND_SAO = "อบต."
 KIND_TT = "เทศบาลตำบล"
@@ -65,8 +66,8 @@ _SYNTHETIC_RE = re.compile(r"^หน่วยงานสังเคราะ�
 _DISTRICT_RE = re.compile(r"(?:\s*อำเภอ\s*|\s+อ\.\s*)(\S+)")
 _PROVINCE_RE = re.compile(r"(?:\s*จังหวัด\s*|\s+จ\.\s*)(\S+)")
 _ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+_INVISIBLE = dict.fromkeys(map(ord, ZERO_WIDTH_CHARS))
+_LEADER = re.compile(r"\.{2,}|…+")  # two dots already (thai.tidy needs three): "อบต..โคกสะอาด" is a typo
 _MAX_SLUG = 60
 
 # Official English names of the provinces (Royal Thai General System as used by the government); the
@@ -152,11 +153,12 @@ class Resolution:
 
 
 def normalize_text(text: str) -> str:
-    """Tidy a name for matching: invisible characters, decomposed sara am, Thai digits, spaces, dots."""
-    text = text.translate(_INVISIBLE).replace("\u0e4d\u0e32", "\u0e33").replace("\u00a0", " ")
-    text = text.translate(_THAI_DIGITS)
-    text = re.sub(r"(?:\.{2,}|…+)", " ", text)
-    return " ".join(text.split())
+    """Tidy a name for matching: invisible characters, decomposed sara am, Thai digits, spaces, dots.
+
+    Spaces and case are kept (unlike :func:`itanb.thai.normalize_for_matching`): the kind is told by them.
+    """
+    text = to_arabic_digits(compose_sara_am(text.translate(_INVISIBLE)))
+    return " ".join(_LEADER.sub(" ", text).split())  # split() also takes no-break spaces
 
 
 def _nospace(text: str) -> str:
@@ -268,19 +270,19 @@ def _cell(row: dict, key: str) -> str | None:
     return value or None
 
 
-def load_pinned(path: Path, *, source: str | None = None) -> list[PinnedAgency]:
+def load_pinned(path: Path, *, source: str | None = None, data: bytes | None = None) -> list[PinnedAgency]:
     """Read ``agencies.csv`` (agency_id, name required; district, province, aliases, source optional).
 
-    ``source`` cites where the pinned facts come from; it is documentation for the reader, not used here.
+    ``source`` names the file in errors; ``data``: its bytes, for a caller that already read them. The
+    table's own ``source`` column cites where the pinned facts come from; it is for the reader, not used here.
     """
-    from itanb.scores import decode_bytes
-
     where = source or path.name
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", source=where) from None
-    reader = csv.DictReader(io.StringIO(decode_bytes(data, where=where), newline=""))
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise InputError(f"cannot read: {exc.strerror}", source=where) from None
+    reader = csv.DictReader(io.StringIO(decode_thai_text(data, where=where).text, newline=""))
     header = {normalize_text(h).lower(): h for h in (reader.fieldnames or []) if h is not None}
     allowed = {"agency_id", "name", "district", "province", "aliases", "source"}
     missing = {"agency_id", "name"} - header.keys()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 # code -> what it means (English, for developers; messages shown to users are Thai).
 CODES: dict[str, str] = {
@@ -33,6 +33,3 @@ class Finding:
     def __post_init__(self) -> None:
         if self.code not in CODES:
             raise ValueError(f"unknown finding code {self.code!r}; known: {', '.join(sorted(CODES))}")
-
-    def to_dict(self) -> dict:
-        return asdict(self)

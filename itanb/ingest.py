@@ -16,7 +16,7 @@ import time
 from collections import Counter
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -73,7 +73,6 @@ class _Memo:
     memo: object  # itanb.memo.ParsedMemo
     sha256: str
     size: int
-    assessment_line: int | None
 
 
 @dataclass
@@ -102,11 +101,19 @@ def _files(folder: Path, root: Path) -> list[tuple[Path, str]]:
         return []
     found = []
     for path in folder.rglob("*"):
-        rel = path.relative_to(root).as_posix()
-        if any(part.startswith((".", "~$")) for part in path.relative_to(root).parts) or not path.is_file():
+        rel = path.relative_to(root)
+        if any(part.startswith((".", "~$")) for part in rel.parts) or not path.is_file():
             continue
-        found.append((path, rel))
+        found.append((path, rel.as_posix()))
     return sorted(found, key=lambda pr: pr[1])
+
+
+def _read(path: Path, rel: str) -> bytes:
+    """A raw file's bytes, read once: parsed and hashed from the same read."""
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", source=rel) from None
 
 
 def _sha256(data: bytes) -> str:
@@ -115,21 +122,17 @@ def _sha256(data: bytes) -> str:
 
 # --- memos -------------------------------------------------------------------------------------------------
 
-def _parse_memo(item: tuple[str, str]) -> tuple[str, object, str | None, str, int, int | None]:
-    """Worker: (path, rel) -> (rel, ParsedMemo | None, error | None, sha256, bytes, assessment line)."""
+def _parse_memo(item: tuple[str, str]) -> tuple[str, object, str | None, str, int]:
+    """Worker: (path, rel) -> (rel, ParsedMemo | None, error | None, sha256, bytes)."""
     from itanb.memo import parse_memo_bytes
 
     path, rel = Path(item[0]), item[1]
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return rel, None, f"{rel}: cannot read: {exc.strerror}", "", 0, None
-    try:
-        memo = parse_memo_bytes(data, rel)  # the bytes are read once: parsed and hashed
+        data = _read(path, rel)
+        memo = parse_memo_bytes(data, rel)
     except ItanbError as exc:
-        return rel, None, str(exc) if exc.source else f"{rel}: {exc}", _sha256(data), len(data), None
-    line = memo.assessment.line if memo.assessment is not None else None
-    return rel, memo, None, _sha256(data), len(data), line
+        return rel, None, str(exc) if exc.source else f"{rel}: {exc}", "", 0
+    return rel, memo, None, _sha256(data), len(data)
 
 
 class _MemoParser:
@@ -156,10 +159,10 @@ class _MemoParser:
 
     def results(self) -> list[_Memo]:
         memos = []
-        for rel, memo, error, sha, size, line in self._pending:  # file order: the first bad file is reported
+        for rel, memo, error, sha, size in self._pending:  # file order: the first bad file is reported
             if error is not None:
                 raise InputError(error)
-            memos.append(_Memo(rel, memo, sha, size, line))
+            memos.append(_Memo(rel, memo, sha, size))
         return memos
 
 
@@ -213,9 +216,7 @@ def _merge_assessments(candidates: Iterable[_Candidate]) -> tuple[list[_Candidat
                                     f"คะแนนปีงบประมาณ {c.fiscal_year} ({c.score}) ซ้ำกับ {first.where}",
                                     c.file, c.line, c.agency_id, c.fiscal_year))
         tools = tuple(a if a is not None else b for a, b in zip(first.tools, c.tools, strict=True))
-        kept[key] = _Candidate(first.agency_id, first.fiscal_year, first.score,
-                               first.level_reported or c.level_reported, tools, first.source, first.file,
-                               first.line, first.from_memo)
+        kept[key] = replace(first, level_reported=first.level_reported or c.level_reported, tools=tools)
     return list(kept.values()), findings
 
 
@@ -282,18 +283,19 @@ def _read_rest(raw_dir: Path, parser: _MemoParser, score_items: list[tuple[Path,
 
     pinned = []
     agencies_path = raw_dir / "agencies.csv"
-    if agencies_path.is_file():
-        pinned = load_pinned(agencies_path, source="agencies.csv")
-        data = agencies_path.read_bytes()
+    agencies_file = agencies_path.is_file()
+    if agencies_file:
+        data = _read(agencies_path, "agencies.csv")
+        pinned = load_pinned(agencies_path, source="agencies.csv", data=data)
         add_source("agencies.csv", "agencies", _sha256(data), len(data))
 
     rows: list[ScoreRow] = []
     score_findings: list[tuple[Finding, str]] = []  # (finding, agency name)
     for path, rel in score_items:
-        table = read_scores_file(path, file=rel)
+        data = _read(path, rel)
+        table = read_scores_file(path, file=rel, data=data)
         rows.extend(table.rows)
         score_findings.extend(zip(table.findings, table.finding_agencies, strict=True))
-        data = path.read_bytes()
         add_source(rel, "scores", _sha256(data), len(data))
 
     memos = parser.results()
@@ -312,22 +314,19 @@ def _read_rest(raw_dir: Path, parser: _MemoParser, score_items: list[tuple[Path,
 
     candidates = [_Candidate(agency_id, r.fiscal_year, r.score, r.level_reported, (r.iit, r.eit, r.oit),
                              r.source, r.file, r.line) for r, agency_id in zip(rows, row_ids, strict=True)]
-    memo_level_checked: set[tuple[str, int]] = set()
     for m, agency_id in zip(memos, memo_ids, strict=True):
         a = m.memo.assessment
         if a is not None:
-            source = f"{m.file}:{m.assessment_line}" if m.assessment_line else m.file
-            candidates.append(_Candidate(agency_id, int(a.fiscal_year), Decimal(a.score), a.level_reported,
-                                         (None, None, None), source, m.file, m.assessment_line,
-                                         from_memo=True))
-            if any(f.code == "level_mismatch" for f in m.memo.findings):
-                memo_level_checked.add((m.file, int(a.fiscal_year)))
+            source = f"{m.file}:{a.line}" if a.line else m.file
+            candidates.append(_Candidate(agency_id, a.fiscal_year, a.score, a.level_reported,
+                                         (None, None, None), source, m.file, a.line, from_memo=True))
         findings += [_finding_record(f, agency_id, m.memo.fiscal_year) for f in m.memo.findings]
 
     graded = _Grader()
-    # every source's reported level is checked, also when its row is dropped as a duplicate
+    # every table row's reported level is checked, also when the row is dropped as a duplicate; a memo's
+    # was checked by the memo parser (level_mismatch, unknown_level_scheme are among its findings)
     for c in candidates:
-        if (c.file, c.fiscal_year) in memo_level_checked:
+        if c.from_memo:
             continue
         level, _, unverifiable = graded(c.fiscal_year, c.score, c.tools)
         findings += [_finding_record(f) for f in _level_findings(c, level, unverifiable)]
@@ -375,7 +374,7 @@ def _read_rest(raw_dir: Path, parser: _MemoParser, score_items: list[tuple[Path,
                     build_frame("sources", sources))
     summary = IngestSummary(
         raw_dir=raw_dir, processed_dir=Path(), memos=len(memos), score_tables=len(score_items),
-        agencies_file=bool(pinned) or agencies_path.is_file(), agencies=len(agencies),
+        agencies_file=agencies_file, agencies=len(agencies),
         assessments=len(assessments), measures=len(measures),
         findings=dict(Counter(f["code"] for f in findings)), ignored=[rel for _, rel in ignored])
     return tables, summary

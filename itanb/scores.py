@@ -21,7 +21,7 @@ from pathlib import Path
 from itanb.errors import InputError
 from itanb.findings import Finding
 from itanb.grading import to_score
-from itanb.thai import decode_thai_text
+from itanb.thai import BE_OFFSET, MIN_BE_YEAR, decode_thai_text, to_arabic_digits
 
 REQUIRED = ("agency", "fiscal_year", "score")
 OPTIONAL = ("level", "iit", "eit", "oit", "source")
@@ -33,9 +33,8 @@ HEADER_ALIASES = {
     "ที่มา": "source", "แหล่งที่มา": "source",
 }
 SUFFIXES = (".csv", ".xlsx")
-CE_LIMIT = 2400  # a year below this is CE
+CE_LIMIT = MIN_BE_YEAR  # a year below this is CE
 BE_RANGE = (2500, 2800)
-_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 _INT_RE = re.compile(r"^[+]?\d+(?:\.0*)?$")
 
 
@@ -120,7 +119,7 @@ def _text(value: object) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return " ".join(str(value).translate(_THAI_DIGITS).split())
+    return " ".join(to_arabic_digits(str(value)).split())
 
 
 def _year(value: object, file: str, line: int) -> tuple[int, bool]:
@@ -132,10 +131,10 @@ def _year(value: object, file: str, line: int) -> tuple[int, bool]:
     year = int(float(text)) if "." in text else int(text)
     converted = year < CE_LIMIT
     if converted:
-        year += 543
+        year += BE_OFFSET
     if not BE_RANGE[0] <= year <= BE_RANGE[1]:
         raise InputError(f"fiscal_year {text} is outside {BE_RANGE[0]}–{BE_RANGE[1]} (BE) or "
-                         f"{BE_RANGE[0] - 543}–{CE_LIMIT - 1} (CE)", source=file, line=line)
+                         f"{BE_RANGE[0] - BE_OFFSET}–{CE_LIMIT - 1} (CE)", source=file, line=line)
     return year, converted
 
 
@@ -157,11 +156,7 @@ def _score(value: object, column: str, file: str, line: int, *, required: bool) 
 
 # --- reading -----------------------------------------------------------------------------------------------
 
-def _csv_rows(path: Path, file: str) -> Iterator[tuple[int, list[object]]]:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", source=file) from None
+def _csv_rows(data: bytes, file: str) -> Iterator[tuple[int, list[object]]]:
     text = decode_bytes(data, where=file)
     first = text.split("\n", 1)[0]
     delimiter = "\t" if "\t" in first and "," not in first else ";" if first.count(";") > first.count(",") \
@@ -176,12 +171,12 @@ def _csv_rows(path: Path, file: str) -> Iterator[tuple[int, list[object]]]:
         raise InputError(f"malformed CSV: {exc}", source=file, line=reader.line_num) from None
 
 
-def _xlsx_rows(path: Path, file: str) -> Iterator[tuple[int, list[object]]]:
+def _xlsx_rows(data: bytes, file: str) -> Iterator[tuple[int, list[object]]]:
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
         raise InputError(f"not a readable .xlsx workbook ({type(exc).__name__})", source=file) from None
     try:
@@ -194,8 +189,9 @@ def _xlsx_rows(path: Path, file: str) -> Iterator[tuple[int, list[object]]]:
         book.close()
 
 
-def read_scores_file(path: Path, *, file: str | None = None) -> ScoreTable:
-    """Read and validate one score table. ``file`` is the name used in sources and errors.
+def read_scores_file(path: Path, *, file: str | None = None, data: bytes | None = None) -> ScoreTable:
+    """Read and validate one score table. ``file`` is the name used in sources and errors; ``data``: the
+    file's bytes, for a caller that already read them (the path then only gives the type by its suffix).
 
     Raises InputError naming the file and the line for anything that is not a valid score table.
     Duplicate (agency, fiscal_year) rows are checked here only within the file; see :func:`merge_rows`.
@@ -204,7 +200,12 @@ def read_scores_file(path: Path, *, file: str | None = None) -> ScoreTable:
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         raise InputError(f"unsupported score table type {suffix or '(none)'}; use .csv or .xlsx", source=file)
-    raw_rows = list((_csv_rows if suffix == ".csv" else _xlsx_rows)(path, file))
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise InputError(f"cannot read: {exc.strerror}", source=file) from None
+    raw_rows = list((_csv_rows if suffix == ".csv" else _xlsx_rows)(data, file))
     table = [(n, row) for n, row in raw_rows if any(_text(c) for c in row)]
     if not table:
         raise InputError("empty table: no header and no rows", source=file)
@@ -238,7 +239,7 @@ def read_scores_file(path: Path, *, file: str | None = None) -> ScoreTable:
         level = _text(cell("level")) or None
         source = _text(cell("source")) or f"{file}:{line}"
         if converted:
-            findings.append(Finding("ce_year", f"ปี {year - 543} เป็นปี ค.ศ. แปลงเป็นปีงบประมาณ พ.ศ. {year}",
+            findings.append(Finding("ce_year", f"ปี {year - BE_OFFSET} เป็นปี ค.ศ. แปลงเป็นปีงบประมาณ พ.ศ. {year}",
                                     file, line, None, year))
             names.append(agency)
         rows.append(ScoreRow(agency, year, score, level, *tools, source=source, file=file, line=line))
@@ -252,15 +253,14 @@ def agency_key(name: str) -> str:
     return "".join(name.split())
 
 
-def merge_rows(rows: Iterable[ScoreRow], key=None) -> tuple[list[ScoreRow], list[tuple[Finding, str]]]:
+def merge_rows(rows: Iterable[ScoreRow]) -> tuple[list[ScoreRow], list[tuple[Finding, str]]]:
     """Drop repeated (agency, fiscal_year) rows that carry the same score, with a ``duplicate_assessment``
     finding (returned with the agency as written); raise InputError naming both places when the scores
-    differ. ``key(row)`` names the agency (default: its name without spaces)."""
-    key = key or (lambda r: agency_key(r.agency))
+    differ. Agencies are compared by :func:`agency_key`; ingest merges again, across sources, by agency_id."""
     kept: dict[tuple[str, int], ScoreRow] = {}
     findings: list[tuple[Finding, str]] = []
     for row in rows:
-        k = (key(row), row.fiscal_year)
+        k = (agency_key(row.agency), row.fiscal_year)
         first = kept.get(k)
         if first is None:
             kept[k] = row

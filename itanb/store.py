@@ -83,8 +83,7 @@ class TableSchema:
         return [c.name for c in self.columns]
 
 
-def _c(name: str, dtype: str, nullable: bool = False, choices: tuple[str, ...] | None = None) -> Column:
-    return Column(name, dtype, nullable, choices)
+_c = Column  # short, for the table below
 
 
 SCHEMAS: dict[str, TableSchema] = {
@@ -188,12 +187,16 @@ def check_frame(df: pd.DataFrame, table: str, *, where: str | None = None) -> No
             if bad.any():
                 value = series[bad].iloc[0]
                 raise _fail(where, col.name, f"value {value!r} not one of {', '.join(col.choices)}")
+    _check_scores(df, table, where)
+    _check_key(df, schema, where)
+
+
+def _check_scores(df: pd.DataFrame, table: str, where: str) -> None:
     for name in _PERCENT_COLUMNS.get(table, ()):
         values = df[name].dropna()
         off_cent = ((values * 100).round() / 100 - values).abs().gt(1e-9)
         if ((values < 0) | (values > 100)).any() or off_cent.any():
             raise _fail(where, name, "scores must be 0–100 with at most two decimals")
-    _check_key(df, schema, where)
 
 
 def _check_key(df: pd.DataFrame, schema: TableSchema, where: str) -> None:
@@ -293,10 +296,6 @@ def build_frame(table: str, records: list[dict]) -> pd.DataFrame:
     return _to_pandas(arrow, schema)
 
 
-def empty_tables() -> Tables:
-    return Tables(*(build_frame(name, []) for name in TABLES))
-
-
 def _to_arrow(df: pd.DataFrame, schema: TableSchema) -> pa.Table:
     df = df[schema.names]
     columns = {}
@@ -353,11 +352,7 @@ def load_table(name: str, processed_dir: Path = PROCESSED, *, manifest: dict | b
     _check_arrow(table, schema, where)
     df = _to_pandas(table, schema)
     _check_key(df, schema, where)
-    if name == "assessments":
-        for col in _PERCENT_COLUMNS["assessments"]:
-            values = df[col].dropna()
-            if ((values < 0) | (values > 100)).any():
-                raise _fail(where, col, "scores must be 0–100")
+    _check_scores(df, name, where)
     return df
 
 

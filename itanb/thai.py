@@ -219,13 +219,14 @@ def format_thai_date(date: dt.date, thai_digits: bool = True, *, abbreviated: bo
 
 # --- text --------------------------------------------------------------------------------------------------
 
-_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+ZERO_WIDTH_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"  # zero-width spaces/joiners, BOM, soft hyphen
+_ZERO_WIDTH = re.compile(f"[{ZERO_WIDTH_CHARS}]")
 _BR = re.compile(r"<\s*br\s*/?\s*>", re.IGNORECASE)
 _DOT_LEADER = re.compile(r"\.{3,}|…+")
 _WS = re.compile(r"\s+")
 # zero-width characters dropped, dashes (hyphen, en/em dash, minus ...) unified to "-"
 _MATCH_TABLE = str.maketrans(
-    {**dict.fromkeys("\u200b\u200c\u200d\u2060\ufeff\u00ad"),
+    {**dict.fromkeys(ZERO_WIDTH_CHARS),
      **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d", "-")}
 )
 _MATCH_CHARS = re.compile("[" + "".join(chr(c) for c in _MATCH_TABLE) + "]")
@@ -237,6 +238,12 @@ _GLUE = frozenset("-")  # besides Thai characters, whitespace next to these is d
 
 def _compose_sara_am(match: re.Match[str]) -> str:
     return (match.group(1) or match.group(2) or "") + "\u0e33"
+
+
+def compose_sara_am(text: str) -> str:
+    """Decomposed sara am (nikhahit U+0E4D + sara aa U+0E32, a tone mark on either side of the nikhahit)
+    composed to U+0E33, the tone mark first: the one spelling :func:`normalize_for_matching` compares."""
+    return _SARA_AM.sub(_compose_sara_am, text) if "\u0e4d" in text else text
 
 
 def _drop_bullet(m: re.Match[str]) -> str:
@@ -276,14 +283,10 @@ def normalize_for_matching(text: str) -> str:
             text = unicodedata.normalize("NFC", text)
         if _MATCH_CHARS.search(text):  # str.translate is slow on Thai text: only when needed
             text = text.translate(_MATCH_TABLE)
-        if "\u0e4d" in text:
-            text = _SARA_AM.sub(_compose_sara_am, text)
-        text = to_arabic_digits(text)
-        if "…" in text:
-            text = _DOT_LEADER.sub(" ", text)
+        text = to_arabic_digits(compose_sara_am(text))
     if "<" in text:
         text = _BR.sub("\n", text)
-    if "..." in text:
+    if "..." in text or "…" in text:
         text = _DOT_LEADER.sub(" ", text)
     text = _BULLET.sub(_drop_bullet, text)
     return _WS.sub(_gap, text).lower()

@@ -146,3 +146,13 @@ def test_a_derived_id_never_takes_a_pinned_one(tmp_path):
 def test_bad_agencies_csv(tmp_path, text, pattern):
     with pytest.raises(InputError, match=pattern):
         load_pinned(write(tmp_path / "agencies.csv", text), source="agencies.csv")
+
+
+@pytest.mark.parametrize("spelling", [
+    "อบต.หนองน\u0e49\u0e4d\u0e32ใส",  # decomposed sara am, the tone mark first
+    "อบต.หนองน\u0e4d\u0e49\u0e32ใส",  # ... between nikhahit and sara aa (as in memo matching)
+    "อบต.\u00a0หนองน้ำใส",  # a no-break space
+    "อบต..หนองน้ำใส",  # a doubled dot
+])
+def test_name_spellings_normalised_as_in_matching(spelling):
+    assert parse_name(spelling).key == parse_name("องค์การบริหารส่วนตำบลหนองน้ำใส").key

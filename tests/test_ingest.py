@@ -226,3 +226,31 @@ def test_process_pool_gives_the_same_tables(tmp_path, monkeypatch):
     assert set(serial.agencies["agency_id"]) == {"sao-khok-sa-at", "sao-non-sung", "sao-ban-mai",
                                                  "sao-nong-bua"}
     assert len(serial.measures) == 48
+
+
+def test_a_memo_level_is_checked_once(tmp_path):
+    """A level reported for a year whose scheme computes none: one finding, the memo parser's."""
+    text = memo_text().replace("ประจำปีงบประมาณ พ.ศ. ๒๕๖๔ ขององค์การ", "ประจำปีงบประมาณ พ.ศ. ๒๕๖๑ ขององค์การ")
+    raw = make_raw(tmp_path, memos={"m.md": text.replace("อยู่ในระดับ E", "อยู่ในระดับ สูง")})
+    ingest(raw_dir=raw, processed_dir=tmp_path / "p")
+    f = load_tables(tmp_path / "p").findings
+    unknown = f[f["code"] == "unknown_level_scheme"]
+    assert list(zip(unknown["source"], unknown["fiscal_year"], strict=True)) == [("memos/m.md", 2561)]
+
+
+def test_every_raw_file_is_read_once(tmp_path, monkeypatch):
+    raw = make_raw(tmp_path, memos={"m.md": memo_text()},
+                   scores={"s.csv": H + "จังหวัดกาญจนบุรี,2564,91.10,A\n",
+                           "x.xlsx": (SCORES / "valid.xlsx").read_bytes()},
+                   agencies="agency_id,name\nkhoksaat,องค์การบริหารส่วนตำบลโคกสะอาด\n")
+    reads: list[str] = []
+    read_bytes = Path.read_bytes
+
+    def counting(path: Path) -> bytes:
+        if path.is_relative_to(raw):
+            reads.append(path.relative_to(raw).as_posix())
+        return read_bytes(path)
+
+    monkeypatch.setattr(Path, "read_bytes", counting)
+    ingest(raw_dir=raw, processed_dir=tmp_path / "p", workers=1)
+    assert sorted(reads) == ["agencies.csv", "memos/m.md", "scores/s.csv", "scores/x.xlsx"]

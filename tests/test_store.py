@@ -148,6 +148,18 @@ def test_null_in_non_null_column_on_disk(tmp_path):
         store.load_measures(tmp_path)
 
 
+@pytest.mark.parametrize("score", [101.0, 74.831])
+def test_scores_on_disk_are_checked_as_when_written(tmp_path, score):
+    write_tables(small_tables(), tmp_path)
+    (tmp_path / "_manifest.json").unlink()
+    t = pq.read_table(tmp_path / "assessments.parquet")
+    t = t.set_column(t.schema.get_field_index("score"), "score", pa.array([score, 60.0]))
+    pq.write_table(t, tmp_path / "assessments.parquet")
+    message = r"assessments\.parquet: column 'score': scores must be 0–100 with at most two decimals"
+    with pytest.raises(SchemaError, match=message):
+        store.load_assessments(tmp_path)
+
+
 def test_a_mix_of_two_ingests_is_detected(tmp_path):
     write_tables(small_tables(), tmp_path)
     old = (tmp_path / "assessments.parquet").read_bytes()

@@ -234,3 +234,8 @@ def test_thai_module_imports_no_later_module():
     imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module} | {
         a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
     assert {m for m in imported if m.startswith("itanb")} <= {"itanb.paths", "itanb.errors", "itanb.findings"}
+
+
+def test_compose_sara_am():
+    assert thai.compose_sara_am("น\u0e4d\u0e49\u0e32 จัดท\u0e4d\u0e32 น\u0e49\u0e4d\u0e32") == "น้ำ จัดทำ น้ำ"
+    assert thai.compose_sara_am("น้ำ") == "น้ำ"
