@@ -117,7 +117,14 @@ def _dec(text: str) -> Decimal | None:
 
 
 def _schemes_path(path: Path | str | None) -> Path:
-    return Path(path or os.environ.get("ITANB_GRADING_SCHEMES") or DEFAULT_SCHEMES).resolve()
+    return _resolved(str(path or os.environ.get("ITANB_GRADING_SCHEMES") or DEFAULT_SCHEMES))
+
+
+@cache
+def _resolved(path: str) -> Path:
+    """Resolving a path costs a system call per component: done once per path (every grade() needs it; the
+    file's modification time is still checked on each call, so an edit is seen at once)."""
+    return Path(path).resolve()
 
 
 def load_schemes(path: Path | str | None = None) -> tuple[Band, ...]:
