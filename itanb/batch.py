@@ -44,6 +44,7 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import islice
 from pathlib import Path
 
 from itanb import __version__, paths
@@ -296,18 +297,14 @@ class Manifest:
 
     def save(self) -> None:
         """Write the manifest atomically (temporary file, fsync, rename), then drop the journal."""
+        from itanb.render import write_atomic
+
         if self._journal is not None:
             self._journal.close()
             self._journal = None
-        self.reports_dir.mkdir(parents=True, exist_ok=True)
         data = {"format": MANIFEST_FORMAT, "itanb": __version__,
                 "reports": dict(sorted(self.entries.items()))}
-        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-        with tmp.open("w", encoding="utf-8") as fh:
-            json.dump(data, fh, ensure_ascii=False, indent=0)
-            fh.flush()
-            os.fsync(fh.fileno())
-        tmp.replace(self.path)
+        write_atomic(self.path, json.dumps(data, ensure_ascii=False, indent=0).encode("utf-8"), fsync=True)
         self.journal_path.unlink(missing_ok=True)
 
 
@@ -363,6 +360,15 @@ def _warm_modules() -> list[str]:
                 found += [n for n in names if n not in found]
     found += [m for m in LAZY_IMPORTS if m not in found]
     return found
+
+
+def _import_all(modules: Iterable[str]) -> None:
+    """Import ``modules``, skipping any that fails (the notebook that needs it will say why)."""
+    import importlib
+
+    for name in modules:
+        with contextlib.suppress(Exception):
+            importlib.import_module(name)
 
 
 class _ForkedProcess:
@@ -421,13 +427,9 @@ def _zygote_main() -> None:
     # ipykernel's own default, set by the kernel before any notebook imports matplotlib
     if not os.environ.get("MPLBACKEND"):
         os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
-    import importlib
-
     from ipykernel import kernelapp  # noqa: F401 - imported once here, inherited by every kernel
 
-    for name in modules:
-        with contextlib.suppress(Exception):
-            importlib.import_module(name)
+    _import_all(modules)
     with contextlib.suppress(Exception):
         _zygote_warm_up()
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # forked kernels are reaped by the system
@@ -531,6 +533,7 @@ class _KernelZygote:
             self.proc.kill()
             with contextlib.suppress(Exception):
                 self.proc.wait(timeout=5)
+        self.proc.stdout.close()
 
 
 def _zygote_prefix(cmd: list[str]) -> list[str] | None:
@@ -627,12 +630,9 @@ class _KernelPool:
         self._modules = _warm_modules()
         self._zygote: _KernelZygote | None = None
         self._forking = os.environ.get("ITANB_FORK_KERNELS", "1") != "0" and hasattr(os, "fork")
-        modules = ", ".join(repr(m) for m in self._modules)
-        self._warm = ("def _itanb_warm():\n    import importlib\n"
-                      f"    for name in ({modules},):\n"
-                      "        try:\n            importlib.import_module(name)\n"
-                      "        except Exception:\n            pass\n"
-                      "_itanb_warm()\ndel _itanb_warm\n")
+        # run in each kernel before its report; leaves no name behind in the notebook's namespace
+        self._warm = ("from itanb.batch import _import_all as _itanb_import_all\n"
+                      f"_itanb_import_all({self._modules!r})\ndel _itanb_import_all\n")
 
     def fork(self, cmd: list[str], kw: dict) -> _ForkedProcess | None:
         """A kernel forked from this worker's zygote (started on first use); None: launch it as usual."""
@@ -686,6 +686,11 @@ class _KernelPool:
 
         with contextlib.suppress(Exception):
             run_sync(km.shutdown_kernel)(now=True)
+
+    def prestart(self) -> None:
+        """Start a kernel now, ahead of the first :meth:`take`."""
+        if self._next is None:
+            self._next = self._thread.submit(self._start)
 
     def take(self, kernel_name: str):
         """A ready kernel manager (None: start one the usual way); starts the next one in the background
@@ -767,7 +772,7 @@ def _worker_setup() -> None:
         import jupyter_core.utils  # noqa: F401
 
         _POOL = _KernelPool(render.KERNEL_NAME)
-        _POOL._next = _POOL._thread.submit(_POOL._start)  # boots while this process imports the rest
+        _POOL.prestart()  # boots while this process imports the rest
         util.Finalize(None, _close_pool, exitpriority=10)
         atexit.register(_close_pool)
     import nbformat
@@ -784,20 +789,17 @@ def render_job(job: tuple, raw_dir: str, processed_dir: str, reports_dir: str, p
     ``more`` False: among the last reports of the batch, so start no kernel for a next one."""
     global _MORE  # noqa: PLW0603 - read by this process's kernel pool
     _MORE = more
-    kind, agency_id, fiscal_year = job
-    key = Job(kind, agency_id, fiscal_year).key()
+    report = Job(*job)
     started = time.perf_counter()
     try:
         _worker_setup()
         from itanb import render
 
-        result = render.render_report(kind, Job(*job).params(), reports_dir=reports_dir, raw_dir=raw_dir,
+        result = render.render_report(report.kind, report.params(), reports_dir=reports_dir, raw_dir=raw_dir,
                                       processed_dir=processed_dir, pdf=pdf)
     except Exception as exc:  # a bad parameter or a crash outside the notebook: no cell to name
-        return {"key": key, "ok": False, "seconds": time.perf_counter() - started,
-                "summary": f"{kind} report failed: {type(exc).__name__}: {exc}", "cell_index": None,
-                "cell_source": None, "failed_notebook": None}
-    return {"key": key, "ok": result.ok, "seconds": result.seconds, "summary": result.summary(),
+        return _failure(report, f"{type(exc).__name__}: {exc}", time.perf_counter() - started)
+    return {"key": report.key(), "ok": result.ok, "seconds": result.seconds, "summary": result.summary(),
             "cell_index": result.cell_index, "cell_source": result.cell_source,
             "failed_notebook": str(result.failed_notebook) if result.failed_notebook else None}
 
@@ -833,14 +835,18 @@ def _run_local(jobs: list[Job], args: tuple, workers: int) -> Iterator[dict]:
             yield _outcome(future, pending.pop(future))
 
 
+def _failure(job: Job, reason: str, seconds: float = 0.0) -> dict:
+    """The result of a report that failed outside its notebook (no cell to name, no notebook kept)."""
+    return {"key": job.key(), "ok": False, "seconds": seconds, "cell_index": None, "cell_source": None,
+            "failed_notebook": None, "summary": f"{job.kind} report failed: {reason}"}
+
+
 def _outcome(future, job: Job) -> dict:
     """The result of a finished future; a worker that died (killed, out of memory) fails its report."""
     try:
         return future.result()
     except Exception as exc:
-        return {"key": job.key(), "ok": False, "seconds": 0.0, "cell_index": None, "cell_source": None,
-                "failed_notebook": None, "summary": f"{job.kind} report failed: the worker process failed: "
-                f"{type(exc).__name__}: {exc}"}
+        return _failure(job, f"the worker process failed: {type(exc).__name__}: {exc}")
 
 
 def _run_dask(jobs: list[Job], args: tuple, workers: int, scheduler: str | None) -> Iterator[dict]:
@@ -869,11 +875,11 @@ def _run_dask(jobs: list[Job], args: tuple, workers: int, scheduler: str | None)
             index[future.key] = i
             return future
 
-        completed = as_completed([submit(i, j) for i, j in _take(queue, 2 * slots)])
+        completed = as_completed([submit(i, j) for i, j in islice(queue, 2 * slots)])
         for future in completed:
             result = _outcome(future, jobs[index.pop(future.key)])
             future.release()
-            for i, job in _take(queue, 1):
+            for i, job in islice(queue, 1):
                 completed.add(submit(i, job))
             yield result
     finally:
@@ -882,15 +888,6 @@ def _run_dask(jobs: list[Job], args: tuple, workers: int, scheduler: str | None)
         client.close()
         if cluster is not None:
             cluster.close()
-
-
-def _take(iterator: Iterator, n: int) -> list:
-    out = []
-    for job in iterator:
-        out.append(job)
-        if len(out) >= n:
-            break
-    return out
 
 
 # ------------------------------------------------------------------------------------------------ driver

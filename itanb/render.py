@@ -167,6 +167,7 @@ def portfolio_scope(province: str | None = None, district: str | None = None) ->
 # ---------------------------------------------------------------------------------------------- templates
 
 
+@cache
 def _license_notice() -> str:
     from itanb import fonts
 
@@ -254,12 +255,17 @@ def _report_title(nb, fallback: str) -> str:
 # ---------------------------------------------------------------------------------------------- writing
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes, *, fsync: bool = False) -> None:
+    """Write ``data`` to ``path`` through a temporary ``.<name>.*.tmp`` file in the same folder and a rename,
+    so a reader (or a kill) never sees half a file; ``fsync``: on disk before the rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
+            if fsync:
+                fh.flush()
+                os.fsync(fh.fileno())
         Path(tmp).chmod(0o644)
         Path(tmp).replace(path)
     except BaseException:
@@ -302,7 +308,7 @@ def html_to_pdf(html_text: str, pdf_path: Path, base_url: Path | None = None) ->
     except Exception:  # older WeasyPrint: a plain function is the documented fetcher
         fetcher = _fetch_data_urls_only
     pdf = HTML(string=html_text, base_url=str(base_url or pdf_path.parent), url_fetcher=fetcher).write_pdf()
-    _write_atomic(pdf_path, pdf)
+    write_atomic(pdf_path, pdf)
     return pdf_path
 
 
@@ -446,7 +452,7 @@ def render_report(kind: str, params: dict, *, reports_dir: Path | str = paths.RE
     result.notebook = nb
     result.title = _report_title(nb, default_title)
     html_text = notebook_to_html(nb, result.title)
-    _write_atomic(out, html_text.encode("utf-8"))
+    write_atomic(out, html_text.encode("utf-8"))
     if pdf:
         try:
             result.pdf = html_to_pdf(html_text, out.with_suffix(".pdf"), base_url=out.parent)
@@ -542,7 +548,7 @@ def write_index(reports_dir: Path | str = paths.REPORTS) -> Path:
         f"SIL Open Font License 1.1 ({html.escape(_license_notice())})</p></footer>\n</body>\n</html>\n"
     )
     index = reports_dir / "index.html"
-    _write_atomic(index, page.encode("utf-8"))
+    write_atomic(index, page.encode("utf-8"))
     return index
 
 

@@ -149,11 +149,12 @@ class SynthPlan:
 def _national_means(first: int, last: int) -> dict[int, float]:
     import numpy as np
 
-    rows = list(csv.DictReader((paths.PACKAGE_DATA / "national-averages.csv").open(encoding="utf-8")))
-    known_years = [int(r["fiscal_year"]) for r in rows]
-    known = [float(r["national_average"]) for r in rows]
+    from itanb.compare import national_averages
+
+    known = national_averages()  # sorted by fiscal year, as np.interp needs
     years = list(range(first - 1, last + 1))
-    return dict(zip(years, (float(v) for v in np.interp(years, known_years, known)), strict=True))
+    means = np.interp(years, known["fiscal_year"], known["national_average"])
+    return dict(zip(years, (float(v) for v in means), strict=True))
 
 
 def _score_matrix(n: int, first: int, last: int, seed: int) -> dict[int, list[str]]:

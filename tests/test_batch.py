@@ -252,7 +252,12 @@ def _kernel_facts(km) -> dict:
             " 'charts': 'itanb.charts' in sys.modules}))\n"
             "marker = 1")
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
-    NotebookClient(nb, km=km, timeout=60).execute()
+    client = NotebookClient(nb, km=km, timeout=60)
+    try:
+        client.execute()
+    finally:  # the client's channels are ours to close: the kernel manager is not the client's
+        if client.kc is not None:
+            client.kc.stop_channels()
     return json.loads(nb.cells[0].outputs[0]["text"])
 
 

@@ -76,28 +76,31 @@ def cluster(data):
     procs: list[subprocess.Popen] = []
     logs = data / "dask-logs"
     logs.mkdir()
-    try:
-        procs.append(subprocess.Popen(
-            [str(BIN / "dask"), "scheduler", "--host", "127.0.0.1", "--port", str(port),
-             "--dashboard-address", "127.0.0.1:0", "--no-show"],
-            stdout=subprocess.DEVNULL, stderr=(logs / "scheduler.log").open("w"), env=_env(), cwd=data))
-        _wait_for_port(port, procs)
-        for i in range(2):
-            procs.append(subprocess.Popen(
-                [str(BIN / "dask"), "worker", address, "--nworkers", "1", "--nthreads", "1", "--no-dashboard",
-                 "--host", "127.0.0.1", "--local-directory", str(data / f"worker-{i}")],
-                stdout=subprocess.DEVNULL, stderr=(logs / f"worker-{i}.log").open("w"), env=_env(), cwd=data))
-        _wait_for_workers(address, 2)
-        yield address
-    finally:
-        for proc in reversed(procs):
-            proc.terminate()
-        for proc in reversed(procs):
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+    with contextlib.ExitStack() as open_logs:
+
+        def start(name: str, *args: str) -> None:
+            log = open_logs.enter_context((logs / f"{name}.log").open("w"))
+            procs.append(subprocess.Popen([str(BIN / "dask"), *args], stdout=subprocess.DEVNULL, stderr=log,
+                                          env=_env(), cwd=data))
+
+        try:
+            start("scheduler", "scheduler", "--host", "127.0.0.1", "--port", str(port),
+                  "--dashboard-address", "127.0.0.1:0", "--no-show")
+            _wait_for_port(port, procs)
+            for i in range(2):
+                start(f"worker-{i}", "worker", address, "--nworkers", "1", "--nthreads", "1",
+                      "--no-dashboard", "--host", "127.0.0.1", "--local-directory", str(data / f"worker-{i}"))
+            _wait_for_workers(address, 2)
+            yield address
+        finally:
+            for proc in reversed(procs):
+                proc.terminate()
+            for proc in reversed(procs):
+                try:
+                    proc.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait()
 
 
 def _batch(data: Path, reports: str, *extra: str) -> subprocess.CompletedProcess:
