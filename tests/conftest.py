@@ -54,3 +54,16 @@ def synthetic_yoy(synthetic_example):
     from itanb import compare
 
     return compare.year_over_year(synthetic_example, AGENCY_ID)
+
+
+@pytest.fixture(scope="session")
+def free_port():
+    """A function that returns a TCP port free on 127.0.0.1 (servers started by tests bind there only)."""
+    import socket
+
+    def pick() -> int:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            return sock.getsockname()[1]
+
+    return pick

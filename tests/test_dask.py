@@ -19,12 +19,6 @@ pytestmark = pytest.mark.slow
 BIN = Path(sys.executable).parent
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _env() -> dict:
     return {**os.environ, "PYTHAINLP_READ_ONLY": "1", "MPLBACKEND": "Agg"}
 
@@ -70,8 +64,8 @@ def data(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def cluster(data):
-    port = _free_port()
+def cluster(data, free_port):
+    port = free_port()
     address = f"tcp://127.0.0.1:{port}"
     procs: list[subprocess.Popen] = []
     logs = data / "dask-logs"
