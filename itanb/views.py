@@ -14,7 +14,6 @@ from __future__ import annotations
 import difflib
 import hashlib
 import html
-import io
 import math
 import re
 from dataclasses import dataclass, field
@@ -626,23 +625,25 @@ def provenance(ctx: Context, now: datetime | None = None):
 
 
 def figure(fig, width: int = 720, alt: str | None = None):
-    """A matplotlib Figure as an inline PNG (embedded base64 in the report), closed afterwards.
+    """A matplotlib Figure as an inline compact PNG (:func:`itanb.charts.png_bytes`, embedded base64 in the
+    report), closed afterwards.
 
     ``alt`` (default: the figure's title) is the image's alternative text in the report.
     """
     import matplotlib.pyplot as plt
     from IPython.display import Image
 
+    from itanb.charts import png_bytes
+
     if alt is None:
         titles = [fig._suptitle.get_text()] if getattr(fig, "_suptitle", None) else []
         titles += [ax.get_title() for ax in fig.axes if ax.get_title()]
         alt = " · ".join(titles) or "แผนภูมิ"
-    buf = io.BytesIO()
     try:
-        fig.savefig(buf, format="png", dpi=150, bbox_inches="tight")
+        data = png_bytes(fig)
     finally:
         plt.close(fig)
-    return Image(data=buf.getvalue(), format="png", width=width, metadata={"alt": alt})
+    return Image(data=data, format="png", width=width, metadata={"alt": alt})
 
 
 # ---------------------------------------------------------------------------------------- year over year
