@@ -49,10 +49,8 @@ from itanb.thai import (
     to_arabic_digits,
     year_to_be,
 )
+from itanb.vocabulary import STATUS_LABELS, STATUSES
 
-STATUSES = ("not_started", "in_progress", "done")
-STATUS_LABELS = {"not_started": "ยังไม่ดำเนินงาน", "in_progress": "อยู่ระหว่างดำเนินงาน",
-                 "done": "ดำเนินงานเสร็จแล้ว"}
 MATCH_CUTOFF = 70.0  # similarity (0-100) below which a status row matches no plan row
 
 __all__ = ["MATCH_CUTOFF", "STATUSES", "Assessment", "Measure", "ParsedMemo", "parse_memo", "parse_memo_file"]
