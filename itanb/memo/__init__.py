@@ -18,7 +18,8 @@ from pathlib import Path
 from itanb.errors import InputError
 from itanb.memo.owners import split_owners
 from itanb.memo.read import MEMO_SUFFIXES, read_document
-from itanb.memo.result import MATCH_CUTOFF, STATUS_LABELS, STATUSES, Assessment, Measure, ParsedMemo
+from itanb.memo.result import MATCH_CUTOFF, Assessment, Measure, ParsedMemo
+from itanb.vocabulary import STATUS_LABELS, STATUSES
 
 __all__ = ["MATCH_CUTOFF", "MEMO_SUFFIXES", "STATUSES", "STATUS_LABELS", "Assessment", "Measure",
            "ParsedMemo", "parse_memo", "parse_memo_bytes", "parse_memo_file", "split_owners"]

@@ -9,9 +9,10 @@ from rapidfuzz import fuzz
 
 from itanb.memo.context import Context
 from itanb.memo.document import Loc
-from itanb.memo.result import MATCH_CUTOFF, STATUS_LABELS, STATUSES, Measure
+from itanb.memo.result import MATCH_CUTOFF, Measure
 from itanb.memo.tables import PlanRow, StatusRow
 from itanb.thai import matching_key
+from itanb.vocabulary import STATUS_LABELS, STATUSES
 
 
 def short(text: str, limit: int = 60) -> str:

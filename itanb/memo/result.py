@@ -8,9 +8,6 @@ from decimal import Decimal
 
 from itanb.findings import Finding
 
-STATUSES = ("not_started", "in_progress", "done")
-STATUS_LABELS = {"not_started": "ยังไม่ดำเนินงาน", "in_progress": "อยู่ระหว่างดำเนินงาน",
-                 "done": "ดำเนินงานเสร็จแล้ว"}
 MATCH_CUTOFF = 70.0  # similarity (0-100) below which a status row matches no plan row
 
 

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from itanb.memo.context import Context
 from itanb.memo.document import Loc, Row, Table
 from itanb.memo.owners import split_owners
-from itanb.memo.result import STATUS_LABELS, STATUSES
 from itanb.thai import find_thai_dates, fold_sara_am, matching_key, tidy
+from itanb.vocabulary import STATUS_LABELS, STATUSES
 
 _DASH_ONLY = {"", "-", "–", "—", "−"}
 
