@@ -19,6 +19,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from itanb import fonts, grading
+from itanb.vocabulary import NO_STATUS_LABEL, STATUS_LABELS
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -37,10 +38,10 @@ PASS_COLOR = "#b2182b"
 SCORE_COLOR = "#2166ac"
 NATIONAL_COLOR = "#636363"
 STATUS_STYLE = (  # column of year_over_year, Thai label, colour
-    ("measures_done", "ดำเนินงานเสร็จแล้ว", "#1a9850"),
-    ("measures_in_progress", "อยู่ระหว่างดำเนินงาน", "#fdae61"),
-    ("measures_not_started", "ยังไม่ดำเนินงาน", "#d73027"),
-    ("measures_unmarked", "ไม่ระบุสถานะ", "#bdbdbd"),
+    ("measures_done", STATUS_LABELS["done"], "#1a9850"),
+    ("measures_in_progress", STATUS_LABELS["in_progress"], "#fdae61"),
+    ("measures_not_started", STATUS_LABELS["not_started"], "#d73027"),
+    ("measures_unmarked", NO_STATUS_LABEL, "#bdbdbd"),
 )
 
 

@@ -24,34 +24,13 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from itanb import __version__, grading, paths
+from itanb import __version__, grading, paths, vocabulary
 from itanb.errors import ParameterError
+from itanb.vocabulary import BE_MAX, BE_MIN, FINDING_LABELS, is_agency_id
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
-STATUS_LABELS = {
-    "not_started": "ยังไม่ดำเนินการ",
-    "in_progress": "อยู่ระหว่างดำเนินการ",
-    "done": "ดำเนินการแล้ว",
-    None: "ไม่ระบุ",
-}
-# Thai names of the finding codes (itanb.findings.CODES), for readers
-FINDING_LABELS = {
-    "level_mismatch": "ระดับที่รายงานไม่ตรงกับคะแนน",
-    "location_conflict": "ระบุที่ตั้งไม่ตรงกัน",
-    "status_header_repaired": "หัวตารางสถานะไม่ถูกต้อง",
-    "fuzzy_match": "ชื่อมาตรการในตารางสถานะต่างจากตารางแผน",
-    "unmatched_status_row": "มาตรการในตารางสถานะที่ไม่พบในตารางแผน",
-    "unmatched_plan_row": "มาตรการในตารางแผนที่ไม่มีสถานะ",
-    "no_assessment": "ไม่พบคะแนนการประเมิน",
-    "missing_status": "มาตรการที่ไม่ได้ระบุสถานะ",
-    "multiple_status": "ระบุสถานะมากกว่าหนึ่งช่อง",
-    "ce_year": "ปี ค.ศ. ถูกแปลงเป็น พ.ศ.",
-    "duplicate_assessment": "คะแนนซ้ำจากหลายแหล่ง",
-    "unknown_level_scheme": "ไม่มีเกณฑ์ระดับของปีนั้น",
-}
+STATUS_LABELS = {**vocabulary.STATUS_LABELS, None: vocabulary.NO_STATUS_LABEL}  # None: no mark
 PASS_MARK = int(grading.PASS_MARK)  # 85: the harmonised pass mark named in the reports
-_AGENCY_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_MIN_BE, _MAX_BE = 2500, 2700
 
 
 class Raw(str):
@@ -233,11 +212,11 @@ def _year(value: object) -> int:
     if not re.fullmatch(r"\d{4}", text):
         raise ParameterError(f"fiscal_year must be a Buddhist Era year such as 2565, got {value!r}")
     year = int(text)
-    if 1900 <= year < _MIN_BE:
+    if 1900 <= year < BE_MIN:
         raise ParameterError(f"fiscal_year {year} looks like a CE year; fiscal years are Buddhist Era "
                              f"(did you mean {year + 543}?)")
-    if not _MIN_BE <= year <= _MAX_BE:
-        raise ParameterError(f"fiscal_year {year} is outside {_MIN_BE}–{_MAX_BE} (Buddhist Era), e.g. 2565")
+    if not BE_MIN <= year <= BE_MAX:
+        raise ParameterError(f"fiscal_year {year} is outside {BE_MIN}–{BE_MAX} (Buddhist Era), e.g. 2565")
     return year
 
 
@@ -316,7 +295,7 @@ def check_params(kind: str = "fiscal-year", *, agency: object = None, fiscal_yea
         if row.empty:
             close = suggest_agencies(agencies, agency_id)
             hint = f"; did you mean {', '.join(close)}?" if close else ""
-            shape = ("" if _AGENCY_ID.match(agency_id)
+            shape = ("" if is_agency_id(agency_id)
                      else " (an agency_id is lowercase ASCII words joined by '-')")
             raise ParameterError(f"unknown agency {agency_id!r}{shape}: not among the {len(agencies)} loaded "
                                  f"agencies{hint}")
@@ -473,7 +452,8 @@ def measures_summary(ctx: Context, frame: pd.DataFrame | None = None) -> str:
         return f"ไม่มีมาตรการของปีงบประมาณ พ.ศ. {n(ctx.fiscal_year)}"
     counts = frame["สถานะ"].value_counts()
     done = int(counts.get(STATUS_LABELS["done"], 0))
-    parts = [f"ดำเนินการแล้ว {n(done)} จาก {n(total)} มาตรการ ({fmt_share(done / total, ctx.thai_digits)})"]
+    share = fmt_share(done / total, ctx.thai_digits)
+    parts = [f"{STATUS_LABELS['done']} {n(done)} จาก {n(total)} มาตรการ ({share})"]
     for key in ("in_progress", "not_started", None):
         count = int(counts.get(STATUS_LABELS[key], 0))
         if count:
@@ -683,7 +663,7 @@ def yoy_table(ctx: Context):
                      fmt_score(rec.national_average, t), fmt_change(rec.gap_to_national, t),
                      "–" if _missing(rec.passed) else ("ผ่าน" if rec.passed else "ไม่ผ่าน"), measures])
     return _html(_table(["ปีงบประมาณ", "คะแนน", "ระดับ", "เปลี่ยนแปลง", "ระดับเทียบปีก่อน", "ค่าเฉลี่ยประเทศ",
-                         "ห่างจากค่าเฉลี่ย", f"ผ่านเกณฑ์ {n(PASS_MARK)}", "มาตรการที่ดำเนินการแล้ว"], rows,
+                         "ห่างจากค่าเฉลี่ย", f"ผ่านเกณฑ์ {n(PASS_MARK)}", "มาตรการที่" + STATUS_LABELS["done"]], rows,
                         numeric={1, 3, 5, 6}))
 
 

@@ -90,11 +90,11 @@ def test_measures_in_thai(ctx):
     frame = views.measures_frame(ctx)
     assert len(frame) == 12
     assert list(frame["ลำดับ"]) == list(range(1, 13))
-    assert set(frame["สถานะ"]) == {"ดำเนินการแล้ว"}
+    assert set(frame["สถานะ"]) == {"ดำเนินงานเสร็จแล้ว"}
     assert set(frame["กำหนดเสร็จ"]) == {"31 มีนาคม 2565"}
     assert not frame["เลยกำหนด"].any()
     assert "กองคลัง" in frame.loc[0, "ผู้รับผิดชอบ"]
-    assert views.measures_summary(ctx) == "ดำเนินการแล้ว 12 จาก 12 มาตรการ (100%)"
+    assert views.measures_summary(ctx) == "ดำเนินงานเสร็จแล้ว 12 จาก 12 มาตรการ (100%)"
 
 
 def test_overdue_and_unmarked_measures_are_flagged(ctx):
@@ -107,11 +107,11 @@ def test_overdue_and_unmarked_measures_are_flagged(ctx):
                           processed_dir=ctx.processed_dir, raw_dir=ctx.raw_dir, agency_id=ctx.agency_id,
                           fiscal_year=2565, agency=ctx.agency)
     frame = views.measures_frame(other)
-    assert frame.loc[0, "สถานะ"] == "อยู่ระหว่างดำเนินการ" and frame.loc[0, "เลยกำหนด"]
+    assert frame.loc[0, "สถานะ"] == "อยู่ระหว่างดำเนินงาน" and frame.loc[0, "เลยกำหนด"]
     assert frame.loc[0, "กำหนดเสร็จ"] == "31 มกราคม 2565"
-    assert frame.loc[1, "สถานะ"] == "ไม่ระบุ"
-    assert views.measures_summary(other) == ("ดำเนินการแล้ว 10 จาก 12 มาตรการ (83%) · อยู่ระหว่างดำเนินการ 1 · "
-                                             "ไม่ระบุ 1 · เลยกำหนด 1")
+    assert frame.loc[1, "สถานะ"] == "ไม่ระบุสถานะ"
+    assert views.measures_summary(other) == ("ดำเนินงานเสร็จแล้ว 10 จาก 12 มาตรการ (83%) · อยู่ระหว่างดำเนินงาน 1 · "
+                                             "ไม่ระบุสถานะ 1 · เลยกำหนด 1")
     html = views.measures_table(other).data
     assert 'class="itanb-overdue"' in html and "เลยกำหนด</span>" in html
 
@@ -191,7 +191,7 @@ def test_thai_digits_in_the_measures(thai_ctx):
     frame = views.measures_frame(thai_ctx)
     assert set(frame["กำหนดเสร็จ"]) == {"๓๑ มีนาคม ๒๕๖๕"}
     assert list(frame["ลำดับ"]) == list(range(1, 13))  # the frame keeps the number; the table shows ๑..๑๒
-    assert views.measures_summary(thai_ctx) == "ดำเนินการแล้ว ๑๒ จาก ๑๒ มาตรการ (๑๐๐%)"
+    assert views.measures_summary(thai_ctx) == "ดำเนินงานเสร็จแล้ว ๑๒ จาก ๑๒ มาตรการ (๑๐๐%)"
     html = views.measures_table(thai_ctx).data
     assert "<td>๓๑ มีนาคม ๒๕๖๕</td>" in html and "<td class=num>๑๒</td>" in html
     assert not ARABIC.search(html)
