@@ -83,7 +83,9 @@ def cmd_batch(args: argparse.Namespace) -> int:
 def cmd_synth(args: argparse.Namespace) -> int:
     from itanb.synth import write_synthetic
 
-    summary = write_synthetic(out_dir=args.out, agencies=args.agencies, years=args.years, seed=args.seed)
+    formats = tuple(f.strip() for f in args.memo_formats.split(",") if f.strip())
+    summary = write_synthetic(out_dir=args.out, agencies=args.agencies, years=args.years, seed=args.seed,
+                              memo_formats=formats)
     print(summary)
     return 0
 
@@ -138,6 +140,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--years", type=_years, required=True)
     p.add_argument("--out", type=Path, required=True)
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--memo-formats", default="md",
+                   help="comma-separated memo formats taken in turn: md, docx, pdf (default md)")
     p.set_defaults(func=cmd_synth)
 
     p = sub.add_parser("bench", help="time batch runs against the plain papermill loop, on synthetic data")
