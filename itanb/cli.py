@@ -93,7 +93,7 @@ def cmd_synth(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     from itanb.bench import run_bench
 
-    return run_bench(reports=args.reports, national=args.national, workdir=args.workdir)
+    return run_bench(reports=args.reports, national=args.national, workdir=args.workdir, memos=args.memos)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -148,6 +148,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--reports", type=int, default=16, help="fiscal-year reports to time (default 16)")
     p.add_argument("--national", type=int, default=0, help="also time the data path on N synthetic agencies")
     p.add_argument("--workdir", type=Path, default=None, help="keep the benchmark's files here")
+    p.add_argument("--memos", type=int, default=300,
+                   help="also time parsing N synthetic memos per format (md, docx, pdf; default 300)")
     p.set_defaults(func=cmd_bench)
     return parser
 

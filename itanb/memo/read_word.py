@@ -1,20 +1,18 @@
 """Word ``.docx`` memos -> :class:`~itanb.memo.document.Document` (kind ``"layout"``), read off the OOXML.
 
-``word/document.xml`` is walked with lxml rather than through python-docx, which leaves what real memos hold
-to the caller: cells spanning columns (``w:gridSpan``: the text in the first column, the others empty) and
-merged downwards (``w:vMerge``: empty where it continues), symbols with no text (``w:sym``, e.g. Wingdings
-``F0FC`` or Wingdings 2 ``F050`` for a tick), ticked checkbox content controls (``w14:checkbox``), tracked
-changes (the accepted text: insertions kept, deletions dropped). A cell's paragraphs are joined with line
-breaks (several owners in one cell stay apart); a tab stays a tab (``ส่วนราชการ<TAB>…``). Every paragraph and
-cell gets :func:`itanb.thai.repair_thai`.
-"""
+``word/document.xml`` is walked with the standard library's ElementTree (python-docx would hand over the same
+XML for what real memos hold): cells spanning columns (``w:gridSpan``: the text in the first column, the
+others empty) and merged downwards (``w:vMerge``: empty where it continues), symbols with no text (``w:sym``,
+e.g. Wingdings ``F0FC`` or Wingdings 2 ``F050`` for a tick), ticked checkbox content controls
+(``w14:checkbox``), tracked changes (the accepted text: insertions kept, deletions dropped). A cell's
+paragraphs are joined with line breaks (several owners in one cell stay apart); a tab stays a tab
+(``ส่วนราชการ<TAB>…``). Every paragraph and cell gets :func:`itanb.thai.repair_thai`."""
 
 from __future__ import annotations
 
 import io
+import xml.etree.ElementTree as ET
 import zipfile
-
-from lxml import etree
 
 from itanb.errors import InputError
 from itanb.memo.document import Document, Loc, Paragraph, Row, Table
@@ -45,7 +43,7 @@ def reject_compound_file(data: bytes, source: str) -> InputError:
                       "Document), then ingest the .docx", source=source)
 
 
-def _document_xml(data: bytes, source: str) -> etree._Element:
+def _document_xml(data: bytes, source: str) -> ET.Element:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             xml = z.read("word/document.xml")
@@ -58,8 +56,8 @@ def _document_xml(data: bytes, source: str) -> etree._Element:
     except (OSError, EOFError, zipfile.LargeZipFile) as exc:
         raise InputError(f"corrupt Word file: {exc}; save it again from Word", source=source) from None
     try:
-        return etree.fromstring(xml, etree.XMLParser(resolve_entities=False, huge_tree=False))
-    except etree.XMLSyntaxError as exc:
+        return ET.fromstring(xml)  # expat: no external entities, bounded entity expansion
+    except ET.ParseError as exc:
         raise InputError(f"corrupt Word file: word/document.xml is not well-formed XML ({exc})",
                          source=source) from None
 
@@ -86,7 +84,7 @@ class _Reader:
         self.seq += 1
         return self.seq
 
-    def blocks_of(self, parent: etree._Element) -> None:
+    def blocks_of(self, parent: ET.Element) -> None:
         for el in parent:
             if el.tag == _W + "p":
                 self.paras += 1
@@ -97,12 +95,12 @@ class _Reader:
             elif el.tag in (_W + "sdt", _W + "sdtContent", _W + "customXml", _W + "ins", _W + "moveTo"):
                 self.blocks_of(el)
 
-    def _table(self, tbl: etree._Element) -> Table:
+    def _table(self, tbl: ET.Element) -> Table:
         rows = []
-        for n, tr in enumerate(tbl.iterchildren(_W + "tr"), start=1):
+        for n, tr in enumerate(tbl.findall(_W + "tr"), start=1):
             tr_pr = _props(tr, "trPr")
             cells: list[str] = [""] * _int_val(tr_pr.get("gridBefore"), 0)
-            for tc in tr.iterchildren(_W + "tc"):
+            for tc in tr.findall(_W + "tc"):
                 tc_pr = _props(tc, "tcPr")
                 span = _int_val(tc_pr.get("gridSpan"), 1)
                 vmerge = tc_pr.get("vMerge")
@@ -115,13 +113,13 @@ class _Reader:
         return Table(rows, first)
 
 
-def _props(el: etree._Element, name: str) -> dict[str, etree._Element]:
+def _props(el: ET.Element, name: str) -> dict[str, ET.Element]:
     """The children of ``el``'s ``w:<name>`` properties element by local name (``gridSpan``, ``vMerge`` …)."""
-    pr = el.find(_W + name)
+    pr = el[0] if len(el) and el[0].tag == _W + name else el.find(_W + name)  # properties come first
     return {} if pr is None else {c.tag[len(_W):]: c for c in pr if isinstance(c.tag, str)}
 
 
-def _int_val(el: etree._Element | None, default: int) -> int:
+def _int_val(el: ET.Element | None, default: int) -> int:
     if el is None:
         return default
     try:
@@ -130,7 +128,7 @@ def _int_val(el: etree._Element | None, default: int) -> int:
         return default
 
 
-def _cell_text(tc: etree._Element) -> str:
+def _cell_text(tc: ET.Element) -> str:
     """A cell's paragraphs (and nested tables' text) joined by line breaks."""
     parts = []
     for el in tc:
@@ -141,13 +139,13 @@ def _cell_text(tc: etree._Element) -> str:
     return "\n".join(p for p in parts if p.strip())
 
 
-def _text(el: etree._Element) -> str:
+def _text(el: ET.Element) -> str:
     out: list[str] = []
     _collect(el, out)
     return "".join(out)
 
 
-def _collect(el: etree._Element, out: list[str]) -> None:
+def _collect(el: ET.Element, out: list[str]) -> None:
     for child in el:
         tag = child.tag
         if tag in _SKIP or not isinstance(tag, str):
@@ -169,7 +167,7 @@ def _collect(el: etree._Element, out: list[str]) -> None:
             _collect(child, out)
 
 
-def _symbol(sym: etree._Element) -> str:
+def _symbol(sym: ET.Element) -> str:
     """A ``w:sym``'s text: a symbol font's tick or cross; an empty box is no text; another symbol is kept as
     its Private Use Area code (U+F0xx), which is text (a mark in a status cell)."""
     font = (sym.get(_W + "font") or "").strip().lower()
@@ -184,7 +182,7 @@ def _symbol(sym: etree._Element) -> str:
     return chr(code if code >= 0xF000 else 0xF000 + code)
 
 
-def _checkbox(sdt: etree._Element) -> bool | None:
+def _checkbox(sdt: ET.Element) -> bool | None:
     """True or False for a checkbox content control (ticked or not), None for another content control."""
     box = sdt.find(f"{_W}sdtPr/{_W14}checkbox")
     if box is None:
