@@ -121,8 +121,8 @@ THA_KHAM = f"""# บันทึกข้อความ
 | การป้องกันการรับสินบน | ประกาศนโยบายไม่รับของขวัญ | สำนักปลัดเทศบาล | ๓๑ พ.ค. ๖๘ | / | | |
 """
 
-# Word without merged cells: typed ✓ and x, owners split by line breaks inside one paragraph, one row ticked
-# twice (multiple_status), one row with no tick (missing_status)
+# Word without merged cells: typed ✓, x and /, owners split by line breaks inside one paragraph, one row
+# ticked twice (multiple_status), one row with no tick (missing_status)
 PAO = f"""# บันทึกข้อความ
 
 {FICTIONAL}
@@ -142,12 +142,14 @@ PAO = f"""# บันทึกข้อความ
 | การจัดการเรื่องร้องเรียน | เปิดช่องทางร้องเรียนออนไลน์ | สำนักปลัด<br>กองกฎหมาย | ๓๑ ธ.ค. ๖๕ |
 | การประเมินความเสี่ยงการทุจริต | จัดทำแผนบริหารความเสี่ยง | กองแผนและงบประมาณ | ๓๑ มี.ค. ๖๖ |
 | การเปิดเผยราคากลาง | ประกาศราคากลางทางเว็บไซต์ | กองพัสดุและทรัพย์สิน | ๓๐ มิ.ย. ๖๖ |
+| การประชุมคณะทำงานด้านความโปร่งใส | ประชุมทุกไตรมาส | สำนักปลัด | ๓๐ ก.ย. ๖๖ |
 
 | มาตรการ | ยังไม่ดำเนินงาน | อยู่ระหว่างดำเนินงาน | ดำเนินงานเสร็จแล้ว |
 |---|---|---|---|
 | การจัดการเรื่องร้องเรียน | | ✓ | |
 | การประเมินความเสี่ยงการทุจริต | | x | x |
 | การเปิดเผยราคากลาง | | | |
+| การประชุมคณะทำงานด้านความโปร่งใส | | | / |
 """
 
 
@@ -172,7 +174,7 @@ def _pua_font() -> str:
     from itanb.fonts import font_path
     from itanb.thai import PUA_THAI
 
-    font = TTFont(str(font_path("Regular")))
+    font = TTFont(str(font_path("Regular")), recalcTimestamp=False)
     cmap = font.getBestCmap()
     order = list(font.getGlyphOrder())
     glyf, hmtx = font["glyf"], font["hmtx"]

@@ -147,7 +147,7 @@ def test_word_memo_with_merged_cells_checkboxes_and_tracked_changes():
 def test_word_memo_with_typed_marks():
     memo = parse_memo_file(FORMATS / "pao-2566.docx")
     assert memo.agency == "องค์การบริหารส่วนจังหวัดทดสอบ"
-    assert [m.status for m in memo.measures] == ["in_progress", "done", None]  # ✓; x twice; nothing
+    assert [m.status for m in memo.measures] == ["in_progress", "done", None, "done"]  # ✓; x twice; none; /
     assert memo.measures[0].owners == ["สำนักปลัด", "กองกฎหมาย"]  # <w:br/> inside one paragraph
     assert [f.code for f in memo.findings] == ["multiple_status", "missing_status"]
     assert memo.findings[0].source.endswith("pao-2566.docx, table 2, row 3")
@@ -170,6 +170,14 @@ def test_pdf_memo_with_pua_codes_lost_sara_am_and_symbol_ticks():
     ]
     assert memo.measures[0].due == dt.date(2024, 6, 30)  # การกากับติดตาม still read as the deadline column
     assert memo.findings == []  # status labels ดาเนินงาน… read as the three statuses, in order
+
+
+@pytest.mark.parametrize("tick", ["ü", "P", "\uf0fc", "\uf050"])
+def test_symbol_font_ticks_as_pdfs_extract_them_are_marks(tick):
+    text = REAL.read_text(encoding="utf-8").replace("| /", f"| {tick}")
+    assert text.count(tick) == 12
+    memo = parse_memo_bytes(text.encode(), "ticks.md")
+    assert [m.status for m in memo.measures] == [m.status for m in parse_memo_file(REAL).measures]
 
 
 def test_pdf_memo_with_marks_before_their_consonants_and_one_combined_table():
@@ -246,7 +254,7 @@ def test_ingest_a_raw_folder_mixing_markdown_word_and_pdf(tmp_path):
     t = load_tables(tmp_path / "processed")
     by_source = t.measures.groupby("source")["no"].count().to_dict()
     assert by_source == {"memos/a.md": 4, "memos/word/nongbua.docx": 3, "memos/pdf/ban-mai.pdf": 3,
-                         "memos/pdf/pao.docx": 3}
+                         "memos/pdf/pao.docx": 4}
     assert set(t.sources["path"]) == {"memos/a.md", "memos/word/nongbua.docx", "memos/pdf/ban-mai.pdf",
                                       "memos/pdf/pao.docx"}
     assert set(t.agencies["name"]) >= {"เทศบาลตำบลหนองบัว", "องค์การบริหารส่วนตำบลบ้านใหม่"}

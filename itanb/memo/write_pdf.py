@@ -13,6 +13,7 @@ import io
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from itanb.memo.document import Document, Table
 from itanb.memo.layout import joined_blocks, merge_plan
@@ -70,7 +71,7 @@ def _font(path: str | None = None) -> str:
 
     from itanb.fonts import font_path
 
-    name = _FONT if path is None else f"{_FONT}-{abs(hash(path))}"
+    name = _FONT if path is None else f"{_FONT}-{Path(path).stem}"
     pdfmetrics.registerFont(TTFont(name, path or str(font_path("Regular"))))
     return name
 

@@ -63,9 +63,11 @@ def write_docx(doc: Document, style: WordStyle = WordStyle()) -> bytes:
            '</w:document>')
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("[Content_Types].xml", _CONTENT_TYPES)
-        z.writestr("_rels/.rels", _RELS)
-        z.writestr("word/document.xml", xml)
+        for name, part in (("[Content_Types].xml", _CONTENT_TYPES), ("_rels/.rels", _RELS),
+                           ("word/document.xml", xml)):
+            info = zipfile.ZipInfo(name, date_time=(2000, 1, 1, 0, 0, 0))  # the same text, the same bytes
+            info.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(info, part)
     return out.getvalue()
 
 
