@@ -3,10 +3,12 @@
 Run it from the repository root (``.venv/bin/python tests/make_memo_fixtures.py``); the generated files are
 committed, so the tests need neither an office suite nor this script. What it writes:
 
-- ``khoksaat-2565.docx`` and ``khoksaat-2565.pdf``: the real memo (data/raw/memos/khoksaat-ita-measures-memo-
-  2565.md) rebuilt as Word does it (status header merged across three columns, name cells merged downwards,
-  owners as separate paragraphs in one cell, ``ส่วนราชการ<TAB>…``, Wingdings ``F0FC`` ticks, tracked changes)
-  and as its PDF export. Same content, so they must parse to the same memo.
+- ``khoksaat-2565.docx``, ``khoksaat-2565.pdf``, ``khoksaat-2565-weasyprint.pdf``: the real memo
+  (data/raw/memos/khoksaat-ita-measures-memo-2565.md) rebuilt as Word does it (status header merged across
+  three columns, name cells merged downwards, owners as separate paragraphs in one cell,
+  ``ส่วนราชการ<TAB>…``, Wingdings ``F0FC`` ticks, tracked changes)
+  and as its PDF export (drawn by reportlab, and printed from HTML by WeasyPrint). Same content, so they must
+  parse to the same memo.
 - four fictional memos (ข้อมูลสมมุติสำหรับทดสอบ, fictional test data) of other agencies, in Word or PDF only,
   with the other defects real files have: Wingdings 2 ``F050`` and checkbox content controls (ticked and not),
   a หมายเหตุ column, typed ``✓``/``x`` marks, legacy-font PUA codes, a lost sara am, marks put before their
@@ -198,6 +200,39 @@ def _pua_font() -> str:
     return str(path)
 
 
+def _weasyprint_pdf(doc) -> bytes:
+    """``doc`` as HTML (cells merged with colspan/rowspan) printed by WeasyPrint: another producer's PDF, with
+    cairo's ruling lines, its own line breaking and page breaks (a two-row header split over two pages), and
+    its sara am as consonant, U+02F8, sara aa in the text layer."""
+    import html
+
+    import weasyprint
+
+    from itanb.fonts import font_path
+    from itanb.memo.document import Table
+    from itanb.memo.layout import joined_blocks, merge_plan
+
+    parts = [f"<html><head><style>@font-face {{font-family: S; src: url('{font_path('Regular').as_uri()}');}}"
+             "body {font-family: S; font-size: 10pt}"
+             "table {border-collapse: collapse; width: 100%; margin: 8pt 0}"
+             "td {border: 0.6pt solid black; padding: 2pt; font-size: 8pt; vertical-align: top}"
+             "@page {size: A4 landscape; margin: 1cm}</style></head><body>"]
+    for block in joined_blocks(doc):
+        if not isinstance(block, Table):
+            parts.append("<p>" + html.escape(block.text).replace("\n", "<br>") + "</p>")
+            continue
+        ncols = max(len(r.cells) for r in block.rows)
+        rows = [r.cells + [""] * (ncols - len(r.cells)) for r in block.rows]
+        parts.append("<table>")
+        for cells, merges in zip(rows, merge_plan(rows, True), strict=True):
+            tds = [f"<td{f' colspan={span}' if span > 1 else ''}{' rowspan=2' if v == 'restart' else ''}>"
+                   + html.escape(c).replace("&lt;br&gt;", "<br>") + "</td>"
+                   for c, (span, v) in zip(cells, merges, strict=True) if span and v != "continue"]
+            parts.append("<tr>" + "".join(tds) + "</tr>")
+        parts.append("</table>")
+    return weasyprint.HTML(string="".join(parts) + "</body></html>").write_pdf()
+
+
 def _scan() -> bytes:
     """A one-page PDF holding only a picture of a page (lines of grey, a table's rules): no text layer."""
     from PIL import Image, ImageDraw
@@ -256,6 +291,7 @@ def main() -> None:
     files = {
         OUT / "khoksaat-2565.docx": write_docx(real, WordStyle(mark="wingdings")),
         OUT / "khoksaat-2565.pdf": write_pdf(_doc(REAL.read_text(encoding="utf-8"), "khoksaat-2565")),
+        OUT / "khoksaat-2565-weasyprint.pdf": _weasyprint_pdf(_doc(REAL.read_text(encoding="utf-8"), "real")),
         OUT / "nongbua-2566.docx": write_docx(_doc(NONGBUA, "nongbua"), WordStyle(mark="wingdings2")),
         OUT / "ban-mai-2567.pdf": write_pdf(_doc(BAN_MAI, "ban-mai"),
                                             PdfStyle(mark="ü", pua=True, lost_am=True, font=_pua_font())),

@@ -32,7 +32,8 @@ from itanb.thai import PUA_THAI, fold_sara_am, matching_key, repair_thai
 REAL = paths.PROJ_ROOT / "data" / "raw" / "memos" / "khoksaat-ita-measures-memo-2565.md"
 FORMATS = Path(__file__).parent / "fixtures" / "memo_formats"
 BAD = Path(__file__).parent / "fixtures" / "bad_memo_files"
-TWINS = [FORMATS / "khoksaat-2565.docx", FORMATS / "khoksaat-2565.pdf"]
+TWINS = [FORMATS / "khoksaat-2565.docx", FORMATS / "khoksaat-2565.pdf",
+         FORMATS / "khoksaat-2565-weasyprint.pdf"]  # Word; PDF drawn by reportlab; PDF printed by WeasyPrint
 # where a finding's message says where: a line in a text file, a page, table and row, or paragraph elsewhere
 PLACE = re.compile(r"\((?:บรรทัด [\d, ]+|(?:หน้า \d+|ตาราง \d+ แถว \d+|ย่อหน้า \d+)(?:[ ,]+(?:หน้า \d+|ตาราง \d+ "
                    r"แถว \d+|ย่อหน้า \d+))*)\)")
@@ -40,6 +41,16 @@ PLACE = re.compile(r"\((?:บรรทัด [\d, ]+|(?:หน้า \d+|ตา�
 
 def placeless(message: str) -> str:
     return PLACE.sub("(…)", message)
+
+
+def spaceless(text: str) -> str:
+    """A text without its spaces: a PDF that wraps a line at a space draws no space there (WeasyPrint), so
+    where the Markdown has a space the PDF may not; matching ignores it too."""
+    return "".join(text.split())
+
+
+# display text compared without spaces for the PDF that does not draw a space where it wraps a line
+SPACES_LOST = {"khoksaat-2565-weasyprint.pdf"}
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +61,7 @@ def markdown() -> ParsedMemo:
 # --------------------------------------------------------------------------------- the real memo's twins
 
 
-@pytest.mark.parametrize("twin", TWINS, ids=lambda p: p.suffix)
+@pytest.mark.parametrize("twin", TWINS, ids=lambda p: p.name)
 def test_real_memo_twins_parse_to_the_markdown_memo(twin, markdown):
     memo = parse_memo_file(twin)
     assert memo.source == str(twin)
@@ -61,8 +72,11 @@ def test_real_memo_twins_parse_to_the_markdown_memo(twin, markdown):
                                                                    b.level)
     assert len(memo.measures) == len(markdown.measures) == 12
     for got, want in zip(memo.measures, markdown.measures, strict=True):
-        for name in ("no", "measure", "steps", "owners", "due", "due_text", "status", "match_similarity"):
+        for name in ("no", "owners", "due", "due_text", "status", "match_similarity"):
             assert getattr(got, name) == getattr(want, name), (want.no, name)
+        for name in ("measure", "steps"):
+            same = spaceless if twin.name in SPACES_LOST else str
+            assert same(getattr(got, name)) == same(getattr(want, name)), (want.no, name)
     assert [(f.code, f.fiscal_year) for f in memo.findings] == [(f.code, f.fiscal_year)
                                                                 for f in markdown.findings]
     assert [placeless(f.message) for f in memo.findings] == [placeless(f.message) for f in markdown.findings]
@@ -113,8 +127,12 @@ def test_parse_memo_json_is_the_same_in_all_three_formats():
     for out in outputs:
         for f in out["findings"]:
             f["message"] = placeless(f["message"])
-    assert outputs[1] == outputs[0]
-    assert outputs[2] == outputs[0]
+    assert outputs[1] == outputs[0]  # Word
+    assert outputs[2] == outputs[0]  # PDF
+    for out in (outputs[0], outputs[3]):  # the PDF that draws no space where it wraps
+        for m in out["measures"]:
+            m["measure"], m["steps"] = spaceless(m["measure"]), spaceless(m["steps"])
+    assert outputs[3] == outputs[0]
     assert len(outputs[0]["measures"]) == 12 and outputs[0]["findings"]
 
 

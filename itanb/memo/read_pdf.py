@@ -63,7 +63,7 @@ def read_pdf(data: bytes, source: str) -> Document:
         pdf.close()
     if not reader.chars:
         raise InputError(SCAN_HINT, source=source)
-    return Document(source, "layout", reader.blocks)
+    return Document(source, "layout", reader.joined())
 
 
 # --- characters --------------------------------------------------------------------------------------------
@@ -92,10 +92,24 @@ def _chars(page) -> tuple[list[tuple[str, float, float]], float]:
                 continue
             origin(handle, i, rx, ry)
             out.append((ch, x.value, height - y.value))
-        size = raw.FPDFText_GetFontSize(handle, 0) if n else 10.0
+        size = _font_size(handle, [i for i, ch in enumerate(text[:n]) if not ch.isspace()][:40])
     finally:
         tp.close()
     return out, max(size, 4.0) * 1.2
+
+
+def _font_size(handle, indices: list[int]) -> float:
+    """The usual font size on the page in page units: the characters' size times their matrix's scale (a
+    producer may draw 13.33-unit text scaled by 0.75)."""
+    from pypdfium2 import raw
+
+    sizes = []
+    matrix = raw.FS_MATRIX()
+    for i in indices:
+        size = raw.FPDFText_GetFontSize(handle, i)
+        scale = abs(matrix.d) if raw.FPDFText_GetMatrix(handle, i, matrix) else 1.0
+        sizes.append(size * (scale or 1.0))
+    return sorted(sizes)[len(sizes) // 2] if sizes else 10.0
 
 
 def _line_key(keys: dict[int, int], y: float) -> int:
@@ -123,9 +137,16 @@ def _lines(chars: Iterable[tuple[str, float, float]]) -> list[str]:
 
 
 def _cell_text(lines: list[str]) -> str:
-    """A cell's lines as its text: a line that ends with a space was wrapped there (joined), any other line
-    ended at a line break (kept; a wrap inside a Thai word, which leaves no space, reads as a break too)."""
-    return "".join(piece if piece[-1].isspace() else piece + "\n" for piece in lines).strip()
+    """A cell's lines as its text. A line ending with a space was wrapped there: joined. Between two Thai
+    characters a wrap (Thai breaks lines between words without a space) and a line break look the same: a
+    zero-width space, which display text drops and :func:`~itanb.memo.owners.split_owners` reads as a word
+    boundary. Any other line ended at a line break, kept."""
+    text = ""
+    for piece in lines:
+        if text and not text[-1].isspace():
+            text += "\u200b" if _is_thai(text[-1]) and _is_thai(piece[0]) else "\n"
+        text += piece
+    return text.strip()
 
 
 def _is_thai(ch: str) -> bool:
@@ -264,6 +285,25 @@ class _Reader:
     def __init__(self) -> None:
         self.blocks: list[Paragraph | Table] = []
         self.seq = self.tables = self.chars = 0
+        self.columns: dict[int, list[float]] = {}  # id of a Table -> its column lines
+
+    def joined(self) -> list[Paragraph | Table]:
+        """The blocks, a table that goes on over a page break joined to its first part: the first block of a
+        page a table with the same outer sides as the table just before it, one's column lines among the
+        other's (a header cell spanning columns has fewer lines). The rows go onto the finer grid."""
+        out: list[Paragraph | Table] = []
+        for block in self.blocks:
+            prev = out[-1] if out else None
+            if (isinstance(block, Table) and isinstance(prev, Table) and block.rows and prev.rows
+                    and block.loc.page != prev.rows[-1].loc.page):
+                grid = _finer(self.columns[id(prev)], self.columns[id(block)])
+                if grid is not None:
+                    rows = [_regrid(r, self.columns[id(t)], grid) for t in (prev, block) for r in t.rows]
+                    out[-1] = Table(rows, prev.loc)
+                    self.columns[id(out[-1])] = grid
+                    continue
+            out.append(block)
+        return out
 
     def _loc(self, page: int, **where: int) -> Loc:
         self.seq += 1
@@ -292,6 +332,7 @@ class _Reader:
             else:
                 self.tables += 1
                 self.blocks.append(self._table(*item, number))
+                self.columns[id(self.blocks[-1])] = item[0].xs
 
     def _table(self, grid: _Grid, chars: list[tuple[str, float, float]], number: int) -> Table:
         by_cell: dict[int, list[tuple[str, float, float]]] = {}
@@ -309,6 +350,27 @@ class _Reader:
                 continue  # a grid row only merged cells pass through
             rows.append(Row(cells, self._loc(number, table=self.tables, row=len(rows) + 1)))
         return Table(rows, rows[0].loc)
+
+
+def _finer(a: list[float], b: list[float]) -> list[float] | None:
+    """The finer of two tables' column lines when they share their outer sides and one's lines are all among
+    the other's; None when they are not parts of one table."""
+    def among(small: list[float], big: list[float]) -> bool:
+        return all(any(abs(x - y) <= SNAP for y in big) for x in small)
+
+    if abs(a[0] - b[0]) > SNAP or abs(a[-1] - b[-1]) > SNAP:
+        return None
+    fine, coarse = (a, b) if len(a) >= len(b) else (b, a)
+    return fine if among(coarse, fine) else None
+
+
+def _regrid(row: Row, xs: list[float], grid: list[float]) -> Row:
+    """A row of a table with column lines ``xs`` on the finer ``grid``: each cell in the grid column its left
+    side starts, the columns it spans empty."""
+    cells = [""] * (len(grid) - 1)
+    for x, text in zip(xs, row.cells, strict=False):
+        cells[min(range(len(grid) - 1), key=lambda j: abs(grid[j] - x))] = text
+    return Row(cells, row.loc)
 
 
 def _owns_any(grid: _Grid, r: int) -> bool:
