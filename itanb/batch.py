@@ -54,7 +54,7 @@ MANIFEST = ".itanb-manifest.json"
 JOURNAL = ".itanb-manifest.jsonl"
 LOCK = ".itanb-batch.lock"
 MANIFEST_FORMAT = 1
-KIND_ORDER = ("portfolio", "fiscal-year", "year-over-year")  # the longest reports first
+PER_ORDER = ("year", "agency-year", "agency")  # the longest reports first
 # imported inside itanb functions on first use: imported into a pre-started kernel with the notebooks' modules
 LAZY_IMPORTS = ("pandas", "pyarrow.parquet", "matplotlib.pyplot", "IPython.display", "pythainlp.util",
                 "itanb.store", "itanb.compare", "itanb.grading", "itanb.thai", "itanb.agencies")
@@ -73,11 +73,9 @@ class Job:
     fiscal_year: int | None
 
     def params(self) -> dict:
-        if self.kind == "portfolio":
-            return {"fiscal_year": self.fiscal_year}
-        if self.kind == "year-over-year":
-            return {"agency": self.agency_id}
-        return {"agency": self.agency_id, "fiscal_year": self.fiscal_year}
+        from itanb.render import kind_of
+
+        return kind_of(self.kind).job_params(self.agency_id, self.fiscal_year)
 
     def key(self) -> str:
         """The report's path relative to the reports folder, '/' separated: the manifest key."""
@@ -97,6 +95,8 @@ def plan_jobs(tables, years: tuple[int, int] | None = None,
 
     Raises ParameterError for an agency_id that is not in the agencies table.
     """
+    from itanb.render import report_kinds
+
     known = set(tables.agencies["agency_id"].astype(str))
     wanted: set[str] | None = None
     if agencies:
@@ -110,12 +110,18 @@ def plan_jobs(tables, years: tuple[int, int] | None = None,
         sub = frame[["agency_id", "fiscal_year"]].drop_duplicates()
         pairs |= {(str(a), int(y)) for a, y in zip(sub["agency_id"], sub["fiscal_year"], strict=True)}
     pairs = {(a, y) for a, y in pairs if _in_years(y, years) and (wanted is None or a in wanted)}
-    jobs = [Job("fiscal-year", a, y) for a, y in sorted(pairs)]
-    jobs += [Job("year-over-year", a, None) for a in sorted({a for a, _ in pairs})]
-    if wanted is None:
-        scored = sorted(int(y) for y in tables.assessments["fiscal_year"].unique())
-        jobs += [Job("portfolio", None, y) for y in scored if _in_years(y, years)]
-    return sorted(jobs, key=lambda j: (KIND_ORDER.index(j.kind), j.fiscal_year or 0, j.agency_id or ""))
+    scored = sorted(int(y) for y in tables.assessments["fiscal_year"].unique() if _in_years(int(y), years))
+    jobs = []
+    for kind in report_kinds().values():
+        if kind.per == "agency-year":
+            jobs += [Job(kind.name, a, y) for a, y in sorted(pairs)]
+        elif kind.per == "agency":
+            jobs += [Job(kind.name, a, None) for a in sorted({a for a, _ in pairs})]
+        elif wanted is None:
+            jobs += [Job(kind.name, None, y) for y in scored]
+    per = {name: kind.per for name, kind in report_kinds().items()}
+    return sorted(jobs, key=lambda j: (PER_ORDER.index(per[j.kind]), j.fiscal_year or 0, j.agency_id or "",
+                                       j.kind))
 
 
 # ------------------------------------------------------------------------------------------------ hashes
@@ -176,17 +182,17 @@ def _file_digest(path: Path) -> str:
 def code_digests() -> dict[str, str]:
     """Hashes of what every report depends on besides the data: package code and data, template, version; and
     one per notebook (by kind)."""
-    from itanb.render import KINDS
+    from itanb.render import report_kinds
 
     package = paths.PACKAGE_DATA.parent
     shared = [f"itanb {__version__}"]
-    shared += [f"{path.name}={_file_digest(path)}" for path in sorted(package.glob("*.py"))]
+    shared += [f"{path.relative_to(package).as_posix()}={_file_digest(path)}"
+               for path in sorted(package.rglob("*.py"))]
     for folder in (paths.PACKAGE_DATA, paths.TEMPLATES):
         for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
             shared.append(f"{path.relative_to(folder).as_posix()}={_file_digest(path)}")
     common = _digest(*shared)
-    return {kind: _digest(common, _file_digest(paths.NOTEBOOKS / spec.notebook))
-            for kind, spec in KINDS.items()}
+    return {kind: _digest(common, _file_digest(spec.notebook)) for kind, spec in report_kinds().items()}
 
 
 def dependency_hashes(tables, jobs: list[Job]) -> dict[str, str]:
@@ -219,7 +225,7 @@ def dependency_hashes(tables, jobs: list[Job]) -> dict[str, str]:
             raw_of.setdefault(agency_id, []).append(text)
     all_sources = _row_hashes(sources, drop=("ingested_at",)).tobytes()
 
-    years_needed = {j.fiscal_year for j in jobs if j.kind == "portfolio"}
+    years_needed = {j.fiscal_year for j in jobs if j.agency_id is None}
     per_year: dict[int, str] = {}
     if years_needed:
         fy_as = assessments["fiscal_year"].to_numpy()
@@ -232,7 +238,7 @@ def dependency_hashes(tables, jobs: list[Job]) -> dict[str, str]:
 
     out = {}
     for job in jobs:
-        if job.kind == "portfolio":
+        if job.agency_id is None:  # a report per year
             data = per_year[job.fiscal_year]
         else:
             a = job.agency_id
@@ -345,8 +351,10 @@ def _warm_modules() -> list[str]:
 
     found: list[str] = []
     pattern = re.compile(r"^\s*(?:from\s+([\w.]+)\s+import\s+([\w, ]+)|import\s+([\w.]+))", re.M)
-    for notebook in sorted(paths.NOTEBOOKS.glob("*.ipynb")):
-        nb = nbformat.read(notebook, as_version=4)
+    from itanb.render import report_kinds
+
+    for kind in report_kinds().values():
+        nb = nbformat.read(kind.notebook, as_version=4)
         for cell in nb.cells:
             if cell.cell_type != "code" or "parameters" in cell.metadata.get("tags", []):
                 continue

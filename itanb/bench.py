@@ -29,8 +29,6 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 
-from itanb import paths
-
 BIN = Path(sys.executable).parent
 NATIONAL_YEARS = (2562, 2568)
 
@@ -120,7 +118,7 @@ def _prepare(work: Path, reports: int) -> list:
 
 def _serial_loop(work: Path, jobs: list) -> float:
     """Per report: the papermill CLI, then the jupyter nbconvert CLI; subprocesses, one after another."""
-    from itanb.render import KINDS
+    from itanb.render import kind_of
 
     out = work / "loop"
     out.mkdir(exist_ok=True)
@@ -129,7 +127,7 @@ def _serial_loop(work: Path, jobs: list) -> float:
         executed = out / f"report-{i:04d}.ipynb"
         params = [arg for key, value in job.params().items() for arg in ("-p", key, str(value))]
         params += ["-p", "processed_dir", str(work / "processed"), "-p", "raw_dir", str(work / "raw")]
-        subprocess.run([_tool("papermill"), str(paths.NOTEBOOKS / KINDS[job.kind].notebook), str(executed),
+        subprocess.run([_tool("papermill"), str(kind_of(job.kind).notebook), str(executed),
                         *params, "--kernel", "python3", "--no-progress-bar"],
                        check=True, env=_env(), capture_output=True)
         subprocess.run([_tool("jupyter"), "nbconvert", "--to", "html", str(executed)],
