@@ -141,7 +141,7 @@ def _batch(work: Path, jobs: list, workers: int) -> float:
     code = (
         "import json, sys\n"
         "from itanb.batch import Job, run_batch\n"
-        f"jobs = [Job(*j) for j in json.loads({spec!r})]\n"
+        f"jobs = [Job.of(*j) for j in json.loads({spec!r})]\n"
         f"r = run_batch(jobs=jobs, force=True, workers={workers}, raw_dir={str(work / 'raw')!r}, "
         f"processed_dir={str(work / 'processed')!r}, reports_dir={str(work / f'batch-{workers}')!r}, "
         "progress=False)\n"

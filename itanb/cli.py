@@ -77,11 +77,16 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
-    from itanb.batch import run_batch_cli
+    """The summary and the index on stdout, a FAILED line per failed report on stderr; 1 on a failure."""
+    from itanb.batch import run_batch
 
-    return run_batch_cli(years=args.years, agencies=args.agency, pdf=args.pdf, workers=args.workers,
-                         executor=args.executor, scheduler=args.scheduler, force=args.force,
-                         raw_dir=args.raw, processed_dir=args.processed, reports_dir=args.reports)
+    result = run_batch(args.years, args.agency, pdf=args.pdf, workers=args.workers, executor=args.executor,
+                       scheduler=args.scheduler, force=args.force, raw_dir=args.raw,
+                       processed_dir=args.processed, reports_dir=args.reports)
+    print(result.summary())
+    print("\n".join(result.failures()), file=sys.stderr)
+    print(f"index: {result.index}")
+    return 0 if result.ok else 1
 
 
 def cmd_synth(args: argparse.Namespace) -> int:

@@ -22,7 +22,7 @@ from itanb import paths
 from itanb.errors import ItanbError
 from itanb.render.export import html_to_pdf, notebook_to_html, report_title
 from itanb.render.files import one_line, write_atomic
-from itanb.render.kinds import clean_params, kind_of, scope_of
+from itanb.render.kinds import Kind, clean_params, kind_of, scope_of
 
 KERNEL_NAME = "python3"
 FAILED_SUFFIX = ".failed.ipynb"
@@ -138,7 +138,7 @@ def _execute(result: ReportResult, notebook: Path, nb_params: dict, failed: Path
     return None
 
 
-def render_report(kind: str, params: dict, *, reports_dir: Path | str = paths.REPORTS,
+def render_report(kind: str | Kind, params: dict, *, reports_dir: Path | str = paths.REPORTS,
                   raw_dir: Path | str = paths.RAW, processed_dir: Path | str = paths.PROCESSED,
                   pdf: bool = False, notebooks_dir: Path | str = paths.NOTEBOOKS, engine: str | None = None,
                   engine_kwargs: dict | None = None) -> ReportResult:
@@ -147,7 +147,7 @@ def render_report(kind: str, params: dict, *, reports_dir: Path | str = paths.RE
     Parameters
     ----------
     kind
-        A report kind's slug (:func:`itanb.render.kinds.report_kinds`), e.g. ``fiscal-year``.
+        A report kind (:func:`itanb.render.kinds.report_kinds`) or its slug, e.g. ``fiscal-year``.
     params
         The notebook's parameters besides the folders: ``agency`` and/or ``fiscal_year`` as the kind is per
         agency-year, agency or year, and any optional parameter of its notebook (``thai_digits``; a report
@@ -173,7 +173,7 @@ def render_report(kind: str, params: dict, *, reports_dir: Path | str = paths.RE
         Bad parameters that can be seen without data: unknown kind or key, a year that is not a year, an
         agency_id that is not a file name.
     """
-    spec = kind_of(kind, notebooks_dir)
+    spec = kind if isinstance(kind, Kind) else kind_of(kind, notebooks_dir)
     clean = clean_params(spec, params)
     scope = scope_of(spec, clean)
     out = spec.path(reports_dir, scope, clean.get("fiscal_year"))
