@@ -24,11 +24,11 @@ from itanb import grading
 from itanb.errors import InputError, ParameterError
 from itanb.paths import PACKAGE_DATA
 from itanb.thai import normalize_for_matching
+from itanb.vocabulary import STATUSES
 
 NATIONAL_AVERAGES = PACKAGE_DATA / "national-averages.csv"
 INDICATORS = PACKAGE_DATA / "indicators.csv"
 INDICATOR_KEYWORDS = PACKAGE_DATA / "indicator_keywords.csv"
-STATUSES = ("done", "in_progress", "not_started")
 CARRY_OVER_THRESHOLD = 80.0  # rapidfuzz ratio (0-100) on normalised names to call a measure carried over
 
 

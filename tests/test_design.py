@@ -12,10 +12,20 @@ PACKAGE = ROOT / "itanb"
 
 
 def _listed() -> list[str]:
-    """The module paths of the design's first code block, in order (``render/kinds.py``)."""
+    """The module paths of the design's first code block, in order: ``paths.py``, and under a ``render/``
+    line its indented modules as ``render/kinds.py``."""
     text = (ROOT / "docs" / "design.md").read_text(encoding="utf-8")
     block = text.split("```", 2)[1]
-    return [m.group(1) for m in re.finditer(r"^(\S+\.py)\s", block, flags=re.M)]
+    listed, package = [], ""
+    for line in block.splitlines():
+        if match := re.match(r"^(\S+/)\s", line):
+            package = match.group(1)
+        elif match := re.match(r"^(\S+\.py)\s", line):
+            package = ""
+            listed.append(match.group(1))
+        elif package and (match := re.match(r"^  (\S+\.py)\s", line)):
+            listed.append(package + match.group(1))
+    return listed
 
 
 def _module_file(dotted: str) -> str | None:

@@ -23,11 +23,11 @@ from pathlib import Path
 
 from itanb import paths
 from itanb.errors import ParameterError
+from itanb.vocabulary import BE_MAX, BE_MIN
 
 ALL_SCOPE = "all"
 PER = ("agency-year", "agency", "year")
 NEEDS = {"agency-year": ("agency", "fiscal_year"), "agency": ("agency",), "year": ("fiscal_year",)}
-BE_YEAR_MIN, BE_YEAR_MAX = 2500, 2700
 PATH_PARAMS = ("raw_dir", "processed_dir")  # given by render_report, not by the caller
 _SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,150}$")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,60}$")
@@ -169,9 +169,8 @@ def fiscal_year_param(value: object) -> int:
     except (TypeError, ValueError):
         raise ParameterError(f"fiscal_year {value!r} is not a year; expected a Buddhist Era year such as 2565"
                              ) from None
-    if not BE_YEAR_MIN <= year <= BE_YEAR_MAX:
-        raise ParameterError(f"fiscal_year {year} is not a Buddhist Era year ({BE_YEAR_MIN}–{BE_YEAR_MAX}), "
-                             "e.g. 2565")
+    if not BE_MIN <= year <= BE_MAX:
+        raise ParameterError(f"fiscal_year {year} is not a Buddhist Era year ({BE_MIN}–{BE_MAX}), e.g. 2565")
     return year
 
 
