@@ -31,8 +31,6 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 
-from itanb import paths
-
 BIN = Path(sys.executable).parent
 NATIONAL_YEARS = (2562, 2568)
 
@@ -122,7 +120,7 @@ def _prepare(work: Path, reports: int) -> list:
 
 def _serial_loop(work: Path, jobs: list) -> float:
     """Per report: the papermill CLI, then the jupyter nbconvert CLI; subprocesses, one after another."""
-    from itanb.render import KINDS
+    from itanb.render import kind_of
 
     out = work / "loop"
     out.mkdir(exist_ok=True)
@@ -131,7 +129,7 @@ def _serial_loop(work: Path, jobs: list) -> float:
         executed = out / f"report-{i:04d}.ipynb"
         params = [arg for key, value in job.params().items() for arg in ("-p", key, str(value))]
         params += ["-p", "processed_dir", str(work / "processed"), "-p", "raw_dir", str(work / "raw")]
-        subprocess.run([_tool("papermill"), str(paths.NOTEBOOKS / KINDS[job.kind].notebook), str(executed),
+        subprocess.run([_tool("papermill"), str(kind_of(job.kind).notebook), str(executed),
                         *params, "--kernel", "python3", "--no-progress-bar"],
                        check=True, env=_env(), capture_output=True)
         subprocess.run([_tool("jupyter"), "nbconvert", "--to", "html", str(executed)],
@@ -145,7 +143,7 @@ def _batch(work: Path, jobs: list, workers: int) -> float:
     code = (
         "import json, sys\n"
         "from itanb.batch import Job, run_batch\n"
-        f"jobs = [Job(*j) for j in json.loads({spec!r})]\n"
+        f"jobs = [Job.of(*j) for j in json.loads({spec!r})]\n"
         f"r = run_batch(jobs=jobs, force=True, workers={workers}, raw_dir={str(work / 'raw')!r}, "
         f"processed_dir={str(work / 'processed')!r}, reports_dir={str(work / f'batch-{workers}')!r}, "
         "progress=False)\n"
