@@ -71,8 +71,8 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     params = report_params(args.kind, agency=args.agency, fiscal_year=args.year)
     result = render_report(args.kind, params, reports_dir=args.reports, raw_dir=args.raw,
-                           processed_dir=args.processed, pdf=args.pdf).raise_for_error()
-    print("\n".join(str(p) for p in (result.html, result.pdf) if p))
+                           processed_dir=args.processed, pdf=args.pdf, xlsx=args.xlsx).raise_for_error()
+    print("\n".join(str(p) for p in (result.html, result.pdf, result.xlsx) if p))
     return 0
 
 
@@ -80,8 +80,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
     """The summary and the index on stdout, a FAILED line per failed report on stderr; 1 on a failure."""
     from itanb.batch import run_batch
 
-    result = run_batch(args.years, args.agency, pdf=args.pdf, workers=args.workers, executor=args.executor,
-                       scheduler=args.scheduler, force=args.force, raw_dir=args.raw,
+    result = run_batch(args.years, args.agency, pdf=args.pdf, xlsx=args.xlsx, workers=args.workers,
+                       executor=args.executor, scheduler=args.scheduler, force=args.force, raw_dir=args.raw,
                        processed_dir=args.processed, reports_dir=args.reports)
     print(result.summary())
     print("\n".join(result.failures()), file=sys.stderr)
@@ -132,6 +132,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="report kind, declared by its notebook (default: fiscal-year; also year-over-year, "
                         "portfolio)")
     p.add_argument("--pdf", action="store_true", help="also write a PDF")
+    p.add_argument("--xlsx", action="store_true", help="also write the report's tables as an Excel workbook")
     _dirs(p, "raw", "processed", "reports")
     p.set_defaults(func=cmd_report)
 
@@ -139,6 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--years", type=_years, help="fiscal years, e.g. 2564-2566")
     p.add_argument("--agency", action="append", help="agency_id (repeatable; default: all)")
     p.add_argument("--pdf", action="store_true", help="also write PDFs")
+    p.add_argument("--xlsx", action="store_true", help="also write each report's tables as an Excel workbook")
     p.add_argument("--workers", type=int, default=None, help="worker processes (default: number of cores)")
     p.add_argument("--executor", choices=["local", "dask"], default="local")
     p.add_argument("--scheduler", help="Dask scheduler address tcp://HOST:PORT (default: a LocalCluster)")

@@ -70,9 +70,8 @@ def _cell_value(value: Any) -> Any:
     return str(value)
 
 
-def write_workbook(sheets: list[tuple[str, pd.DataFrame]], path: Path | None = None, *,
-                   title: str = "") -> bytes:
-    """The ``.xlsx`` of ``sheets`` (name, frame), as bytes (and written to ``path`` atomically if given).
+def write_workbook(sheets: list[tuple[str, pd.DataFrame]], *, title: str = "") -> bytes:
+    """The ``.xlsx`` of ``sheets`` (name, frame), as bytes.
 
     Headers bold and frozen, columns sized to their text, long text wrapped; dates in the Thai Buddhist
     calendar format; float columns whose name says คะแนน with two decimals, สัดส่วน as a percentage.
@@ -105,12 +104,7 @@ def write_workbook(sheets: list[tuple[str, pd.DataFrame]], path: Path | None = N
         sheet.freeze_panes = "A2"
     out = io.BytesIO()
     book.save(out)
-    data = out.getvalue()
-    if path is not None:
-        from itanb.render import write_atomic
-
-        write_atomic(Path(path), data)
-    return data
+    return out.getvalue()
 
 
 def _style(cell, column: str) -> None:
@@ -378,13 +372,19 @@ def report_sheets(ctx: Context, title: str = "") -> list[tuple[str, pd.DataFrame
     return sheets
 
 
-def report_workbook(kind: str, params: dict, path: Path, *, processed_dir: Path | str,
-                    raw_dir: Path | str, title: str = "") -> Path:
-    """Write the ``.xlsx`` of one report (same parameters as its notebook) to ``path``."""
+KINDS = ("fiscal-year", "year-over-year", "portfolio")  # the report kinds whose tables this module knows
+
+
+def knows(kind: str) -> bool:
+    return kind in KINDS
+
+
+def report_workbook(kind: str, params: dict, *, processed_dir: Path | str, raw_dir: Path | str,
+                    title: str = "") -> bytes:
+    """The ``.xlsx`` of one report (same parameters as its notebook), as bytes."""
     from itanb import views
 
     ctx = views.check_params(kind, agency=params.get("agency"), fiscal_year=params.get("fiscal_year"),
                              province=params.get("province"), district=params.get("district"),
                              processed_dir=str(processed_dir), raw_dir=str(raw_dir))
-    write_workbook(report_sheets(ctx, title), path, title=title)
-    return path
+    return write_workbook(report_sheets(ctx, title), title=title)

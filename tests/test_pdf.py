@@ -76,10 +76,11 @@ def report_pdf(tmp_path_factory, shipped_processed, memo_agency_id):
     _require("pdftotext (poppler-utils)", shutil.which("pdftotext") is not None)
     folder = tmp_path_factory.mktemp("pdf")
     result = render.render_report("fiscal-year", {"agency": memo_agency_id, "fiscal_year": 2565},
-                                  reports_dir=folder, raw_dir=SHIPPED_RAW, processed_dir=shipped_processed)
+                                  reports_dir=folder, raw_dir=SHIPPED_RAW, processed_dir=shipped_processed,
+                                  pdf=True, xlsx=True)
     assert result.ok, result.summary()
-    out = folder / "report.pdf"
-    out.write_bytes(pdf.pdf_bytes(result.html.read_text(encoding="utf-8")))
+    out = result.pdf
+    assert out == result.html.with_suffix(".pdf") and result.xlsx == result.html.with_suffix(".xlsx")
     ctx = views.check_params("fiscal-year", agency=memo_agency_id, fiscal_year=2565,
                              processed_dir=shipped_processed, raw_dir=SHIPPED_RAW)
     return out, result.title, ctx
@@ -150,3 +151,42 @@ def test_an_unknown_engine_is_one_clear_line(monkeypatch):
     monkeypatch.setenv("ITANB_PDF_ENGINE", "chromium")
     monkeypatch.setenv("ITANB_CHROMIUM", "/nonexistent/chromium")
     assert "no Chromium" in pdf.unavailable()
+
+
+def _generated_text(path: Path) -> str:
+    """A generated file as text to search: HTML as is (base64 data left out), a PDF's bytes and its text
+    layer, an Office file's unzipped parts."""
+    import re
+    import zipfile
+
+    data = path.read_bytes()
+    if path.suffix in (".xlsx", ".docx"):
+        with zipfile.ZipFile(path) as archive:
+            return "".join(archive.read(n).decode("utf-8", "replace") for n in archive.namelist())
+    text = data.decode("utf-8", "replace")
+    if path.suffix == ".pdf":
+        layer = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True)
+        text += layer.stdout
+    return re.sub(r"base64,[A-Za-z0-9+/=]+", "base64,", text)
+
+
+def test_no_generated_file_names_this_machine(report_pdf, tmp_path, shipped_processed):
+    import socket
+
+    out, _, _ = report_pdf
+    folder = out.parents[2]
+    for kind, params in (("portfolio", {"fiscal_year": 2564}), ("year-over-year", {"agency": out.stem})):
+        result = render.render_report(kind, params, reports_dir=folder, raw_dir=SHIPPED_RAW,
+                                      processed_dir=shipped_processed, pdf=True, xlsx=True)
+        assert result.ok, result.summary()
+    render.write_index(folder, shipped_processed)
+    files = [p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".")]
+    assert {p.suffix for p in files} >= {".html", ".pdf", ".xlsx"} and len(files) >= 10
+    machine = [str(ROOT), str(shipped_processed), str(folder), str(Path.home())]
+    host = socket.gethostname()
+    for path in files:
+        text = _generated_text(path)
+        for where in machine:
+            assert where not in text, (path.relative_to(folder), where)
+        if len(host) >= 6:
+            assert host not in text, (path.relative_to(folder), "host name")

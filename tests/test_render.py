@@ -14,7 +14,7 @@ import nbformat
 import pytest
 from conftest import MEMO_AGENCY_NAME, SHIPPED_RAW, run_cli
 
-from itanb import fonts, paths, render
+from itanb import paths, render
 from itanb.errors import ItanbError, ParameterError
 from itanb.render import export
 from itanb.render.kinds import clean_params
@@ -227,10 +227,17 @@ def test_report_is_offline(fiscal_report):
 @pytest.mark.slow
 def test_report_embeds_the_thai_font_and_its_licence(fiscal_report):
     text = fiscal_report.html.read_text(encoding="utf-8")
+    import io
+
+    from fontTools.ttLib import TTFont
+
     faces = re.findall(r"@font-face\s*\{[^}]*font-family:\s*\"Sarabun\"[^}]*"
-                       r"url\(data:font/ttf;base64,([A-Za-z0-9+/=]+)\)", text)
+                       r"url\(data:font/woff2;base64,([A-Za-z0-9+/=]+)\)", text)
     assert len(faces) == 2
-    assert base64.b64decode(faces[0]) == fonts.font_path("Regular").read_bytes()
+    font = TTFont(io.BytesIO(base64.b64decode(faces[0])))  # subset to the page, shaping tables kept
+    assert {"GSUB", "GPOS", "GDEF"} <= set(font.keys())
+    assert {ord(c) for c in MEMO_AGENCY_NAME} <= set(font.getBestCmap())
+    assert len(text.encode("utf-8")) <= 100 * 1024  # a fiscal-year report: at most 100 KB
     assert "SIL Open Font License" in text
     assert 'lang="th"' in text
     assert "font-family: \"Sarabun\"" in text
@@ -354,24 +361,28 @@ def test_failure_in_a_later_cell_is_named_by_its_index(tmp_path, shipped_process
 
 
 @pytest.mark.slow
-def test_index_lists_every_report_with_relative_links(fiscal_report, memo_agency_id):
+def test_index_lists_every_report_with_relative_links(fiscal_report, memo_agency_id, shipped_processed):
     _require_pdf()
     reports = fiscal_report.html.parents[2]
     evil = reports / "2565" / "fiscal-year" / "evil.html"
     evil.write_text("<html><head><title>&lt;script&gt;alert(1)&lt;/script&gt;</title></head></html>",
                     encoding="utf-8")
     try:
-        index = render.write_index(reports)
+        index = render.write_index(reports, shipped_processed)
         text = index.read_text(encoding="utf-8")
+        province = (reports / "2565" / "kalasin.html").read_text(encoding="utf-8")
+        unknown = (reports / "2565" / "no-province.html").read_text(encoding="utf-8")
     finally:
         evil.unlink()
     assert index == reports / "index.html"
-    assert f'href="2565/fiscal-year/{memo_agency_id}.html"' in text
-    assert f'href="2565/fiscal-year/{memo_agency_id}.pdf"' in text
-    assert MEMO_AGENCY_NAME in text and "ปีงบประมาณ พ.ศ. 2565" in text
-    assert SCRIPT not in text and "&lt;script&gt;alert(1)&lt;/script&gt;" in text
-    assert remote_references(text) == []
-    assert "<script" not in text.lower()
+    assert 'href="2565/kalasin.html"' in text and "กาฬสินธุ์" in text and "พ.ศ. 2565" in text
+    assert f'href="fiscal-year/{memo_agency_id}.html"' in province
+    assert f'href="fiscal-year/{memo_agency_id}.pdf"' in province
+    assert MEMO_AGENCY_NAME in province and "ปีงบประมาณ พ.ศ. 2565" in province
+    assert 'href="fiscal-year/evil.html"' in unknown  # a report of no known agency: by its file name
+    for page in (text, province, unknown):
+        assert SCRIPT not in page and remote_references(page) == []
+        assert "<script" not in page.lower()
 
 
 def test_index_of_an_empty_folder(tmp_path):

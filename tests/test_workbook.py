@@ -18,6 +18,11 @@ SHIPPED_RAW = ROOT / "data" / "raw"
 HOSTILE = ['=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(A1:A2)", "#N/A"]
 
 
+def _write(kind: str, params: dict, path: Path, **folders) -> Path:
+    path.write_bytes(workbook.report_workbook(kind, params, **folders))
+    return path
+
+
 def _open(path: Path):
     return load_workbook(path)  # formulas are read back as their text ("=..."), never evaluated
 
@@ -30,8 +35,8 @@ def _rows(sheet) -> list[dict]:
 @pytest.fixture(scope="module")
 def fiscal_book(tmp_path_factory, shipped_processed, memo_agency_id):
     path = tmp_path_factory.mktemp("xlsx") / "report.xlsx"
-    workbook.report_workbook("fiscal-year", {"agency": memo_agency_id, "fiscal_year": 2565}, path,
-                             processed_dir=shipped_processed, raw_dir=SHIPPED_RAW, title="รายงานทดสอบ")
+    _write("fiscal-year", {"agency": memo_agency_id, "fiscal_year": 2565}, path,
+           processed_dir=shipped_processed, raw_dir=SHIPPED_RAW, title="รายงานทดสอบ")
     return path
 
 
@@ -86,8 +91,7 @@ def hostile_processed(tmp_path_factory, shipped_tables, memo_agency_id):
 @pytest.mark.parametrize("kind", ["fiscal-year", "year-over-year", "portfolio"])
 def test_formula_like_text_stays_text(tmp_path, hostile_processed, memo_agency_id, kind):
     params = {"fiscal_year": 2565} if kind == "portfolio" else {"agency": memo_agency_id, "fiscal_year": 2565}
-    path = workbook.report_workbook(kind, params, tmp_path / "x.xlsx", processed_dir=hostile_processed,
-                                    raw_dir=SHIPPED_RAW)
+    path = _write(kind, params, tmp_path / "x.xlsx", processed_dir=hostile_processed, raw_dir=SHIPPED_RAW)
     seen = set()
     for sheet in _open(path).worksheets:
         for row in sheet.iter_rows():
@@ -104,8 +108,8 @@ def test_formula_like_text_stays_text(tmp_path, hostile_processed, memo_agency_i
 
 
 def test_portfolio_has_the_full_ranking(tmp_path, shipped_processed, shipped_tables):
-    path = workbook.report_workbook("portfolio", {"fiscal_year": 2565}, tmp_path / "p.xlsx",
-                                    processed_dir=shipped_processed, raw_dir=SHIPPED_RAW)
+    path = _write("portfolio", {"fiscal_year": 2565}, tmp_path / "p.xlsx", processed_dir=shipped_processed,
+                  raw_dir=SHIPPED_RAW)
     book = _open(path)
     ranking = _rows(book["อันดับทั้งหมด"])
     expected = compare.portfolio(shipped_tables, 2565).ranking
@@ -123,8 +127,8 @@ def test_synthetic_data_is_labelled(tmp_path, synthetic_example):
 
     processed = tmp_path / "processed"
     write_tables(synthetic_example, processed)
-    path = workbook.report_workbook("year-over-year", {"agency": AGENCY_ID}, tmp_path / "s.xlsx",
-                                    processed_dir=processed, raw_dir=tmp_path)
+    path = _write("year-over-year", {"agency": AGENCY_ID}, tmp_path / "s.xlsx", processed_dir=processed,
+                  raw_dir=tmp_path)
     about = {r["รายการ"]: r["ข้อมูล"] for r in _rows(_open(path)["เกี่ยวกับ"])}
     assert "สังเคราะห์" in about["ข้อมูล"] and "SYNTHETIC" in about["ข้อมูล"]
 

@@ -62,7 +62,7 @@ def run_job(job: Job, args: tuple, pool=None, *, more: bool = True) -> dict:
     job
         The report.
     args
-        (raw_dir, processed_dir, reports_dir, pdf).
+        (raw_dir, processed_dir, reports_dir, pdf, xlsx).
     pool
         This worker's :class:`~itanb.batch.kernels.KernelPool`, or None.
     more
@@ -75,12 +75,12 @@ def run_job(job: Job, args: tuple, pool=None, *, more: bool = True) -> dict:
     """
     from itanb.render import render_report
 
-    raw_dir, processed_dir, reports_dir, pdf = args
+    raw_dir, processed_dir, reports_dir, pdf, xlsx = args
     started = time.perf_counter()
     km = pool.take(more=more) if pool is not None else None
     try:
         result = render_report(job.spec, job.params(), reports_dir=reports_dir, raw_dir=raw_dir,
-                               processed_dir=processed_dir, pdf=pdf,
+                               processed_dir=processed_dir, pdf=pdf, xlsx=xlsx,
                                engine_kwargs={"km": km} if km is not None else None)
     except Exception as exc:  # a bad parameter or a crash outside the notebook: no cell to name
         return failure(job, f"{type(exc).__name__}: {exc}", time.perf_counter() - started)

@@ -53,20 +53,23 @@ class Manifest:
                     self.entries[rec["key"]] = {k: v for k, v in rec.items() if k != "key"}
         return self
 
-    def is_current(self, key: str, digest: str, pdf: bool = False) -> bool:
-        """Built from the same inputs, still there, and with its PDF if one is wanted."""
+    def is_current(self, key: str, digest: str, pdf: bool = False, xlsx: bool = False) -> bool:
+        """Built from the same inputs, still there, and with its PDF and Excel file if they are wanted."""
         entry = self.entries.get(key)
         if not entry or entry.get("hash") != digest or not (self.reports_dir / key).is_file():
             return False
-        return not pdf or (entry.get("pdf", False) and (self.reports_dir / key).with_suffix(".pdf").is_file())
+        report = self.reports_dir / key
+        return all(not wanted or (entry.get(ext, False) and report.with_suffix(f".{ext}").is_file())
+                   for ext, wanted in (("pdf", pdf), ("xlsx", xlsx)))
 
-    def record(self, key: str, digest: str | None, pdf: bool = False) -> None:
+    def record(self, key: str, digest: str | None, pdf: bool = False, xlsx: bool = False) -> None:
         """Note one finished report (``digest`` None: it failed) in the journal, flushed at once."""
         if digest is None:
             self.entries.pop(key, None)
             rec = {"key": key, "failed": True}
         else:
-            entry = {"hash": digest, "pdf": pdf, "built_at": datetime.now(UTC).isoformat(timespec="seconds")}
+            entry = {"hash": digest, "pdf": pdf, "xlsx": xlsx,
+                     "built_at": datetime.now(UTC).isoformat(timespec="seconds")}
             self.entries[key] = entry
             rec = {"key": key, **entry}
         if self._journal is None:

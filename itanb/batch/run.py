@@ -60,7 +60,7 @@ def _execute(todo: list[Job], args: tuple, *, executor: str, workers: int, sched
     return run_local(todo, args, min(workers, len(todo)))
 
 
-def _collect(results, manifest: Manifest, digests: dict, result: BatchResult, *, pdf: bool,
+def _collect(results, manifest: Manifest, digests: dict, result: BatchResult, *, pdf: bool, xlsx: bool,
              total: int, progress: bool | None) -> None:
     """Record every finished report in the manifest's journal as it comes, with a progress bar."""
     from tqdm import tqdm
@@ -70,7 +70,7 @@ def _collect(results, manifest: Manifest, digests: dict, result: BatchResult, *,
         try:
             for res in results:
                 if res["ok"]:
-                    manifest.record(res["key"], digests[res["key"]], pdf)
+                    manifest.record(res["key"], digests[res["key"]], pdf, xlsx)
                     result.built.append(res["key"])
                 else:
                     manifest.record(res["key"], None)
@@ -81,7 +81,7 @@ def _collect(results, manifest: Manifest, digests: dict, result: BatchResult, *,
 
 
 def run_batch(years: tuple[int, int] | None = None, agencies: Iterable[str] | None = None, *,
-              pdf: bool = False, workers: int | None = None, executor: str = "local",
+              pdf: bool = False, xlsx: bool = False, workers: int | None = None, executor: str = "local",
               scheduler: str | None = None, force: bool = False, raw_dir: Path | str = paths.RAW,
               processed_dir: Path | str = paths.PROCESSED, reports_dir: Path | str = paths.REPORTS,
               jobs: list[Job] | None = None, progress: bool | None = None) -> BatchResult:
@@ -93,6 +93,8 @@ def run_batch(years: tuple[int, int] | None = None, agencies: Iterable[str] | No
         Narrow the plan (:func:`itanb.batch.plan.plan_jobs`); ``jobs`` replaces the plan.
     pdf
         Also write PDFs (a report without its PDF counts as changed).
+    xlsx
+        Also write each report's Excel workbook (likewise).
     workers
         Worker processes (default: the number of cores).
     executor, scheduler
@@ -126,14 +128,15 @@ def run_batch(years: tuple[int, int] | None = None, agencies: Iterable[str] | No
     with lock(reports_dir):
         remove_stale_temporaries(reports_dir)
         manifest = Manifest(reports_dir).load()
-        todo = [j for j in jobs if force or not manifest.is_current(j.key(), digests[j.key()], pdf)]
+        todo = [j for j in jobs if force or not manifest.is_current(j.key(), digests[j.key()], pdf, xlsx)]
         result.unchanged = len(jobs) - len(todo)
         if todo:
-            results = _execute(todo, (str(raw_dir), str(processed_dir), str(reports_dir), pdf),
+            results = _execute(todo, (str(raw_dir), str(processed_dir), str(reports_dir), pdf, xlsx),
                                executor=executor, workers=workers, scheduler=scheduler)
-            _collect(results, manifest, digests, result, pdf=pdf, total=len(todo), progress=progress)
+            _collect(results, manifest, digests, result, pdf=pdf, xlsx=xlsx, total=len(todo),
+                     progress=progress)
         elif not manifest.path.exists() or manifest.journal_path.exists():
             manifest.save()
-        result.index = write_index(reports_dir)
+        result.index = write_index(reports_dir, processed_dir)
     result.seconds = time.perf_counter() - started
     return result

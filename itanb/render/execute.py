@@ -45,6 +45,7 @@ class ReportResult:
     params: dict
     html: Path  # where the report is (or would have been) written
     pdf: Path | None = None  # written PDF, if asked for and the run succeeded
+    xlsx: Path | None = None  # written Excel workbook, if asked for and the run succeeded
     ok: bool = True
     seconds: float = 0.0
     title: str = ""
@@ -58,7 +59,7 @@ class ReportResult:
     def summary(self) -> str:
         """One line: the report path, or where and why it failed."""
         if self.ok:
-            return str(self.html) + (f" + {self.pdf.name}" if self.pdf else "")
+            return str(self.html) + "".join(f" + {p.name}" for p in (self.pdf, self.xlsx) if p)
         where = ""
         if self.cell_index is not None:
             where = f" at cell {self.cell_index} ({self.cell_source!r})"
@@ -140,8 +141,8 @@ def _execute(result: ReportResult, notebook: Path, nb_params: dict, failed: Path
 
 def render_report(kind: str | Kind, params: dict, *, reports_dir: Path | str = paths.REPORTS,
                   raw_dir: Path | str = paths.RAW, processed_dir: Path | str = paths.PROCESSED,
-                  pdf: bool = False, notebooks_dir: Path | str = paths.NOTEBOOKS, engine: str | None = None,
-                  engine_kwargs: dict | None = None) -> ReportResult:
+                  pdf: bool = False, xlsx: bool = False, notebooks_dir: Path | str = paths.NOTEBOOKS,
+                  engine: str | None = None, engine_kwargs: dict | None = None) -> ReportResult:
     """Execute the notebook of report kind ``kind`` with ``params`` and write its report.
 
     Parameters
@@ -156,6 +157,9 @@ def render_report(kind: str | Kind, params: dict, *, reports_dir: Path | str = p
         Where the report goes and where the notebook reads its data.
     pdf
         Also write the PDF next to the HTML.
+    xlsx
+        Also write the Excel workbook of the report's tables next to the HTML (:mod:`itanb.workbook`; the
+        kinds it knows: fiscal-year, year-over-year, portfolio).
     notebooks_dir
         Where the report notebooks are (the package's by default).
     engine, engine_kwargs
@@ -193,9 +197,20 @@ def render_report(kind: str | Kind, params: dict, *, reports_dir: Path | str = p
         write_atomic(out, html_text.encode("utf-8"))
         if pdf:
             try:
-                result.pdf = html_to_pdf(html_text, out.with_suffix(".pdf"), base_url=out.parent)
+                result.pdf = html_to_pdf(html_text, out.with_suffix(".pdf"), title=result.title)
             except Exception as exc:  # the HTML report stands; say why its PDF is missing
                 result.fail(type(exc).__name__, f"HTML written, PDF not: {one_line(str(exc))}")
+        if xlsx:
+            from itanb import workbook
+
+            if workbook.knows(spec.name):
+                try:
+                    data = workbook.report_workbook(spec.name, clean, processed_dir=processed_dir,
+                                                    raw_dir=raw_dir, title=result.title)
+                    write_atomic(out.with_suffix(".xlsx"), data)
+                    result.xlsx = out.with_suffix(".xlsx")
+                except Exception as exc:  # the HTML report stands; say why its workbook is missing
+                    result.fail(type(exc).__name__, f"HTML written, Excel not: {one_line(str(exc))}")
         failed.unlink(missing_ok=True)
     result.seconds = time.perf_counter() - started
     return result

@@ -1,55 +1,43 @@
 """An executed notebook -> the report's HTML (the offline itanb template, Sarabun embedded) -> an A4 PDF.
 
 - offline: the ``itanb`` template (``itanb/templates/itanb``) has no remote script, stylesheet or font; the
-  Sarabun font (SIL OFL 1.1) is embedded as base64 ``data:`` URLs and charts as inline PNG. The PDF is made by
-  WeasyPrint from the same HTML with a URL fetcher that allows ``data:`` URLs only.
+  Sarabun font (SIL OFL 1.1), subset to the characters of the finished page (:func:`itanb.fonts.font_css`),
+  is embedded as base64 WOFF2 ``data:`` URLs and charts as inline compact PNG. The PDF is printed from the
+  same HTML by headless Chromium where installed (a true Thai text layer), else WeasyPrint
+  (:mod:`itanb.pdf`).
 - no code: inputs and prompts are excluded; stderr (warnings, logs) is not part of the report.
 
-The exporter and the font CSS are built once per process and cached, because ``itanb batch`` converts
+The exporter and the font subsets are built once per process and cached, because ``itanb batch`` converts
 thousands of notebooks.
 """
 
 from __future__ import annotations
 
-import base64
-import html
 from functools import cache
 from pathlib import Path
 
 from itanb import __version__, paths
 from itanb.errors import ItanbError
-from itanb.render.files import one_line, write_atomic
+from itanb.render.files import write_atomic
 
 TEMPLATE_NAME = "itanb"
 
 
-@cache
+FONT_PLACEHOLDER = "<!-- itanb: font -->"  # replaced by the font subset to the finished page's characters
+
+
 def license_notice() -> str:
     """The Sarabun copyright line and licence name, shown in every report's footer."""
     from itanb import fonts
 
-    try:
-        first = fonts.LICENSE.read_text(encoding="utf-8").splitlines()[0].strip()
-    except (OSError, IndexError):
-        first = "Sarabun, The Sarabun Project Authors"
-    return f"{first}. {fonts.LICENSE_NAME}."
+    return fonts.license_notice()
 
 
-@cache
-def font_css() -> str:
-    """A <style> element with the Sarabun faces as base64 data: URLs, and the OFL notice in a comment."""
+def font_css(page: str) -> str:
+    """The font of ``page``: Sarabun subset to its characters (:func:`itanb.fonts.font_css`)."""
     from itanb import fonts
 
-    faces = []
-    for style, weight in (("Regular", 400), ("Bold", 700)):
-        data = base64.b64encode(fonts.font_path(style).read_bytes()).decode("ascii")
-        faces.append(
-            f'@font-face {{ font-family: "{fonts.FAMILY}"; font-style: normal; font-weight: {weight}; '
-            f'font-display: block; src: url(data:font/ttf;base64,{data}) format("truetype"); }}'
-        )
-    notice = html.escape(license_notice()).replace("--", "- -")
-    return (f"<!-- Font: {fonts.FAMILY}. {notice} Embedded unmodified. -->\n"
-            "<style>\n" + "\n".join(faces) + "\n</style>")
+    return fonts.font_css(page)
 
 
 def template_css() -> str:
@@ -92,7 +80,7 @@ def _resources(title: str) -> dict:
     return {
         "itanb_title": title,
         "itanb_version": __version__,
-        "itanb_font_css": font_css(),
+        "itanb_font_css": FONT_PLACEHOLDER,
         "itanb_font_notice": license_notice(),
         "metadata": {"name": title},
     }
@@ -101,7 +89,7 @@ def _resources(title: str) -> dict:
 def notebook_to_html(nb, title: str = "") -> str:
     """HTML of an executed notebook with the itanb template (no code, offline, Thai font embedded)."""
     body, _ = _exporter().from_notebook_node(nb, resources=_resources(title or "itanb"))
-    return body
+    return body.replace(FONT_PLACEHOLDER, font_css(body), 1)
 
 
 def report_title(nb, fallback: str) -> str:
@@ -114,47 +102,20 @@ def report_title(nb, fallback: str) -> str:
     return fallback
 
 
-def _fetch_data_urls_only(url: str, *args, **kwargs):
-    from weasyprint import default_url_fetcher
-
-    if not url.startswith("data:"):
-        raise ValueError(f"itanb reports are offline: refusing to fetch {url[:80]}")
-    return default_url_fetcher(url, *args, **kwargs)
-
-
-@cache
 def pdf_unavailable() -> str | None:
-    """Why PDF reports cannot be made on this machine, in one line (None: they can). WeasyPrint loads
-    Debian's Pango and HarfBuzz libraries when imported; HTML reports need none of them."""
-    try:
-        import weasyprint  # noqa: F401
-    except OSError as exc:
-        return ("PDF reports need Debian's Pango and HarfBuzz libraries (apt-get install libpango-1.0-0 "
-                f"libpangoft2-1.0-0 libharfbuzz-subset0): {one_line(str(exc), 200)}")
-    return None
+    """Why PDF reports cannot be made on this machine, in one line (None: they can); see :mod:`itanb.pdf`."""
+    from itanb import pdf
+
+    return pdf.unavailable()
 
 
-def html_to_pdf(html_text: str, pdf_path: Path, base_url: Path | None = None) -> Path:
-    """A4 PDF of a report's HTML with WeasyPrint (Pango/HarfBuzz shape Thai; print styles of the template)."""
-    import logging
+def html_to_pdf(html_text: str, pdf_path: Path, *, title: str | None = None) -> Path:
+    """A4 PDF of a report's HTML (:func:`itanb.pdf.pdf_bytes`: headless Chromium, else WeasyPrint), with
+    ``title`` (default: the page's <title>) in the top margin, written atomically."""
+    from itanb import pdf
 
     reason = pdf_unavailable()
     if reason:
         raise ItanbError(reason)
-    from weasyprint import HTML
-
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    try:
-        fetcher = _offline_fetcher()
-    except Exception:  # older WeasyPrint: a plain function is the documented fetcher
-        fetcher = _fetch_data_urls_only
-    pdf = HTML(string=html_text, base_url=str(base_url or pdf_path.parent), url_fetcher=fetcher).write_pdf()
-    write_atomic(pdf_path, pdf)
+    write_atomic(pdf_path, pdf.pdf_bytes(html_text, title=title))
     return pdf_path
-
-
-@cache
-def _offline_fetcher():
-    from weasyprint import URLFetcher
-
-    return URLFetcher(allowed_protocols=("data",))

@@ -14,7 +14,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from itanb import catalog, render
+from itanb import render
+from itanb.render import index as catalog
 
 INDEX_LIMIT = 60 * 1024
 YEARS = range(2564, 2569)
