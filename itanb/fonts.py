@@ -76,7 +76,7 @@ def _subset(style: str, chars: str, flavor: str | None) -> bytes:
 
     options = subset.Options(layout_features=["*"], name_IDs=["*"], name_languages=["*"],
                              notdef_outline=True, glyph_names=False)
-    font = TTFont(io.BytesIO(_font_bytes(style)))
+    font = TTFont(io.BytesIO(_font_bytes(style)), recalcTimestamp=False)  # same bytes every run
     subsetter = subset.Subsetter(options)
     subsetter.populate(text=chars)
     subsetter.subset(font)

@@ -84,3 +84,13 @@ def test_font_css_embeds_woff2_faces_of_the_page_characters():
     assert {ord(c) for c in "รายงาน&ผลตำบลéü"} <= set(cmap)
     assert ord("ö") not in cmap
     assert "Open Font License" in css
+
+
+def test_subset_is_the_same_bytes_every_time():
+    """Reports are compared and cached by content: the font must not carry the time it was cut."""
+    import time
+
+    first = fonts.subset_font("Regular", "ตำบล")
+    fonts._subset.cache_clear()
+    time.sleep(1.1)  # the head table's timestamp has a resolution of one second
+    assert fonts.subset_font("Regular", "ตำบล") == first
