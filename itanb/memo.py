@@ -558,12 +558,11 @@ class _Parser:
         level_reported = (level_m.group(1) or level_m.group(2)) if level_m else None
 
         g = grading.grade(fy, score)
-        if g.level is None:
+        if not g.possible:
             self.note("unknown_level_scheme", f"คำนวณระดับของปีงบประมาณ {fy} ไม่ได้: {g.reason}", line, fy)
-        elif (level_reported and level_reported != g.level
-              and not _needs_tool_scores(fy, level_reported, score)):
+        elif grading.contradicts(fy, g.possible, level_reported):
             self.note("level_mismatch",
-                      f"ระดับที่รายงาน {level_reported} ไม่ตรงกับระดับที่คำนวณได้ {g.level} จากคะแนน {score} "
+                      f"ระดับที่รายงาน {level_reported} ไม่ตรงกับระดับที่คำนวณได้ {g.shown} จากคะแนน {score} "
                       f"(ปีงบประมาณ {fy})", line, fy)
         return Assessment(fy, score, level_reported, g.level, line)
 
@@ -773,14 +772,6 @@ def _marks(cells: list[str], cols: tuple[int, int, int] | None) -> tuple[str, ..
     if cols is None:
         return ()
     return tuple(s for s, c in zip(STATUSES, cols, strict=True) if tidy(cells[c]) not in _DASH_ONLY)
-
-
-def _needs_tool_scores(fy: int, level: str, score: Decimal) -> bool:
-    """True when ``level`` is a band that needs IIT/EIT/OIT scores the memo lacks, and the total allows it."""
-    for band in grading.bands_for(fy):
-        if band.level == level and band.min_each_tool is not None:
-            return band.min_total is None or score >= band.min_total
-    return False
 
 
 def _org_names(text: str) -> list[tuple[str, int]]:

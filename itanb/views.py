@@ -388,7 +388,7 @@ def headline_facts(ctx: Context) -> list[tuple[str, str]]:
     facts.append(("คะแนน", fmt_score(row["score"], t)))
     level = row["level"] if not _missing(row["level"]) else None
     reported = row["level_reported"] if not _missing(row["level_reported"]) else None
-    level_text = level or "ไม่มีระดับที่คำนวณได้สำหรับปีนั้น"
+    level_text = level or level_shown(fy, row["score"], long=True)
     if reported and reported != level:
         level_text += f" (หน่วยงานรายงานว่า {reported})"
     facts.append(("ระดับ", level_text))
@@ -648,12 +648,23 @@ def figure(fig, width: int = 720, alt: str | None = None):
 # ---------------------------------------------------------------------------------------- year over year
 
 
+def level_shown(fiscal_year: int, score: object, *, long: bool = False) -> str:
+    """The level to show where none could be computed: the possible levels ("ผ่านดี / ผ่าน") when the total
+    leaves several open (with ``long``, and why), else "–" (or, with ``long``, that the year has none)."""
+    if _missing(score):
+        return "–"
+    g = grading.grade(int(fiscal_year), score)
+    if len(g.possible) > 1:
+        return g.shown + (" (ต้องมีคะแนนรายเครื่องมือจึงจะบอกระดับเดียวได้)" if long else "")
+    return "ไม่มีระดับที่คำนวณได้สำหรับปีนั้น" if long else "–"
+
+
 def yoy_table(ctx: Context):
     """The agency's record by fiscal year: score, level (reported), change, national average, measures."""
     yoy, t, n = ctx.yoy(), ctx.thai_digits, ctx.num
     rows = []
     for rec in yoy.itertuples(index=False):
-        level = rec.level if not _missing(rec.level) else "–"
+        level = rec.level if not _missing(rec.level) else level_shown(rec.fiscal_year, rec.score)
         if not _missing(rec.level_reported) and rec.level_reported != rec.level:
             level = f"{level} (รายงาน {rec.level_reported})"
         measures = "–"
@@ -739,7 +750,8 @@ def ranking_table(ctx: Context, limit: int | None = None):
         ranking = ranking.head(limit)
     t = ctx.thai_digits
     rows = [[ctx.num(rec.rank), rec.name, _place({"district": rec.district, "province": rec.province}),
-             fmt_score(rec.score, t), rec.level if not _missing(rec.level) else "–",
+             fmt_score(rec.score, t),
+             rec.level if not _missing(rec.level) else level_shown(ctx.fiscal_year, rec.score),
              fmt_change(rec.score_change, t),
              fmt_change(rec.gap_to_national, t)]
             for rec in ranking.itertuples(index=False)]
