@@ -27,25 +27,17 @@ from pathlib import Path
 from itanb.errors import InputError
 from itanb.findings import Finding
 from itanb.thai import ZERO_WIDTH_CHARS, compose_sara_am, decode_thai_text, to_arabic_digits
-
-KIND_SAO = "อบต."
-KIND_TT = "เทศบาลตำบล"
-KIND_TM = "เทศบาลเมือง"
-KIND_TN = "เทศบาลนคร"
-KIND_PAO = "อบจ."
-KIND_PROV = "จังหวัด"
-KIND_OTHER = "other"
-
-# kind -> (long form used in the canonical name, agency_id prefix)
-KINDS: dict[str, tuple[str, str]] = {
-    KIND_SAO: ("องค์การบริหารส่วนตำบล", "sao"),
-    KIND_TT: ("เทศบาลตำบล", "tt"),
-    KIND_TM: ("เทศบาลเมือง", "tm"),
-    KIND_TN: ("เทศบาลนคร", "tn"),
-    KIND_PAO: ("องค์การบริหารส่วนจังหวัด", "pao"),
-    KIND_PROV: ("จังหวัด", "prov"),
-    KIND_OTHER: ("", "agency"),
-}
+from itanb.vocabulary import (
+    AGENCY_KINDS,
+    KIND_OTHER,
+    KIND_PAO,
+    KIND_PROV,
+    KIND_SAO,
+    KIND_TM,
+    KIND_TN,
+    KIND_TT,
+    is_agency_id,
+)
 
 # Spellings of a kind at the start of a name, matched on the name with its spaces removed. Longest first:
 # องค์การบริหารส่วนจังหวัด must win over จังหวัด.
@@ -65,7 +57,6 @@ _ABBREV_RE = re.compile(r"^(อบต|อบจ|ทต|ทม|ทน|จ)\s*(?:\
 _SYNTHETIC_RE = re.compile(r"^หน่วยงานสังเคราะห์\s*(\d+)$")
 _DISTRICT_RE = re.compile(r"(?:\s*อำเภอ\s*|\s+อ\.\s*)(\S+)")
 _PROVINCE_RE = re.compile(r"(?:\s*จังหวัด\s*|\s+จ\.\s*)(\S+)")
-_ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _INVISIBLE = dict.fromkeys(map(ord, ZERO_WIDTH_CHARS))
 _LEADER = re.compile(r"\.{2,}|…+")  # two dots already (thai.tidy needs three): "อบต..โคกสะอาด" is a typo
 _MAX_SLUG = 60
@@ -205,7 +196,7 @@ def parse_name(text: str) -> ParsedName:
         raise ValueError(f"agency name {text!r} has a kind but no name")
     if kind in (KIND_PROV, KIND_PAO):
         province = base
-    long_form = KINDS[kind][0]
+    long_form = AGENCY_KINDS[kind][0]
     name = long_form + base if long_form else base
     return ParsedName(kind, base, name, district, province, synthetic.group(1) if synthetic else None)
 
@@ -255,14 +246,14 @@ def base_id(parsed: ParsedName) -> str:
     """The agency_id before any disambiguation."""
     if parsed.synthetic_no is not None:
         return f"synthetic-{parsed.synthetic_no}"
-    prefix = KINDS[parsed.kind][1]
+    prefix = AGENCY_KINDS[parsed.kind][1]
     if parsed.kind in (KIND_PROV, KIND_PAO):
         return f"{prefix}-{province_slug(parsed.base)}"
     return f"{prefix}-{slugify(parsed.base)}"
 
 
 def is_valid_id(agency_id: str) -> bool:
-    return bool(_ID_RE.match(agency_id)) and len(agency_id) <= 120
+    return is_agency_id(agency_id)
 
 
 def _cell(row: dict, key: str) -> str | None:

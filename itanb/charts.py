@@ -19,12 +19,14 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from itanb import fonts, grading
+from itanb.vocabulary import NO_STATUS_LABEL, STATUS_LABELS
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
     import pandas as pd
     from matplotlib.axes import Axes
+    from matplotlib.transforms import Bbox
 
     from itanb.compare import Portfolio
 
@@ -36,10 +38,10 @@ PASS_COLOR = "#b2182b"
 SCORE_COLOR = "#2166ac"
 NATIONAL_COLOR = "#636363"
 STATUS_STYLE = (  # column of year_over_year, Thai label, colour
-    ("measures_done", "ดำเนินงานเสร็จแล้ว", "#1a9850"),
-    ("measures_in_progress", "อยู่ระหว่างดำเนินงาน", "#fdae61"),
-    ("measures_not_started", "ยังไม่ดำเนินงาน", "#d73027"),
-    ("measures_unmarked", "ไม่ระบุสถานะ", "#bdbdbd"),
+    ("measures_done", STATUS_LABELS["done"], "#1a9850"),
+    ("measures_in_progress", STATUS_LABELS["in_progress"], "#fdae61"),
+    ("measures_not_started", STATUS_LABELS["not_started"], "#d73027"),
+    ("measures_unmarked", NO_STATUS_LABEL, "#bdbdbd"),
 )
 
 
@@ -174,15 +176,16 @@ def score_trend(yoy: pd.DataFrame, thai_digits: bool = False, *, title: str | No
         for i in range(1, len(x)):
             style = "-" if x[i] - x[i - 1] == 1 else ":"
             ax.plot(x[i - 1:i + 1], y[i - 1:i + 1], style, color=SCORE_COLOR, linewidth=2, zorder=3)
-        ax.plot(x, y, "o", color=SCORE_COLOR, markersize=7, zorder=4)
+        ax.plot(x, y, "o", color=SCORE_COLOR, markersize=SCORE_MARKER, zorder=4)
+        labels = []
         for xi, yi, level in zip(x, y, data["level"], strict=True):
             label = _number(yi, thai_digits) + (f"\n{level}" if isinstance(level, str) else "")
-            ax.annotate(label, (xi, yi), textcoords="offset points", xytext=(0, 8), ha="center", va="bottom",
-                        fontsize=8, color=SCORE_COLOR, zorder=5)
+            labels.append(ax.annotate(label, (xi, yi), textcoords="offset points", xytext=(0, 8), ha="center",
+                                      va="bottom", fontsize=8, color=SCORE_COLOR, zorder=5))
         national = yoy[["fiscal_year", "national_average"]].dropna()
         if len(national):
             ax.plot(national["fiscal_year"], national["national_average"], "D", color=NATIONAL_COLOR,
-                    markersize=5, zorder=3)
+                    markersize=NATIONAL_MARKER, zorder=3)
         ax.set_ylim(y_min, 104)
         _year_axis(ax, years, thai_digits)
         ax.set_yticks(np.arange(np.ceil(y_min / 10) * 10, 100.1, 10))
@@ -199,11 +202,70 @@ def score_trend(yoy: pd.DataFrame, thai_digits: bool = False, *, title: str | No
                                             label="ค่าเฉลี่ยระดับประเทศ"))
         if len(x) > 1 and (np.diff(x) > 1).any():
             handles.append(mpl.lines.Line2D([], [], color=SCORE_COLOR, linestyle=":", label="ปีที่ไม่มีคะแนน"))
-        ax.legend(handles=handles, loc="lower left", fontsize=8, framealpha=0.9)
-        if needs_tools:
-            fig.supxlabel("* ระดับนี้ต้องมีคะแนน IIT, EIT และ OIT ถึงเกณฑ์ด้วย; มีเพียงคะแนนรวม ระดับสูงสุดคือ ผ่าน",
-                          fontsize=7, x=0.01, ha="left", color="#404040")
+        # below the plot (inside, it would cover the lowest band labels and low scores), with the footnote
+        note = ("* ระดับนี้ต้องมีคะแนน IIT, EIT และ OIT ถึงเกณฑ์ด้วย; มีเพียงคะแนนรวม ระดับสูงสุดคือ ผ่าน"
+                if needs_tools else None)
+        fig.legend(handles=handles, loc="outside lower center", ncols=len(handles), fontsize=8, frameon=False,
+                   title=note, title_fontsize=7)
+        _place_labels(fig, ax, labels, list(zip(national["fiscal_year"].astype(float),
+                                                national["national_average"].astype(float), strict=True)))
         return fig
+
+
+SCORE_MARKER, NATIONAL_MARKER = 7, 5  # marker sizes (points) of the score and the national average
+
+
+def marker_extent(ax: Axes, x: float, y: float, size: float = SCORE_MARKER) -> Bbox:
+    """The display box (pixels) of a marker of ``size`` points drawn at data point (x, y)."""
+    from matplotlib.transforms import Bbox
+
+    cx, cy = ax.transData.transform((x, y))
+    half = size / 2 * ax.figure.dpi / 72
+    return Bbox.from_extents(cx - half, cy - half, cx + half, cy + half)
+
+
+def _place_labels(fig: Figure, ax: Axes, labels: list, national: list[tuple[float, float]]) -> None:
+    """Put each point label above its point, or below it when above would overlap a marker (another
+    year's score, the national average), another text of the axes or a label already placed, or leave
+    the plot; when both sides clash, the side with fewer clashes."""
+    if not labels:
+        return
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig.draw_without_rendering()  # final layout: positions in pixels are now what the file will show
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    fixed = [t.get_window_extent(renderer) for t in ax.texts if t not in labels and t.get_text().strip()]
+    fixed += [marker_extent(ax, mx, my, NATIONAL_MARKER) for mx, my in national]
+    axes_box = ax.get_window_extent(renderer)
+    placed: list[Bbox] = []
+    for label in labels:
+        others = fixed + placed + [marker_extent(ax, *other.xy) for other in labels if other is not label]
+        choices = []
+        for place in LABEL_PLACES:
+            _set_place(label, place)
+            box = label.get_window_extent(renderer).padded(LABEL_PAD * fig.dpi / 72)
+            inside = axes_box.y0 <= box.y0 and box.y1 <= axes_box.y1 and axes_box.x0 <= box.x0 \
+                and box.x1 <= axes_box.x1
+            clashes = sum(box.overlaps(b) for b in others) + (not inside)
+            choices.append((clashes, place, box))
+            if not clashes:
+                break
+        _, place, box = min(choices, key=lambda c: c[0])
+        _set_place(label, place)
+        placed.append(box)
+
+
+LABEL_PAD = 2  # points of room kept around a point label (Thai marks reach a little beyond the text box)
+# where a point label may go, in order of preference: (offset in points, ha, va)
+LABEL_PLACES = (((0, 8), "center", "bottom"), ((0, -10), "center", "top"),
+                ((9, 0), "left", "center"), ((-9, 0), "right", "center"))
+
+
+def _set_place(label, place: tuple[tuple[int, int], str, str]) -> None:
+    offset, ha, va = place
+    label.set_position(offset)
+    label.set_ha(ha)
+    label.set_va(va)
 
 
 # ------------------------------------------------------------ measure status
@@ -239,7 +301,7 @@ def measure_status(yoy: pd.DataFrame, thai_digits: bool = False, *, title: str |
         _number_axis(ax, "y", thai_digits)
         ax.set_ylabel("จำนวนมาตรการ")
         ax.set_title(title or "สถานะการดำเนินงานตามมาตรการ รายปีงบประมาณ")
-        ax.legend(loc="upper left", fontsize=8, ncols=2, framealpha=0.9)
+        fig.legend(loc="outside lower center", fontsize=8, ncols=len(STATUS_STYLE), frameon=False)
         ax.grid(axis="y", alpha=0.3, zorder=0)
         return fig
 
@@ -297,3 +359,25 @@ def portfolio_distribution(portfolio: Portfolio, thai_digits: bool = False, *,
         if title:
             fig.suptitle(title)
         return fig
+
+
+# ------------------------------------------------------------ files
+PNG_DPI = 150  # sharp at the report's 720 px and on A4 paper (19 cm wide)
+PNG_COLOURS = 128  # a chart has a few flat colours and their anti-aliased edges: a palette keeps it sharp
+
+
+def png_bytes(fig: Figure, dpi: int = PNG_DPI) -> bytes:
+    """The figure as a compact PNG: rendered at ``dpi``, then stored as an indexed (palette) image of at most
+    :data:`PNG_COLOURS` colours without dithering (a third of the size of matplotlib's RGBA file, the same
+    pixels to the eye: flat fills, lines and text keep their colours)."""
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", facecolor="white")
+    image = Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
+    palette = image.quantize(colors=PNG_COLOURS, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    out = io.BytesIO()
+    palette.save(out, format="PNG", optimize=True)
+    return out.getvalue()

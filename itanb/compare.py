@@ -25,10 +25,10 @@ from itanb.errors import InputError, ParameterError
 from itanb.national import national_averages  # re-exported: the reports' callers use compare
 from itanb.paths import PACKAGE_DATA
 from itanb.thai import normalize_for_matching
+from itanb.vocabulary import STATUSES
 
 INDICATORS = PACKAGE_DATA / "indicators.csv"
 INDICATOR_KEYWORDS = PACKAGE_DATA / "indicator_keywords.csv"
-STATUSES = ("done", "in_progress", "not_started")
 CARRY_OVER_THRESHOLD = 80.0  # rapidfuzz ratio (0-100) on normalised names to call a measure carried over
 
 

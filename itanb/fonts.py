@@ -1,11 +1,12 @@
 """The Thai font the install itself provides: Sarabun (SIL OFL 1.1) from the PyPI package fontpkg-sarabun.
 
-Charts register it with matplotlib by path; HTML reports embed it as a data: URL. Nothing depends on the fonts
-of the machine.
+Charts register it with matplotlib by path; HTML reports embed it as a data: URL, subset to the characters of
+the page (:func:`font_css`). Nothing depends on the fonts of the machine.
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 import fontpkg_sarabun
@@ -22,3 +23,93 @@ def font_path(style: str = "Regular") -> Path:
     if not path.is_file():
         raise FileNotFoundError(f"Sarabun face {style!r} not found in {FONT_DIR}")
     return path
+
+
+# ------------------------------------------------------------------------------------- web fonts, subset
+# The faces a report embeds (CSS weight -> Sarabun style): 600 (the headline values) uses the bold face.
+WEB_FACES: tuple[tuple[str, int], ...] = (("Regular", 400), ("Bold", 700))
+# Always kept, whatever the page: printable ASCII (page numbers, counters, what a reader may type into a form)
+ALWAYS = "".join(chr(c) for c in range(0x20, 0x7F))
+
+
+# HarfBuzz's Thai shaper splits sara am (U+0E33) into nikhahit + sara aa by character, before the font's own
+# features, to stack it with a tone mark (น้ำ): the subset needs those two in its cmap. A mark without a base
+# is shown on a dotted circle (U+25CC).
+SARA_AM, SARA_AM_PARTS, DOTTED_CIRCLE = "\u0e33", "\u0e4d\u0e32", "\u25cc"
+
+
+def page_characters(page: str) -> str:
+    """Every character a page can show: its text with the entities resolved, attribute values and CSS
+    ``content`` strings included (markup and base64 data add ASCII only, which is kept anyway)."""
+    import html
+
+    return "".join(sorted(set(html.unescape(page)) | set(ALWAYS)))
+
+
+def subset_font(style: str, characters: str, flavor: str = "woff2") -> bytes:
+    """The Sarabun face ``style`` cut down to ``characters`` (and :data:`ALWAYS`), as WOFF2 (or "woff",
+    or ``None`` for TrueType).
+
+    Thai needs more than the characters' own glyphs: every OpenType layout feature (GSUB, GPOS, GDEF:
+    ``ccmp``, ``mark``, ``mkmk``, ``liga``, ``locl``...) is kept with the glyphs it reaches (e.g. the
+    tone mark moved left over a narrow consonant, sara am split for stacking, ญ/ฐ without their tails
+    above a lower vowel), so HarfBuzz (Chromium, Firefox, WeasyPrint) shapes the text exactly as with the
+    full font; the characters the shaper itself substitutes (:data:`SARA_AM_PARTS`, the dotted circle) are
+    kept too. The name table (copyright, the OFL licence) is kept. Results are cached per process.
+    """
+    chars = set(characters) | set(ALWAYS) | {DOTTED_CIRCLE}
+    if SARA_AM in chars:
+        chars |= set(SARA_AM_PARTS)
+    return _subset(style, "".join(sorted(chars)), flavor)
+
+
+@lru_cache(maxsize=64)
+def _subset(style: str, chars: str, flavor: str | None) -> bytes:
+    import io
+
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    options = subset.Options(layout_features=["*"], name_IDs=["*"], name_languages=["*"],
+                             notdef_outline=True, glyph_names=False)
+    font = TTFont(io.BytesIO(_font_bytes(style)))
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text=chars)
+    subsetter.subset(font)
+    font.flavor = flavor
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue()
+
+
+@lru_cache(maxsize=8)
+def _font_bytes(style: str) -> bytes:
+    return font_path(style).read_bytes()
+
+
+def license_notice() -> str:
+    """One line: the font's copyright (first line of its OFL file) and the licence's name."""
+    try:
+        first = LICENSE.read_text(encoding="utf-8").splitlines()[0].strip()
+    except (OSError, IndexError):
+        first = "Sarabun, The Sarabun Project Authors"
+    return f"{first}. {LICENSE_NAME}."
+
+
+def font_css(page: str) -> str:
+    """A ``<style>`` element with the Sarabun faces subset to the characters of ``page`` (see
+    :func:`subset_font`) as base64 WOFF2 ``data:`` URLs, and the OFL notice in a comment."""
+    import base64
+    import html
+
+    chars = page_characters(page)
+    faces = []
+    for style, weight in WEB_FACES:
+        data = base64.b64encode(subset_font(style, chars)).decode("ascii")
+        faces.append(
+            f'@font-face {{ font-family: "{FAMILY}"; font-style: normal; font-weight: {weight}; '
+            f'font-display: block; src: url(data:font/woff2;base64,{data}) format("woff2"); }}'
+        )
+    notice = html.escape(license_notice()).replace("--", "- -")
+    return (f"<!-- Font: {FAMILY}, subset to this page's characters, layout features kept. {notice} -->\n"
+            "<style>\n" + "\n".join(faces) + "\n</style>")

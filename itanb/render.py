@@ -31,6 +31,7 @@ from urllib.parse import quote
 
 from itanb import __version__, paths
 from itanb.errors import ItanbError, ParameterError
+from itanb.vocabulary import BE_MAX, BE_MIN
 
 TEMPLATE_NAME = "itanb"
 KERNEL_NAME = "python3"
@@ -125,8 +126,8 @@ def _fiscal_year(value: object) -> int:
     except (TypeError, ValueError):
         raise ParameterError(f"fiscal_year {value!r} is not a year; expected a Buddhist Era year such as 2565"
                              ) from None
-    if not 2500 <= year <= 2700:
-        raise ParameterError(f"fiscal_year {year} is not a Buddhist Era year (2500–2700), e.g. 2565")
+    if not BE_MIN <= year <= BE_MAX:
+        raise ParameterError(f"fiscal_year {year} is not a Buddhist Era year ({BE_MIN}–{BE_MAX}), e.g. 2565")
     return year
 
 

@@ -22,6 +22,7 @@ from itanb.errors import InputError
 from itanb.findings import Finding
 from itanb.grading import to_score
 from itanb.thai import BE_OFFSET, MIN_BE_YEAR, decode_thai_text, to_arabic_digits
+from itanb.vocabulary import BE_MAX, BE_MIN
 
 REQUIRED = ("agency", "fiscal_year", "score")
 OPTIONAL = ("level", "iit", "eit", "oit", "source")
@@ -34,7 +35,7 @@ HEADER_ALIASES = {
 }
 SUFFIXES = (".csv", ".xlsx")
 CE_LIMIT = MIN_BE_YEAR  # a year below this is CE
-BE_RANGE = (2500, 2800)
+BE_RANGE = (BE_MIN, BE_MAX)
 _INT_RE = re.compile(r"^[+]?\d+(?:\.0*)?$")
 
 

@@ -34,10 +34,10 @@ import pyarrow.parquet as pq
 from itanb.errors import SchemaError
 from itanb.findings import CODES
 from itanb.paths import PROCESSED
+from itanb.vocabulary import STATUSES
 
 MANIFEST = "_manifest.json"
 TMP_PREFIX = ".itanb-tmp-"
-STATUSES = ("not_started", "in_progress", "done")
 SOURCE_KINDS = ("memo", "scores", "agencies")
 
 _ARROW = {

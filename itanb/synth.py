@@ -33,6 +33,7 @@ from pathlib import Path
 
 from itanb import paths
 from itanb.errors import InputError
+from itanb.vocabulary import STATUS_LABELS, STATUSES
 
 LABEL = "ข้อมูลสังเคราะห์ (SYNTHETIC)"
 AGENCY_PREFIX = "หน่วยงานสังเคราะห์"
@@ -87,8 +88,7 @@ MEASURES: list[tuple[str, str]] = [
     ("การรายงานผลการใช้จ่ายงบประมาณ",
      "รายงานผลการใช้จ่ายงบประมาณประจำปีและเผยแพร่ให้สาธารณชนทราบ"),
 ]
-STATUSES = ("not_started", "in_progress", "done")
-STATUS_HEADERS = ("ยังไม่ดำเนินงาน", "อยู่ระหว่างดำเนินงาน", "ดำเนินงานเสร็จแล้ว")
+STATUS_HEADERS = tuple(STATUS_LABELS[s] for s in STATUSES)  # the memo form's column headers
 PLAN_HEADERS = ("มาตรการ", "ขั้นตอนหรือวิธีการปฏิบัติ", "ผู้รับผิดชอบ", "การกำกับติดตาม")
 # (English header, Thai header) of the score tables, in the order of the real published table.
 SCORE_COLUMNS = [("agency", "หน่วยงาน"), ("fiscal_year", "ปีงบประมาณ"), ("score", "คะแนน"),

@@ -14,7 +14,6 @@ from __future__ import annotations
 import difflib
 import hashlib
 import html
-import io
 import math
 import re
 from dataclasses import dataclass, field
@@ -25,34 +24,13 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from itanb import __version__, grading, paths
+from itanb import __version__, grading, paths, vocabulary
 from itanb.errors import ParameterError
+from itanb.vocabulary import BE_MAX, BE_MIN, FINDING_LABELS, is_agency_id
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
-STATUS_LABELS = {
-    "not_started": "ยังไม่ดำเนินการ",
-    "in_progress": "อยู่ระหว่างดำเนินการ",
-    "done": "ดำเนินการแล้ว",
-    None: "ไม่ระบุ",
-}
-# Thai names of the finding codes (itanb.findings.CODES), for readers
-FINDING_LABELS = {
-    "level_mismatch": "ระดับที่รายงานไม่ตรงกับคะแนน",
-    "location_conflict": "ระบุที่ตั้งไม่ตรงกัน",
-    "status_header_repaired": "หัวตารางสถานะไม่ถูกต้อง",
-    "fuzzy_match": "ชื่อมาตรการในตารางสถานะต่างจากตารางแผน",
-    "unmatched_status_row": "มาตรการในตารางสถานะที่ไม่พบในตารางแผน",
-    "unmatched_plan_row": "มาตรการในตารางแผนที่ไม่มีสถานะ",
-    "no_assessment": "ไม่พบคะแนนการประเมิน",
-    "missing_status": "มาตรการที่ไม่ได้ระบุสถานะ",
-    "multiple_status": "ระบุสถานะมากกว่าหนึ่งช่อง",
-    "ce_year": "ปี ค.ศ. ถูกแปลงเป็น พ.ศ.",
-    "duplicate_assessment": "คะแนนซ้ำจากหลายแหล่ง",
-    "unknown_level_scheme": "ไม่มีเกณฑ์ระดับของปีนั้น",
-}
+STATUS_LABELS = {**vocabulary.STATUS_LABELS, None: vocabulary.NO_STATUS_LABEL}  # None: no mark
 PASS_MARK = int(grading.PASS_MARK)  # 85: the harmonised pass mark named in the reports
-_AGENCY_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_MIN_BE, _MAX_BE = 2500, 2700
 
 
 class Raw(str):
@@ -104,8 +82,8 @@ def digits(text: object, thai_digits: bool = False) -> str:
     The one place a shown number changes script: the fmt_* helpers and :meth:`Context.num` end here. It is
     applied to plain text BEFORE :func:`esc` (never to escaped HTML, whose ``&#x27;`` would break), and never
     to identifiers or technical values (agency_id, file paths and line numbers, SHA-256, byte sizes, the
-    itanb version, folders), nor to text quoted from the documents (measures, steps, owners, the stored
-    finding messages, which may name files).
+    itanb version, folders), nor to text quoted from the documents (measures, steps, owners). Sentences
+    that may name files (the stored finding messages) go through :func:`prose_digits`.
     """
     text = str(text)
     if not thai_digits:
@@ -113,6 +91,21 @@ def digits(text: object, thai_digits: bool = False) -> str:
     from itanb.thai import to_thai_digits
 
     return to_thai_digits(text)
+
+
+# a run of ASCII that could be a file name, path, URL, id or version: its digits are left as they are
+_ASCII_TOKEN = re.compile(r"[A-Za-z0-9_./\\:@#~+-]+")
+
+
+def prose_digits(text: object, thai_digits: bool = False) -> str:
+    """A Thai sentence with its numbers in Thai digits when ``thai_digits``: "บรรทัด 70", "96.7%", "ข้อ 4",
+    "74.83", "−6.42" change; a run of ASCII with a letter in it ("memo-2565.md", "scores/2566.csv:12",
+    "IIT", a URL) is a name and keeps its digits."""
+    text = str(text)
+    if not thai_digits:
+        return text
+    return _ASCII_TOKEN.sub(lambda m: m.group(0) if re.search(r"[A-Za-z]", m.group(0))
+                            else digits(m.group(0), True), text)
 
 
 def fmt_score(value: object, thai_digits: bool = False) -> str:
@@ -219,11 +212,11 @@ def _year(value: object) -> int:
     if not re.fullmatch(r"\d{4}", text):
         raise ParameterError(f"fiscal_year must be a Buddhist Era year such as 2565, got {value!r}")
     year = int(text)
-    if 1900 <= year < _MIN_BE:
+    if 1900 <= year < BE_MIN:
         raise ParameterError(f"fiscal_year {year} looks like a CE year; fiscal years are Buddhist Era "
                              f"(did you mean {year + 543}?)")
-    if not _MIN_BE <= year <= _MAX_BE:
-        raise ParameterError(f"fiscal_year {year} is outside {_MIN_BE}–{_MAX_BE} (Buddhist Era), e.g. 2565")
+    if not BE_MIN <= year <= BE_MAX:
+        raise ParameterError(f"fiscal_year {year} is outside {BE_MIN}–{BE_MAX} (Buddhist Era), e.g. 2565")
     return year
 
 
@@ -302,7 +295,7 @@ def check_params(kind: str = "fiscal-year", *, agency: object = None, fiscal_yea
         if row.empty:
             close = suggest_agencies(agencies, agency_id)
             hint = f"; did you mean {', '.join(close)}?" if close else ""
-            shape = ("" if _AGENCY_ID.match(agency_id)
+            shape = ("" if is_agency_id(agency_id)
                      else " (an agency_id is lowercase ASCII words joined by '-')")
             raise ParameterError(f"unknown agency {agency_id!r}{shape}: not among the {len(agencies)} loaded "
                                  f"agencies{hint}")
@@ -459,7 +452,8 @@ def measures_summary(ctx: Context, frame: pd.DataFrame | None = None) -> str:
         return f"ไม่มีมาตรการของปีงบประมาณ พ.ศ. {n(ctx.fiscal_year)}"
     counts = frame["สถานะ"].value_counts()
     done = int(counts.get(STATUS_LABELS["done"], 0))
-    parts = [f"ดำเนินการแล้ว {n(done)} จาก {n(total)} มาตรการ ({fmt_share(done / total, ctx.thai_digits)})"]
+    share = fmt_share(done / total, ctx.thai_digits)
+    parts = [f"{STATUS_LABELS['done']} {n(done)} จาก {n(total)} มาตรการ ({share})"]
     for key in ("in_progress", "not_started", None):
         count = int(counts.get(STATUS_LABELS[key], 0))
         if count:
@@ -533,8 +527,8 @@ def findings_items(ctx: Context) -> list[tuple[str, str, str]]:
 
     Level mismatches are stated from the assessments themselves (reported vs computed level), their numbers
     following ``ctx.thai_digits``; the other findings of the agency (for the report's years, or for no
-    particular year) keep their stored Thai message as written (it may name files: digits unchanged), and
-    ``where`` (file:line) stays ASCII.
+    particular year) show their stored Thai message with its numbers following ``ctx.thai_digits`` too
+    (:func:`prose_digits`: file names in it keep their digits), and ``where`` (file:line) stays ASCII.
     """
     items: list[tuple[str, str, str]] = []
     yoy = ctx.yoy()
@@ -555,7 +549,8 @@ def findings_items(ctx: Context) -> list[tuple[str, str, str]]:
              & (f["code"] != "level_mismatch")]
     for rec in mine.itertuples(index=False):
         where = str(rec.source) + (f":{int(rec.line)}" if not _missing(rec.line) else "")
-        items.append((FINDING_LABELS.get(rec.code, rec.code), str(rec.message), where))
+        items.append((FINDING_LABELS.get(rec.code, rec.code), prose_digits(rec.message, ctx.thai_digits),
+                      where))
     return items
 
 
@@ -609,7 +604,8 @@ def provenance(ctx: Context, now: datetime | None = None):
     """Raw files with sha256 and ingest time, when and by which itanb version the report was made.
 
     Dates and times follow ``ctx.thai_digits``; file paths, SHA-256, byte sizes (technical, comparable with
-    ``ls -l``), the itanb version and the folders stay ASCII.
+    ``ls -l``) and the itanb version stay ASCII. Files are named relative to the raw folder; no folder of
+    the machine that made the report (absolute path, user or host name) is shown.
     """
     frame = provenance_frame(ctx)
     rows = []
@@ -621,28 +617,30 @@ def provenance(ctx: Context, now: datetime | None = None):
                    numeric={3})
     now = now or datetime.now(UTC)
     meta = (f"<p>สร้างรายงานเมื่อ {esc(fmt_datetime(now, ctx.thai_digits))} ด้วย itanb {esc(__version__)} · "
-            f"ข้อมูลจาก {esc(ctx.processed_dir)} · ไฟล์ต้นทางใน {esc(ctx.raw_dir)}</p>")
+            "ชื่อไฟล์ต้นทางระบุตามตำแหน่งในโฟลเดอร์ข้อมูลดิบ (raw) ที่นำเข้า</p>")
     return _html(f'<div class="itanb-provenance">{meta}{table}</div>')
 
 
 def figure(fig, width: int = 720, alt: str | None = None):
-    """A matplotlib Figure as an inline PNG (embedded base64 in the report), closed afterwards.
+    """A matplotlib Figure as an inline compact PNG (:func:`itanb.charts.png_bytes`, embedded base64 in the
+    report), closed afterwards.
 
     ``alt`` (default: the figure's title) is the image's alternative text in the report.
     """
     import matplotlib.pyplot as plt
     from IPython.display import Image
 
+    from itanb.charts import png_bytes
+
     if alt is None:
         titles = [fig._suptitle.get_text()] if getattr(fig, "_suptitle", None) else []
         titles += [ax.get_title() for ax in fig.axes if ax.get_title()]
         alt = " · ".join(titles) or "แผนภูมิ"
-    buf = io.BytesIO()
     try:
-        fig.savefig(buf, format="png", dpi=150, bbox_inches="tight")
+        data = png_bytes(fig)
     finally:
         plt.close(fig)
-    return Image(data=buf.getvalue(), format="png", width=width, metadata={"alt": alt})
+    return Image(data=data, format="png", width=width, metadata={"alt": alt})
 
 
 # ---------------------------------------------------------------------------------------- year over year
@@ -676,7 +674,7 @@ def yoy_table(ctx: Context):
                      fmt_score(rec.national_average, t), fmt_change(rec.gap_to_national, t),
                      "–" if _missing(rec.passed) else ("ผ่าน" if rec.passed else "ไม่ผ่าน"), measures])
     return _html(_table(["ปีงบประมาณ", "คะแนน", "ระดับ", "เปลี่ยนแปลง", "ระดับเทียบปีก่อน", "ค่าเฉลี่ยประเทศ",
-                         "ห่างจากค่าเฉลี่ย", f"ผ่านเกณฑ์ {n(PASS_MARK)}", "มาตรการที่ดำเนินการแล้ว"], rows,
+                         "ห่างจากค่าเฉลี่ย", f"ผ่านเกณฑ์ {n(PASS_MARK)}", "มาตรการที่" + STATUS_LABELS["done"]], rows,
                         numeric={1, 3, 5, 6}))
 
 

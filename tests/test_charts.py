@@ -125,3 +125,72 @@ def test_saves_png(tmp_path, synthetic_yoy):
     path = tmp_path / "trend.png"
     charts.score_trend(synthetic_yoy, thai_digits=True).savefig(path, dpi=60)
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def _near_national(yoy):
+    """The synthetic record with each year's national average just above the score (as in the shipped data:
+    74.83 against 81.30), where a label above the point would cover the national-average marker."""
+    return yoy.assign(national_average=yoy["score"] + 4)
+
+
+@pytest.mark.parametrize("variant", ["synthetic", "national_just_above"])
+def test_score_labels_overlap_no_marker_and_no_other_text(synthetic_yoy, variant):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    yoy = synthetic_yoy if variant == "synthetic" else _near_national(synthetic_yoy)
+    fig = charts.score_trend(yoy)
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    fig.draw_without_rendering()
+    ax = fig.axes[0]
+    labels = [t for t in ax.texts if hasattr(t, "xy")]
+    assert len(labels) == int(yoy["score"].notna().sum())
+    boxes = {id(t): t.get_window_extent(renderer) for t in ax.texts if t.get_text().strip()}
+    national = yoy[["fiscal_year", "national_average"]].dropna()
+    nat_markers = [charts.marker_extent(ax, x, y, charts.NATIONAL_MARKER)
+                   for x, y in zip(national["fiscal_year"], national["national_average"], strict=True)]
+    legend = fig.legends[0].get_window_extent(renderer)
+    for label in labels:
+        box = boxes[id(label)]
+        for other in ax.texts:
+            if other is not label and other.get_text().strip():
+                assert not box.overlaps(boxes[id(other)]), (label.get_text(), other.get_text())
+        for marker in nat_markers:
+            assert not box.overlaps(marker), (label.get_text(), "national average marker")
+        for other in labels:
+            if other is not label:
+                assert not box.overlaps(charts.marker_extent(ax, *other.xy)), (label.get_text(), other.xy)
+        assert not box.overlaps(legend)
+
+
+def test_the_overlap_check_sees_a_label_on_a_marker(synthetic_yoy):
+    """Without the placement, the shipped case overlaps: the label check above can fail."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    yoy = _near_national(synthetic_yoy)
+    fig = charts.score_trend(yoy)
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    ax = fig.axes[0]
+    label = next(t for t in ax.texts if hasattr(t, "xy"))
+    label.set_position((0, 8))
+    label.set_ha("center")
+    label.set_va("bottom")
+    fig.draw_without_rendering()
+    x, y = label.xy
+    national = charts.marker_extent(ax, x, y + 4, charts.NATIONAL_MARKER)
+    assert label.get_window_extent(renderer).overlaps(national)
+
+
+def test_png_is_compact_and_keeps_the_chart(synthetic_yoy):
+    from PIL import Image
+
+    data = charts.png_bytes(charts.score_trend(synthetic_yoy))
+    plain = io.BytesIO()
+    charts.score_trend(synthetic_yoy).savefig(plain, format="png", dpi=charts.PNG_DPI, bbox_inches="tight")
+    assert len(data) < len(plain.getvalue()) / 2
+    image, reference = Image.open(io.BytesIO(data)), Image.open(plain)
+    assert image.size == reference.size and image.mode == "P"
+    assert len(image.getcolors()) <= charts.PNG_COLOURS
+    # no dithering, no shift: the blue of the scores is still there, to within rounding
+    score = [round(c * 255) for c in matplotlib.colors.to_rgb(charts.SCORE_COLOR)]
+    assert any(sum(abs(a - b) for a, b in zip(rgb, score, strict=True)) <= 6
+               for _, rgb in image.convert("RGB").getcolors())

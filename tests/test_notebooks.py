@@ -71,7 +71,7 @@ def test_fiscal_year_report_says_what_the_memo_says(tmp_path, shipped_processed,
     assert "74.83" in text
     assert "C (หน่วยงานรายงานว่า E)" in text
     assert "ระดับที่รายงาน E ไม่ตรงกับระดับที่คำนวณได้ C จากคะแนน 74.83" in text
-    assert "ดำเนินการแล้ว 12 จาก 12 มาตรการ (100%)" in text
+    assert "ดำเนินงานเสร็จแล้ว 12 จาก 12 มาตรการ (100%)" in text
     assert "31 มีนาคม 2565" in text  # deadlines as Thai dates
     assert "81.25" in text and "ต่ำกว่าค่าเฉลี่ย 6.42 คะแนน" in text  # national average FY2564 and the gap
     assert "ไม่ผ่าน" in text
@@ -86,7 +86,7 @@ def test_fiscal_year_report_in_thai_digits(tmp_path, shipped_processed, memo_age
     text = said(nb)
     assert "พ.ศ. ๒๕๖๕" in text and "๗๔.๘๓" in text and "74.83" not in text
     assert "ระดับที่รายงาน E ไม่ตรงกับระดับที่คำนวณได้ C จากคะแนน ๗๔.๘๓" in text
-    assert "ดำเนินการแล้ว ๑๒ จาก ๑๒ มาตรการ (๑๐๐%)" in text
+    assert "ดำเนินงานเสร็จแล้ว ๑๒ จาก ๑๒ มาตรการ (๑๐๐%)" in text
     assert "๓๑ มีนาคม ๒๕๖๕" in text and "31 มีนาคม 2565" not in text
     assert "memos/khoksaat-ita-measures-memo-2565.md" in text  # file names stay as they are
     assert any("image/png" in o.get("data", {}) for c in nb.cells for o in c.get("outputs", ()))

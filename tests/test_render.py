@@ -265,7 +265,7 @@ def test_pdf_is_a4_and_has_the_thai_text(fiscal_report):
     text = _searchable(_pdf_text(fiscal_report.pdf, html_text))
     assert _searchable(MEMO_AGENCY_NAME) in text
     assert "74.83" in text
-    assert _searchable("ดำเนินการแล้ว 12 จาก 12 มาตรการ") in text
+    assert _searchable("ดำเนินงานเสร็จแล้ว 12 จาก 12 มาตรการ") in text
     assert _searchable("ระดับที่รายงาน E ไม่ตรงกับระดับที่คำนวณได้ C จากคะแนน 74.83") in text
     if shutil.which("pdffonts"):
         fonts_used = subprocess.run(["pdffonts", str(fiscal_report.pdf)], capture_output=True, text=True,

@@ -90,11 +90,11 @@ def test_measures_in_thai(ctx):
     frame = views.measures_frame(ctx)
     assert len(frame) == 12
     assert list(frame["ลำดับ"]) == list(range(1, 13))
-    assert set(frame["สถานะ"]) == {"ดำเนินการแล้ว"}
+    assert set(frame["สถานะ"]) == {"ดำเนินงานเสร็จแล้ว"}
     assert set(frame["กำหนดเสร็จ"]) == {"31 มีนาคม 2565"}
     assert not frame["เลยกำหนด"].any()
     assert "กองคลัง" in frame.loc[0, "ผู้รับผิดชอบ"]
-    assert views.measures_summary(ctx) == "ดำเนินการแล้ว 12 จาก 12 มาตรการ (100%)"
+    assert views.measures_summary(ctx) == "ดำเนินงานเสร็จแล้ว 12 จาก 12 มาตรการ (100%)"
 
 
 def test_overdue_and_unmarked_measures_are_flagged(ctx):
@@ -107,11 +107,11 @@ def test_overdue_and_unmarked_measures_are_flagged(ctx):
                           processed_dir=ctx.processed_dir, raw_dir=ctx.raw_dir, agency_id=ctx.agency_id,
                           fiscal_year=2565, agency=ctx.agency)
     frame = views.measures_frame(other)
-    assert frame.loc[0, "สถานะ"] == "อยู่ระหว่างดำเนินการ" and frame.loc[0, "เลยกำหนด"]
+    assert frame.loc[0, "สถานะ"] == "อยู่ระหว่างดำเนินงาน" and frame.loc[0, "เลยกำหนด"]
     assert frame.loc[0, "กำหนดเสร็จ"] == "31 มกราคม 2565"
-    assert frame.loc[1, "สถานะ"] == "ไม่ระบุ"
-    assert views.measures_summary(other) == ("ดำเนินการแล้ว 10 จาก 12 มาตรการ (83%) · อยู่ระหว่างดำเนินการ 1 · "
-                                             "ไม่ระบุ 1 · เลยกำหนด 1")
+    assert frame.loc[1, "สถานะ"] == "ไม่ระบุสถานะ"
+    assert views.measures_summary(other) == ("ดำเนินงานเสร็จแล้ว 10 จาก 12 มาตรการ (83%) · อยู่ระหว่างดำเนินงาน 1 · "
+                                             "ไม่ระบุสถานะ 1 · เลยกำหนด 1")
     html = views.measures_table(other).data
     assert 'class="itanb-overdue"' in html and "เลยกำหนด</span>" in html
 
@@ -191,7 +191,7 @@ def test_thai_digits_in_the_measures(thai_ctx):
     frame = views.measures_frame(thai_ctx)
     assert set(frame["กำหนดเสร็จ"]) == {"๓๑ มีนาคม ๒๕๖๕"}
     assert list(frame["ลำดับ"]) == list(range(1, 13))  # the frame keeps the number; the table shows ๑..๑๒
-    assert views.measures_summary(thai_ctx) == "ดำเนินการแล้ว ๑๒ จาก ๑๒ มาตรการ (๑๐๐%)"
+    assert views.measures_summary(thai_ctx) == "ดำเนินงานเสร็จแล้ว ๑๒ จาก ๑๒ มาตรการ (๑๐๐%)"
     html = views.measures_table(thai_ctx).data
     assert "<td>๓๑ มีนาคม ๒๕๖๕</td>" in html and "<td class=num>๑๒</td>" in html
     assert not ARABIC.search(html)
@@ -206,6 +206,26 @@ def test_thai_digits_in_the_findings_but_not_in_file_names(thai_ctx):
     assert "จากคะแนน ๗๔.๘๓ (ปีงบประมาณ พ.ศ. ๒๕๖๔)" in html and "74.83" not in html
 
 
+def test_thai_digits_reach_the_numbers_inside_stored_findings(thai_ctx):
+    messages = {label: text for label, text, _ in views.findings_items(thai_ctx)}
+    location = messages["ระบุที่ตั้งไม่ตรงกัน"]
+    assert "(บรรทัด ๗๐)" in location and "(บรรทัด ๗๓)" in location and not ARABIC.search(location)
+    fuzzy = messages["ชื่อมาตรการในตารางสถานะต่างจากตารางแผน"]
+    assert "มาตรการข้อ ๔" in fuzzy and "ความคล้าย ๙๖.๗%" in fuzzy and not ARABIC.search(fuzzy)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("บรรทัด 70 และ 73", "บรรทัด ๗๐ และ ๗๓"),
+    ("คะแนน 74.83 (−6.42)", "คะแนน ๗๔.๘๓ (−๖.๔๒)"),
+    ("ในไฟล์ memos/memo-2565.md บรรทัด 12", "ในไฟล์ memos/memo-2565.md บรรทัด ๑๒"),
+    ("scores/2566.csv:12 แถว 3", "scores/2566.csv:12 แถว ๓"),
+    ("IIT 80 EIT2 https://x.org/a1", "IIT ๘๐ EIT2 https://x.org/a1"),
+])
+def test_prose_digits_keep_names_ascii(text, expected):
+    assert views.prose_digits(text, True) == expected
+    assert views.prose_digits(text, False) == text
+
+
 def test_thai_digits_leave_identifiers_and_technical_values_ascii(thai_ctx, memo_agency_id):
     assert thai_ctx.agency_id == memo_agency_id and thai_ctx.agency_id.isascii()
     frame = views.provenance_frame(thai_ctx)
@@ -215,7 +235,7 @@ def test_thai_digits_leave_identifiers_and_technical_values_ascii(thai_ctx, memo
     assert f"<code>{frame.loc[0, 'sha256']}</code>" in html  # SHA-256 stays ASCII
     assert "<td>memos/khoksaat-ita-measures-memo-2565.md</td>" in html  # the file path too
     assert f"<td class=num>{int(frame.loc[0, 'bytes']):,}</td>" in html  # byte sizes: technical, Arabic
-    assert str(SHIPPED_RAW) in html
+    assert str(SHIPPED_RAW) not in html and str(SHIPPED_RAW.parent) not in html  # nothing of this machine
 
 
 def test_thai_digits_keep_escaping(thai_ctx):

@@ -1,0 +1,98 @@
+"""The document model every memo reader produces and the semantics layer reads.
+
+A :class:`Document` is the memo's blocks in reading order: paragraphs (header lines, body) and tables. A
+table is rows of cells, each cell one string: merged cells are resolved by the reader (a cell spanning columns
+keeps its text in its first column and leaves the others empty; a cell merged downwards is empty in the rows
+it continues), line breaks inside a cell are kept as ``"\\n"``. Every paragraph and row carries its
+:class:`Loc`.
+
+``kind`` tells the semantics how the blocks sit on the page: ``"text"`` (Markdown and plain text: one
+paragraph per line of the file, blank lines included, a table spanning ``span`` lines) or ``"layout"`` (Word
+and PDF: one paragraph per paragraph of the document).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Loc:
+    """Where a paragraph or row is. ``seq``: its 1-based position in reading order (a text file's line).
+
+    Text files give ``line``; Word gives ``table`` and ``row`` for a row, ``para`` for a paragraph; PDF gives
+    ``page`` (and ``table``/``row`` for a row of a table found on that page).
+    """
+
+    seq: int
+    line: int | None = None
+    page: int | None = None
+    table: int | None = None
+    row: int | None = None
+    para: int | None = None
+
+    def _parts(self, words: dict[str, str]) -> list[str]:
+        parts = []
+        if self.page is not None:
+            parts.append(words["page"].format(self.page))
+        if self.table is not None:
+            parts.append(words["table"].format(self.table, self.row))
+        elif self.para is not None and self.page is None:
+            parts.append(words["para"].format(self.para))
+        return parts
+
+    def thai(self) -> str:
+        """The location in a Thai finding message: ``บรรทัด 81``, ``หน้า 2``, ``ตาราง 4 แถว 2``, ``ย่อหน้า 7``."""
+        if self.line is not None:
+            return f"บรรทัด {self.line}"
+        return " ".join(self._parts(_THAI_WORDS))
+
+    def suffix(self) -> str:
+        """What a finding's ``source`` adds to the file name where there is no line: ``, page 2``,
+        ``, table 4, row 2``, ``, paragraph 7``; empty for a text file (its line goes into ``line``)."""
+        if self.line is not None:
+            return ""
+        return "".join(", " + p for p in self._parts(_WORDS))
+
+
+_THAI_WORDS = {"page": "หน้า {}", "table": "ตาราง {} แถว {}", "para": "ย่อหน้า {}"}
+_WORDS = {"page": "page {}", "table": "table {}, row {}", "para": "paragraph {}"}
+
+
+def thai_many(locs: Iterable[Loc]) -> str:
+    """Several locations in one message: ``บรรทัด 70, 73`` for lines, else each one (``หน้า 1, หน้า 2``)."""
+    locs = list(locs)
+    if all(loc.line is not None for loc in locs):
+        return "บรรทัด " + ", ".join(str(n) for n in sorted({loc.line for loc in locs}))
+    return ", ".join(dict.fromkeys(loc.thai() for loc in sorted(locs, key=lambda x: x.seq)))
+
+
+@dataclass
+class Paragraph:
+    text: str  # may hold "\n" (a line break inside the paragraph)
+    loc: Loc
+
+
+@dataclass
+class Row:
+    cells: list[str]
+    loc: Loc
+
+
+@dataclass
+class Table:
+    rows: list[Row]
+    loc: Loc
+    span: int = 1  # lines of the file the table occupies (text files; 1 elsewhere)
+
+
+@dataclass
+class Document:
+    source: str
+    kind: str  # "text" | "layout"
+    blocks: list[Paragraph | Table] = field(default_factory=list)
+
+    @property
+    def tables(self) -> list[Table]:
+        return [b for b in self.blocks if isinstance(b, Table)]

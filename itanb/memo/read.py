@@ -1,0 +1,43 @@
+"""A memo file's bytes -> its :class:`~itanb.memo.document.Document`, by the reader of its format.
+
+The format is the file name's suffix (:data:`MEMO_SUFFIXES`); bytes that belong to another format than the
+suffix says (an old binary Word file named ``.docx``) get the one line that says what to do.
+"""
+
+from __future__ import annotations
+
+from itanb.errors import InputError
+from itanb.memo.document import Document
+from itanb.thai import decode_thai_text
+
+TEXT_SUFFIXES = (".md", ".txt")
+MEMO_SUFFIXES = (*TEXT_SUFFIXES, ".docx", ".pdf")
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Compound File: old Word .doc, or an encrypted .docx
+
+
+def read_text_bytes(data: bytes, source: str) -> Document:
+    """A Markdown or plain-text memo: UTF-8, UTF-8 with BOM or cp874 (:func:`itanb.thai.decode_thai_text`)."""
+    from itanb.memo.read_text import read_text
+
+    if not data.strip():
+        raise InputError("empty file: not a memo", source=source)
+    return read_text(decode_thai_text(data, where=source).text, source)
+
+
+def read_document(data: bytes, source: str, suffix: str) -> Document:
+    """The document of a memo file (``suffix``: its name's, e.g. ``".docx"``); raises InputError naming
+    ``source`` for anything unreadable."""
+    suffix = suffix.lower()
+    if suffix == ".doc" or (suffix == ".docx" and data.startswith(OLE_MAGIC)):
+        from itanb.memo.read_word import reject_compound_file
+
+        raise reject_compound_file(data, source)
+    if suffix == ".docx":
+        from itanb.memo.read_word import read_word
+
+        return read_word(data, source)
+    if suffix == ".pdf":
+        from itanb.memo.read_pdf import read_pdf
+
+        return read_pdf(data, source)
+    return read_text_bytes(data, source)

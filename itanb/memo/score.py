@@ -1,0 +1,84 @@
+"""The score paragraph: the assessed fiscal year, the ITA score, the level reported and the level it has."""
+
+from __future__ import annotations
+
+import re
+
+from itanb import grading
+from itanb.errors import InputError
+from itanb.memo.context import Context
+from itanb.memo.header import YEAR_RE
+from itanb.memo.result import Assessment
+from itanb.thai import year_to_be
+
+_SCORE_RES = (
+    re.compile(r"คะแนน([^\d|]{0,60}?)(\d+(?:\.\d+)?)\s*คะแนน"),
+    re.compile(r"คะแนน(?:รวม|เฉลี่ย|ที่ได้|ITA)?\s*(เท่ากับ|ได้|คือ|=|:)\s*(\d+(?:\.\d+)?)"),
+    re.compile(r"(ได้)\s*(\d{1,3}\.\d{1,2})\s*คะแนน"),
+)
+_LEVEL_WORDS = ("ผ่านดีเยี่ยม", "ผ่านดี", "ไม่ผ่าน", "ผ่าน", "ต้องปรับปรุงโดยด่วน", "ต้องปรับปรุง", "สูงมาก", "สูง",
+                "ปานกลาง", "ต่ำมาก", "ต่ำ")
+_LEVEL_RE = re.compile(
+    r"ระดับ\s*(?:คะแนน\s*)?[\"'“”‘’(]?\s*(?:(AA|A|B|C|D|E|F)(?![A-Za-z])|("
+    + "|".join(_LEVEL_WORDS) + r")(?![ก-ฮ]))"
+)
+
+
+def _find_score(text: str) -> re.Match[str] | None:
+    for pattern in _SCORE_RES:
+        for m in pattern.finditer(text):
+            if "เต็ม" not in m.group(1):  # "คะแนนเต็ม 100 คะแนน" is the scale, not the score
+                return m
+    return None
+
+
+def assessment(ctx: Context, measures_fy: int | None) -> Assessment | None:
+    """The assessment the score paragraph cites, None (and ``no_assessment``) when it cites none."""
+    text = ctx.prose_arabic
+    found = _find_score(text)
+    if found is None:
+        ctx.note("no_assessment", "บันทึกไม่ระบุคะแนนการประเมิน ITA", None)
+        return None
+    loc = ctx.loc_of(found.start(2))
+    raw = ctx.prose[found.start(2): found.end(2)]
+    try:
+        score = grading.to_score(found.group(2))
+    except InputError:
+        raise ctx.fail(f"score {raw} คะแนน is outside 0–100", loc) from None
+    para_start = text.rfind("\n\n", 0, found.start()) + 1
+    para_end = text.find("\n\n", found.end())
+    para_end = len(text) if para_end < 0 else para_end
+    fy = _assessed_year(ctx, found, para_start, para_end, measures_fy)
+    if fy is None:
+        raise ctx.fail("the score paragraph names no fiscal year and the memo has no date", loc)
+    level_m = _LEVEL_RE.search(text, found.end(), para_end)
+    if level_m is None:
+        earlier = list(_LEVEL_RE.finditer(text, para_start, found.start()))
+        level_m = earlier[-1] if earlier else None
+    level_reported = (level_m.group(1) or level_m.group(2)) if level_m else None
+    g = grading.grade(fy, score)
+    if not g.possible:
+        ctx.note("unknown_level_scheme", f"คำนวณระดับของปีงบประมาณ {fy} ไม่ได้: {g.reason}", loc, fy)
+    elif grading.contradicts(fy, g.possible, level_reported):
+        ctx.note("level_mismatch",
+                 f"ระดับที่รายงาน {level_reported} ไม่ตรงกับระดับที่คำนวณได้ {g.shown} จากคะแนน {score} "
+                 f"(ปีงบประมาณ {fy})", loc, fy)
+    return Assessment(fy, score, level_reported, g.level, loc.line if loc else None)
+
+
+def _assessed_year(ctx: Context, found: re.Match[str], para_start: int, para_end: int,
+                   measures_fy: int | None) -> int | None:
+    """The year named in the score's paragraph before it, else just after it, else anywhere before it."""
+    text = ctx.prose_arabic
+    years = list(YEAR_RE.finditer(text, 0, para_end))
+    before = [m for m in years if m.start() < found.start() and m.start() >= para_start]
+    after = [m for m in years if m.start() > found.start()]
+    anywhere_before = [m for m in years if m.start() < found.start()]
+    year_match = (before or after[:1] or anywhere_before or [None])[-1]
+    if year_match is None:
+        return measures_fy - 1 if measures_fy is not None else None
+    fy, ce = year_to_be(year_match.group(1))
+    if ce:
+        ctx.note("ce_year", f"ปีงบประมาณที่ประเมิน ({year_match.group(1)}) เป็น ค.ศ. แปลงเป็น พ.ศ. {fy}",
+                 ctx.loc_of(year_match.start()))
+    return fy

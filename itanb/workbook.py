@@ -1,0 +1,390 @@
+"""Excel beside each report: every table of the report as a sheet, for analysts who reuse the numbers.
+
+``report_sheets(ctx)`` gives the report's tables as typed frames (Thai headers; numbers as numbers, dates
+as dates, fiscal years as Buddhist Era integers such as 2565; a portfolio's ranking in full, not only the
+rows the page shows); :func:`write_workbook` writes them with openpyxl.
+
+Safe with any input: every text cell is written as text. A measure, owner or agency name that begins with
+``=``, ``+``, ``-`` or ``@`` (or looks like an Excel error such as ``#N/A``) is stored as a string with
+Excel's quote prefix, never as a formula, so ``=HYPERLINK("http://x","y")`` from a memo stays those
+characters and opening the file runs nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from itanb import __version__
+
+if TYPE_CHECKING:
+    from itanb.views import Context
+
+# Excel shows a date in the Thai Buddhist calendar with this format (Excel's calendar code 07; LibreOffice
+# reads it too): 31 มีนาคม 2565. The cell holds the date itself.
+DATE_FORMAT = "[$-th-TH,107]d mmmm yyyy"
+DATETIME_FORMAT = "[$-th-TH,107]d mmmm yyyy hh:mm"
+SCORE_FORMAT = "0.00"
+SHARE_FORMAT = "0%"
+MAX_WIDTH = 60
+_FORMULA_START = ("=", "+", "-", "@")
+_SHEET_FORBIDDEN = str.maketrans(dict.fromkeys("[]:*?/\\", " "))
+
+
+# ------------------------------------------------------------------------------------------- the writer
+
+
+def sheet_name(name: str, taken: set[str]) -> str:
+    """An Excel sheet name: at most 31 characters, none of ``[]:*?/\\``, unique in the workbook."""
+    base = name.translate(_SHEET_FORBIDDEN).strip().strip("'")[:31] or "ตาราง"
+    candidate, n = base, 2
+    while candidate.lower() in {t.lower() for t in taken}:
+        suffix = f" ({n})"
+        candidate, n = base[: 31 - len(suffix)] + suffix, n + 1
+    return candidate
+
+
+def _cell_value(value: Any) -> Any:
+    """A Python value Excel stores natively: numbers, bools, dates; None for missing; text otherwise."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, bool):
+        return value
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):  # numpy scalars
+        value = value.item()
+    if isinstance(value, float):
+        return None if math.isnan(value) else value
+    if isinstance(value, (int, dt.date)):
+        if isinstance(value, pd.Timestamp):
+            return None if pd.isna(value) else value.to_pydatetime().replace(tzinfo=None)
+        if isinstance(value, dt.datetime) and value.tzinfo is not None:
+            return value.replace(tzinfo=None)
+        return value
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def write_workbook(sheets: list[tuple[str, pd.DataFrame]], path: Path | None = None, *,
+                   title: str = "") -> bytes:
+    """The ``.xlsx`` of ``sheets`` (name, frame), as bytes (and written to ``path`` atomically if given).
+
+    Headers bold and frozen, columns sized to their text, long text wrapped; dates in the Thai Buddhist
+    calendar format; float columns whose name says คะแนน with two decimals, สัดส่วน as a percentage.
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    book = Workbook()
+    book.remove(book.active)
+    book.properties.creator = f"itanb {__version__}"
+    book.properties.lastModifiedBy = None
+    book.properties.title = title or None
+    taken: set[str] = set()
+    for name, frame in sheets:
+        sheet = book.create_sheet(sheet_name(name, taken))
+        taken.add(sheet.title)
+        columns = [str(c) for c in frame.columns]
+        sheet.append(columns)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+            cell.alignment = Alignment(vertical="top", wrap_text=True)
+        widths = [len(c) + 2 for c in columns]
+        for row in frame.itertuples(index=False, name=None):
+            sheet.append([_cell_value(v) for v in row])
+            for i, cell in enumerate(sheet[sheet.max_row]):
+                _style(cell, columns[i])
+                widths[i] = max(widths[i], min(MAX_WIDTH, _shown_length(cell.value)))
+        for i, width in enumerate(widths):
+            sheet.column_dimensions[_column_letter(i + 1)].width = min(MAX_WIDTH, width + 1)
+        sheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    book.save(out)
+    data = out.getvalue()
+    if path is not None:
+        from itanb.render import write_atomic
+
+        write_atomic(Path(path), data)
+    return data
+
+
+def _style(cell, column: str) -> None:
+    from openpyxl.styles import Alignment
+
+    value = cell.value
+    if isinstance(value, str):
+        # text is text: no formula, no error code, whatever it starts with
+        cell.data_type = "s"
+        if value.startswith(_FORMULA_START) or value.startswith("#"):
+            cell.quotePrefix = True
+        if len(value) > 30:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    elif isinstance(value, dt.datetime):
+        cell.number_format = DATETIME_FORMAT
+    elif isinstance(value, dt.date):
+        cell.number_format = DATE_FORMAT
+    elif isinstance(value, float):
+        if "สัดส่วน" in column or "ร้อยละ" in column:
+            cell.number_format = SHARE_FORMAT
+        elif any(word in column for word in ("คะแนน", "ค่าเฉลี่ย", "เปลี่ยนแปลง", "ห่าง", "IIT", "EIT", "OIT")):
+            cell.number_format = SCORE_FORMAT
+
+
+def _shown_length(value: Any) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, dt.date):
+        return 18
+    # Thai marks above and below take no width of their own
+    return sum(1 for ch in str(value) if not ("\u0e31" <= ch <= "\u0e3a" or "\u0e47" <= ch <= "\u0e4e"))
+
+
+def _column_letter(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index)
+
+
+# ------------------------------------------------------------------------------------------- the sheets
+
+
+def _status(value: object) -> str:
+    from itanb.views import STATUS_LABELS, _missing
+
+    return STATUS_LABELS.get(None if _missing(value) else value, STATUS_LABELS[None])
+
+
+def _passed(value: object) -> str | None:
+    return None if value is None or pd.isna(value) else ("ผ่าน" if value else "ไม่ผ่าน")
+
+
+def _date(value: object) -> dt.date | None:
+    return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
+
+
+def _local(value: object) -> dt.datetime | None:
+    from itanb.views import BANGKOK
+
+    if value is None or pd.isna(value):
+        return None
+    stamp = pd.Timestamp(value)
+    stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp
+    return stamp.tz_convert(BANGKOK).to_pydatetime().replace(tzinfo=None)
+
+
+def about_sheet(ctx: Context, title: str) -> pd.DataFrame:
+    """What the workbook is: the report's title, when and by what it was made, whether the data is real."""
+    synthetic = bool(ctx.tables.agencies["synthetic"].any()) if ctx.agency_id is None else \
+        bool(ctx.agency.get("synthetic"))
+    rows = [("รายงาน", title), ("สร้างโดย", f"itanb {__version__}"),
+            ("สร้างเมื่อ", _local(pd.Timestamp.now(tz="UTC"))),
+            ("ปีงบประมาณ", ctx.fiscal_year if ctx.fiscal_year is not None else "ทุกปีที่มีข้อมูล"),
+            ("ข้อมูล", "ข้อมูลสังเคราะห์ (SYNTHETIC) ไม่ใช่ผลจริง" if synthetic else
+             "จากบันทึกข้อความและตารางคะแนนที่นำเข้า (ดูแผ่นงาน ที่มาของข้อมูล)"),
+            ("หมายเหตุ", "ปี พ.ศ.; คะแนนเต็ม 100; วันที่เป็นค่าวันที่ของ Excel")]
+    return pd.DataFrame(rows, columns=["รายการ", "ข้อมูล"])
+
+
+def headline_sheet(ctx: Context) -> pd.DataFrame:
+    """The headline of a fiscal-year report as typed values (one row per fact)."""
+    from itanb.views import _missing, assessment_row
+
+    agency = ctx.agency
+    rows: list[tuple[str, Any]] = [("หน่วยงาน", ctx.name), ("อำเภอ", agency.get("district")),
+                                   ("จังหวัด", agency.get("province")), ("ปีงบประมาณ", ctx.fiscal_year)]
+    row = assessment_row(ctx)
+    if row is not None:
+        def value(key: str) -> Any:
+            return None if _missing(row[key]) else row[key]
+
+        rows += [("ปีงบประมาณของผลการประเมิน", int(row["fiscal_year"])), ("คะแนน", value("score")),
+                 ("ระดับ", value("level")), ("ระดับที่หน่วยงานรายงาน", value("level_reported")),
+                 ("ปีก่อนหน้าที่มีคะแนน", value("prev_year")), ("คะแนนเปลี่ยนแปลง", value("score_change")),
+                 ("ระดับเทียบปีก่อน", value("level_change_label")),
+                 ("ค่าเฉลี่ยทั้งประเทศ", value("national_average")),
+                 ("คะแนนห่างจากค่าเฉลี่ยประเทศ", value("gap_to_national")),
+                 ("ผ่านเกณฑ์ 85 คะแนน", _passed(row["passed"]))]
+    return pd.DataFrame(rows, columns=["รายการ", "ข้อมูล"])
+
+
+def measures_sheet(ctx: Context) -> pd.DataFrame:
+    """The measures of the report's fiscal year: typed (deadline a date), with owners, status, overdue."""
+    from itanb.compare import overdue
+
+    m = ctx.tables.measures
+    m = m[(m["agency_id"] == ctx.agency_id) & (m["fiscal_year"] == ctx.fiscal_year)].sort_values("no")
+    late = overdue(m) if len(m) else pd.Series(dtype=bool)
+    return pd.DataFrame({
+        "ปีงบประมาณ": m["fiscal_year"].astype(int).to_list(),
+        "ลำดับ": m["no"].astype(int).to_list(),
+        "มาตรการ": m["measure"].to_list(),
+        "ขั้นตอนหรือวิธีการปฏิบัติ": m["steps"].to_list(),
+        "ผู้รับผิดชอบ": [", ".join(str(o) for o in (owners if owners is not None else ()))
+                         for owners in m["owners"]],
+        "กำหนดเสร็จ": [_date(d) for d in m["due"]],
+        "กำหนดเสร็จ (ตามบันทึก)": m["due_text"].to_list(),
+        "สถานะ": [_status(s) for s in m["status"]],
+        "สถานะ ณ วันที่": [_date(d) for d in m["status_as_of"]],
+        "เลยกำหนด": ["ใช่" if x else "ไม่" for x in late],
+        "ที่มา": [f"{s}:{int(n)}" for s, n in zip(m["source"], m["line"], strict=True)],
+    })
+
+
+YOY_COLUMNS = {  # year_over_year column -> Thai header
+    "fiscal_year": "ปีงบประมาณ", "score": "คะแนน", "level": "ระดับ", "level_reported": "ระดับที่รายงาน",
+    "passed": "ผ่านเกณฑ์ 85", "prev_year": "ปีก่อนหน้าที่มีคะแนน", "score_change": "คะแนนเปลี่ยนแปลง",
+    "level_change_label": "ระดับเทียบปีก่อน", "national_average": "ค่าเฉลี่ยทั้งประเทศ",
+    "gap_to_national": "ห่างจากค่าเฉลี่ยประเทศ", "iit": "IIT", "eit": "EIT", "oit": "OIT",
+    "measures_total": "มาตรการทั้งหมด", "measures_done": "ดำเนินการแล้ว",
+    "measures_in_progress": "อยู่ระหว่างดำเนินการ", "measures_not_started": "ยังไม่ดำเนินการ",
+    "measures_unmarked": "ไม่ระบุสถานะ", "completion_share": "สัดส่วนที่ดำเนินการแล้ว",
+    "measures_overdue": "เลยกำหนด",
+}
+
+
+def yoy_sheet(ctx: Context) -> pd.DataFrame:
+    yoy = ctx.yoy()
+    out = yoy[[c for c in YOY_COLUMNS if c in yoy.columns]].copy()
+    if "passed" in out:
+        out["passed"] = [_passed(p) for p in out["passed"]]
+    return out.rename(columns=YOY_COLUMNS)
+
+
+def indicators_sheet(ctx: Context, all_years: bool = False) -> pd.DataFrame:
+    """The ten ITA indicators and the measures that address them (as :func:`itanb.views.indicators_table`)."""
+    from itanb.compare import indicator_summary, measure_indicators
+
+    m = ctx.tables.measures
+    m = m[m["agency_id"] == ctx.agency_id]
+    if not all_years:
+        m = m[m["fiscal_year"] == ctx.fiscal_year]
+    mapped = measure_indicators(m.sort_values(["fiscal_year", "no"]))
+    summary = indicator_summary(mapped)
+    which: dict[int, list[str]] = {}
+    for rec in mapped.itertuples(index=False):
+        label = f"{rec.no} (พ.ศ. {rec.fiscal_year})" if all_years else str(rec.no)
+        for indicator in rec.indicators:
+            which.setdefault(int(indicator), []).append(label)
+    return pd.DataFrame({
+        "ตัวชี้วัด": summary["indicator"].astype(int).to_list(),
+        "ชื่อตัวชี้วัด": summary["name"].to_list(),
+        "เครื่องมือ": summary["tool"].to_list(),
+        "จำนวนมาตรการ": summary["measures"].astype(int).to_list(),
+        "มาตรการลำดับที่": [", ".join(which.get(int(i), [])) for i in summary["indicator"]],
+    })
+
+
+def findings_sheet(ctx: Context) -> pd.DataFrame:
+    from itanb.views import findings_items
+
+    items = findings_items(ctx)
+    return pd.DataFrame(items, columns=["ประเภท", "ข้อสังเกต", "ที่มา"])
+
+
+def provenance_sheet(ctx: Context) -> pd.DataFrame:
+    """The raw files behind the report, named relative to the raw folder (nothing of the machine)."""
+    from itanb.views import provenance_frame
+
+    frame = provenance_frame(ctx)
+    state = {True: "ตรงกับไฟล์ปัจจุบัน", False: "ไฟล์เปลี่ยนไปหลังนำเข้า", None: "ไม่พบไฟล์"}
+    return pd.DataFrame({
+        "ไฟล์ต้นทาง": frame["path"].to_list(), "ประเภท": frame["kind"].to_list(),
+        "SHA-256": frame["sha256"].to_list(), "ขนาด (ไบต์)": frame["bytes"].astype(int).to_list(),
+        "นำเข้าเมื่อ": [_local(t) for t in frame["ingested_at"]],
+        "สถานะไฟล์": [state[u] for u in frame["unchanged"]],
+    })
+
+
+def measure_changes_sheet(ctx: Context) -> pd.DataFrame:
+    from itanb.compare import measures_over_time
+    from itanb.views import CHANGE_LABELS
+
+    mot = measures_over_time(ctx.tables, ctx.agency_id)
+    return pd.DataFrame({
+        "ปีงบประมาณ": mot["fiscal_year"].to_list(), "ปีก่อนหน้า": mot["prev_year"].to_list(),
+        "การเปลี่ยนแปลง": [CHANGE_LABELS.get(c, c) for c in mot["change"]],
+        "ลำดับ": mot["no"].to_list(), "มาตรการ": mot["measure"].to_list(),
+        "สถานะ": [None if c == "dropped" else _status(s) for c, s in zip(mot["change"], mot["status"],
+                                                                         strict=True)],
+        "ลำดับปีก่อน": mot["prev_no"].to_list(), "มาตรการปีก่อน": mot["prev_measure"].to_list(),
+        "สถานะปีก่อน": [None if pd.isna(y) else _status(s) for y, s in zip(mot["prev_year"], mot["prev_status"],
+                                                                           strict=True)],
+        "ความคล้ายของชื่อ (%)": mot["similarity"].to_list(),
+    })
+
+
+RANKING_COLUMNS = {
+    "rank": "อันดับ", "agency_id": "รหัสหน่วยงาน", "name": "หน่วยงาน", "kind": "ประเภท", "district": "อำเภอ",
+    "province": "จังหวัด", "score": "คะแนน", "level": "ระดับ", "passed": "ผ่านเกณฑ์ 85",
+    "prev_year": "ปีก่อนหน้าที่มีคะแนน", "prev_score": "คะแนนปีก่อน", "prev_level": "ระดับปีก่อน",
+    "score_change": "คะแนนเปลี่ยนแปลง", "level_change_label": "ระดับเทียบปีก่อน",
+    "gap_to_national": "ห่างจากค่าเฉลี่ยประเทศ",
+}
+
+
+def ranking_sheet(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame[[c for c in RANKING_COLUMNS if c in frame.columns]].copy()
+    if "passed" in out:
+        out["passed"] = [_passed(p) for p in out["passed"]]
+    return out.rename(columns=RANKING_COLUMNS)
+
+
+def portfolio_sheets(ctx: Context) -> list[tuple[str, pd.DataFrame]]:
+    p = ctx.portfolio()
+    s = p.summary.iloc[0]
+    summary = pd.DataFrame([
+        ("ปีงบประมาณ", int(s["fiscal_year"])), ("หน่วยงานที่เลือก", int(s["agencies_selected"])),
+        ("หน่วยงานที่มีคะแนน", int(s["agencies_scored"])), ("ผ่านเกณฑ์ 85 คะแนน", int(s["passed"])),
+        ("สัดส่วนที่ผ่านเกณฑ์", _cell_value(s["passed_share"])), ("คะแนนเฉลี่ย", _cell_value(s["mean"])),
+        ("คะแนนมัธยฐาน", _cell_value(s["median"])), ("คะแนนต่ำสุด", _cell_value(s["min"])),
+        ("คะแนนสูงสุด", _cell_value(s["max"])), ("ค่าเฉลี่ยทั้งประเทศ", _cell_value(s["national_average"])),
+        ("ค่าเฉลี่ยกลุ่มห่างจากค่าเฉลี่ยประเทศ", _cell_value(s["mean_gap_to_national"])),
+    ], columns=["รายการ", "ข้อมูล"])
+    levels = p.level_distribution.rename(columns={"level": "ระดับ", "agencies": "จำนวนหน่วยงาน",
+                                                  "share": "สัดส่วน"})[["ระดับ", "จำนวนหน่วยงาน", "สัดส่วน"]]
+    from itanb.vocabulary import FINDING_LABELS
+
+    quality = pd.DataFrame({
+        "รหัสหน่วยงาน": p.data_quality["agency_id"].to_list(), "หน่วยงาน": p.data_quality["name"].to_list(),
+        "จำนวนข้อสังเกต": p.data_quality["findings"].to_list(),
+        "ประเภท": [", ".join(FINDING_LABELS.get(c.strip(), c.strip()) for c in str(codes).split(","))
+                   for codes in p.data_quality["codes"]],
+    })
+    missing = p.missing.rename(columns={"agency_id": "รหัสหน่วยงาน", "name": "หน่วยงาน", "district": "อำเภอ",
+                                        "province": "จังหวัด", "last_year": "ปีล่าสุดที่มีคะแนน"})
+    return [("สรุป", summary), ("อันดับทั้งหมด", ranking_sheet(p.ranking)), ("ระดับ", levels),
+            ("คะแนนเพิ่มขึ้นมากที่สุด", ranking_sheet(p.gains)), ("คะแนนลดลงมากที่สุด", ranking_sheet(p.drops)),
+            ("คุณภาพข้อมูล", quality), ("ไม่มีคะแนนในปีนี้", missing)]
+
+
+def report_sheets(ctx: Context, title: str = "") -> list[tuple[str, pd.DataFrame]]:
+    """Every table of the report ``ctx`` is for (its kind's notebook shows the same ones), typed."""
+    sheets = [("เกี่ยวกับ", about_sheet(ctx, title))]
+    if ctx.kind == "fiscal-year":
+        sheets += [("สรุปผล", headline_sheet(ctx)), ("มาตรการ", measures_sheet(ctx)),
+                   ("ตัวชี้วัด", indicators_sheet(ctx)), ("คะแนนรายปี", yoy_sheet(ctx)),
+                   ("ข้อสังเกต", findings_sheet(ctx))]
+    elif ctx.kind == "year-over-year":
+        sheets += [("รายปี", yoy_sheet(ctx)), ("การเปลี่ยนแปลงมาตรการ", measure_changes_sheet(ctx)),
+                   ("ตัวชี้วัด", indicators_sheet(ctx, all_years=True)), ("ข้อสังเกต", findings_sheet(ctx))]
+    else:
+        sheets += portfolio_sheets(ctx)
+    sheets.append(("ที่มาของข้อมูล", provenance_sheet(ctx)))
+    return sheets
+
+
+def report_workbook(kind: str, params: dict, path: Path, *, processed_dir: Path | str,
+                    raw_dir: Path | str, title: str = "") -> Path:
+    """Write the ``.xlsx`` of one report (same parameters as its notebook) to ``path``."""
+    from itanb import views
+
+    ctx = views.check_params(kind, agency=params.get("agency"), fiscal_year=params.get("fiscal_year"),
+                             province=params.get("province"), district=params.get("district"),
+                             processed_dir=str(processed_dir), raw_dir=str(raw_dir))
+    write_workbook(report_sheets(ctx, title), path, title=title)
+    return path
