@@ -18,6 +18,7 @@ CODES: dict[str, str] = {
     "ce_year": "a year below 2400 was read as CE and converted to BE",
     "duplicate_assessment": "the same (agency, fiscal year) score appears in more than one source",
     "unknown_level_scheme": "no level can be computed for that fiscal year",
+    "total_mismatch": "a published total or tool score differs from what its parts give (over the tolerance)",
 }
 
 
