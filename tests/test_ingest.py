@@ -108,7 +108,8 @@ def test_shipped_raw_facts(tmp_path):
     assert list(mismatch["agency_id"]) == ["sao-khok-sa-at"] and list(mismatch["fiscal_year"]) == [2564]
     assert t.findings["agency_id"].notna().all()
     assert set(t.sources["path"]) == {"memos/khoksaat-ita-measures-memo-2565.md",
-                                      "scores/published-ita-scores.csv", "agencies.csv"}
+                                      "scores/published-ita-scores.csv", "agencies.csv",
+                                      "scores/nacc-report-fy2565-khok-sa-at.csv"}
     # agencies.csv pins the district, cited to the agency's own site; the memo's typo stays a finding
     sao = t.agencies.set_index("agency_id").loc["sao-khok-sa-at"]
     assert (sao["district"], sao["province"]) == ("ฆ้องชัย", "กาฬสินธุ์")
@@ -320,3 +321,17 @@ def test_header_aliases_can_be_extended_by_a_user_file(tmp_path, monkeypatch):
         _ingest_tables(tmp_path / "a", **{"s.csv": text})
     monkeypatch.setenv("ITANB_SCORE_HEADERS", str(extra))
     assert _ingest_tables(tmp_path / "b", **{"s.csv": text}).assessments["score"].tolist() == [80.0]
+
+
+def test_shipped_data_shows_khok_sa_at_from_74_83_to_100(tmp_path):
+    """The memo's FY2564 score and the FY2565 report to the Cabinet's 100 (matched by name and province)."""
+    from itanb.compare import year_over_year
+
+    ingest(raw_dir=SHIPPED_RAW, processed_dir=tmp_path)
+    t = load_tables(tmp_path)
+    yoy = year_over_year(t, "sao-khok-sa-at").set_index("fiscal_year")
+    assert yoy.loc[[2564, 2565], "score"].tolist() == [74.83, 100.0]
+    assert yoy.loc[2565, "score_change"] == 25.17
+    assert (yoy.loc[2565, "level"], yoy.loc[2565, "level_change_label"]) == ("AA", "ดีขึ้น 3 ระดับ (C → AA)")
+    source = t.assessments.set_index(["agency_id", "fiscal_year"]).loc[("sao-khok-sa-at", 2565), "source"]
+    assert "64134" in source and "not proven" in source
