@@ -77,7 +77,7 @@ def test_headline_facts(ctx):
     assert facts["หน่วยงาน"] == "องค์การบริหารส่วนตำบลโคกสะอาด"
     assert facts["ที่ตั้ง"] == f"อำเภอ{ctx.agency['district']} จังหวัดกาฬสินธุ์"
     assert facts["ปีงบประมาณ"] == "พ.ศ. 2565"
-    # FY2565's own result (the NACC's report to the Cabinet, shipped in data/raw), against the memo's FY2564 score
+    # FY2565's own result (the NACC's report to the Cabinet, in data/raw), against the memo's FY2564 score
     assert facts["ผลการประเมิน"] == "ปีงบประมาณ พ.ศ. 2565"
     assert facts["คะแนน"] == "100.00"
     assert facts["ระดับ"] == "AA"
