@@ -35,7 +35,7 @@ lint: setup  ## ruff only
 	$(BIN)/ruff check itanb tests
 
 lab: setup  ## start JupyterLab from the project's environment
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+	$(BIN)/jupyter lab --notebook-dir=itanb/notebooks
 
 bench: setup  ## time batch runs against the plain papermill loop
 	$(BIN)/itanb bench

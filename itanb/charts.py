@@ -449,3 +449,20 @@ def png_bytes(fig: Figure, dpi: int = PNG_DPI) -> bytes:
     out = io.BytesIO()
     palette.save(out, format="PNG", optimize=True)
     return out.getvalue()
+
+
+# ------------------------------------------------------------ warm-up
+def warm_up() -> None:
+    """Draw a small Thai chart to PNG in memory and forget it: the first-use work of matplotlib and the font
+    (font loading, glyph caches, the PNG writer), paid once by a process that forks kernels instead of once
+    by every report."""
+    import io
+
+    fig, (ax,) = _new_figure((4.0, 3.0))
+    with _thai_rc():
+        ax.plot([2564.0, 2565.0], [80.0, 90.0], "o-")
+        ax.bar([2564.0], [3.0])
+        ax.set_title("คะแนน ITA ผ่านดีเยี่ยม")
+        ax.annotate("ดีเยี่ยม\n90.00", (2565.0, 90.0), textcoords="offset points", xytext=(0, 8))
+        ax.legend(handles=[mpl.lines.Line2D([], [], label="คะแนน")], loc="lower left")
+        fig.savefig(io.BytesIO(), format="png", dpi=150, bbox_inches="tight")

@@ -72,24 +72,35 @@ def cmd_grade(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from itanb.render import run_report_cli
+    """The report's path (and its PDF's) on stdout; a failed run: one line on stderr, 1."""
+    from itanb.render import render_report, report_params
 
-    return run_report_cli(agency=args.agency, fiscal_year=args.year, kind=args.kind, pdf=args.pdf,
-                          raw_dir=args.raw, processed_dir=args.processed, reports_dir=args.reports)
+    params = report_params(args.kind, agency=args.agency, fiscal_year=args.year)
+    result = render_report(args.kind, params, reports_dir=args.reports, raw_dir=args.raw,
+                           processed_dir=args.processed, pdf=args.pdf).raise_for_error()
+    print("\n".join(str(p) for p in (result.html, result.pdf) if p))
+    return 0
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
-    from itanb.batch import run_batch_cli
+    """The summary and the index on stdout, a FAILED line per failed report on stderr; 1 on a failure."""
+    from itanb.batch import run_batch
 
-    return run_batch_cli(years=args.years, agencies=args.agency, pdf=args.pdf, workers=args.workers,
-                         executor=args.executor, scheduler=args.scheduler, force=args.force,
-                         raw_dir=args.raw, processed_dir=args.processed, reports_dir=args.reports)
+    result = run_batch(args.years, args.agency, pdf=args.pdf, workers=args.workers, executor=args.executor,
+                       scheduler=args.scheduler, force=args.force, raw_dir=args.raw,
+                       processed_dir=args.processed, reports_dir=args.reports)
+    print(result.summary())
+    print("\n".join(result.failures()), file=sys.stderr)
+    print(f"index: {result.index}")
+    return 0 if result.ok else 1
 
 
 def cmd_synth(args: argparse.Namespace) -> int:
     from itanb.synth import write_synthetic
 
-    summary = write_synthetic(out_dir=args.out, agencies=args.agencies, years=args.years, seed=args.seed)
+    formats = tuple(f.strip() for f in args.memo_formats.split(",") if f.strip())
+    summary = write_synthetic(out_dir=args.out, agencies=args.agencies, years=args.years, seed=args.seed,
+                              memo_formats=formats)
     print(summary)
     return 0
 
@@ -97,7 +108,7 @@ def cmd_synth(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     from itanb.bench import run_bench
 
-    return run_bench(reports=args.reports, national=args.national, workdir=args.workdir)
+    return run_bench(reports=args.reports, national=args.national, workdir=args.workdir, memos=args.memos)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -127,7 +138,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("report", help="one report (HTML, optionally PDF)")
     p.add_argument("--agency", help="agency_id (see data/processed agencies)")
     p.add_argument("--year", type=int, help="fiscal year (BE)")
-    p.add_argument("--kind", choices=["fiscal-year", "year-over-year", "portfolio"], default="fiscal-year")
+    p.add_argument("--kind", default="fiscal-year",
+                   help="report kind, declared by its notebook (default: fiscal-year; also year-over-year, "
+                        "portfolio)")
     p.add_argument("--pdf", action="store_true", help="also write a PDF")
     _dirs(p, "raw", "processed", "reports")
     p.set_defaults(func=cmd_report)
@@ -148,12 +161,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--years", type=_years, required=True)
     p.add_argument("--out", type=Path, required=True)
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--memo-formats", default="md",
+                   help="comma-separated memo formats taken in turn: md, docx, pdf (default md)")
     p.set_defaults(func=cmd_synth)
 
     p = sub.add_parser("bench", help="time batch runs against the plain papermill loop, on synthetic data")
     p.add_argument("--reports", type=int, default=16, help="fiscal-year reports to time (default 16)")
     p.add_argument("--national", type=int, default=0, help="also time the data path on N synthetic agencies")
     p.add_argument("--workdir", type=Path, default=None, help="keep the benchmark's files here")
+    p.add_argument("--memos", type=int, default=300,
+                   help="also time parsing N synthetic memos per format (md, docx, pdf; default 300)")
     p.set_defaults(func=cmd_bench)
     return parser
 
@@ -166,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except ItanbError as exc:
         print(f"itanb: {exc}", file=sys.stderr)
-        return 2
+        return getattr(exc, "exit_code", 2)
     except KeyboardInterrupt:
         print("itanb: interrupted", file=sys.stderr)
         return 130

@@ -1,13 +1,19 @@
-"""Where data lives. Every loader takes a folder argument whose default comes from here."""
+"""Where data lives. Every loader takes a folder argument whose default comes from here.
+
+In a checkout of the project (a ``pyproject.toml`` above the package) the data folders are the project's;
+in an installed copy they are under the current directory. ``ITANB_RAW``, ``ITANB_PROCESSED``,
+``ITANB_REPORTS`` and ``ITANB_NOTEBOOKS`` override them.
+"""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
-PROJ_ROOT = Path(__file__).resolve().parents[1]
-PACKAGE_DATA = Path(__file__).resolve().parent / "data"
-TEMPLATES = Path(__file__).resolve().parent / "templates"
+PACKAGE = Path(__file__).resolve().parent
+PACKAGE_DATA = PACKAGE / "data"
+TEMPLATES = PACKAGE / "templates"
+PROJ_ROOT = PACKAGE.parent if (PACKAGE.parent / "pyproject.toml").is_file() else Path.cwd()
 
 
 def _from_env(name: str, default: Path) -> Path:
@@ -18,4 +24,4 @@ def _from_env(name: str, default: Path) -> Path:
 RAW = _from_env("ITANB_RAW", PROJ_ROOT / "data" / "raw")
 PROCESSED = _from_env("ITANB_PROCESSED", PROJ_ROOT / "data" / "processed")
 REPORTS = _from_env("ITANB_REPORTS", PROJ_ROOT / "reports")
-NOTEBOOKS = PROJ_ROOT / "notebooks"
+NOTEBOOKS = _from_env("ITANB_NOTEBOOKS", PACKAGE / "notebooks")  # shipped with the package

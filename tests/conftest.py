@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,15 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED_RAW = ROOT / "data" / "raw"
 MEMO_AGENCY_NAME = "องค์การบริหารส่วนตำบลโคกสะอาด"
+
+
+def run_cli(*args: str | Path, cwd: Path | None = None, env: dict | None = None,
+            timeout: float = 300) -> subprocess.CompletedProcess:
+    """``python -m itanb.cli ARGS`` in a process of its own, as a user runs it (text output captured);
+    ``env``: variables added to this process's environment."""
+    env = {**os.environ, "PYTHAINLP_READ_ONLY": "1", "MPLBACKEND": "Agg", **(env or {})}
+    return subprocess.run([sys.executable, "-m", "itanb.cli", *map(str, args)], capture_output=True,
+                          text=True, env=env, cwd=cwd, timeout=timeout, check=False)
 
 
 @pytest.fixture(scope="session")

@@ -14,9 +14,12 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import run_cli
 
 from itanb import batch
-from itanb.batch import JOURNAL, MANIFEST, Job, plan_jobs, run_batch, run_batch_cli
+from itanb.batch import JOURNAL, MANIFEST, Job, plan_jobs, run_batch
+from itanb.batch.kernels import KernelPool
+from itanb.errors import ParameterError
 
 pytestmark = pytest.mark.slow
 
@@ -56,10 +59,9 @@ def built(tmp_path_factory):
     base = tmp_path_factory.mktemp("batch")
     write_synthetic(base / "raw", agencies=3, years=(2565, 2566), seed=0)
     _ingest(base / "raw", base / "processed")
-    code = run_batch_cli(years=None, agencies=None, pdf=False, workers=2, executor="local", scheduler=None,
-                         force=False, raw_dir=base / "raw", processed_dir=base / "processed",
-                         reports_dir=base / "reports")
-    return base, code
+    done = run_cli("batch", "--workers", "2", "--raw", base / "raw", "--processed", base / "processed",
+                   "--reports", base / "reports")
+    return base, done
 
 
 def _copy(built_base: Path, target: Path, reports: bool = True) -> Path:
@@ -78,14 +80,16 @@ def test_plan_has_every_report_kind(built):
     assert jobs[0].kind == "portfolio"  # the longest reports go first
     assert [j.key() for j in plan_jobs(tables, years=(2566, 2566), agencies=["synthetic-0002"])] == [
         "2566/fiscal-year/synthetic-0002.html", "year-over-year/synthetic-0002.html"]
-    with pytest.raises(batch.ParameterError, match="synthetic-9999"):
+    with pytest.raises(ParameterError, match="synthetic-9999"):
         plan_jobs(tables, agencies=["synthetic-9999"])
 
 
 def test_local_batch_writes_every_report_and_the_index(built):
-    base, code = built
+    base, done = built
     reports = base / "reports"
-    assert code == 0
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(f"itanb batch: {len(EXPECTED)} reports: {len(EXPECTED)} built, 0 unchanged")
+    assert done.stderr.strip() == ""
     assert _reports(reports) == EXPECTED
     for rel in EXPECTED:
         text = (reports / rel).read_text(encoding="utf-8")
@@ -100,15 +104,12 @@ def test_local_batch_writes_every_report_and_the_index(built):
     assert not list(reports.rglob("*.failed.ipynb")) and not list(reports.rglob(".*.tmp"))
 
 
-def test_rerun_with_nothing_changed_builds_nothing(built, capsys):
+def test_rerun_with_nothing_changed_builds_nothing(built):
     base, _ = built
     before = _mtimes(base / "reports")
-    code = run_batch_cli(years=None, agencies=None, pdf=False, workers=2, executor="local", scheduler=None,
-                         force=False, raw_dir=base / "raw", processed_dir=base / "processed",
-                         reports_dir=base / "reports")
-    out = capsys.readouterr().out
-    assert code == 0
-    assert "0 built, 11 unchanged, 0 failed" in out
+    result = _run(base)
+    assert result.ok
+    assert "0 built, 11 unchanged, 0 failed" in result.summary()
     assert _mtimes(base / "reports") == before
 
 
@@ -193,18 +194,16 @@ def test_killed_run_resumes_without_redoing_finished_reports(built, tmp_path):
     assert not journal.exists()
 
 
-def test_failed_report_keeps_its_notebook_and_names_the_cell(built, tmp_path, monkeypatch, capsys):
+def test_failed_report_keeps_its_notebook_and_names_the_cell(built, tmp_path):
+    from itanb.store import load_tables
+
     base = _copy(built[0], tmp_path)
-    bad = Job("fiscal-year", "synthetic-0001", 2599)  # a fiscal year with no data
-    real_plan = batch.plan_jobs
-    monkeypatch.setattr(batch, "plan_jobs", lambda *a, **k: [*real_plan(*a, **k), bad])
-    code = run_batch_cli(years=None, agencies=None, pdf=False, workers=2, executor="local", scheduler=None,
-                         force=False, raw_dir=base / "raw", processed_dir=base / "processed",
-                         reports_dir=base / "reports")
-    captured = capsys.readouterr()
-    assert code == 1
-    assert "0 built, 11 unchanged, 1 failed" in captured.out
-    failed_line = next(line for line in captured.err.splitlines() if line.startswith("FAILED"))
+    bad = Job.of("fiscal-year", "synthetic-0001", 2599)  # a fiscal year with no data
+    jobs = [*plan_jobs(load_tables(base / "processed")), bad]
+    result = _run(base, jobs=jobs)
+    assert not result.ok
+    assert "0 built, 11 unchanged, 1 failed" in result.summary()
+    (failed_line,) = result.failures()
     assert "2599/fiscal-year/synthetic-0001.html" in failed_line
     assert "cell" in failed_line and "ParameterError" in failed_line
     kept = base / "reports" / "2599" / "fiscal-year" / "synthetic-0001.failed.ipynb"
@@ -275,7 +274,7 @@ def test_worker_kernels_are_fresh_and_leave_nothing_running(monkeypatch, fork):
     ITANB_FORK_KERNELS=0) have the notebooks' modules imported, run nothing of a previous report, and are
     all gone once the pool closes."""
     monkeypatch.setenv("ITANB_FORK_KERNELS", fork)
-    pool = batch._KernelPool("python3")
+    pool = KernelPool("python3")
     facts = []
     try:
         for _ in range(2):

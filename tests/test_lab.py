@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+from itanb.paths import NOTEBOOKS
+
 pytestmark = pytest.mark.slow
 
 

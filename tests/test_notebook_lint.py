@@ -1,19 +1,25 @@
-"""The committed notebooks: no outputs, a typed and commented `parameters` cell, kernelspec python3, thin."""
+"""The report notebooks (those whose metadata declares an ``itanb`` report kind): no outputs, a typed and
+commented `parameters` cell, kernelspec python3, thin. An analyst's own notebook in the same folder (no
+``itanb`` metadata) is not a report and is not linted."""
 
 from __future__ import annotations
 
 import ast
-from pathlib import Path
 
 import nbformat
 import pytest
 
-NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
+from itanb import paths
+from itanb.render import report_kinds
+
+NOTEBOOKS = sorted(kind.notebook for kind in report_kinds(paths.NOTEBOOKS).values())
 
 
 def test_the_three_report_notebooks_are_there():
-    names = {p.name for p in NOTEBOOKS}
-    assert names >= {"fiscal_year_report.ipynb", "year_over_year.ipynb", "portfolio.ipynb"}
+    kinds = {k: (v.notebook.name, v.per) for k, v in report_kinds(paths.NOTEBOOKS).items()}
+    assert kinds.items() >= {"fiscal-year": ("fiscal_year_report.ipynb", "agency-year"),
+                             "year-over-year": ("year_over_year.ipynb", "agency"),
+                             "portfolio": ("portfolio.ipynb", "year")}.items()
 
 
 @pytest.fixture(params=NOTEBOOKS, ids=lambda p: p.name)

@@ -11,11 +11,10 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import MEMO_AGENCY_NAME, SHIPPED_RAW
 
-ROOT = Path(__file__).resolve().parents[1]
-SHIPPED_RAW = ROOT / "data" / "raw"
-MEMO_AGENCY_NAME = "องค์การบริหารส่วนตำบลโคกสะอาด"
-NOTEBOOKS = ROOT / "notebooks"
+from itanb.paths import NOTEBOOKS
+
 pytestmark = pytest.mark.slow
 
 

@@ -69,3 +69,36 @@ def test_build_products_are_not_committed(folder):
 
 def test_console_script_is_declared():
     assert _pyproject()["project"]["scripts"]["itanb"] == "itanb.cli:main"
+
+
+def _imported_top_level(sources: list[str]) -> set[str]:
+    import ast
+    import sys
+
+    found: set[str] = set()
+    for source in sources:
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.Import):
+                found |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                found.add(node.module.split(".")[0])
+    return {m for m in found if m not in sys.stdlib_module_names and m != "itanb"}
+
+
+def test_every_package_the_code_imports_is_declared():
+    """Each third-party module imported by the package or a report notebook comes from a distribution
+    declared in pyproject.toml (a package that only arrives as someone else's dependency may go away)."""
+    import json
+    from importlib.metadata import packages_distributions
+
+    from itanb.render import report_kinds
+
+    sources = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "itanb").rglob("*.py"))]
+    for kind in report_kinds().values():
+        cells = json.loads(kind.notebook.read_text(encoding="utf-8"))["cells"]
+        sources += ["".join(c["source"]) for c in cells if c["cell_type"] == "code"]
+    declared = {_name(d) for d in _pyproject()["project"]["dependencies"]}
+    by_module = packages_distributions()
+    missing = {m: by_module.get(m) for m in _imported_top_level(sources)
+               if not {_name(d) for d in by_module.get(m, [m])} & declared}
+    assert missing == {}

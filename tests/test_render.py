@@ -12,13 +12,13 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import MEMO_AGENCY_NAME, SHIPPED_RAW, run_cli
 
 from itanb import fonts, paths, render
 from itanb.errors import ItanbError, ParameterError
+from itanb.render import export
+from itanb.render.kinds import clean_params
 
-ROOT = Path(__file__).resolve().parents[1]
-SHIPPED_RAW = ROOT / "data" / "raw"
-MEMO_AGENCY_NAME = "องค์การบริหารส่วนตำบลโคกสะอาด"
 SCRIPT = "<script>alert(1)</script>"
 # PDFs need Debian's Pango/HarfBuzz (.ci/run installs them): in CI their absence fails, elsewhere it skips
 MAKE_PDF = bool(os.environ.get("CI")) or render.pdf_unavailable() is None
@@ -169,16 +169,17 @@ def test_bad_parameters_raise_before_any_kernel_starts(tmp_path):
     assert not any(tmp_path.rglob("*.html"))
 
 
-@pytest.mark.parametrize("kind", sorted(render.KINDS))
+@pytest.mark.parametrize("kind", sorted(render.report_kinds()))
 @pytest.mark.parametrize(("value", "expected"), [(True, True), ("false", False), ("True", True), (0, False)])
 def test_every_kind_takes_thai_digits_as_a_bool(kind, value, expected):
     params = {"agency": "sao-khok-sa-at", "fiscal_year": 2565}
     if kind == "portfolio":
         params.pop("agency")
-    clean = render._clean_params(render.KINDS[kind], {**params, "thai_digits": value})
+    spec = render.kind_of(kind)
+    clean = clean_params(spec, {**params, "thai_digits": value})
     assert clean["thai_digits"] is expected  # a bool for papermill: the text "false" would be true
-    assert "thai_digits" not in render._clean_params(render.KINDS[kind], params)  # the notebook's default
-    assert "thai_digits" not in render._clean_params(render.KINDS[kind], {**params, "thai_digits": None})
+    assert "thai_digits" not in clean_params(spec, params)  # the notebook's default
+    assert "thai_digits" not in clean_params(spec, {**params, "thai_digits": None})
 
 
 def test_bad_thai_digits_raise_before_any_kernel_starts(tmp_path):
@@ -333,16 +334,16 @@ def test_failed_run_keeps_the_executed_notebook_and_names_the_cell(tmp_path, shi
 
 
 @pytest.mark.slow
-def test_failure_in_a_later_cell_is_named_by_its_index(tmp_path, monkeypatch, shipped_processed,
+def test_failure_in_a_later_cell_is_named_by_its_index(tmp_path, shipped_processed,
                                                         memo_agency_id):
     book = nbformat.read(paths.NOTEBOOKS / "fiscal_year_report.ipynb", as_version=4)
     book.cells.insert(7, nbformat.v4.new_code_cell("1 / 0  # a broken cell"))
     folder = tmp_path / "notebooks"
     folder.mkdir()
     nbformat.write(book, folder / "fiscal_year_report.ipynb")
-    monkeypatch.setattr(paths, "NOTEBOOKS", folder)
     result = render.render_report("fiscal-year", {"agency": memo_agency_id, "fiscal_year": 2565},
-                                  reports_dir=tmp_path / "reports", processed_dir=shipped_processed)
+                                  reports_dir=tmp_path / "reports", processed_dir=shipped_processed,
+                                  notebooks_dir=folder)
     assert not result.ok
     assert (result.cell_index, result.cell_source) == (7, "1 / 0  # a broken cell")
     assert result.error_name == "ZeroDivisionError" and "division by zero" in result.error
@@ -379,25 +380,27 @@ def test_index_of_an_empty_folder(tmp_path):
 
 
 @pytest.mark.slow
-def test_report_cli(tmp_path, capsys, shipped_processed, memo_agency_id):
-    common = {"raw_dir": SHIPPED_RAW, "processed_dir": shipped_processed, "reports_dir": tmp_path}
-    assert render.run_report_cli(agency=memo_agency_id, fiscal_year=None, kind="year-over-year", pdf=False,
-                                 **common) == 0
-    out, err = capsys.readouterr()
-    assert out.strip() == str(tmp_path / "year-over-year" / f"{memo_agency_id}.html") and err == ""
+def test_report_cli(tmp_path, shipped_processed, memo_agency_id):
+    common = ["--raw", SHIPPED_RAW, "--processed", shipped_processed, "--reports", tmp_path]
+    done = run_cli("report", "--kind", "year-over-year", "--agency", memo_agency_id, *common)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == str(tmp_path / "year-over-year" / f"{memo_agency_id}.html")
 
-    assert render.run_report_cli(agency="nobody", fiscal_year=2565, kind="fiscal-year", pdf=False,
-                                 **common) == 2
-    out, err = capsys.readouterr()
-    assert out == "" and len(err.strip().splitlines()) == 1 and "unknown agency 'nobody'" in err
+    done = run_cli("report", "--agency", "nobody", "--year", "2565", *common)
+    assert done.returncode == 2 and done.stdout == ""
+    assert len(done.stderr.strip().splitlines()) == 1 and "unknown agency 'nobody'" in done.stderr
 
-    assert render.run_report_cli(agency=memo_agency_id, fiscal_year=None, kind="fiscal-year", pdf=False,
-                                 **common) == 2
-    assert capsys.readouterr().err.strip() == "itanb: fiscal-year report needs --year"
+    done = run_cli("report", "--agency", memo_agency_id, *common)
+    assert (done.returncode, done.stderr.strip()) == (2, "itanb: fiscal-year report needs fiscal_year")
+    done = run_cli("report", "--kind", "portfolio", "--agency", memo_agency_id, "--year", "2565", *common)
+    assert done.returncode == 2 and "does not apply to a portfolio report" in done.stderr
+    done = run_cli("report", "--kind", "monthly", "--year", "2565", *common)
+    assert done.returncode == 2
+    assert "unknown report kind 'monthly'; known: fiscal-year, portfolio" in done.stderr
 
 
 def test_pdf_without_the_system_libraries_is_one_clear_line(monkeypatch, tmp_path):
-    monkeypatch.setattr(render, "pdf_unavailable", lambda: "PDF reports need Debian's Pango (test)")
+    monkeypatch.setattr(export, "pdf_unavailable", lambda: "PDF reports need Debian's Pango (test)")
     with pytest.raises(ItanbError, match=r"^PDF reports need Debian's Pango \(test\)$"):
-        render.html_to_pdf("<p>x</p>", tmp_path / "x.pdf")
+        export.html_to_pdf("<p>x</p>", tmp_path / "x.pdf")
     assert not (tmp_path / "x.pdf").exists()

@@ -1,0 +1,257 @@
+"""Where a batch's reports run: local worker processes, or the workers of a Dask cluster.
+
+Every worker holds one :class:`~itanb.batch.kernels.KernelPool` for its life (a local worker: a variable of
+its loop; a Dask worker: the ``KernelPoolPlugin`` registered for the run) and passes it to :func:`run_job`,
+which gives papermill the pool's kernel through nbclient's ``km=`` argument. Workers execute notebooks
+in-process (:func:`itanb.render.render_report`: papermill and nbconvert in the worker, no ``jupyter``
+subprocess). ``ITANB_PRESTART=0``: no pool, papermill starts each kernel itself.
+
+An executor yields one small result dict per report as it finishes (``key``, ``ok``, ``seconds``,
+``summary``, ``cell_index``, ``cell_source``, ``failed_notebook``); a worker that dies fails its report only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+from collections import deque
+from collections.abc import Iterator
+from itertools import islice
+
+from itanb.batch.plan import Job
+from itanb.errors import ParameterError
+
+DASK_PLUGIN = "itanb-kernel-pool"
+
+
+def worker_pool():
+    """A started kernel pool for this worker process (None with ``ITANB_PRESTART=0``), with papermill,
+    nbconvert and the report template loaded, so that the first report pays for none of them."""
+    import nbformat
+
+    from itanb.render import KERNEL_NAME, notebook_to_html
+
+    os.environ.setdefault("PYTHAINLP_READ_ONLY", "1")
+    pool = None
+    if os.environ.get("ITANB_PRESTART", "1") != "0":
+        import jupyter_client  # noqa: F401 - imported here, not by two threads at once
+        import jupyter_core.utils  # noqa: F401
+
+        from itanb.batch.kernels import KernelPool
+
+        pool = KernelPool(KERNEL_NAME)
+        pool.prestart()  # boots while this process imports the rest
+    import papermill  # noqa: F401
+
+    notebook_to_html(nbformat.v4.new_notebook(), "warm-up")  # template and font, cached per process
+    return pool
+
+
+def failure(job: Job, reason: str, seconds: float = 0.0) -> dict:
+    """The result of a report that failed outside its notebook (no cell to name, no notebook kept)."""
+    return {"key": job.key(), "ok": False, "seconds": seconds, "cell_index": None, "cell_source": None,
+            "failed_notebook": None, "summary": f"{job.kind} report failed: {reason}"}
+
+
+def run_job(job: Job, args: tuple, pool=None, *, more: bool = True) -> dict:
+    """Run one report in this (worker) process on a kernel of ``pool`` (None: papermill starts one).
+
+    Parameters
+    ----------
+    job
+        The report.
+    args
+        (raw_dir, processed_dir, reports_dir, pdf).
+    pool
+        This worker's :class:`~itanb.batch.kernels.KernelPool`, or None.
+    more
+        False among the last reports of the batch: start no kernel for a next one.
+
+    Returns
+    -------
+    dict
+        The small picklable result (no notebook) described in the module docstring.
+    """
+    from itanb.render import render_report
+
+    raw_dir, processed_dir, reports_dir, pdf = args
+    started = time.perf_counter()
+    km = pool.take(more=more) if pool is not None else None
+    try:
+        result = render_report(job.spec, job.params(), reports_dir=reports_dir, raw_dir=raw_dir,
+                               processed_dir=processed_dir, pdf=pdf,
+                               engine_kwargs={"km": km} if km is not None else None)
+    except Exception as exc:  # a bad parameter or a crash outside the notebook: no cell to name
+        return failure(job, f"{type(exc).__name__}: {exc}", time.perf_counter() - started)
+    finally:
+        if km is not None:
+            pool.release(km)
+    return {"key": job.key(), "ok": result.ok, "seconds": result.seconds, "summary": result.summary(),
+            "cell_index": result.cell_index, "cell_source": result.cell_source,
+            "failed_notebook": str(result.failed_notebook) if result.failed_notebook else None}
+
+
+# ------------------------------------------------------------------------------------------------ local
+
+
+def _local_worker(conn, args: tuple) -> None:
+    """A local worker process: one kernel pool, then ``(job, more)`` in and a result out until None."""
+    pool = worker_pool()
+    try:
+        while True:
+            try:
+                message = conn.recv()
+            except EOFError:  # the driver is gone
+                break
+            if message is None:
+                break
+            job, more = message
+            conn.send(run_job(job, args, pool, more=more))
+    finally:
+        if pool is not None:
+            pool.close()
+        conn.close()
+
+
+def _start_worker(context, args: tuple):
+    parent, child = context.Pipe()
+    process = context.Process(target=_local_worker, args=(child, args), daemon=True,
+                              name="itanb-batch-worker")
+    process.start()
+    child.close()  # the worker's end: a worker that dies makes recv() raise EOFError here
+    return parent, process
+
+
+def run_local(jobs: list[Job], args: tuple, workers: int) -> Iterator[dict]:
+    """Run ``jobs`` on ``workers`` local processes (spawned: the driver holds threads), one report at a time
+    each; a worker that dies fails its report and is replaced while reports remain."""
+    import multiprocessing
+    from multiprocessing.connection import wait
+
+    context = multiprocessing.get_context("spawn")
+    queue = deque(enumerate(jobs))
+    busy: dict = {}  # connection -> (job, process)
+    processes = []
+
+    def feed(conn, process) -> None:
+        if not queue:
+            conn.send(None)
+            return
+        i, job = queue.popleft()
+        conn.send((job, i < len(jobs) - workers))
+        busy[conn] = (job, process)
+
+    try:
+        for _ in range(workers):
+            conn, process = _start_worker(context, args)
+            processes.append(process)
+            feed(conn, process)
+        while busy:
+            for ready in wait(list(busy)):
+                job, process = busy.pop(ready)
+                try:
+                    result = ready.recv()
+                except (EOFError, OSError):
+                    process.join(timeout=5)
+                    yield failure(job, f"the worker process failed (exit status {process.exitcode})")
+                    ready.close()
+                    if queue:  # a new worker for the rest
+                        conn, process = _start_worker(context, args)
+                        processes.append(process)
+                        feed(conn, process)
+                else:
+                    yield result
+                    feed(ready, process)
+    finally:
+        for conn in busy:
+            with contextlib.suppress(OSError):
+                conn.send(None)
+        for process in processes:
+            process.join(timeout=30)
+            if process.is_alive():
+                process.terminate()
+                process.join(timeout=5)
+
+
+# ------------------------------------------------------------------------------------------------ dask
+
+
+def _dask_plugin():
+    from distributed import WorkerPlugin
+
+    class KernelPoolPlugin(WorkerPlugin):
+        """One kernel pool per Dask worker for the run: made in ``setup``, closed in ``teardown``."""
+
+        name = DASK_PLUGIN
+
+        def setup(self, worker) -> None:
+            self.pool = worker_pool()
+
+        def teardown(self, worker) -> None:
+            if getattr(self, "pool", None) is not None:
+                self.pool.close()
+
+    return KernelPoolPlugin()
+
+
+def _dask_job(job: Job, args: tuple, more: bool) -> dict:
+    from distributed import get_worker
+
+    plugin = get_worker().plugins.get(DASK_PLUGIN)
+    return run_job(job, args, getattr(plugin, "pool", None), more=more)
+
+
+def _outcome(future, job: Job) -> dict:
+    """The result of a finished future; a worker that died (killed, out of memory) fails its report."""
+    try:
+        return future.result()
+    except Exception as exc:
+        return failure(job, f"the worker process failed: {type(exc).__name__}: {exc}")
+
+
+def _dask_client(workers: int, scheduler: str | None):
+    import logging
+
+    from distributed import Client, LocalCluster
+
+    if scheduler:
+        try:
+            return Client(scheduler, timeout="30s"), None
+        except (OSError, TimeoutError) as exc:
+            raise ParameterError(f"cannot reach the Dask scheduler {scheduler!r}: {exc}") from None
+    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                           dashboard_address=None, silence_logs=logging.ERROR)
+    return Client(cluster), cluster
+
+
+def run_dask(jobs: list[Job], args: tuple, workers: int, scheduler: str | None) -> Iterator[dict]:
+    """Run ``jobs`` on a Dask cluster (``scheduler``'s, or a LocalCluster of ``workers`` processes), two per
+    worker thread in flight; every worker has a kernel pool for the run (:class:`KernelPoolPlugin`)."""
+    from distributed import as_completed
+
+    client, cluster = _dask_client(workers, scheduler)
+    try:
+        client.register_plugin(_dask_plugin(), name=DASK_PLUGIN)
+        slots = max(1, sum(client.nthreads().values()))
+        queue = iter(enumerate(jobs))
+        index: dict = {}
+
+        def submit(i: int, job: Job):
+            future = client.submit(_dask_job, job, args, i < len(jobs) - slots, pure=False)
+            index[future.key] = i
+            return future
+
+        completed = as_completed([submit(i, j) for i, j in islice(queue, 2 * slots)])
+        for future in completed:
+            result = _outcome(future, jobs[index.pop(future.key)])
+            future.release()
+            for i, job in islice(queue, 1):
+                completed.add(submit(i, job))
+            yield result
+    finally:
+        with contextlib.suppress(Exception):
+            client.unregister_worker_plugin(DASK_PLUGIN)  # closes every worker's pool
+        client.close()
+        if cluster is not None:
+            cluster.close()

@@ -1,0 +1,124 @@
+"""The one place that uses private parts of jupyter_client (tested with the versions in :data:`TESTED`, pinned
+in pyproject.toml; ``tests/test_jupyter_internals.py`` fails when an upgrade removes or changes them).
+
+- :func:`quick_ready_client`: a kernel client that waits for a new kernel by asking every 10 ms instead of
+  jupyter_client's 200 ms IOPub wait (overrides ``KernelClient._async_wait_for_ready``; uses
+  ``_handle_kernel_info_reply`` and ``_async_is_alive``).
+- :func:`forking_kernel_manager`: a kernel manager whose kernel process is made by a callable (a fork of a
+  pre-loaded process) instead of a new process (overrides ``KernelManager._async_launch_kernel``, the launch
+  jupyter_client documents for subclasses to change; sets the provisioner's ``process``, ``pid``, ``pgid``,
+  ``cwd`` as ``LocalProvisioner.launch_kernel`` does, and calls ``_reconcile_connection_info``).
+"""
+
+from __future__ import annotations
+
+import inspect
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+# distribution -> the versions the private parts below were written against ("8.10" matches 8.10.x)
+TESTED = {"jupyter_client": ("8.10",)}
+# class -> the private names used here, with the parameters they are called with
+PRIVATE = {
+    "jupyter_client.client.KernelClient": {"_async_wait_for_ready": ("self", "timeout"),
+                                           "_handle_kernel_info_reply": ("self", "msg"),
+                                           "_async_is_alive": ("self",)},
+    "jupyter_client.manager.KernelManager": {"_async_launch_kernel": ("self", "kernel_cmd", "kw"),
+                                             "_reconcile_connection_info": ("self", "info")},
+}
+PROVISIONER_ATTRIBUTES = ("process", "pid", "pgid", "cwd")  # set on jupyter_client's LocalProvisioner
+
+
+def check() -> list[str]:
+    """What of the private API used here is missing or changed in the installed jupyter_client (empty: all
+    there), and installed versions outside :data:`TESTED`."""
+    import importlib
+    from importlib.metadata import version
+
+    from jupyter_client.provisioning import LocalProvisioner
+
+    problems = []
+    for dist, tested in TESTED.items():
+        installed = version(dist)
+        if not any(installed == v or installed.startswith(v + ".") for v in tested):
+            problems.append(f"{dist} {installed} is not a tested version ({', '.join(tested)})")
+    for dotted, names in PRIVATE.items():
+        module, _, cls_name = dotted.rpartition(".")
+        cls = getattr(importlib.import_module(module), cls_name)
+        for name, params in names.items():
+            member = getattr(cls, name, None)
+            if member is None:
+                problems.append(f"{dotted}.{name} is gone")
+            elif tuple(inspect.signature(member).parameters) != params:
+                problems.append(f"{dotted}.{name} now takes {tuple(inspect.signature(member).parameters)}")
+    source = inspect.getsource(LocalProvisioner.launch_kernel)
+    problems += [f"LocalProvisioner.launch_kernel no longer sets self.{attr}"
+                 for attr in PROVISIONER_ATTRIBUTES if f"self.{attr} =" not in source]
+    return problems
+
+
+def quick_ready_client():
+    """jupyter_client's AsyncKernelClient, with a shorter wait for the kernel: the same proof (a kernel_info
+    reply on shell, then a message on IOPub, so no output of the first cell can be lost to the IOPub
+    subscription still connecting), asked again every 10 ms instead of waiting 200 ms for IOPub."""
+    from queue import Empty
+
+    from jupyter_client.asynchronous import AsyncKernelClient
+    from jupyter_core.utils import ensure_async
+
+    class QuickReadyClient(AsyncKernelClient):
+        async def _async_wait_for_ready(self, timeout: float | None = None) -> None:
+            deadline = time.monotonic() + (timeout if timeout is not None else 60.0)
+            replied = False
+            while time.monotonic() < deadline:
+                if not replied:
+                    self.kernel_info()
+                    try:
+                        msg = await ensure_async(self.shell_channel.get_msg(timeout=1))
+                    except Empty:
+                        msg = None
+                    if msg is not None and msg["msg_type"] == "kernel_info_reply":
+                        replied = True
+                        self._handle_kernel_info_reply(msg)
+                if replied:
+                    try:
+                        await ensure_async(self.iopub_channel.get_msg(timeout=0.01))
+                    except Empty:
+                        replied = False  # IOPub not connected yet: ask again
+                    else:
+                        break
+                if not replied and not await self._async_is_alive():
+                    raise RuntimeError("Kernel died before replying to kernel_info")
+            else:
+                raise RuntimeError(f"Kernel didn't respond in {timeout} seconds")
+            while True:  # flush IOPub, as jupyter_client does
+                try:
+                    await ensure_async(self.iopub_channel.get_msg(timeout=0.01))
+                except Empty:
+                    break
+
+        wait_for_ready = _async_wait_for_ready  # AsyncKernelClient binds the base class's function
+
+    return QuickReadyClient
+
+
+def forking_kernel_manager(fork: Callable[[list[str], dict], object | None]):
+    """An AsyncKernelManager class whose kernel process is ``fork(kernel_cmd, launch_kwargs)`` (an object
+    with ``subprocess.Popen``'s ``pid``, ``poll``, ``wait``, ``send_signal``, ``kill``, ``terminate``), or,
+    when that returns None, launched as usual; anything else about the kernel is as usual."""
+    from jupyter_client import AsyncKernelManager
+
+    class ForkedKernelManager(AsyncKernelManager):
+        async def _async_launch_kernel(self, kernel_cmd, **kw):
+            forked = fork(kernel_cmd, kw)
+            if forked is None:
+                return await super()._async_launch_kernel(kernel_cmd, **kw)
+            provisioner = self.provisioner
+            provisioner.process = forked
+            provisioner.pid = provisioner.pgid = forked.pid
+            provisioner.cwd = kw.get("cwd") or Path.cwd()
+            self._reconcile_connection_info(provisioner.connection_info)
+            return None
+
+    return ForkedKernelManager

@@ -1,0 +1,139 @@
+"""A batch: plan the reports, skip those already built from the same inputs, run the rest on an executor,
+record each as it finishes, and write ``reports/index.html``."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from itanb import paths
+from itanb.batch.manifest import Manifest, lock, remove_stale_temporaries
+from itanb.batch.plan import Job, dependency_hashes, plan_jobs
+from itanb.errors import ParameterError
+
+EXECUTORS = ("local", "dask")
+
+
+@dataclass
+class BatchResult:
+    """What one :func:`run_batch` did: manifest keys built, unchanged and failed (result dicts)."""
+
+    planned: int = 0
+    built: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    failed: list[dict] = field(default_factory=list)
+    seconds: float = 0.0
+    index: Path | None = None
+    executor: str = "local"
+    workers: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+    def summary(self) -> str:
+        """One line: how many reports were built, unchanged and failed, in how long, on what."""
+        return (f"itanb batch: {self.planned} reports: {len(self.built)} built, {self.unchanged} unchanged, "
+                f"{len(self.failed)} failed in {self.seconds:.2f} s "
+                f"({self.executor}, {self.workers} workers)")
+
+    def failures(self) -> list[str]:
+        """A ``FAILED <key>: <why>`` line per failed report."""
+        return [f"FAILED {f['key']}: {f['summary']}" for f in self.failed]
+
+    def text(self) -> str:
+        lines = [self.summary(), *self.failures()]
+        if self.index:
+            lines.append(f"index: {self.index}")
+        return "\n".join(lines)
+
+
+def _execute(todo: list[Job], args: tuple, *, executor: str, workers: int, scheduler: str | None):
+    from itanb.batch.executors import run_dask, run_local
+
+    if executor == "dask":
+        return run_dask(todo, args, workers, scheduler)
+    return run_local(todo, args, min(workers, len(todo)))
+
+
+def _collect(results, manifest: Manifest, digests: dict, result: BatchResult, *, pdf: bool,
+             total: int, progress: bool | None) -> None:
+    """Record every finished report in the manifest's journal as it comes, with a progress bar."""
+    from tqdm import tqdm
+
+    show = sys.stderr.isatty() if progress is None else progress
+    with tqdm(total=total, file=sys.stderr, disable=not show, unit="report", desc="itanb batch") as bar:
+        try:
+            for res in results:
+                if res["ok"]:
+                    manifest.record(res["key"], digests[res["key"]], pdf)
+                    result.built.append(res["key"])
+                else:
+                    manifest.record(res["key"], None)
+                    result.failed.append(res)
+                bar.update(1)
+        finally:
+            manifest.save()
+
+
+def run_batch(years: tuple[int, int] | None = None, agencies: Iterable[str] | None = None, *,
+              pdf: bool = False, workers: int | None = None, executor: str = "local",
+              scheduler: str | None = None, force: bool = False, raw_dir: Path | str = paths.RAW,
+              processed_dir: Path | str = paths.PROCESSED, reports_dir: Path | str = paths.REPORTS,
+              jobs: list[Job] | None = None, progress: bool | None = None) -> BatchResult:
+    """Build the reports that changed (all with ``force``), then the index.
+
+    Parameters
+    ----------
+    years, agencies
+        Narrow the plan (:func:`itanb.batch.plan.plan_jobs`); ``jobs`` replaces the plan.
+    pdf
+        Also write PDFs (a report without its PDF counts as changed).
+    workers
+        Worker processes (default: the number of cores).
+    executor, scheduler
+        ``local`` processes, or ``dask`` on ``scheduler``'s cluster (default: a LocalCluster).
+    force
+        Rebuild even what is current.
+    raw_dir, processed_dir, reports_dir
+        The folders.
+    progress
+        A tqdm bar on stderr (default: when stderr is a terminal).
+
+    Returns
+    -------
+    BatchResult
+        ``failed`` holds one result dict per failed report; the others are in ``built`` or ``unchanged``.
+    """
+    from itanb.render import write_index
+    from itanb.store import load_tables
+
+    if executor not in EXECUTORS:
+        raise ParameterError(f"executor must be local or dask, got {executor!r}")
+    started = time.perf_counter()
+    raw_dir, processed_dir, reports_dir = (Path(p).resolve() for p in (raw_dir, processed_dir, reports_dir))
+    workers = max(1, int(workers or os.cpu_count() or 1))
+    tables = load_tables(processed_dir)
+    if jobs is None:
+        jobs = plan_jobs(tables, years, agencies)
+    digests = dependency_hashes(tables, jobs)
+    del tables
+    result = BatchResult(planned=len(jobs), executor=executor, workers=workers)
+    with lock(reports_dir):
+        remove_stale_temporaries(reports_dir)
+        manifest = Manifest(reports_dir).load()
+        todo = [j for j in jobs if force or not manifest.is_current(j.key(), digests[j.key()], pdf)]
+        result.unchanged = len(jobs) - len(todo)
+        if todo:
+            results = _execute(todo, (str(raw_dir), str(processed_dir), str(reports_dir), pdf),
+                               executor=executor, workers=workers, scheduler=scheduler)
+            _collect(results, manifest, digests, result, pdf=pdf, total=len(todo), progress=progress)
+        elif not manifest.path.exists() or manifest.journal_path.exists():
+            manifest.save()
+        result.index = write_index(reports_dir)
+    result.seconds = time.perf_counter() - started
+    return result

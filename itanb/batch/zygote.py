@@ -1,0 +1,199 @@
+"""A zygote: one process per worker that has imported ipykernel and the notebooks' modules and warmed them
+up, and forks a kernel per report. A fork is fresh (the zygote runs no cell, so nothing of a previous report
+is in it) and starts in milliseconds instead of the ~1 s of a new Python importing pandas and matplotlib.
+
+Plain POSIX and ipykernel's public launcher; how jupyter_client is told about a forked kernel is in
+:mod:`itanb.batch.jupyter_internals`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterable
+from pathlib import Path
+
+
+def import_all(modules: Iterable[str]) -> None:
+    """Import ``modules``, skipping any that fails (the notebook that needs it will say why)."""
+    import importlib
+
+    for name in modules:
+        with contextlib.suppress(Exception):
+            importlib.import_module(name)
+
+
+class ForkedProcess:
+    """A kernel forked by a :class:`KernelZygote`, with what jupyter_client's LocalProvisioner uses of a
+    ``subprocess.Popen``. Not our child (the zygote's, which reaps it): its end is seen by ``kill(pid, 0)``.
+    """
+
+    stdin = stdout = stderr = None
+
+    def __init__(self, pid: int):
+        self.pid = pid
+        self.returncode: int | None = None
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            try:
+                os.kill(self.pid, 0)
+            except ProcessLookupError:
+                self.returncode = 0
+            except PermissionError:
+                pass
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while self.poll() is None:
+            if deadline is not None and time.monotonic() > deadline:
+                raise subprocess.TimeoutExpired(str(self.pid), timeout)
+            time.sleep(0.01)
+        return self.returncode
+
+    def send_signal(self, signum: int) -> None:
+        if self.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signum)
+
+    def kill(self) -> None:
+        import signal
+
+        self.send_signal(signal.SIGKILL)
+
+    def terminate(self) -> None:
+        import signal
+
+        self.send_signal(signal.SIGTERM)
+
+
+def main() -> None:
+    """The zygote process (see :class:`KernelZygote`): import ipykernel and the notebooks' modules, warm
+    them up, then fork one kernel per request line on stdin and answer its pid on stdout."""
+    import signal
+
+    if sys.path and sys.path[0] in ("", str(Path.cwd())):  # as ipykernel_launcher; the kernel adds it back
+        del sys.path[0]
+    modules = json.loads(sys.argv[1])
+    # ipykernel's own default, set by the kernel before any notebook imports matplotlib
+    if not os.environ.get("MPLBACKEND"):
+        os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
+    from ipykernel import kernelapp  # noqa: F401 - imported once here, inherited by every kernel
+
+    import_all(modules)
+    with contextlib.suppress(Exception):
+        _warm_up()
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # forked kernels are reaped by the system
+    requests, answers = sys.stdin.buffer, sys.stdout.buffer
+    answers.write(b"ready\n")
+    answers.flush()
+    for line in requests:
+        request = json.loads(line)
+        pid = os.fork()
+        if pid == 0:
+            try:
+                _child(request)
+            finally:
+                os._exit(1)
+        answers.write(f"{pid}\n".encode())
+        answers.flush()
+
+
+def _warm_up() -> None:
+    """First-use work of the libraries (not of any report): a Thai chart drawn to PNG, a pandas frame
+    merged, grouped and turned into records. Paid once per worker instead of once per kernel."""
+    import pandas as pd
+
+    from itanb import charts
+
+    charts.warm_up()
+    frame = pd.DataFrame({"a": ["x", "y"], "b": [1.0, None], "t": pd.to_datetime(["2022-01-01", None])})
+    frame.merge(frame, on="a").groupby("a").agg({"b": "sum"}).sort_values("b")
+    frame.to_dict("records")
+
+
+def _child(request: dict) -> None:
+    """In a freshly forked kernel: own process group, no inherited pipes, the launcher's env and cwd, a new
+    random seed; then ipykernel's launcher, as ``python -m ipykernel_launcher ARGS`` would run."""
+    import signal
+
+    os.setpgid(0, 0)
+    for signum in (signal.SIGCHLD, signal.SIGINT, signal.SIGTERM, signal.SIGPIPE):
+        signal.signal(signum, signal.SIG_DFL)
+    null = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(null, fd)
+    os.close(null)
+    os.environ.clear()
+    os.environ.update(request["env"])
+    if request.get("cwd"):
+        os.chdir(request["cwd"])
+    if "numpy" in sys.modules:
+        sys.modules["numpy"].random.seed()
+    sys.argv = [request["argv0"], *request["args"]]
+    from ipykernel import kernelapp
+
+    kernelapp.launch_new_instance(argv=request["args"])
+    os._exit(0)
+
+
+class KernelZygote:
+    """One process per worker that imports ipykernel and the notebooks' modules once, warms them up, and
+    forks a kernel per report: a fork is fresh (nothing of a previous report: the zygote runs no cell) and
+    starts in milliseconds instead of the ~1 s of a new Python importing pandas and matplotlib.
+
+    ``ITANB_FORK_KERNELS=0``: off (kernels are new processes, as jupyter_client starts them)."""
+
+    def __init__(self, prefix: list[str], modules: list[str]):
+        code = "from itanb.batch.zygote import main; main()"
+        self.prefix = prefix
+        self.proc = subprocess.Popen([*prefix, "-c", code, json.dumps(modules)], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                     start_new_session=True)
+        self._ready = False
+
+    def fork(self, args: list[str], env: dict, cwd: str | None) -> ForkedProcess:
+        if not self._ready:
+            if self.proc.stdout.readline().strip() != b"ready":
+                raise OSError("the kernel zygote did not start")
+            self._ready = True
+        request = {"argv0": self.prefix[0], "args": args, "env": env, "cwd": str(cwd) if cwd else None}
+        self.proc.stdin.write(json.dumps(request).encode() + b"\n")
+        self.proc.stdin.flush()
+        answer = self.proc.stdout.readline().strip()
+        if not answer.isdigit():
+            raise OSError("the kernel zygote stopped")
+        return ForkedProcess(int(answer))
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self.proc.stdin.close()
+        try:
+            self.proc.wait(timeout=5)
+        except Exception:
+            self.proc.kill()
+            with contextlib.suppress(Exception):
+                self.proc.wait(timeout=5)
+        self.proc.stdout.close()
+
+
+def zygote_prefix(cmd: list[str]) -> list[str] | None:
+    """The interpreter and its options of a ``python [-X...] -m ipykernel_launcher ...`` kernel command, if
+    it is this Python (a zygote can only fork what it is)."""
+    try:
+        at = cmd.index("-m")
+    except ValueError:
+        return None
+    if at + 1 >= len(cmd) or cmd[at + 1] != "ipykernel_launcher":
+        return None
+    if not all(arg.startswith("-X") for arg in cmd[1:at]):
+        return None
+    with contextlib.suppress(OSError):
+        if Path(cmd[0]).samefile(sys.executable):
+            return cmd[:at]
+    return None
