@@ -498,8 +498,9 @@ def _load_reported(path: Path, _mtime_ns: int, _size: int,
         if r.level is not None:
             for fy in range(r.fy_from, r.fy_to + 1):
                 levels = {b.level for b in _bands_for(fy, schemes)}
-                if r.level not in levels:
-                    raise InputError(f"{r.level!r} is not a level of FY{fy}", source=path, line=n)
+                for level in r.level.split("|"):
+                    if level not in levels:
+                        raise InputError(f"{level!r} is not a level of FY{fy}", source=path, line=n)
         out.append(r)
     return tuple(out)
 
@@ -516,23 +517,30 @@ def _reported_entry(fiscal_year: int, reported: str) -> ReportedLevel | None:
     return None
 
 
+def reported_levels(fiscal_year: int, reported: str | None) -> tuple[str, ...]:
+    """Every level of the fiscal year's scheme that a reported text may stand for: the level itself, a
+    spelling variant's level, or the levels of a word like ไม่ผ่าน (``level`` ``a|b`` in reported_levels.csv);
+    empty for a reported-only category or an unknown text."""
+    if not isinstance(reported, str) or not reported.strip():
+        return ()
+    key = _level_key(reported)
+    for band in bands_for(int(fiscal_year)):
+        if band.level is not None and _level_key(band.level) == key:
+            return (band.level,)
+    entry = _reported_entry(int(fiscal_year), reported)
+    return tuple(entry.level.split("|")) if entry and entry.level else ()
+
+
 def canonical_level(fiscal_year: int, reported: str | None) -> str | None:
     """The level of the fiscal year's scheme that a reported text stands for (spaces and case ignored,
-    spelling variants of ``reported_levels.csv`` mapped); None for a reported-only category or an unknown
-    text.
+    spelling variants of ``reported_levels.csv`` mapped); None for a reported-only category, an unknown text
+    or a word standing for several levels.
 
     >>> canonical_level(2567, "ต้องปรับปรุงด่วน")
     'ต้องปรับปรุงโดยด่วน'
     """
-    if not isinstance(reported, str) or not reported.strip():
-        return None
-    fiscal_year = int(fiscal_year)
-    key = _level_key(reported)
-    for band in bands_for(fiscal_year):
-        if band.level is not None and _level_key(band.level) == key:
-            return band.level
-    entry = _reported_entry(fiscal_year, reported)
-    return entry.level if entry else None
+    levels = reported_levels(fiscal_year, reported)
+    return levels[0] if len(levels) == 1 else None
 
 
 def reported_only(fiscal_year: int, reported: str | None) -> bool:
@@ -552,7 +560,7 @@ def contradicts(fiscal_year: int, possible: tuple[str, ...], reported: str | Non
         return False
     if reported_only(fiscal_year, reported):
         return False
-    return canonical_level(fiscal_year, reported) not in possible
+    return not set(reported_levels(fiscal_year, reported)) & set(possible)
 
 
 # --- grading -----------------------------------------------------------------------------------------------

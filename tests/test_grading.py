@@ -122,6 +122,10 @@ def test_reported_variants_and_reported_only_levels():
     assert not grading.contradicts(2562, grading.grade(2562, "40").possible, "N/A")
     assert grading.contradicts(2563, grading.grade(2563, "40").possible, "N/A")
     assert all(b.level != "N/A" for y in range(2557, 2569) for b in grading.bands_for(y))
+    # ไม่ผ่าน (below 85) stands for the two levels below 85 from FY2566
+    assert grading.reported_levels(2566, "ไม่ผ่าน") == ("ต้องปรับปรุง", "ต้องปรับปรุงโดยด่วน")
+    assert not grading.contradicts(2566, grading.grade(2566, "79.10").possible, "ไม่ผ่าน")
+    assert grading.contradicts(2566, grading.grade(2566, "86").possible, "ไม่ผ่าน")
 
 
 @pytest.mark.parametrize("year", [2550, 2557, 2558, 2559, 2560, 2561, 2569])
