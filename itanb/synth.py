@@ -33,7 +33,7 @@ from pathlib import Path
 
 from itanb import paths
 from itanb.errors import InputError
-from itanb.vocabulary import STATUS_LABELS, STATUSES
+from itanb.vocabulary import BE_MAX, BE_MIN, STATUS_LABELS, STATUSES
 
 LABEL = "ข้อมูลสังเคราะห์ (SYNTHETIC)"
 AGENCY_PREFIX = "หน่วยงานสังเคราะห์"
@@ -369,7 +369,7 @@ def plan_synthetic(agencies: int, years: tuple[int, int], seed: int = 0, *,
                    with_text: bool = True) -> SynthPlan:
     """Everything :func:`write_synthetic` writes, in memory: memos (with their expected counts) and scores."""
     first, last = (int(y) for y in years)
-    if agencies < 1 or first > last or not 2500 <= first <= 2700:
+    if agencies < 1 or first > last or not BE_MIN <= first <= BE_MAX:
         raise InputError(f"synthetic data needs agencies >= 1 and years like (2564, 2568) (BE), "
                          f"got agencies={agencies}, years={years}")
     rnd = random.Random(seed)

@@ -90,7 +90,7 @@ def test_real_memo_findings(real):
         assert f.message  # Thai, for an analyst
 
     (mismatch,) = findings(real, "level_mismatch")
-    assert mismatch.message == "ระดับที่รายงาน E ไม่ตรงกับระดับที่คำนวณได้ C จากคะแนน 74.83 (ปีงบประมาณ 2564)"
+    assert mismatch.message == "ระดับที่รายงาน E ไม่ตรงกับระดับที่คำนวณได้ C จากคะแนน 74.83 (ปีงบประมาณ พ.ศ. 2564)"
     assert mismatch.line == real.assessment.line == line_containing(REAL, "๗๔.๘๓")
     assert mismatch.fiscal_year == 2564
 
