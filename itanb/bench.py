@@ -11,7 +11,9 @@ It prints a table and one final line ``speedup_vs_loop=X per_report_s=Y floor_s=
 the best batch time; Y: best batch time per report). With ``national=N`` it also times the data path on N
 synthetic agencies over FY2562-2568: writing and ingesting N memos and N x 7 score rows, loading the
 processed tables, portfolio analytics for one year, planning and hashing every report of a batch, and the
-peak RSS (psutil, children included). Nothing is written into data/raw.
+peak RSS (psutil, children included). With ``memos=N`` it times parsing N synthetic memos written as
+Markdown, as Word (.docx) and as PDF, on every core (memos per second per format). Nothing is written into
+data/raw.
 """
 
 from __future__ import annotations
@@ -211,6 +213,43 @@ def _national(work: Path, n: int) -> list[tuple[str, str]]:
     return rows
 
 
+# ------------------------------------------------------------------------------------------------ memos
+
+
+def _parse_count(path: str) -> tuple[int, float]:
+    """(measures, CPU seconds) of parsing one memo file."""
+    from itanb.memo import parse_memo_file
+
+    started = time.process_time()
+    found = len(parse_memo_file(Path(path)).measures)
+    return found, time.process_time() - started
+
+
+def _memo_formats(work: Path, n: int) -> list[tuple[str, ...]]:
+    """Memos parsed per second in each format: ``n`` synthetic memos written as Markdown, as Word and as PDF
+    (the same texts), parsed by ``parse_memo_file`` in a process per core after a warm-up. Besides the
+    wall-clock rate, the CPU time per memo and what the cores give at that cost (``cores_x_cpu_rate``: the
+    rate on an otherwise idle machine; the wall rate falls below it when other work shares the cores)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from itanb.synth import write_synthetic
+
+    cores = os.cpu_count() or 1
+    rows = []
+    with ProcessPoolExecutor(max_workers=cores) as pool:
+        for fmt in ("md", "docx", "pdf"):
+            raw = work / f"memos-{fmt}"
+            write_synthetic(raw, agencies=n, years=(2565, 2566), seed=8, memo_formats=(fmt,))
+            files = sorted(str(p) for p in (raw / "memos").rglob("synthetic-*") if p.is_file())
+            list(pool.map(_parse_count, files[: cores * 2]))  # imports and caches in every worker
+            seconds, results = _timed(lambda f=files: list(pool.map(_parse_count, f, chunksize=8)))
+            cpu = sum(c for _, c in results) / len(files)
+            measures = sum(m for m, _ in results)
+            rows.append((fmt, f"{len(files)}", f"{measures}", f"{len(files) / seconds:,.0f}",
+                         f"{cpu * 1000:.1f}", f"{cores / cpu:,.0f}"))
+    return rows
+
+
 # ------------------------------------------------------------------------------------------------ main
 
 
@@ -226,8 +265,9 @@ def _table(rows: list[tuple[str, ...]]) -> str:
     return "\n".join(lines)
 
 
-def run_bench(reports: int = 16, national: int = 0, workdir: Path | str | None = None) -> int:
-    """Run the benchmark (see the module docstring) and print its table; 0 on success."""
+def run_bench(reports: int = 16, national: int = 0, workdir: Path | str | None = None, memos: int = 0) -> int:
+    """Run the benchmark (see the module docstring) and print its table; 0 on success. ``memos=N`` also
+    times parsing N synthetic memos in each format (Markdown, Word, PDF) on every core."""
     os.environ.setdefault("PYTHAINLP_READ_ONLY", "1")
     os.environ.setdefault("MPLBACKEND", "Agg")
     reports = max(1, int(reports))
@@ -253,6 +293,10 @@ def run_bench(reports: int = 16, national: int = 0, workdir: Path | str | None =
             print(f"\nnational data path: {national:,} synthetic agencies, FY{NATIONAL_YEARS[0]}-"
                   f"{NATIONAL_YEARS[1]}", flush=True)
             print(_table([("measure", "value"), *_national(work, int(national))]))
+        if memos:
+            print(f"\nmemo formats: {memos:,} synthetic memos per format, {cores} processes", flush=True)
+            head = ("format", "memos", "measures", "memos_per_s", "cpu_ms_per_memo", "cores_x_cpu_rate")
+            print(_table([head, *_memo_formats(work, int(memos))]))
         best = min(batch_s.values())
         print(f"speedup_vs_loop={loop_s / best:.2f} per_report_s={best / n:.2f} floor_s={floor_s:.2f}")
     return 0

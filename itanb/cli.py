@@ -92,7 +92,9 @@ def cmd_batch(args: argparse.Namespace) -> int:
 def cmd_synth(args: argparse.Namespace) -> int:
     from itanb.synth import write_synthetic
 
-    summary = write_synthetic(out_dir=args.out, agencies=args.agencies, years=args.years, seed=args.seed)
+    formats = tuple(f.strip() for f in args.memo_formats.split(",") if f.strip())
+    summary = write_synthetic(out_dir=args.out, agencies=args.agencies, years=args.years, seed=args.seed,
+                              memo_formats=formats)
     print(summary)
     return 0
 
@@ -100,7 +102,7 @@ def cmd_synth(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     from itanb.bench import run_bench
 
-    return run_bench(reports=args.reports, national=args.national, workdir=args.workdir)
+    return run_bench(reports=args.reports, national=args.national, workdir=args.workdir, memos=args.memos)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -149,12 +151,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--years", type=_years, required=True)
     p.add_argument("--out", type=Path, required=True)
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--memo-formats", default="md",
+                   help="comma-separated memo formats taken in turn: md, docx, pdf (default md)")
     p.set_defaults(func=cmd_synth)
 
     p = sub.add_parser("bench", help="time batch runs against the plain papermill loop, on synthetic data")
     p.add_argument("--reports", type=int, default=16, help="fiscal-year reports to time (default 16)")
     p.add_argument("--national", type=int, default=0, help="also time the data path on N synthetic agencies")
     p.add_argument("--workdir", type=Path, default=None, help="keep the benchmark's files here")
+    p.add_argument("--memos", type=int, default=300,
+                   help="also time parsing N synthetic memos per format (md, docx, pdf; default 300)")
     p.set_defaults(func=cmd_bench)
     return parser
 

@@ -4,8 +4,9 @@ Everything is read and validated first; the tables are written (atomically, by :
 the whole raw folder is good, so a bad file leaves ``data/processed`` exactly as it was. The raw folder is
 only ever read.
 
-Layout of the raw folder: ``memos/`` (any depth, ``.md``/``.txt`` memos), ``scores/`` (any depth, ``.csv``/
-``.xlsx`` score tables) and an optional ``agencies.csv`` that pins agency ids, names and places.
+Layout of the raw folder: ``memos/`` (any depth, ``.md``/``.txt``/``.docx``/``.pdf`` memos; a ``.doc`` is
+rejected with what to do), ``scores/`` (any depth, ``.csv``/``.xlsx`` score tables) and an optional
+``agencies.csv`` that pins agency ids, names and places.
 """
 
 from __future__ import annotations
@@ -26,10 +27,10 @@ from itanb.agencies import Mention, load_pinned, resolve
 from itanb.errors import InputError, ItanbError
 from itanb.findings import Finding
 from itanb.grading import grade, level_disagrees, level_mismatch_message, passed
+from itanb.memo.read import KNOWN_SUFFIXES, has_signature
 from itanb.scores import ScoreRow, agency_key, read_scores_file
 from itanb.store import Tables, build_frame, write_tables
 
-MEMO_SUFFIXES = (".md", ".txt")
 SCORE_SUFFIXES = (".csv", ".xlsx")
 POOL_THRESHOLD = 200  # parse memos in worker processes above this many files
 
@@ -121,6 +122,19 @@ def _sha256(data: bytes) -> str:
 
 
 # --- memos -------------------------------------------------------------------------------------------------
+
+def _is_memo(path: Path) -> bool:
+    """A memo by its suffix; a .pdf/.docx/.doc only when its first bytes are of that format."""
+    suffix = path.suffix.lower()
+    if suffix not in KNOWN_SUFFIXES:
+        return False
+    if suffix in (".md", ".txt"):
+        return True
+    try:
+        with path.open("rb") as f:
+            return has_signature(suffix, f.read(1024))
+    except OSError:
+        return True  # reading it again reports the problem
 
 def _parse_memo(item: tuple[str, str]) -> tuple[str, object, str | None, str, int]:
     """Worker: (path, rel) -> (rel, ParsedMemo | None, error | None, sha256, bytes)."""
@@ -248,11 +262,11 @@ def read_raw(raw_dir: Path = paths.RAW, *, workers: int | None = None) -> tuple[
         raise InputError("raw folder not found (expected memos/ and scores/ inside)", source=raw_dir)
     memo_items, score_items, ignored = [], [], []
     for path, rel in _files(raw_dir / "memos", raw_dir):
-        (memo_items if path.suffix.lower() in MEMO_SUFFIXES else ignored).append((path, rel))
+        (memo_items if _is_memo(path) else ignored).append((path, rel))
     for path, rel in _files(raw_dir / "scores", raw_dir):
         (score_items if path.suffix.lower() in SCORE_SUFFIXES else ignored).append((path, rel))
     if not memo_items and not score_items:
-        raise InputError("nothing to ingest: no memos (memos/*.md, *.txt) and no score tables "
+        raise InputError("nothing to ingest: no memos (memos/*.md, *.txt, *.docx, *.pdf) and no score tables "
                          "(scores/*.csv, *.xlsx)", source=raw_dir)
     with _MemoParser(memo_items, workers) as parser:
         tables, summary = _read_rest(raw_dir, parser, score_items, ignored)

@@ -36,6 +36,7 @@ from itanb.errors import InputError
 from itanb.vocabulary import BE_MAX, BE_MIN, STATUS_LABELS, STATUSES
 
 LABEL = "ข้อมูลสังเคราะห์ (SYNTHETIC)"
+MEMO_FORMATS = ("md", "docx", "pdf")  # what write_synthetic can write memos as
 AGENCY_PREFIX = "หน่วยงานสังเคราะห์"
 PER_GROUP = 500  # memos per sub-folder of memos/
 
@@ -366,12 +367,20 @@ def _memo(rnd: random.Random, m: SynthMemo, thai: bool, seed: int) -> str:
 
 
 def plan_synthetic(agencies: int, years: tuple[int, int], seed: int = 0, *,
-                   with_text: bool = True) -> SynthPlan:
-    """Everything :func:`write_synthetic` writes, in memory: memos (with their expected counts) and scores."""
+                   with_text: bool = True, memo_formats: tuple[str, ...] = ("md",)) -> SynthPlan:
+    """Everything :func:`write_synthetic` writes, in memory: memos (with their expected counts) and scores.
+
+    ``memo_formats``: the memos' formats, taken in turn (``("md", "docx", "pdf")``: one in three of each);
+    ``md`` memos are Markdown (one in seven ``.txt``), the others Word and PDF files of the same text.
+    """
     first, last = (int(y) for y in years)
     if agencies < 1 or first > last or not BE_MIN <= first <= BE_MAX:
         raise InputError(f"synthetic data needs agencies >= 1 and years like (2564, 2568) (BE), "
                          f"got agencies={agencies}, years={years}")
+    unknown = sorted(set(memo_formats) - set(MEMO_FORMATS)) if memo_formats else ["(none)"]
+    if unknown:
+        raise InputError(f"unknown memo format(s) {', '.join(unknown)}; "
+                         f"choose from {', '.join(MEMO_FORMATS)}")
     rnd = random.Random(seed)
     scores = _score_matrix(agencies, first, last, seed)
     memo_years = list(range(first + 1, last + 1)) or [first]
@@ -397,7 +406,8 @@ def plan_synthetic(agencies: int, years: tuple[int, int], seed: int = 0, *,
             unmarked_rows=1 if rnd.random() < 0.05 else 0))
     for m in memos:
         group = f"g{(m.number - 1) // PER_GROUP + 1:03d}"
-        ext = ".txt" if m.number % 7 == 3 else ".md"
+        fmt = memo_formats[(m.number - 1) % len(memo_formats)]
+        ext = f".{fmt}" if fmt != "md" else ".txt" if m.number % 7 == 3 else ".md"
         m.path = f"memos/{group}/{agency_id(m.number)}-ita-measures-memo-{m.fiscal_year}{ext}"
         if with_text:
             thai = rnd.random() < 0.7
@@ -482,8 +492,26 @@ def _refuse_project_raw(out_dir: Path) -> Path:
     return target
 
 
+def memo_bytes(m: SynthMemo, suffix: str) -> bytes:
+    """The file of a synthetic memo: its text as UTF-8, or that text laid out as a Word or PDF file (the
+    status marks as Wingdings symbols, checkboxes or typed in Word, and as a slash or a symbol font's tick in
+    PDF, in turn)."""
+    if suffix not in (".docx", ".pdf"):
+        return m.text.encode("utf-8")
+    from itanb.memo.read_text import read_text
+
+    doc = read_text(m.text, m.path)
+    if suffix == ".docx":
+        from itanb.memo.write_word import WordStyle, write_docx
+
+        return write_docx(doc, WordStyle(mark=("wingdings", "wingdings2", "checkbox", "text")[m.number % 4]))
+    from itanb.memo.write_pdf import PdfStyle, write_pdf
+
+    return write_pdf(doc, PdfStyle(mark=("/", "ü", "P")[m.number % 3]))  # Sarabun has no ✓ glyph
+
+
 def write_synthetic(out_dir: Path | str, agencies: int, years: tuple[int, int] = (2564, 2568),
-                    seed: int = 0) -> str:
+                    seed: int = 0, memo_formats: tuple[str, ...] = ("md",)) -> str:
     """Write a SYNTHETIC raw folder (memos/, scores/): ``agencies`` agencies, fiscal ``years`` (first, last).
 
     Files written before by this function under ``out_dir`` (``synthetic-*``) are replaced, so the folder
@@ -491,7 +519,7 @@ def write_synthetic(out_dir: Path | str, agencies: int, years: tuple[int, int] =
     Returns a one-line summary.
     """
     out = _refuse_project_raw(Path(out_dir))
-    plan = plan_synthetic(agencies, years, seed)
+    plan = plan_synthetic(agencies, years, seed, memo_formats=tuple(memo_formats))
     for sub in ("memos", "scores"):
         folder = out / sub
         if folder.exists():
@@ -507,7 +535,7 @@ def write_synthetic(out_dir: Path | str, agencies: int, years: tuple[int, int] =
         if path.parent not in made:
             path.parent.mkdir(parents=True, exist_ok=True)
             made.add(path.parent)
-        path.write_bytes(m.text.encode("utf-8"))
+        path.write_bytes(memo_bytes(m, path.suffix))
     (out / "scores").mkdir(parents=True, exist_ok=True)
     rows = 0
     for i, fy in enumerate(sorted(plan.scores)):

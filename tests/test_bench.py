@@ -26,3 +26,12 @@ def test_bench_prints_every_method_and_the_summary_line(tmp_path, capsys):
     assert match and all(float(x) > 0 for x in match.groups())
     # the benchmark works on synthetic data in its own folder, never in the project's data folders
     assert any((tmp_path / "bench").rglob("*.html"))
+
+
+def test_bench_times_memos_in_each_format(tmp_path):
+    from itanb.bench import _memo_formats
+
+    rows = _memo_formats(tmp_path, 9)
+    assert [r[0] for r in rows] == ["md", "docx", "pdf"]
+    assert len({r[2] for r in rows}) == 1  # the same memos found the same measures in every format
+    assert all(int(r[1]) == 9 and float(r[4]) > 0 for r in rows)

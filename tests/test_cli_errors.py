@@ -24,6 +24,8 @@ FIXTURES = Path(__file__).parent / "fixtures"
 BAD_SCORES = sorted((FIXTURES / "scores" / "bad").iterdir())
 BAD_MEMOS = sorted(p for p in (FIXTURES / "bad_memos").glob("*") if p.is_file()) \
     if (FIXTURES / "bad_memos").is_dir() else []
+# Word and PDF files that cannot be read (tests/make_memo_fixtures.py): scan, .doc, encrypted, corrupt
+BAD_MEMO_FILES = sorted(p for p in (FIXTURES / "bad_memo_files").glob("*") if p.is_file())
 MEMO = PROJ_ROOT / "data" / "raw" / "memos" / "khoksaat-ita-measures-memo-2565.md"
 GOOD_TABLE = "agency,fiscal_year,score,level\nจังหวัดกาญจนบุรี,2564,91.10,A\n"
 H = "agency,fiscal_year,score\n"
@@ -74,6 +76,14 @@ for _bad in BAD_MEMOS:
                                                          "scores/good.csv": GOOD_TABLE,
                                                          f"memos/{name}": bad.read_bytes()}),
         f"memos/{_name}")
+for _bad in BAD_MEMO_FILES:
+    CASES[f"memos/{_bad.name}"] = (
+        lambda tmp, bad=_bad: raw_with(tmp, {"memos/a/good.md": MEMO.read_bytes(),
+                                             "memos/b/good.docx": (FIXTURES / "memo_formats" /
+                                                                   "nongbua-2566.docx").read_bytes(),
+                                             "scores/good.csv": GOOD_TABLE,
+                                             f"memos/{bad.name}": bad.read_bytes()}),
+        f"memos/{_bad.name}")
 CASES.update({
     "missing raw folder": (lambda tmp: tmp / "no-such-raw", "no-such-raw"),
     "raw folder without memos or tables": (lambda tmp: raw_with(tmp, {"memos/readme.pdf": "x"}), "raw"),

@@ -30,6 +30,7 @@ def split_owners(cell: str) -> list[str]:
         return []
     owners: list[str] = []
     carry = ""  # a prefix-only fragment waiting for the rest of its name
+    cell = cell.replace("\u200b", " ")  # a word boundary (a PDF cell's line break between Thai letters)
     for fragment in _OWNER_SPLIT.split(_OWNER_AND.sub("\n", cell)):
         frag = _OWNER_LEAD.sub("", tidy(fragment)).strip()
         if not frag:

@@ -12,7 +12,20 @@ from itanb.thai import decode_thai_text
 
 TEXT_SUFFIXES = (".md", ".txt")
 MEMO_SUFFIXES = (*TEXT_SUFFIXES, ".docx", ".pdf")
+KNOWN_SUFFIXES = (*MEMO_SUFFIXES, ".doc")  # a .doc is read only to say: save it as .docx
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Compound File: old Word .doc, or an encrypted .docx
+
+
+def has_signature(suffix: str, head: bytes) -> bool:
+    """False for a file named as Word or PDF whose first bytes are no such file at all (a note saved as
+    ``notes.pdf``): ingest lists it among the ignored files. A damaged file of that format still has its
+    signature and is read, so that its error is reported."""
+    suffix = suffix.lower()
+    if suffix == ".pdf":
+        return b"%PDF" in head[:1024]
+    if suffix in (".docx", ".doc"):
+        return head.startswith((b"PK\x03\x04", OLE_MAGIC))
+    return True
 
 
 def read_text_bytes(data: bytes, source: str) -> Document:
