@@ -36,6 +36,7 @@ from itanb.grading import (
     contradicts,
     derive,
     grade,
+    level_mismatch_message,
     passed,
     reported_only,
     tolerance_for,
@@ -265,9 +266,8 @@ def _level_findings(c: _Candidate, g: Grade) -> list[Finding]:
                         f"ปีงบประมาณ {c.fiscal_year}", c.file, c.line, c.agency_id, c.fiscal_year)]
     if not contradicts(g.fiscal_year, g.possible, c.level_reported):
         return []  # the reported level is possible (perhaps needing tool scores we do not have)
-    return [Finding("level_mismatch",
-                    f"ระดับที่รายงาน {c.level_reported} ไม่ตรงกับระดับที่คำนวณจากคะแนน {c.score} "
-                    f"ในปีงบประมาณ {c.fiscal_year} ({g.shown})", c.file, c.line, c.agency_id, c.fiscal_year)]
+    return [Finding("level_mismatch", level_mismatch_message(c.fiscal_year, c.score, c.level_reported, g.shown),
+                    c.file, c.line, c.agency_id, c.fiscal_year)]
 
 
 # --- the whole folder --------------------------------------------------------------------------------------

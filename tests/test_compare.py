@@ -326,8 +326,8 @@ def _national_tables(n: int = 8300, years: range = range(2562, 2569)) -> Tables:
     return Tables(agencies, assessments, measures_frame([]), findings, sources_frame())
 
 
-def test_portfolio_for_the_whole_country():
-    """8,300 agencies (its speed is measured by ``itanb bench``, not asserted here)."""
+def test_portfolio_of_the_whole_country():
+    """8,300 agencies (the time it takes is in ``itanb bench --national``, not here)."""
     t = _national_tables()
     p = compare.portfolio(t, 2566)
     assert len(p.ranking) + len(p.missing) == 8300

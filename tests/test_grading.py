@@ -386,3 +386,19 @@ def test_cli_uses_an_edited_scheme_file(tmp_path):
     path = _edited(tmp_path, lambda rows: _set_min(rows, "letters", "A", "70.00"))
     result = _itanb("grade", "--year", "2564", "74.83", env={"ITANB_GRADING_SCHEMES": str(path)})
     assert (result.returncode, result.stdout) == (0, "A\n")
+
+
+def test_one_rule_for_a_level_mismatch():
+    assert grading.level_disagrees(2565, "74.83", "E")
+    assert not grading.level_disagrees(2565, "74.83", " c ")  # spelling, not a disagreement
+    assert not grading.level_disagrees(2565, "74.83", None)
+    assert not grading.level_disagrees(2561, "74.83", "E")  # no level computable
+    # 97.10 in 2567 without tool scores may be any of the top three: a reported one is not wrong
+    assert not grading.level_disagrees(2567, "97.10", "ผ่านดีเยี่ยม")
+    # with the tool scores it is decided: EIT part 1 at 91 rules out ผ่านดีเยี่ยม
+    tools = {"iit": "99.00", "eit1": "91.00", "eit2": "99.00", "oit": "97.25"}
+    assert grading.level_disagrees(2567, "97.10", "ผ่านดีเยี่ยม", tools=tools)
+    assert not grading.level_disagrees(2567, "97.10", "ผ่านดี", tools=tools)
+    assert grading.level_disagrees(2567, "80.00", "ผ่านดีเยี่ยม")  # the total rules it out
+    assert grading.level_mismatch_message(2564, "74.83", "E", "C") == \
+        "ระดับที่รายงาน E ไม่ตรงกับระดับที่คำนวณได้ C จากคะแนน 74.83 (ปีงบประมาณ พ.ศ. 2564)"

@@ -60,9 +60,8 @@ def assessment(ctx: Context, measures_fy: int | None) -> Assessment | None:
     if not g.possible:
         ctx.note("unknown_level_scheme", f"คำนวณระดับของปีงบประมาณ {fy} ไม่ได้: {g.reason}", loc, fy)
     elif grading.contradicts(fy, g.possible, level_reported):
-        ctx.note("level_mismatch",
-                 f"ระดับที่รายงาน {level_reported} ไม่ตรงกับระดับที่คำนวณได้ {g.shown} จากคะแนน {score} "
-                 f"(ปีงบประมาณ {fy})", loc, fy)
+        ctx.note("level_mismatch", grading.level_mismatch_message(fy, score, level_reported, g.shown),
+                 loc, fy)
     return Assessment(fy, score, level_reported, g.level, loc.line if loc else None)
 
 
