@@ -266,8 +266,8 @@ def _level_findings(c: _Candidate, g: Grade) -> list[Finding]:
                         f"ปีงบประมาณ {c.fiscal_year}", c.file, c.line, c.agency_id, c.fiscal_year)]
     if not contradicts(g.fiscal_year, g.possible, c.level_reported):
         return []  # the reported level is possible (perhaps needing tool scores we do not have)
-    return [Finding("level_mismatch", level_mismatch_message(c.fiscal_year, c.score, c.level_reported, g.shown),
-                    c.file, c.line, c.agency_id, c.fiscal_year)]
+    message = level_mismatch_message(c.fiscal_year, c.score, c.level_reported, g.shown)
+    return [Finding("level_mismatch", message, c.file, c.line, c.agency_id, c.fiscal_year)]
 
 
 # --- the whole folder --------------------------------------------------------------------------------------

@@ -304,7 +304,7 @@ def test_a_level_the_tool_scores_contradict_is_a_level_mismatch(tmp_path):
     text = TOOLS_TABLE.read_text(encoding="utf-8").replace(",ผ่านดี,", ",ผ่านดีเยี่ยม,")
     t = _ingest_tables(tmp_path, **{"bsam.csv": text})
     assert t.findings["code"].tolist() == ["level_mismatch"]
-    assert "ผ่านดีเยี่ยม" in t.findings["message"].iloc[0] and "ผ่านดี)" in t.findings["message"].iloc[0]
+    assert t.findings["message"].iloc[0].startswith("ระดับที่รายงาน ผ่านดีเยี่ยม ไม่ตรงกับระดับที่คำนวณได้ ผ่านดี ")
 
 
 def test_a_total_alone_does_not_contradict_a_top_level(tmp_path):
