@@ -22,9 +22,10 @@ import pandas as pd
 
 from itanb import grading
 from itanb.errors import InputError, ParameterError
+from itanb.matching import greedy_pairs
 from itanb.paths import PACKAGE_DATA
 from itanb.thai import normalize_for_matching
-from itanb.vocabulary import STATUSES
+from itanb.vocabulary import STATUSES, level_change_label
 
 NATIONAL_AVERAGES = PACKAGE_DATA / "national-averages.csv"
 INDICATORS = PACKAGE_DATA / "indicators.csv"
@@ -136,22 +137,21 @@ def _level_change(frame: pd.DataFrame, has_prev: pd.Series) -> tuple[pd.Series, 
     prev_rank, prev_level: (steps Int64, label object), label None where there is no previous year."""
     scheme, rank, level = frame["scheme"], frame["rank"], frame["level"]
     prev_scheme, prev_rank, prev_level = frame["prev_scheme"], frame["prev_rank"], frame["prev_level"]
-    shown = level.where(level.notna(), "–").astype(object)
-    prev_shown = prev_level.where(prev_level.notna(), "–").astype(object)
     same = has_prev & scheme.notna() & prev_scheme.notna() & (scheme == prev_scheme)
     both = same & rank.notna() & prev_rank.notna()
     steps = (rank.astype("Int64") - prev_rank.astype("Int64")).where(both, pd.NA).astype("Int64")
-    arrow = "(" + prev_shown + " → " + shown + ")"
-    n = steps.abs().astype("float64").fillna(0).astype("int64").astype(str)
     up = both & (steps > 0).fillna(False)
     down = both & (steps < 0).fillna(False)
-    label = np.select(
-        [~has_prev, ~same, ~both, up, down],
-        [None, "เปลี่ยนเกณฑ์ " + arrow, "ไม่มีระดับให้เทียบ " + arrow, "ดีขึ้น " + n + " ระดับ " + arrow,
-         "ลดลง " + n + " ระดับ " + arrow],
-        default="คงเดิม (" + shown + ")",
-    )
+    change = np.select([~has_prev, ~same, ~both, up, down], [None, "scheme", "incomparable", "up", "down"],
+                       default="same")
+    n = steps.astype("float64").fillna(0).astype("int64").to_numpy()
+    label = [None if c is None else level_change_label(c, _text(b), _text(a), k)
+             for c, b, a, k in zip(change, prev_level, level, n, strict=True)]
     return steps, pd.Series(label, index=scheme.index, dtype=object)
+
+
+def _text(value) -> str | None:
+    return value if isinstance(value, str) and value else None
 
 
 # ------------------------------------------------------------ year over year
@@ -184,7 +184,8 @@ def year_over_year(tables: Any, agency_id: str, *, averages: pd.DataFrame | None
       measures_total int64; measures_done, measures_in_progress, measures_not_started int64 (by status);
       measures_unmarked int64 (no status mark); completion_share float64 (done / total, NaN without measures);
       measures_overdue int64 (deadline before the memo date and not done; unmarked counts as not done);
-      level_agrees boolean (level_reported == level; NA when either is missing).
+      level_agrees boolean (False exactly when :func:`itanb.grading.level_disagrees`, the rule of the
+      ingest's level_mismatch finding; NA when either level is missing).
 
     Raises ParameterError for an agency_id that is not in ``tables.agencies``.
     """
@@ -229,7 +230,13 @@ def year_over_year(tables: Any, agency_id: str, *, averages: pd.DataFrame | None
     total = out["measures_total"].replace(0, np.nan)
     out["completion_share"] = (out["measures_done"] / total).astype("float64")
     both = out["level"].notna() & out["level_reported"].notna()
-    agrees = pd.array((out["level"] == out["level_reported"]).to_numpy(), dtype="boolean")
+    tool_cols = [c for c in ("iit", "eit", "oit") if c in out.columns]
+    missing = (out[tool_cols].isna().any(axis=1).to_numpy() if len(tool_cols) == 3
+               else np.ones(len(out), dtype=bool))
+    agrees = pd.array([not (ok and grading.level_disagrees(fy, s, rep, lvl, tools_missing=m))
+                       for ok, fy, s, rep, lvl, m in zip(both, out["fiscal_year"], out["score"],
+                                                          out["level_reported"], out["level"], missing,
+                                                          strict=True)], dtype="boolean")
     agrees[~both.to_numpy()] = pd.NA
     out["level_agrees"] = agrees
     return out[YOY_COLUMNS]
@@ -291,12 +298,8 @@ def measures_over_time(tables: Any, agency_id: str, *,
                if prev_keys and cur_keys else np.zeros((len(cur_keys), len(prev_keys))))
         pairs = sorted(((sim[r, c], r, c) for r, c in zip(*np.nonzero(sim >= threshold), strict=True)),
                        key=lambda t: (-t[0], t[1], t[2]))
-        cur_match: dict[int, tuple[int, float]] = {}
-        taken: set[int] = set()
-        for score, r, c in pairs:
-            if r not in cur_match and c not in taken:
-                cur_match[r] = (c, float(score))
-                taken.add(c)
+        cur_match = greedy_pairs((int(r), int(c), float(score)) for score, r, c in pairs)
+        taken = {c for c, _ in cur_match.values()}
         rows = []
         for r in range(len(cur)):
             c, score = cur_match.get(r, (None, np.nan))

@@ -290,22 +290,19 @@ def level_steps(fy_a: int, level_a: str | None, fy_b: int, level_b: str | None,
     >>> level_steps(2565, "A", 2566, "ผ่าน").label
     'เปลี่ยนเกณฑ์ (A → ผ่าน)'
     """
+    from itanb.vocabulary import level_change_label
+
     scheme_a, scheme_b = scheme_of(int(fy_a), path), scheme_of(int(fy_b), path)
-    shown_a = level_a if isinstance(level_a, str) and level_a else "–"
-    shown_b = level_b if isinstance(level_b, str) and level_b else "–"
+    shown_a = level_a if isinstance(level_a, str) and level_a else None
+    shown_b = level_b if isinstance(level_b, str) and level_b else None
     if scheme_a is None or scheme_b is None or scheme_a != scheme_b:
-        return LevelChange(None, False, f"เปลี่ยนเกณฑ์ ({shown_a} → {shown_b})")
+        return LevelChange(None, False, level_change_label("scheme", shown_a, shown_b))
     ranks = {b.level: b.rank for b in bands_for(int(fy_a), path) if b.level is not None}
     if shown_a not in ranks or shown_b not in ranks:
-        return LevelChange(None, True, f"ไม่มีระดับให้เทียบ ({shown_a} → {shown_b})")
+        return LevelChange(None, True, level_change_label("incomparable", shown_a, shown_b))
     steps = ranks[shown_b] - ranks[shown_a]
-    if steps > 0:
-        label = f"ดีขึ้น {steps} ระดับ ({shown_a} → {shown_b})"
-    elif steps < 0:
-        label = f"ลดลง {-steps} ระดับ ({shown_a} → {shown_b})"
-    else:
-        label = f"คงเดิม ({shown_b})"
-    return LevelChange(steps, True, label)
+    change = "up" if steps > 0 else "down" if steps < 0 else "same"
+    return LevelChange(steps, True, level_change_label(change, shown_a, shown_b, steps))
 
 
 def grade_frame(
@@ -365,3 +362,35 @@ def grade_frame(
     rank_values = pd.array(rank, dtype="Float64").astype("Int64")
     return pd.DataFrame({"scheme": scheme, "level": level, "rank": rank_values, "passed": passed_values},
                         index=index)
+
+
+# ------------------------------------------------------------ a reported level against the score
+def same_level(a: str, b: str) -> bool:
+    """Two spellings of one level (``"A"`` and ``" a "``; ``"ผ่าน"``): spaces and case do not count."""
+    return "".join(a.split()).casefold() == "".join(b.split()).casefold()
+
+
+def unverifiable_levels(fiscal_year: int, score: object, path: Path | str | None = None) -> frozenset[str]:
+    """The levels of ``fiscal_year`` that need IIT/EIT/OIT scores and that ``score`` (the total) allows: a
+    reported one cannot be checked without the tool scores."""
+    total = to_score(score)
+    tool_bands = [b for b in bands_for(int(fiscal_year), path) if b.level and b.min_each_tool is not None]
+    return frozenset(b.level for b in tool_bands if b.min_total is None or total >= b.min_total)
+
+
+def level_disagrees(fiscal_year: int, score: object, reported: str | None, computed: str | None, *,
+                    tools_missing: bool = True, path: Path | str | None = None) -> bool:
+    """The one rule for a level mismatch: a reported level that differs from the level computed from the
+    score. Not a mismatch: nothing reported, no level computable, or (``tools_missing``) a reported level
+    that needs the tool scores and that the total allows (:func:`unverifiable_levels`)."""
+    if not reported or not computed or same_level(reported, computed):
+        return False
+    return not (tools_missing and any(same_level(reported, u)
+                                      for u in unverifiable_levels(fiscal_year, score, path)))
+
+
+def level_mismatch_message(fiscal_year: object, score: object, reported: str, computed: str) -> str:
+    """The one Thai sentence of a level mismatch, from values already written as they are to be shown
+    (``ระดับที่รายงาน E ไม่ตรงกับระดับที่คำนวณได้ C จากคะแนน 74.83 (ปีงบประมาณ พ.ศ. 2564)``)."""
+    return (f"ระดับที่รายงาน {reported} ไม่ตรงกับระดับที่คำนวณได้ {computed} จากคะแนน {score} "
+            f"(ปีงบประมาณ พ.ศ. {fiscal_year})")

@@ -26,7 +26,7 @@ from itanb import paths
 from itanb.agencies import Mention, load_pinned, resolve
 from itanb.errors import InputError, ItanbError
 from itanb.findings import Finding
-from itanb.grading import bands_for, grade, passed
+from itanb.grading import grade, level_disagrees, level_mismatch_message, passed
 from itanb.memo.read import KNOWN_SUFFIXES, has_signature
 from itanb.scores import ScoreRow, agency_key, read_scores_file
 from itanb.store import Tables, build_frame, write_tables
@@ -182,32 +182,20 @@ class _MemoParser:
 
 # --- assessments -------------------------------------------------------------------------------------------
 
-def _same_level(a: str, b: str) -> bool:
-    return "".join(a.split()).casefold() == "".join(b.split()).casefold()
-
-
 class _Grader:
     """grading.grade and grading.passed, memoised for one ingest (the scheme file may change between runs)."""
 
     def __init__(self) -> None:
-        self._cache: dict[tuple, tuple[str | None, bool | None, frozenset[str]]] = {}
-        self._tool_levels: dict[int, list] = {}
+        self._cache: dict[tuple, tuple[str | None, bool | None, bool]] = {}
 
     def __call__(self, fiscal_year: int, score: Decimal, tools: tuple) -> tuple[str | None, bool | None,
-                                                                              frozenset[str]]:
-        """(computed level, passed, levels the score might reach with the tool scores that are missing)."""
+                                                                              bool]:
+        """(computed level, passed, whether a tool score is missing)."""
         key = (fiscal_year, score, tools)
         if key not in self._cache:
             iit, eit, oit = tools
             g = grade(fiscal_year, score, iit=iit, eit=eit, oit=oit)
-            unverifiable: frozenset[str] = frozenset()
-            if any(t is None for t in tools):
-                if fiscal_year not in self._tool_levels:
-                    self._tool_levels[fiscal_year] = [b for b in bands_for(fiscal_year)
-                                                      if b.level and b.min_each_tool is not None]
-                unverifiable = frozenset(b.level for b in self._tool_levels[fiscal_year]
-                                         if b.min_total is None or score >= b.min_total)
-            self._cache[key] = (g.level, passed(fiscal_year, score), unverifiable)
+            self._cache[key] = (g.level, passed(fiscal_year, score), any(t is None for t in tools))
         return self._cache[key]
 
 
@@ -234,18 +222,17 @@ def _merge_assessments(candidates: Iterable[_Candidate]) -> tuple[list[_Candidat
     return list(kept.values()), findings
 
 
-def _level_findings(c: _Candidate, level: str | None, unverifiable: frozenset[str]) -> list[Finding]:
-    if c.level_reported is None or any(_same_level(c.level_reported, u) for u in unverifiable):
-        return []  # nothing reported, or a level that needs the tool scores we do not have
+def _level_findings(c: _Candidate, level: str | None, tools_missing: bool) -> list[Finding]:
+    if c.level_reported is None:
+        return []
     if level is None:
         return [Finding("unknown_level_scheme",
                         f"ตรวจระดับที่รายงาน ({c.level_reported}) ไม่ได้: ไม่มีเกณฑ์ระดับที่คำนวณได้สำหรับ"
                         f"ปีงบประมาณ {c.fiscal_year}", c.file, c.line, c.agency_id, c.fiscal_year)]
-    if _same_level(c.level_reported, level):
+    if not level_disagrees(c.fiscal_year, c.score, c.level_reported, level, tools_missing=tools_missing):
         return []
-    return [Finding("level_mismatch",
-                    f"ระดับที่รายงาน {c.level_reported} ไม่ตรงกับระดับที่คำนวณจากคะแนน {c.score} "
-                    f"ในปีงบประมาณ {c.fiscal_year} ({level})", c.file, c.line, c.agency_id, c.fiscal_year)]
+    return [Finding("level_mismatch", level_mismatch_message(c.fiscal_year, c.score, c.level_reported, level),
+                    c.file, c.line, c.agency_id, c.fiscal_year)]
 
 
 # --- the whole folder --------------------------------------------------------------------------------------
@@ -342,8 +329,8 @@ def _read_rest(raw_dir: Path, parser: _MemoParser, score_items: list[tuple[Path,
     for c in candidates:
         if c.from_memo:
             continue
-        level, _, unverifiable = graded(c.fiscal_year, c.score, c.tools)
-        findings += [_finding_record(f) for f in _level_findings(c, level, unverifiable)]
+        level, _, tools_missing = graded(c.fiscal_year, c.score, c.tools)
+        findings += [_finding_record(f) for f in _level_findings(c, level, tools_missing)]
     merged, dup_findings = _merge_assessments(candidates)
     findings += [_finding_record(f) for f in dup_findings]
 

@@ -518,8 +518,8 @@ def indicators_table(ctx: Context, all_years: bool = False):
 def level_mismatch_text(fiscal_year: int, score: object, reported: str, computed: str,
                         thai_digits: bool = False) -> str:
     """``ระดับที่รายงาน E ไม่ตรงกับระดับที่คำนวณได้ C จากคะแนน 74.83 (ปีงบประมาณ พ.ศ. 2564)``."""
-    return (f"ระดับที่รายงาน {reported} ไม่ตรงกับระดับที่คำนวณได้ {computed} จากคะแนน "
-            f"{fmt_score(score, thai_digits)} (ปีงบประมาณ พ.ศ. {digits(fiscal_year, thai_digits)})")
+    return grading.level_mismatch_message(digits(fiscal_year, thai_digits), fmt_score(score, thai_digits),
+                                          reported, computed)
 
 
 def findings_items(ctx: Context) -> list[tuple[str, str, str]]:

@@ -311,3 +311,17 @@ def test_cli_uses_an_edited_scheme_file(tmp_path):
     path = _edited(tmp_path, lambda rows: _set_min(rows, "letters", "A", "70.00"))
     result = _itanb("grade", "--year", "2564", "74.83", env={"ITANB_GRADING_SCHEMES": str(path)})
     assert (result.returncode, result.stdout) == (0, "A\n")
+
+
+def test_one_rule_for_a_level_mismatch():
+    assert grading.level_disagrees(2565, "74.83", "E", "C")
+    assert not grading.level_disagrees(2565, "74.83", " c ", "C")  # spelling, not a disagreement
+    assert not grading.level_disagrees(2565, "74.83", None, "C")
+    assert not grading.level_disagrees(2561, "74.83", "E", None)  # no level computable
+    # 97.10 in 2567 computes ผ่าน without tool scores; ผ่านดีเยี่ยม needs them: unverifiable, not wrong
+    assert grading.unverifiable_levels(2567, "97.10") == {"ผ่านดีเยี่ยม", "ผ่านดี"}
+    assert not grading.level_disagrees(2567, "97.10", "ผ่านดีเยี่ยม", "ผ่าน")
+    assert grading.level_disagrees(2567, "97.10", "ผ่านดีเยี่ยม", "ผ่าน", tools_missing=False)
+    assert grading.level_disagrees(2567, "80.00", "ผ่านดีเยี่ยม", "ต้องปรับปรุง")  # the total rules it out
+    assert grading.level_mismatch_message(2564, "74.83", "E", "C") == \
+        "ระดับที่รายงาน E ไม่ตรงกับระดับที่คำนวณได้ C จากคะแนน 74.83 (ปีงบประมาณ พ.ศ. 2564)"

