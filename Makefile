@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 export PYTHAINLP_READ_ONLY := 1
 export MPLBACKEND := Agg
 
-.PHONY: help setup ingest reports test lint lab bench clean
+.PHONY: help setup ingest reports test test-fast lint lab bench clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -30,6 +30,10 @@ reports: ingest  ## ingest, run every report for the shipped data, write reports
 test: setup  ## run the whole test suite and ruff
 	$(BIN)/ruff check itanb tests
 	$(BIN)/python -m pytest
+
+test-fast: setup  ## ruff and the unit tests (no notebook, browser or server: under a minute)
+	$(BIN)/ruff check itanb tests
+	$(BIN)/python -m pytest -q -m "not slow" -p no:cacheprovider
 
 lint: setup  ## ruff only
 	$(BIN)/ruff check itanb tests

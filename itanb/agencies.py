@@ -29,31 +29,21 @@ from itanb.findings import Finding
 from itanb.thai import ZERO_WIDTH_CHARS, compose_sara_am, decode_thai_text, to_arabic_digits
 from itanb.vocabulary import (
     AGENCY_KINDS,
+    KIND_ABBREVIATIONS,
     KIND_OTHER,
     KIND_PAO,
     KIND_PROV,
-    KIND_SAO,
-    KIND_TM,
-    KIND_TN,
-    KIND_TT,
     is_agency_id,
 )
 
 # Spellings of a kind at the start of a name, matched on the name with its spaces removed. Longest first:
 # องค์การบริหารส่วนจังหวัด must win over จังหวัด.
-_LONG_PREFIXES: tuple[tuple[str, str], ...] = (
-    ("องค์การบริหารส่วนตำบล", KIND_SAO),
-    ("องค์การบริหารส่วนจังหวัด", KIND_PAO),
-    ("เทศบาลตำบล", KIND_TT),
-    ("เทศบาลเมือง", KIND_TM),
-    ("เทศบาลนคร", KIND_TN),
-    ("จังหวัด", KIND_PROV),
-)
+_LONG_PREFIXES: tuple[tuple[str, str], ...] = tuple(sorted(
+    ((long, kind) for kind, (long, _) in AGENCY_KINDS.items() if long), key=lambda p: -len(p[0])))
 # Abbreviations need a dot or a space after them (ทต is also the start of ordinary words).
-_ABBREVIATIONS = {
-    "อบต": KIND_SAO, "อบจ": KIND_PAO, "ทต": KIND_TT, "ทม": KIND_TM, "ทน": KIND_TN, "จ": KIND_PROV,
-}
-_ABBREV_RE = re.compile(r"^(อบต|อบจ|ทต|ทม|ทน|จ)\s*(?:\.\s*|\s+)(?=\S)")
+_ABBREVIATIONS = KIND_ABBREVIATIONS
+_ABBREV_RE = re.compile(r"^(" + "|".join(sorted(KIND_ABBREVIATIONS, key=len, reverse=True))
+                        + r")\s*(?:\.\s*|\s+)(?=\S)")
 _SYNTHETIC_RE = re.compile(r"^หน่วยงานสังเคราะห์\s*(\d+)$")
 _DISTRICT_RE = re.compile(r"(?:\s*อำเภอ\s*|\s+อ\.\s*)(\S+)")
 _PROVINCE_RE = re.compile(r"(?:\s*จังหวัด\s*|\s+จ\.\s*)(\S+)")

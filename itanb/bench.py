@@ -5,15 +5,19 @@ In one run, on the same fiscal-year reports:
 - the plain serial loop: per report, the ``papermill`` CLI then ``jupyter nbconvert --to html``
   (subprocesses, one after the other);
 - ``itanb batch --force`` with 1 and with 2 workers (a subprocess each, start-up included);
+- ``itanb batch --force --workers 1`` on the first quarter of those reports: with the full run, the
+  marginal cost of a report on one worker (``marginal_s``) and the fixed start-up of a batch (``startup_s``);
+- the cells: the notebooks' code executed in one in-process IPython shell (``cells_s`` per report, the
+  first report, which pays the imports, left out): what a report costs without any kernel machinery;
 - the floor: an empty notebook executed in-process with papermill (kernel start and shutdown).
 
-It prints a table and one final line ``speedup_vs_loop=X per_report_s=Y floor_s=Z`` (X: loop time over
-the best batch time; Y: best batch time per report). With ``national=N`` it also times the data path on N
-synthetic agencies over FY2562-2568: writing and ingesting N memos and N x 7 score rows, loading the
-processed tables, portfolio analytics for one year, planning and hashing every report of a batch, and the
-peak RSS (psutil, children included). With ``memos=N`` it times parsing N synthetic memos written as
-Markdown, as Word (.docx) and as PDF, on every core (memos per second per format). Nothing is written into
-data/raw.
+It prints a table and one final line ``speedup_vs_loop=X per_report_s=Y floor_s=Z cells_s=C marginal_s=M
+startup_s=S`` (X: loop time over the best batch time; Y: best batch time per report). With ``national=N``
+it also times the data path on N synthetic agencies over FY2562-2568: writing and ingesting N memos and
+N x 7 score rows, loading the processed tables, portfolio analytics for one year, planning and hashing
+every report of a batch, and the peak RSS (psutil, children included). With ``memos=N`` it times
+parsing N synthetic memos written as Markdown, as Word (.docx) and as PDF, on every core (memos per second
+per format). Nothing is written into data/raw.
 """
 
 from __future__ import annotations
@@ -159,6 +163,45 @@ def _batch(work: Path, jobs: list, workers: int) -> float:
     return seconds
 
 
+CELLS_CODE = """
+import json, sys, time, contextlib, io
+from IPython.core.interactiveshell import InteractiveShell
+from papermill.iorw import load_notebook_node
+from papermill.parameterize import parameterize_notebook
+from itanb.batch import Job
+
+jobs = [Job.of(*j) for j in json.loads(sys.argv[1])]
+folders = json.loads(sys.argv[2])
+shell = InteractiveShell.instance()
+times = []
+for i, job in enumerate(jobs):
+    nb = parameterize_notebook(load_notebook_node(str(job.spec.notebook)), {**job.params(), **folders})
+    started = time.perf_counter()
+    with contextlib.redirect_stdout(io.StringIO()):
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                result = shell.run_cell(cell.source, store_history=False, silent=False)
+                if not result.success:
+                    raise SystemExit(f"{job.key()}: {result.error_in_exec or result.error_before_exec}")
+    if i:  # the first report pays the imports
+        times.append(time.perf_counter() - started)
+print(json.dumps(times))
+"""
+
+
+def _cells(work: Path, jobs: list) -> float:
+    """The report notebooks' code executed in one in-process IPython shell (a fresh process; the first
+    report, which pays the imports, not counted): seconds per report, the work a kernel cannot avoid."""
+    spec = json.dumps([[j.kind, j.agency_id, j.fiscal_year] for j in jobs])
+    folders = json.dumps({"raw_dir": str(work / "raw"), "processed_dir": str(work / "processed")})
+    done = subprocess.run([sys.executable, "-c", CELLS_CODE, spec, folders], env=_env(), capture_output=True,
+                          text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"the notebooks' cells failed in-process:\n{done.stdout}{done.stderr}")
+    times = json.loads(done.stdout.strip().splitlines()[-1])
+    return sum(times) / len(times)
+
+
 def _floor(work: Path, runs: int = 3) -> float:
     """An empty notebook executed in-process by papermill (after one warm-up run): the kernel's cost."""
     import nbformat
@@ -280,6 +323,11 @@ def run_bench(reports: int = 16, national: int = 0, workdir: Path | str | None =
         loop_s = _serial_loop(work, jobs)
         print(f"  serial loop done in {loop_s:.1f} s", flush=True)
         batch_s = {w: _batch(work, jobs, w) for w in (1, 2)}
+        small = max(1, n // 4)
+        small_s = _batch(work, jobs[:small], 1)
+        marginal_s = (batch_s[1] - small_s) / max(1, n - small)  # one more report on one worker
+        startup_s = small_s - small * marginal_s  # what a batch costs before its first report
+        cells_s = _cells(work, jobs)
         floor_s = _floor(work)
         rows = [("method", "reports", "total_s", "per_report_s")]
         rows.append(("serial loop: papermill CLI + jupyter nbconvert CLI", str(n), f"{loop_s:.2f}",
@@ -287,8 +335,14 @@ def run_bench(reports: int = 16, national: int = 0, workdir: Path | str | None =
         for w, seconds in batch_s.items():
             rows.append((f"itanb batch --force --workers {w}", str(n), f"{seconds:.2f}",
                          f"{seconds / n:.2f}"))
+        rows.append((f"itanb batch --force --workers 1 (the first {small})", str(small), f"{small_s:.2f}",
+                     f"{small_s / small:.2f}"))
         rows.append(("floor: empty notebook, papermill in-process", "1", f"{floor_s:.2f}", f"{floor_s:.2f}"))
+        rows.append(("cells: the notebook's code in one in-process IPython shell", str(n - 1),
+                     f"{cells_s * (n - 1):.2f}", f"{cells_s:.2f}"))
         print(_table(rows))
+        print(f"marginal_s={marginal_s:.3f} (per report, --workers 1, from {small} and {n} reports) "
+              f"startup_s={startup_s:.2f} cells_s={cells_s:.3f} marginal/cells={marginal_s / cells_s:.2f}")
         if national:
             print(f"\nnational data path: {national:,} synthetic agencies, FY{NATIONAL_YEARS[0]}-"
                   f"{NATIONAL_YEARS[1]}", flush=True)
@@ -298,5 +352,6 @@ def run_bench(reports: int = 16, national: int = 0, workdir: Path | str | None =
             head = ("format", "memos", "measures", "memos_per_s", "cpu_ms_per_memo", "cores_x_cpu_rate")
             print(_table([head, *_memo_formats(work, int(memos))]))
         best = min(batch_s.values())
-        print(f"speedup_vs_loop={loop_s / best:.2f} per_report_s={best / n:.2f} floor_s={floor_s:.2f}")
+        print(f"speedup_vs_loop={loop_s / best:.2f} per_report_s={best / n:.2f} floor_s={floor_s:.2f} "
+              f"cells_s={cells_s:.3f} marginal_s={marginal_s:.3f} startup_s={startup_s:.2f}")
     return 0

@@ -33,7 +33,7 @@ from pathlib import Path
 
 from itanb import paths
 from itanb.errors import InputError
-from itanb.vocabulary import STATUS_LABELS, STATUSES
+from itanb.vocabulary import BE_MAX, BE_MIN, STATUS_LABELS, STATUSES
 
 LABEL = "ข้อมูลสังเคราะห์ (SYNTHETIC)"
 MEMO_FORMATS = ("md", "docx", "pdf")  # what write_synthetic can write memos as
@@ -374,7 +374,7 @@ def plan_synthetic(agencies: int, years: tuple[int, int], seed: int = 0, *,
     ``md`` memos are Markdown (one in seven ``.txt``), the others Word and PDF files of the same text.
     """
     first, last = (int(y) for y in years)
-    if agencies < 1 or first > last or not 2500 <= first <= 2700:
+    if agencies < 1 or first > last or not BE_MIN <= first <= BE_MAX:
         raise InputError(f"synthetic data needs agencies >= 1 and years like (2564, 2568) (BE), "
                          f"got agencies={agencies}, years={years}")
     unknown = sorted(set(memo_formats) - set(MEMO_FORMATS)) if memo_formats else ["(none)"]

@@ -44,6 +44,16 @@ AGENCY_KINDS: dict[str, tuple[str, str]] = {
     KIND_OTHER: ("", "agency"),
 }
 
+# abbreviations of the kinds as written before a name (with a dot or a space after them)
+KIND_ABBREVIATIONS: dict[str, str] = {
+    "อบต": KIND_SAO, "อบจ": KIND_PAO, "ทต": KIND_TT, "ทม": KIND_TM, "ทน": KIND_TN, "จ": KIND_PROV,
+}
+# the organisations a memo comes from (a province's office is not one): spelling -> long form
+ORGANISATION_SPELLINGS: dict[str, str] = {
+    **{long: long for kind, (long, _) in AGENCY_KINDS.items() if long and kind != KIND_PROV},
+    **{abbr + ".": AGENCY_KINDS[kind][0] for abbr, kind in KIND_ABBREVIATIONS.items() if kind != KIND_PROV},
+}
+
 # --- findings: code -> Thai label shown to readers (the codes themselves are itanb.findings.CODES) ---
 FINDING_LABELS: dict[str, str] = {
     "level_mismatch": "ระดับที่รายงานไม่ตรงกับคะแนน",
@@ -58,9 +68,29 @@ FINDING_LABELS: dict[str, str] = {
     "ce_year": "ปี ค.ศ. ถูกแปลงเป็น พ.ศ.",
     "duplicate_assessment": "คะแนนซ้ำจากหลายแหล่ง",
     "unknown_level_scheme": "ไม่มีเกณฑ์ระดับของปีนั้น",
+    "total_mismatch": "คะแนนรวมไม่ตรงกับคะแนนย่อย",
+    "weak_indicator_unaddressed": "ตัวชี้วัดที่ต่ำกว่า 85 ที่ไม่มีมาตรการตอบ",
 }
 
 
 def is_agency_id(text: str) -> bool:
     """True for a well-formed agency_id (``sao-khok-sa-at``): lowercase ASCII words joined by '-'."""
     return bool(AGENCY_ID_RE.match(text)) and len(text) <= AGENCY_ID_MAX
+
+
+# --- the change of level between two years (grading.level_steps, compare's year over year) ---
+LEVEL_CHANGE_LABELS: dict[str, str] = {
+    "up": "ดีขึ้น {steps} ระดับ ({before} → {after})",
+    "down": "ลดลง {steps} ระดับ ({before} → {after})",
+    "same": "คงเดิม ({after})",
+    "scheme": "เปลี่ยนเกณฑ์ ({before} → {after})",  # the two years are graded by different schemes
+    "incomparable": "ไม่มีระดับให้เทียบ ({before} → {after})",  # one scheme, but a level is missing
+}
+NO_LEVEL = "–"  # how a missing level is shown in a label
+
+
+def level_change_label(change: str, before: str | None, after: str | None, steps: int | None = None) -> str:
+    """The Thai label of a level change: ``change`` a key of :data:`LEVEL_CHANGE_LABELS`, ``steps`` counted
+    without sign (``level_change_label("up", "C", "A", 2)`` is ``ดีขึ้น 2 ระดับ (C → A)``)."""
+    return LEVEL_CHANGE_LABELS[change].format(steps=abs(steps or 0), before=before or NO_LEVEL,
+                                              after=after or NO_LEVEL)

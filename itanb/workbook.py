@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from itanb import __version__
+from itanb.vocabulary import NO_STATUS_LABEL, STATUS_LABELS
 
 if TYPE_CHECKING:
     from itanb.views import Context
@@ -234,9 +235,10 @@ YOY_COLUMNS = {  # year_over_year column -> Thai header
     "passed": "ผ่านเกณฑ์ 85", "prev_year": "ปีก่อนหน้าที่มีคะแนน", "score_change": "คะแนนเปลี่ยนแปลง",
     "level_change_label": "ระดับเทียบปีก่อน", "national_average": "ค่าเฉลี่ยทั้งประเทศ",
     "gap_to_national": "ห่างจากค่าเฉลี่ยประเทศ", "iit": "IIT", "eit": "EIT", "oit": "OIT",
-    "measures_total": "มาตรการทั้งหมด", "measures_done": "ดำเนินการแล้ว",
-    "measures_in_progress": "อยู่ระหว่างดำเนินการ", "measures_not_started": "ยังไม่ดำเนินการ",
-    "measures_unmarked": "ไม่ระบุสถานะ", "completion_share": "สัดส่วนที่ดำเนินการแล้ว",
+    "measures_total": "มาตรการทั้งหมด", "measures_done": STATUS_LABELS["done"],
+    "measures_in_progress": STATUS_LABELS["in_progress"],
+    "measures_not_started": STATUS_LABELS["not_started"],
+    "measures_unmarked": NO_STATUS_LABEL, "completion_share": "สัดส่วนที่" + STATUS_LABELS["done"],
     "measures_overdue": "เลยกำหนด",
 }
 

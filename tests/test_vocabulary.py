@@ -55,3 +55,18 @@ def test_views_status_labels_are_the_vocabulary():
 
     assert {k: v for k, v in views.STATUS_LABELS.items() if k} == vocabulary.STATUS_LABELS
     assert views.STATUS_LABELS[None] == vocabulary.NO_STATUS_LABEL
+
+
+def test_one_thai_wording_per_status_in_the_package():
+    """No other wording of a status (e.g. ดำเนินการแล้ว for done) in the code, notebooks or templates: each
+    is spelled once, in itanb.vocabulary."""
+    from pathlib import Path
+
+    import itanb
+
+    variants = ("ดำเนินการแล้ว", "อยู่ระหว่างดำเนินการ", "ยังไม่ดำเนินการ", "ดำเนินการเสร็จ")
+    package = Path(itanb.__file__).parent
+    found = [f"{p.relative_to(package)}: {v}" for p in sorted(package.rglob("*"))
+             if p.suffix in {".py", ".ipynb", ".j2", ".css", ".csv"}
+             for v in variants if v in p.read_text(encoding="utf-8")]
+    assert found == []

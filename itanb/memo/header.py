@@ -10,23 +10,13 @@ from typing import NamedTuple
 from itanb.memo.context import Context
 from itanb.memo.document import Loc, thai_many
 from itanb.thai import find_thai_dates, normalize_for_matching, tidy, to_arabic_digits, year_to_be
+from itanb.vocabulary import ORGANISATION_SPELLINGS
 
 _THAI = "\u0e01-\u0e4e"
 _HEADER_STRIP = "#*>_ \t"
 _AM = "[ำา]"  # sara am, or sara aa where a copy out of a PDF lost the nikhahit (ตาบล for ตำบล)
 
-_ORG_TYPES = {
-    "องค์การบริหารส่วนตำบล": "องค์การบริหารส่วนตำบล",
-    "องค์การบริหารส่วนจังหวัด": "องค์การบริหารส่วนจังหวัด",
-    "เทศบาลตำบล": "เทศบาลตำบล",
-    "เทศบาลเมือง": "เทศบาลเมือง",
-    "เทศบาลนคร": "เทศบาลนคร",
-    "อบต.": "องค์การบริหารส่วนตำบล",
-    "อบจ.": "องค์การบริหารส่วนจังหวัด",
-    "ทต.": "เทศบาลตำบล",
-    "ทม.": "เทศบาลเมือง",
-    "ทน.": "เทศบาลนคร",
-}
+_ORG_TYPES = ORGANISATION_SPELLINGS
 _ORG_KEYS = {k.replace("ำ", "า"): v for k, v in _ORG_TYPES.items()}
 _ORG_RE = re.compile(
     "(" + "|".join(re.escape(k).replace("ำ", _AM) for k in sorted(_ORG_TYPES, key=len, reverse=True))

@@ -7,6 +7,7 @@ from typing import NamedTuple
 
 from rapidfuzz import fuzz
 
+from itanb.matching import greedy_pairs
 from itanb.memo.context import Context
 from itanb.memo.document import Loc
 from itanb.memo.result import MATCH_CUTOFF, Measure
@@ -123,11 +124,8 @@ def match(
             if score >= MATCH_CUTOFF:
                 candidates.append((-score, -both, abs(i - j), i, j))
     candidates.sort()
-    for neg, _, _, i, j in candidates:
-        if i in pairs or j in used:
-            continue
-        pairs[i] = (j, round(-neg, 1))
-        used.add(j)
+    pairs.update(greedy_pairs(((i, j, round(-neg, 1)) for neg, _, _, i, j in candidates),
+                              taken_left=pairs, taken_right=used))
     return pairs
 
 

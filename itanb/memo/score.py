@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 
 from itanb import grading
 from itanb.errors import InputError
@@ -58,13 +57,11 @@ def assessment(ctx: Context, measures_fy: int | None) -> Assessment | None:
         level_m = earlier[-1] if earlier else None
     level_reported = (level_m.group(1) or level_m.group(2)) if level_m else None
     g = grading.grade(fy, score)
-    if g.level is None:
+    if not g.possible:
         ctx.note("unknown_level_scheme", f"คำนวณระดับของปีงบประมาณ {fy} ไม่ได้: {g.reason}", loc, fy)
-    elif (level_reported and level_reported != g.level
-          and not _needs_tool_scores(fy, level_reported, score)):
-        ctx.note("level_mismatch",
-                 f"ระดับที่รายงาน {level_reported} ไม่ตรงกับระดับที่คำนวณได้ {g.level} จากคะแนน {score} "
-                 f"(ปีงบประมาณ {fy})", loc, fy)
+    elif grading.contradicts(fy, g.possible, level_reported):
+        ctx.note("level_mismatch", grading.level_mismatch_message(fy, score, level_reported, g.shown),
+                 loc, fy)
     return Assessment(fy, score, level_reported, g.level, loc.line if loc else None)
 
 
@@ -84,11 +81,3 @@ def _assessed_year(ctx: Context, found: re.Match[str], para_start: int, para_end
         ctx.note("ce_year", f"ปีงบประมาณที่ประเมิน ({year_match.group(1)}) เป็น ค.ศ. แปลงเป็น พ.ศ. {fy}",
                  ctx.loc_of(year_match.start()))
     return fy
-
-
-def _needs_tool_scores(fy: int, level: str, score: Decimal) -> bool:
-    """True when ``level`` is a band that needs IIT/EIT/OIT scores the memo lacks, and the total allows it."""
-    for band in grading.bands_for(fy):
-        if band.level == level and band.min_each_tool is not None:
-            return band.min_total is None or score >= band.min_total
-    return False
