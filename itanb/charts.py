@@ -361,6 +361,74 @@ def portfolio_distribution(portfolio: Portfolio, thai_digits: bool = False, *,
         return fig
 
 
+def indicator_heatmap(matrix: pd.DataFrame, thai_digits: bool = False, *, title: str | None = None,
+                      max_rows: int = 40) -> Figure:
+    """Agencies × indicators heat chart of an :class:`itanb.indicators.IndicatorPortfolio` ``matrix``: one row
+    per agency (the first ``max_rows`` by name), one column per indicator 1-10, each cell's score written in
+    it; cells below the pass mark (85) are warm, at or above cool, a missing score blank."""
+    from matplotlib.colors import TwoSlopeNorm
+
+    with _thai_rc():
+        shown = matrix.head(max_rows)
+        height = 1.6 + 0.32 * max(len(shown), 1)
+        fig, (ax,) = _new_figure((10.0, height))
+        columns = [f"i{i}" for i in range(1, 11)]
+        if shown.empty:
+            ax.text(0.5, 0.5, "ไม่มีคะแนนรายตัวชี้วัด", ha="center", va="center", transform=ax.transAxes)
+            ax.set_axis_off()
+            return fig
+        values = shown[columns].to_numpy(dtype=float)
+        norm = TwoSlopeNorm(vmin=min(50.0, float(np.nanmin(values))), vcenter=PASS_MARK, vmax=100.0)
+        image = ax.imshow(np.ma.masked_invalid(values), cmap="RdYlGn", norm=norm, aspect="auto")
+        for (r, c), v in np.ndenumerate(values):
+            if not np.isnan(v):
+                ax.text(c, r, _number(v, thai_digits, 0), ha="center", va="center", fontsize=7)
+        ax.set_xticks(range(10), [f"ตัวชี้วัด {digits(i, thai_digits)}" for i in range(1, 11)], fontsize=8,
+                      rotation=30, ha="right", rotation_mode="anchor")
+        ax.set_yticks(range(len(shown)), [str(n) for n in shown["name"]], fontsize=8)
+        bar = fig.colorbar(image, ax=ax, shrink=0.8)
+        bar.set_label(f"คะแนน (ต่ำกว่า {digits(PASS_MARK, thai_digits)} = สีส้มถึงแดง)")
+        bar.ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: _number(v, thai_digits, 0)))
+        more = len(matrix) - len(shown)
+        part = (f" ({digits(len(shown), thai_digits)} หน่วยงานแรก จาก {digits(len(matrix), thai_digits)})"
+                if more else "")
+        ax.set_title(title or "คะแนนรายตัวชี้วัด" + part)
+        return fig
+
+
+def indicator_bars(table: pd.DataFrame, thai_digits: bool = False, *, title: str | None = None) -> Figure:
+    """The ten indicators of an :func:`itanb.indicators.indicator_table` as bars, weak ones (below 85) in the
+    pass-line colour, with the national figure as a marker where the NACC published one."""
+    with _thai_rc():
+        fig, (ax,) = _new_figure((9.0, 3.8))
+        scores = table["score"].to_numpy(dtype=float)
+        x = np.arange(len(table))
+        if np.isnan(scores).all():
+            ax.text(0.5, 0.5, "ไม่มีคะแนนรายตัวชี้วัด", ha="center", va="center", transform=ax.transAxes)
+            ax.set_axis_off()
+            return fig
+        colours = [PASS_COLOR if w else SCORE_COLOR for w in table["weak"]]
+        ax.bar(x, np.nan_to_num(scores), color=colours, zorder=2)
+        for xi, v in zip(x, scores, strict=True):
+            if not np.isnan(v):
+                ax.text(xi, v + 0.8, _number(v, thai_digits), ha="center", va="bottom", fontsize=7)
+        national = table["national"].to_numpy(dtype=float)
+        if not np.isnan(national).all():
+            ax.scatter(x, national, marker="_", s=400, color=NATIONAL_COLOR, zorder=3,
+                       label="ค่าระดับประเทศ (ที่ สำนักงาน ป.ป.ช. เผยแพร่)")
+            ax.legend(loc="lower left", fontsize=8, framealpha=0.9)
+        ax.axhline(PASS_MARK, color=PASS_COLOR, linestyle="--", linewidth=1)
+        ax.set_xticks(x, [digits(i, thai_digits) for i in table["indicator"]])
+        ax.set_xlabel("ตัวชี้วัดที่")
+        ax.set_ylim(0, 108)
+        _number_axis(ax, "y", thai_digits)
+        ax.set_ylabel("คะแนน")
+        ax.grid(axis="y", alpha=0.3, zorder=0)
+        if title:
+            ax.set_title(title)
+        return fig
+
+
 # ------------------------------------------------------------ files
 PNG_DPI = 150  # sharp at the report's 720 px and on A4 paper (19 cm wide)
 PNG_COLOURS = 128  # a chart has a few flat colours and their anti-aliased edges: a palette keeps it sharp

@@ -53,16 +53,22 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_grade(args: argparse.Namespace) -> int:
+    from itanb.errors import ParameterError
     from itanb.grading import grade
 
-    result = grade(args.year, args.score, iit=args.iit, eit=args.eit, oit=args.oit)
-    if result.level is None:
+    if args.eit is not None and (args.eit1 is not None or args.eit2 is not None):
+        raise ParameterError("give either --eit or its two parts --eit1 and --eit2, not both")
+    result = grade(args.year, args.score, iit=args.iit, eit=args.eit, eit1=args.eit1, eit2=args.eit2,
+                   oit=args.oit)
+    if args.json:
+        print(json.dumps({"fiscal_year": result.fiscal_year, "score": float(result.score),
+                          "scheme": result.scheme, "level": result.level, "possible": list(result.possible),
+                          "reason": result.reason}, ensure_ascii=False))
+    elif result.possible:
+        print(result.shown)
+    if result.reason and not args.json:
         print(result.reason, file=sys.stderr)
-        return 1
-    print(result.level)
-    if result.note:
-        print(result.note, file=sys.stderr)
-    return 0
+    return 0 if result.possible else 1
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -117,12 +123,16 @@ def build_parser() -> argparse.ArgumentParser:
     _dirs(p, "raw", "processed")
     p.set_defaults(func=cmd_ingest)
 
-    p = sub.add_parser("grade", help="the level of a score in a fiscal year")
+    p = sub.add_parser("grade", help="the level of a score in a fiscal year (Thai digits accepted)")
     p.add_argument("--year", type=int, required=True, help="fiscal year (BE), e.g. 2565")
     p.add_argument("score", help="total score 0-100")
     p.add_argument("--iit", help="IIT tool score")
-    p.add_argument("--eit", help="EIT tool score")
+    p.add_argument("--eit", help="EIT tool score (from FY2566 the mean of its two parts)")
+    p.add_argument("--eit1", help="EIT part 1 (EIT ส่วนที่ 1, FY2566 on)")
+    p.add_argument("--eit2", help="EIT part 2 (EIT ส่วนที่ 2, FY2566 on)")
     p.add_argument("--oit", help="OIT tool score")
+    p.add_argument("--json", action="store_true",
+                   help='one JSON object {"fiscal_year", "score", "scheme", "level", "possible", "reason"}')
     p.set_defaults(func=cmd_grade)
 
     p = sub.add_parser("report", help="one report (HTML, optionally PDF)")

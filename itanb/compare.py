@@ -23,11 +23,11 @@ import pandas as pd
 from itanb import grading
 from itanb.errors import InputError, ParameterError
 from itanb.matching import greedy_pairs
+from itanb.national import national_averages  # re-exported: the reports' callers use compare
 from itanb.paths import PACKAGE_DATA
 from itanb.thai import normalize_for_matching
 from itanb.vocabulary import STATUSES, level_change_label
 
-NATIONAL_AVERAGES = PACKAGE_DATA / "national-averages.csv"
 INDICATORS = PACKAGE_DATA / "indicators.csv"
 INDICATOR_KEYWORDS = PACKAGE_DATA / "indicator_keywords.csv"
 CARRY_OVER_THRESHOLD = 80.0  # rapidfuzz ratio (0-100) on normalised names to call a measure carried over
@@ -55,31 +55,6 @@ def _read_csv(path: Path, columns: tuple[str, ...], **kwargs: Any) -> pd.DataFra
         raise InputError(f"missing column(s) {', '.join(missing)}; expected {', '.join(columns)}",
                          source=path, line=1)
     return frame
-
-
-def national_averages(path: Path | str | None = None) -> pd.DataFrame:
-    """National averages by fiscal year from ``itanb/data/national-averages.csv`` (or ``path``).
-
-    Columns: fiscal_year int64 (BE, unique, ascending), agencies Int64 (assessed agencies, NA unknown),
-    national_average float64, passed_share float64 (0-1, NaN unknown), source str (URL).
-    """
-    path = Path(path) if path else NATIONAL_AVERAGES
-    cols = ("fiscal_year", "agencies", "national_average", "passed_share", "source")
-    frame = _read_csv(path, cols, dtype={"source": str})
-    try:
-        out = pd.DataFrame({
-            "fiscal_year": frame["fiscal_year"].astype("int64"),
-            "agencies": pd.to_numeric(frame["agencies"]).astype("Int64"),
-            "national_average": pd.to_numeric(frame["national_average"]).astype("float64"),
-            "passed_share": pd.to_numeric(frame["passed_share"]).astype("float64"),
-            "source": frame["source"].fillna("").astype(str),
-        })
-    except (TypeError, ValueError) as exc:
-        raise InputError(f"malformed national averages ({exc})", source=path) from None
-    if out["fiscal_year"].duplicated().any():
-        year = out.loc[out["fiscal_year"].duplicated(), "fiscal_year"].iloc[0]
-        raise InputError(f"fiscal year {year} appears twice", source=path)
-    return out.sort_values("fiscal_year", ignore_index=True)
 
 
 def indicators(path: Path | str | None = None) -> pd.DataFrame:
@@ -184,8 +159,9 @@ def year_over_year(tables: Any, agency_id: str, *, averages: pd.DataFrame | None
       measures_total int64; measures_done, measures_in_progress, measures_not_started int64 (by status);
       measures_unmarked int64 (no status mark); completion_share float64 (done / total, NaN without measures);
       measures_overdue int64 (deadline before the memo date and not done; unmarked counts as not done);
-      level_agrees boolean (False exactly when :func:`itanb.grading.level_disagrees`, the rule of the
-      ingest's level_mismatch finding; NA when either level is missing).
+      level_agrees boolean (False exactly when the reported level is none of the possible levels, the rule of
+      the ingest's level_mismatch finding, :func:`itanb.grading.contradicts`; NA without a reported level or
+      without computed levels).
 
     Raises ParameterError for an agency_id that is not in ``tables.agencies``.
     """
@@ -229,15 +205,11 @@ def year_over_year(tables: Any, agency_id: str, *, averages: pd.DataFrame | None
     out[count_cols] = out[count_cols].fillna(0).astype("int64")
     total = out["measures_total"].replace(0, np.nan)
     out["completion_share"] = (out["measures_done"] / total).astype("float64")
-    both = out["level"].notna() & out["level_reported"].notna()
-    tool_cols = [c for c in ("iit", "eit", "oit") if c in out.columns]
-    missing = (out[tool_cols].isna().any(axis=1).to_numpy() if len(tool_cols) == 3
-               else np.ones(len(out), dtype=bool))
-    agrees = pd.array([not (ok and grading.level_disagrees(fy, s, rep, lvl, tools_missing=m))
-                       for ok, fy, s, rep, lvl, m in zip(both, out["fiscal_year"], out["score"],
-                                                          out["level_reported"], out["level"], missing,
-                                                          strict=True)], dtype="boolean")
-    agrees[~both.to_numpy()] = pd.NA
+    both = (graded["possible"].map(len).gt(0) & out["level_reported"].notna()).to_numpy()
+    agrees = pd.array([not grading.contradicts(fy, possible, reported) for fy, possible, reported
+                       in zip(out["fiscal_year"], graded["possible"], out["level_reported"], strict=True)],
+                      dtype="boolean")
+    agrees[~both] = pd.NA
     out["level_agrees"] = agrees
     return out[YOY_COLUMNS]
 
@@ -395,7 +367,8 @@ class Portfolio:
       level_change_steps Int64 (within one scheme only), level_change_label object, gap_to_national float64.
     level_distribution: level object, rank Int64, agencies int64, share float64, computed bool (False: the
       year has no computable levels and the reported level is counted). Best level first; every level of the
-      scheme appears, also with 0 agencies.
+      scheme appears, also with 0 agencies; then one row (rank <NA>) per set of levels that a total without
+      its tool scores leaves open, labelled e.g. "ผ่านดีเยี่ยม / ผ่านดี / ผ่าน".
     summary: one row: fiscal_year, scheme, agencies_selected, agencies_scored, agencies_without_score,
       passed (int64), passed_share, mean, median, min, max, national_average, mean_gap_to_national (float64).
     gains / drops: the ``top`` largest score rises / falls vs prev_year (ranking columns).
@@ -488,7 +461,8 @@ def portfolio(tables: Any, fiscal_year: int, *, province: str | None = None, dis
 
     cur, prev = graded(current), graded(earlier)
     prev = prev.rename(columns={"fiscal_year": "prev_year", "score": "prev_score", "level": "prev_level",
-                                "rank": "prev_rank", "scheme": "prev_scheme", "passed": "prev_passed"})
+                                "rank": "prev_rank", "scheme": "prev_scheme", "passed": "prev_passed",
+                                "possible": "prev_possible"})
     r = (cur.merge(prev, on="agency_id", how="left")
          .merge(selected[["agency_id", "name", "kind", "district", "province"]], on="agency_id", how="left"))
     r["prev_year"] = r["prev_year"].astype("Int64")
@@ -512,7 +486,7 @@ def portfolio(tables: Any, fiscal_year: int, *, province: str | None = None, dis
         fiscal_year=fiscal_year,
         filters=filters,
         ranking=ranking,
-        level_distribution=_level_distribution(fiscal_year, bands, ranking, assessments, ids),
+        level_distribution=_level_distribution(fiscal_year, bands, r, assessments, ids),
         summary=_summary(fiscal_year, bands[0].scheme if bands else None, ranking, len(selected), avg),
         gains=gains.head(top).reset_index(drop=True),
         drops=drops.head(top).reset_index(drop=True),
@@ -531,6 +505,14 @@ def _level_distribution(fiscal_year: int, bands: list[grading.Band], ranking: pd
                             "rank": pd.array([b.rank for b in bands], "Int64")})
         out["agencies"] = out["level"].map(counts).fillna(0).astype("int64")
         out["computed"] = True
+        # a total without the tool scores that decide between levels: one row per set of possible levels
+        open_rows = ranking[ranking["level"].isna() & ranking["possible"].map(len).gt(1)]
+        if len(open_rows):
+            sets = open_rows["possible"].map(" / ".join).value_counts()
+            out = pd.concat([out, pd.DataFrame({"level": sets.index.astype(object),
+                                                "rank": pd.array([pd.NA] * len(sets), "Int64"),
+                                                "agencies": sets.to_numpy(dtype="int64"),
+                                                "computed": True})], ignore_index=True)
     else:  # e.g. FY2561: only the reported word levels exist
         reported = assessments.loc[assessments["agency_id"].isin(ids)
                                    & (assessments["fiscal_year"] == fiscal_year)

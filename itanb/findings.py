@@ -18,6 +18,8 @@ CODES: dict[str, str] = {
     "ce_year": "a year below 2400 was read as CE and converted to BE",
     "duplicate_assessment": "the same (agency, fiscal year) score appears in more than one source",
     "unknown_level_scheme": "no level can be computed for that fiscal year",
+    "total_mismatch": "a published total or tool score differs from what its parts give (over the tolerance)",
+    "weak_indicator_unaddressed": "an indicator below 85 that none of the next year's measures addresses",
 }
 
 

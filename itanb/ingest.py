@@ -26,7 +26,21 @@ from itanb import paths
 from itanb.agencies import Mention, load_pinned, resolve
 from itanb.errors import InputError, ItanbError
 from itanb.findings import Finding
-from itanb.grading import grade, level_disagrees, level_mismatch_message, passed
+from itanb.grading import (
+    INDICATORS,
+    TOOL_LABELS,
+    TOOLS,
+    TOTAL,
+    Derived,
+    Grade,
+    contradicts,
+    derive,
+    grade,
+    level_mismatch_message,
+    passed,
+    reported_only,
+    tolerance_for,
+)
 from itanb.memo.read import KNOWN_SUFFIXES, has_signature
 from itanb.scores import ScoreRow, agency_key, read_scores_file
 from itanb.store import Tables, build_frame, write_tables
@@ -84,7 +98,7 @@ class _Candidate:
     fiscal_year: int
     score: Decimal
     level_reported: str | None
-    tools: tuple[Decimal | None, Decimal | None, Decimal | None]
+    parts: dict[str, Decimal]  # tool and indicator scores as given (grading.TOOLS, grading.INDICATORS)
     source: str
     file: str
     line: int | None
@@ -183,20 +197,39 @@ class _MemoParser:
 # --- assessments -------------------------------------------------------------------------------------------
 
 class _Grader:
-    """grading.grade and grading.passed, memoised for one ingest (the scheme file may change between runs)."""
+    """grading.derive, grade and passed for one candidate, memoised for one ingest (the rule files may change
+    between runs)."""
 
     def __init__(self) -> None:
-        self._cache: dict[tuple, tuple[str | None, bool | None, bool]] = {}
+        self._cache: dict[tuple, tuple[Derived, Grade, bool | None]] = {}
 
-    def __call__(self, fiscal_year: int, score: Decimal, tools: tuple) -> tuple[str | None, bool | None,
-                                                                              bool]:
-        """(computed level, passed, whether a tool score is missing)."""
-        key = (fiscal_year, score, tools)
+    def __call__(self, c: _Candidate) -> tuple[Derived, Grade, bool | None]:
+        """(the scores derived from the parts, the grade with every possible level, passed)."""
+        key = (c.fiscal_year, c.score, tuple(sorted(c.parts.items())))
         if key not in self._cache:
-            iit, eit, oit = tools
-            g = grade(fiscal_year, score, iit=iit, eit=eit, oit=oit)
-            self._cache[key] = (g.level, passed(fiscal_year, score), any(t is None for t in tools))
+            derived = derive(c.fiscal_year, {TOTAL: c.score, **c.parts})
+            tools = {t: v for t, v in derived.values.items() if t in TOOLS}
+            self._cache[key] = (derived, grade(c.fiscal_year, c.score, **tools),
+                                passed(c.fiscal_year, c.score))
         return self._cache[key]
+
+
+def _part_label(name: str) -> str:
+    return TOOL_LABELS.get(name) or (f"ตัวชี้วัดที่ {name[1:]}" if name in INDICATORS else "คะแนนรวม")
+
+
+def _mismatch_findings(c: _Candidate, derived: Derived) -> list[Finding]:
+    """One ``total_mismatch`` per published composite that its published parts do not give."""
+    out = []
+    for m in derived.mismatches:
+        what = "คะแนนรวม" if m.name == TOTAL else f"คะแนน {_part_label(m.name)}"
+        parts = ", ".join(_part_label(p) for p in m.components)
+        out.append(Finding("total_mismatch",
+                           f"{what} ที่เผยแพร่ {m.reported} ไม่ตรงกับ {m.computed} ที่คำนวณจาก {parts} "
+                           f"ตามน้ำหนักของปีงบประมาณ {c.fiscal_year} (ต่างกันเกิน "
+                           f"{tolerance_for(c.fiscal_year)}); เก็บค่าที่เผยแพร่ไว้", c.file, c.line, c.agency_id,
+                           c.fiscal_year))
+    return out
 
 
 def _merge_assessments(candidates: Iterable[_Candidate]) -> tuple[list[_Candidate], list[Finding]]:
@@ -217,22 +250,24 @@ def _merge_assessments(candidates: Iterable[_Candidate]) -> tuple[list[_Candidat
             findings.append(Finding("duplicate_assessment",
                                     f"คะแนนปีงบประมาณ {c.fiscal_year} ({c.score}) ซ้ำกับ {first.where}",
                                     c.file, c.line, c.agency_id, c.fiscal_year))
-        tools = tuple(a if a is not None else b for a, b in zip(first.tools, c.tools, strict=True))
-        kept[key] = replace(first, level_reported=first.level_reported or c.level_reported, tools=tools)
+        kept[key] = replace(first, level_reported=first.level_reported or c.level_reported,
+                            parts={**c.parts, **first.parts})
     return list(kept.values()), findings
 
 
-def _level_findings(c: _Candidate, level: str | None, tools_missing: bool) -> list[Finding]:
+def _level_findings(c: _Candidate, g: Grade) -> list[Finding]:
     if c.level_reported is None:
         return []
-    if level is None:
+    if not g.possible:
+        if reported_only(c.fiscal_year, c.level_reported):
+            return []
         return [Finding("unknown_level_scheme",
                         f"ตรวจระดับที่รายงาน ({c.level_reported}) ไม่ได้: ไม่มีเกณฑ์ระดับที่คำนวณได้สำหรับ"
                         f"ปีงบประมาณ {c.fiscal_year}", c.file, c.line, c.agency_id, c.fiscal_year)]
-    if not level_disagrees(c.fiscal_year, c.score, c.level_reported, level, tools_missing=tools_missing):
-        return []
-    return [Finding("level_mismatch", level_mismatch_message(c.fiscal_year, c.score, c.level_reported, level),
-                    c.file, c.line, c.agency_id, c.fiscal_year)]
+    if not contradicts(g.fiscal_year, g.possible, c.level_reported):
+        return []  # the reported level is possible (perhaps needing tool scores we do not have)
+    message = level_mismatch_message(c.fiscal_year, c.score, c.level_reported, g.shown)
+    return [Finding("level_mismatch", message, c.file, c.line, c.agency_id, c.fiscal_year)]
 
 
 # --- the whole folder --------------------------------------------------------------------------------------
@@ -313,34 +348,40 @@ def _read_rest(raw_dir: Path, parser: _MemoParser, score_items: list[tuple[Path,
     findings: list[dict] = [_finding_record(f) for f in resolution.findings]
     findings += [_finding_record(f, id_of_name.get(agency_key(name))) for f, name in score_findings]
 
-    candidates = [_Candidate(agency_id, r.fiscal_year, r.score, r.level_reported, (r.iit, r.eit, r.oit),
+    candidates = [_Candidate(agency_id, r.fiscal_year, r.score, r.level_reported, dict(r.parts),
                              r.source, r.file, r.line) for r, agency_id in zip(rows, row_ids, strict=True)]
     for m, agency_id in zip(memos, memo_ids, strict=True):
         a = m.memo.assessment
         if a is not None:
             source = f"{m.file}:{a.line}" if a.line else m.file
             candidates.append(_Candidate(agency_id, a.fiscal_year, a.score, a.level_reported,
-                                         (None, None, None), source, m.file, a.line, from_memo=True))
+                                         {}, source, m.file, a.line, from_memo=True))
         findings += [_finding_record(f, agency_id, m.memo.fiscal_year) for f in m.memo.findings]
 
     graded = _Grader()
-    # every table row's reported level is checked, also when the row is dropped as a duplicate; a memo's
-    # was checked by the memo parser (level_mismatch, unknown_level_scheme are among its findings)
+    # every table row's totals and reported level are checked, also when the row is dropped as a duplicate;
+    # a memo's was checked by the memo parser (level_mismatch, unknown_level_scheme are among its findings)
     for c in candidates:
         if c.from_memo:
             continue
-        level, _, tools_missing = graded(c.fiscal_year, c.score, c.tools)
-        findings += [_finding_record(f) for f in _level_findings(c, level, tools_missing)]
+        derived, g, _ = graded(c)
+        findings += [_finding_record(f) for f in _mismatch_findings(c, derived) + _level_findings(c, g)]
     merged, dup_findings = _merge_assessments(candidates)
     findings += [_finding_record(f) for f in dup_findings]
 
-    assessments = []
+    assessments, tool_scores, indicator_scores = [], [], []
     for c in sorted(merged, key=lambda c: (c.agency_id, c.fiscal_year)):
-        level, ok, _ = graded(c.fiscal_year, c.score, c.tools)
-        iit, eit, oit = (float(t) if t is not None else None for t in c.tools)
+        derived, g, ok = graded(c)
+        values = derived.values
+        iit, eit, oit = (float(values[t]) if t in values else None for t in ("iit", "eit", "oit"))
         assessments.append({"agency_id": c.agency_id, "fiscal_year": c.fiscal_year, "score": float(c.score),
-                            "level_reported": c.level_reported, "level": level, "passed": ok,
+                            "level_reported": c.level_reported, "level": g.level, "passed": ok,
                             "iit": iit, "eit": eit, "oit": oit, "source": c.source})
+        key = {"agency_id": c.agency_id, "fiscal_year": c.fiscal_year}
+        tool_scores += [{**key, "tool": t, "score": float(values[t]), "computed": t in derived.computed,
+                         "source": c.source} for t in TOOLS if t in values]
+        indicator_scores += [{**key, "indicator": int(i[1:]), "score": float(c.parts[i]), "source": c.source}
+                             for i in INDICATORS if i in c.parts]
 
     measures = []
     measures_from: dict[tuple[str, int], str] = {}
@@ -372,7 +413,8 @@ def _read_rest(raw_dir: Path, parser: _MemoParser, score_items: list[tuple[Path,
 
     tables = Tables(build_frame("agencies", agencies), build_frame("assessments", assessments),
                     build_frame("measures", measures), build_frame("findings", findings),
-                    build_frame("sources", sources))
+                    build_frame("sources", sources), build_frame("tool_scores", tool_scores),
+                    build_frame("indicator_scores", indicator_scores))
     summary = IngestSummary(
         raw_dir=raw_dir, processed_dir=Path(), memos=len(memos), score_tables=len(score_items),
         agencies_file=agencies_file, agencies=len(agencies),

@@ -1,7 +1,12 @@
 """Score tables (``raw/scores/*.csv``, ``*.xlsx``) -> validated rows, one per (agency, fiscal year).
 
-Columns: ``agency, fiscal_year, score`` and optionally ``level, iit, eit, oit, source``; Thai headers
-หน่วยงาน, ปีงบประมาณ, คะแนน, ระดับ are accepted too (case, spaces and a BOM in headers do not matter).
+Columns: ``agency, fiscal_year, score`` and optionally ``level``, the tool scores ``iit, eit, eit1, eit2,
+oit`` (EIT's two parts from FY2566), the indicator scores ``i1`` … ``i10`` and ``source``. Other spellings of
+the
+headers (หน่วยงาน, ปีงบประมาณ, คะแนนรวม, ระดับ, IIT, EIT ส่วนที่ 1, ตัวชี้วัดที่ 1, the indicator names such as
+การเปิดเผยข้อมูล) come from ``itanb/data/score_headers.csv``, which a user extends with a file of the same
+columns named by ``$ITANB_SCORE_HEADERS`` (case, spaces, underscores, Thai digits and a BOM in headers do not
+matter).
 CSV files may be UTF-8, UTF-8 with BOM, or cp874 (Thai Windows); Thai digits in cells are fine.
 A fiscal year below 2400 is read as CE and converted to BE, with a ``ce_year`` finding.
 """
@@ -10,29 +15,26 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 import unicodedata
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 
 from itanb.errors import InputError
 from itanb.findings import Finding
-from itanb.grading import to_score
+from itanb.grading import INDICATORS, TOOLS, to_score
+from itanb.paths import PACKAGE_DATA
 from itanb.thai import BE_OFFSET, MIN_BE_YEAR, decode_thai_text, to_arabic_digits
 from itanb.vocabulary import BE_MAX, BE_MIN
 
 REQUIRED = ("agency", "fiscal_year", "score")
-OPTIONAL = ("level", "iit", "eit", "oit", "source")
-HEADER_ALIASES = {
-    "หน่วยงาน": "agency", "ชื่อหน่วยงาน": "agency",
-    "ปีงบประมาณ": "fiscal_year", "ปีงบประมาณพ.ศ.": "fiscal_year",
-    "คะแนน": "score", "คะแนนรวม": "score",
-    "ระดับ": "level", "level_reported": "level",
-    "ที่มา": "source", "แหล่งที่มา": "source",
-}
+OPTIONAL = ("level", *TOOLS, *INDICATORS, "source")
+SCORE_HEADERS = PACKAGE_DATA / "score_headers.csv"
 SUFFIXES = (".csv", ".xlsx")
 CE_LIMIT = MIN_BE_YEAR  # a year below this is CE
 BE_RANGE = (BE_MIN, BE_MAX)
@@ -45,12 +47,22 @@ class ScoreRow:
     fiscal_year: int  # BE
     score: Decimal  # two decimals, 0-100
     level_reported: str | None
-    iit: Decimal | None
-    eit: Decimal | None
-    oit: Decimal | None
+    parts: dict[str, Decimal]  # the tool (iit, eit, eit1, eit2, oit) and indicator (i1..i10) scores given
     source: str  # the row's source cell, else "<file>:<line>"
     file: str  # the table, relative to the raw folder
     line: int  # line (CSV) or row (XLSX) of the table
+
+    @property
+    def iit(self) -> Decimal | None:
+        return self.parts.get("iit")
+
+    @property
+    def eit(self) -> Decimal | None:
+        return self.parts.get("eit")
+
+    @property
+    def oit(self) -> Decimal | None:
+        return self.parts.get("oit")
 
     @property
     def where(self) -> str:
@@ -78,16 +90,63 @@ def decode_bytes(data: bytes, *, where: str) -> str:
 
 # --- headers and cells -------------------------------------------------------------------------------------
 
-def canonical_header(text: object) -> str:
-    header = unicodedata.normalize("NFC", str(text or "")).replace("\ufeff", "").strip().lower()
-    header = "_".join(header.split())
-    return HEADER_ALIASES.get(header) or HEADER_ALIASES.get(header.replace("_", "")) or header
+def _header_key(text: object) -> str:
+    text = unicodedata.normalize("NFC", to_arabic_digits(str(text or ""))).replace("\ufeff", "")
+    return "".join(text.split()).replace("_", "").casefold()
+
+
+def header_aliases(path: Path | str | None = None) -> dict[str, str]:
+    """Header spelling (reduced: no spaces or underscores, casefolded, Arabic digits) -> column name, from
+    ``itanb/data/score_headers.csv`` (or ``path``) plus the file named by ``$ITANB_SCORE_HEADERS``.
+
+    Checked: the columns header, column, source; every column is one of the score table's; a spelling names
+    one column. Raises InputError naming the file and line.
+    """
+    files = [Path(path) if path else SCORE_HEADERS]
+    if os.environ.get("ITANB_SCORE_HEADERS"):
+        files.append(Path(os.environ["ITANB_SCORE_HEADERS"]))
+    aliases: dict[str, str] = {}
+    for file in files:
+        try:
+            stat = file.stat()
+        except OSError as exc:
+            raise InputError(f"cannot read score headers: {exc.strerror}", source=file) from None
+        for key, column, line in _aliases_of(file, stat.st_mtime_ns, stat.st_size):
+            if aliases.get(key, column) != column:
+                raise InputError(f"header {key!r} names both {aliases[key]} and {column}", source=file,
+                                 line=line)
+            aliases[key] = column
+    return aliases
+
+
+@cache
+def _aliases_of(path: Path, _mtime_ns: int, _size: int) -> tuple[tuple[str, str, int], ...]:
+    allowed = (*REQUIRED, *OPTIONAL)
+    try:
+        rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"), newline="")))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read score headers ({type(exc).__name__})", source=path) from None
+    out = []
+    for n, row in enumerate(rows, start=2):
+        header, column = (row.get("header") or "").strip(), (row.get("column") or "").strip()
+        if not header or column not in allowed or not (row.get("source") or "").strip():
+            raise InputError(f"a row needs a header, a column among {', '.join(allowed)} and a source",
+                             source=path, line=n)
+        out.append((_header_key(header), column, n))
+    return tuple(out)
+
+
+def canonical_header(text: object, aliases: dict[str, str] | None = None) -> str:
+    """The column a header names (see :func:`header_aliases`), else the header reduced for the message."""
+    key = _header_key(text)
+    return (aliases if aliases is not None else header_aliases()).get(key) or key
 
 
 def _columns(header: Sequence[object], first_use: dict[int, int], where: str) -> dict[str, int]:
     """Map canonical column names to positions. ``first_use``: column -> first line with a value in it."""
     allowed = set(REQUIRED) | set(OPTIONAL)
-    found = [canonical_header(h) for h in header]
+    aliases = header_aliases()
+    found = [canonical_header(h, aliases) for h in header]
     index: dict[str, int] = {}
     unknown = []
     for i, name in enumerate(found):
@@ -102,8 +161,8 @@ def _columns(header: Sequence[object], first_use: dict[int, int], where: str) ->
             unknown.append(repr(str(header[i]).strip()))
         else:
             index[name] = i
-    expect = (f"required: {', '.join(REQUIRED)} (or หน่วยงาน, ปีงบประมาณ, คะแนน); "
-              f"optional: {', '.join(OPTIONAL)} (ระดับ)")
+    expect = (f"required: {', '.join(REQUIRED)} (or หน่วยงาน, ปีงบประมาณ, คะแนนรวม); optional: level, "
+              f"{', '.join(TOOLS)}, i1…i10 (or ตัวชี้วัดที่ 1…10), source; other spellings: score_headers.csv")
     shown = ", ".join(str(h).strip() for h in header if str(h or "").strip()) or "nothing"
     if unknown:
         raise InputError(f"unknown column {', '.join(unknown)}; {expect}; found: {shown}",
@@ -236,14 +295,15 @@ def read_scores_file(path: Path, *, file: str | None = None, data: bytes | None 
             raise InputError("agency is empty", source=file, line=line)
         year, converted = _year(cell("fiscal_year"), file, line)
         score = _score(cell("score"), "score", file, line, required=True)
-        tools = [_score(cell(t), t, file, line, required=False) for t in ("iit", "eit", "oit")]
+        parts = {name: _score(cell(name), name, file, line, required=False) for name in (*TOOLS, *INDICATORS)}
+        parts = {name: value for name, value in parts.items() if value is not None}
         level = _text(cell("level")) or None
         source = _text(cell("source")) or f"{file}:{line}"
         if converted:
             findings.append(Finding("ce_year", f"ปี {year - BE_OFFSET} เป็นปี ค.ศ. แปลงเป็นปีงบประมาณ พ.ศ. {year}",
                                     file, line, None, year))
             names.append(agency)
-        rows.append(ScoreRow(agency, year, score, level, *tools, source=source, file=file, line=line))
+        rows.append(ScoreRow(agency, year, score, level, parts, source=source, file=file, line=line))
     rows, dup_findings = merge_rows(rows)
     return ScoreTable(file, rows, findings + [f for f, _ in dup_findings],
                       names + [n for _, n in dup_findings])

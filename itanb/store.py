@@ -33,6 +33,7 @@ import pyarrow.parquet as pq
 
 from itanb.errors import SchemaError
 from itanb.findings import CODES
+from itanb.grading import TOOLS
 from itanb.paths import PROCESSED
 from itanb.vocabulary import STATUSES
 
@@ -112,17 +113,37 @@ SCHEMAS: dict[str, TableSchema] = {
         _c("path", "str"), _c("kind", "str", False, SOURCE_KINDS), _c("sha256", "str"), _c("bytes", "int64"),
         _c("ingested_at", "datetime64[ns, UTC]"),
     ), key=("path",)),
+    "tool_scores": TableSchema("tool_scores", (
+        _c("agency_id", "str"), _c("fiscal_year", "int64"), _c("tool", "str", False, TOOLS),
+        _c("score", "float64"), _c("computed", "bool"), _c("source", "str"),
+    ), key=("agency_id", "fiscal_year", "tool")),
+    "indicator_scores": TableSchema("indicator_scores", (
+        _c("agency_id", "str"), _c("fiscal_year", "int64"), _c("indicator", "int64"), _c("score", "float64"),
+        _c("source", "str"),
+    ), key=("agency_id", "fiscal_year", "indicator")),
 }
 TABLES = tuple(SCHEMAS)
-_PERCENT_COLUMNS = {"assessments": ("score", "iit", "eit", "oit")}
+_PERCENT_COLUMNS = {"assessments": ("score", "iit", "eit", "oit"), "tool_scores": ("score",),
+                    "indicator_scores": ("score",)}
 
 
 class Tables(NamedTuple):
+    """The processed tables. ``tool_scores`` and ``indicator_scores`` may be left out (None) by a caller that
+    has none: :func:`table` then gives an empty frame of the right schema."""
+
     agencies: pd.DataFrame
     assessments: pd.DataFrame
     measures: pd.DataFrame
     findings: pd.DataFrame
     sources: pd.DataFrame
+    tool_scores: pd.DataFrame | None = None
+    indicator_scores: pd.DataFrame | None = None
+
+
+def table(tables: object, name: str) -> pd.DataFrame:
+    """``tables.<name>``, or an empty frame of that table's schema where it is missing or None."""
+    frame = getattr(tables, name, None)
+    return frame if frame is not None else build_frame(name, [])
 
 
 # --- checks ------------------------------------------------------------------------------------------------
@@ -192,6 +213,8 @@ def check_frame(df: pd.DataFrame, table: str, *, where: str | None = None) -> No
 
 
 def _check_scores(df: pd.DataFrame, table: str, where: str) -> None:
+    if table == "indicator_scores" and len(df) and not df["indicator"].between(1, 10).all():
+        raise _fail(where, "indicator", "indicators are numbered 1–10")
     for name in _PERCENT_COLUMNS.get(table, ()):
         values = df[name].dropna()
         off_cent = ((values * 100).round() / 100 - values).abs().gt(1e-9)
@@ -250,14 +273,14 @@ def check_tables(tables: Tables, *, where: Path | str | None = None) -> None:
     """Each table's own checks, plus: every agency_id used elsewhere is in agencies."""
     base = Path(where) if where else None
     for name in TABLES:
-        check_frame(getattr(tables, name), name, where=str(base / SCHEMAS[name].file) if base else None)
+        check_frame(table(tables, name), name, where=str(base / SCHEMAS[name].file) if base else None)
     _check_references(tables, base)
 
 
 def _check_references(tables: Tables, base: Path | None) -> None:
     known = set(tables.agencies["agency_id"])
-    for name in ("assessments", "measures", "findings"):
-        ids = getattr(tables, name)["agency_id"].dropna()
+    for name in ("assessments", "measures", "findings", "tool_scores", "indicator_scores"):
+        ids = table(tables, name)["agency_id"].dropna()
         unknown = ~ids.isin(known)
         if unknown.any():
             file = str(base / SCHEMAS[name].file) if base else SCHEMAS[name].file
@@ -407,8 +430,28 @@ def load_sources(processed_dir: Path = PROCESSED) -> pd.DataFrame:
     return load_table("sources", processed_dir)
 
 
+def load_tool_scores(processed_dir: Path = PROCESSED) -> pd.DataFrame:
+    """Tool scores per agency and fiscal year; unique (agency_id, fiscal_year, tool).
+
+    Columns: agency_id str, fiscal_year int64 (BE), tool str (iit, eit, eit1, eit2, oit; eit1/eit2 are EIT's
+    two parts from FY2566), score float64 (0-100, two decimals), computed bool (False: as published; True:
+    computed at ingest from the indicators or EIT's parts with that year's weights, rounded half-up), source
+    str (the score table row ``file:line`` or its source cell). RangeIndex.
+    """
+    return load_table("tool_scores", processed_dir)
+
+
+def load_indicator_scores(processed_dir: Path = PROCESSED) -> pd.DataFrame:
+    """Indicator scores as published; unique (agency_id, fiscal_year, indicator).
+
+    Columns: agency_id str, fiscal_year int64 (BE), indicator int64 (1-10, ตัวชี้วัดที่ 1-10, names in
+    itanb/data/indicators.csv), score float64 (0-100, two decimals), source str. RangeIndex.
+    """
+    return load_table("indicator_scores", processed_dir)
+
+
 def load_tables(processed_dir: Path = PROCESSED) -> Tables:
-    """All five tables, checked individually, against the manifest, and for agency_id references."""
+    """All seven tables, checked individually, against the manifest, and for agency_id references."""
     processed_dir = Path(processed_dir)
     manifest = _manifest(processed_dir)
     tables = Tables(*(load_table(name, processed_dir, manifest=manifest or False) for name in TABLES))
@@ -450,7 +493,7 @@ def _remove_stale_temps(processed_dir: Path) -> None:
 
 
 def write_tables(tables: Tables, processed_dir: Path = PROCESSED) -> dict:
-    """Check and write the five tables and ``_manifest.json``; returns the manifest.
+    """Check and write the seven tables and ``_manifest.json``; returns the manifest.
 
     All Parquet files are written to a temporary folder inside ``processed_dir`` first, then moved into place
     with ``os.replace`` (the manifest last). If anything fails, files already moved are put back, so the
@@ -467,11 +510,11 @@ def write_tables(tables: Tables, processed_dir: Path = PROCESSED) -> dict:
         for name in TABLES:
             schema = SCHEMAS[name]
             buf = io.BytesIO()
-            pq.write_table(_to_arrow(getattr(tables, name), schema), buf)
+            pq.write_table(_to_arrow(table(tables, name), schema), buf)
             data = buf.getvalue()
             _write_bytes(tmp / schema.file, data)
             files[schema.file] = {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data),
-                                  "rows": len(getattr(tables, name))}
+                                  "rows": len(table(tables, name))}
         written_at = datetime.now(UTC).isoformat(timespec="seconds")
         manifest = {"format": 1, "written_at": written_at, "files": files}
         _write_bytes(tmp / MANIFEST, json.dumps(manifest, indent=2, sort_keys=True).encode())

@@ -186,6 +186,31 @@ class Context:
             self._cache["yoy"] = year_over_year(self.tables, self.agency_id)
         return self._cache["yoy"]
 
+    def indicators(self) -> pd.DataFrame:
+        """:func:`itanb.indicators.indicator_table` of the agency's assessment up to the report's year."""
+        if "indicators" not in self._cache:
+            from itanb.indicators import indicator_table
+
+            self._cache["indicators"] = indicator_table(self.tables, self.agency_id, self.fiscal_year)
+        return self._cache["indicators"]
+
+    def measures_answer(self):
+        """:func:`itanb.indicators.measures_answer` for the report's agency and year."""
+        if "answer" not in self._cache:
+            from itanb.indicators import measures_answer
+
+            self._cache["answer"] = measures_answer(self.tables, self.agency_id, self.fiscal_year)
+        return self._cache["answer"]
+
+    def indicator_portfolio(self):
+        """:func:`itanb.indicators.portfolio_indicators` for the report's selection and year."""
+        if "indicator_portfolio" not in self._cache:
+            from itanb.indicators import portfolio_indicators
+
+            self._cache["indicator_portfolio"] = portfolio_indicators(
+                self.tables, self.fiscal_year, province=self.province, district=self.district)
+        return self._cache["indicator_portfolio"]
+
     def portfolio(self):
         if "portfolio" not in self._cache:
             from itanb.compare import portfolio
@@ -379,9 +404,12 @@ def headline_facts(ctx: Context) -> list[tuple[str, str]]:
     note = "" if fy == ctx.fiscal_year else " (ผลล่าสุดก่อนปีงบประมาณนี้ ซึ่งมาตรการของปีนี้ตอบสนอง)"
     facts.append(("ผลการประเมิน", f"ปีงบประมาณ พ.ศ. {n(fy)}{note}"))
     facts.append(("คะแนน", fmt_score(row["score"], t)))
+    source = _assessment_source(ctx, fy)
+    if source.startswith("https://"):  # a published score: say where (and how it was matched) in the report
+        facts.append(("ที่มาของคะแนน", source))
     level = row["level"] if not _missing(row["level"]) else None
     reported = row["level_reported"] if not _missing(row["level_reported"]) else None
-    level_text = level or "ไม่มีระดับที่คำนวณได้สำหรับปีนั้น"
+    level_text = level or level_shown(fy, row["score"], long=True)
     if reported and reported != level:
         level_text += f" (หน่วยงานรายงานว่า {reported})"
     facts.append(("ระดับ", level_text))
@@ -533,14 +561,17 @@ def findings_items(ctx: Context) -> list[tuple[str, str, str]]:
     items: list[tuple[str, str, str]] = []
     yoy = ctx.yoy()
     if ctx.kind == "fiscal-year":
-        row = assessment_row(ctx)
+        row = assessment_row(ctx)  # its year, and the previous year it is compared with
         years = {ctx.fiscal_year} | ({int(row["fiscal_year"])} if row is not None else set())
+        if row is not None and not _missing(row["prev_year"]):
+            years.add(int(row["prev_year"]))
     else:
         years = {int(y) for y in yoy["fiscal_year"]}
     shown = yoy[yoy["fiscal_year"].isin(years) & (yoy["level_agrees"] == False)]  # noqa: E712 (nullable)
     for rec in shown.itertuples(index=False):
+        computed = rec.level if not _missing(rec.level) else level_shown(rec.fiscal_year, rec.score)
         items.append((FINDING_LABELS["level_mismatch"],
-                      level_mismatch_text(int(rec.fiscal_year), rec.score, rec.level_reported, rec.level,
+                      level_mismatch_text(int(rec.fiscal_year), rec.score, rec.level_reported, computed,
                                           ctx.thai_digits),
                       _assessment_source(ctx, int(rec.fiscal_year))))
     f = ctx.tables.findings
@@ -551,6 +582,9 @@ def findings_items(ctx: Context) -> list[tuple[str, str, str]]:
         where = str(rec.source) + (f":{int(rec.line)}" if not _missing(rec.line) else "")
         items.append((FINDING_LABELS.get(rec.code, rec.code), prose_digits(rec.message, ctx.thai_digits),
                       where))
+    if ctx.kind == "fiscal-year":
+        for f in ctx.measures_answer().findings:
+            items.append((FINDING_LABELS[f.code], prose_digits(f.message, ctx.thai_digits), f.source))
     return items
 
 
@@ -646,12 +680,23 @@ def figure(fig, width: int = 720, alt: str | None = None):
 # ---------------------------------------------------------------------------------------- year over year
 
 
+def level_shown(fiscal_year: int, score: object, *, long: bool = False) -> str:
+    """The level to show where none could be computed: the possible levels ("ผ่านดี / ผ่าน") when the total
+    leaves several open (with ``long``, and why), else "–" (or, with ``long``, that the year has none)."""
+    if _missing(score):
+        return "–"
+    g = grading.grade(int(fiscal_year), score)
+    if len(g.possible) > 1:
+        return g.shown + (" (ต้องมีคะแนนรายเครื่องมือจึงจะบอกระดับเดียวได้)" if long else "")
+    return "ไม่มีระดับที่คำนวณได้สำหรับปีนั้น" if long else "–"
+
+
 def yoy_table(ctx: Context):
     """The agency's record by fiscal year: score, level (reported), change, national average, measures."""
     yoy, t, n = ctx.yoy(), ctx.thai_digits, ctx.num
     rows = []
     for rec in yoy.itertuples(index=False):
-        level = rec.level if not _missing(rec.level) else "–"
+        level = rec.level if not _missing(rec.level) else level_shown(rec.fiscal_year, rec.score)
         if not _missing(rec.level_reported) and rec.level_reported != rec.level:
             level = f"{level} (รายงาน {rec.level_reported})"
         measures = "–"
@@ -737,7 +782,8 @@ def ranking_table(ctx: Context, limit: int | None = None):
         ranking = ranking.head(limit)
     t = ctx.thai_digits
     rows = [[ctx.num(rec.rank), rec.name, _place({"district": rec.district, "province": rec.province}),
-             fmt_score(rec.score, t), rec.level if not _missing(rec.level) else "–",
+             fmt_score(rec.score, t),
+             rec.level if not _missing(rec.level) else level_shown(ctx.fiscal_year, rec.score),
              fmt_change(rec.score_change, t),
              fmt_change(rec.gap_to_national, t)]
             for rec in ranking.itertuples(index=False)]
@@ -776,3 +822,117 @@ def data_quality_table(ctx: Context):
         parts.append("<p>หน่วยงานที่ไม่มีคะแนนในปีนี้</p>")
         parts.append(_table(["หน่วยงาน", "ที่ตั้ง", "คะแนนล่าสุด"], rows))
     return _html("".join(parts))
+
+
+# ---------------------------------------------------------------------------------------- indicators
+
+
+def _gap(score: object, other: object, t: bool) -> str:
+    return "–" if _missing(score) or _missing(other) else fmt_change(float(score) - float(other), t)
+
+
+def indicator_scores_table(ctx: Context):
+    """The tools and the ten indicators of the agency's assessment (up to the report's year), each with the
+    change from the previous year, the national figure (where the NACC published one) and the average of the
+    loaded agencies of the same kind; indicators below 85 are marked. A plain line when there are none."""
+    from itanb.indicators import tool_table
+
+    t, n = ctx.thai_digits, ctx.num
+    ind = ctx.indicators()
+    year = ind.attrs.get("fiscal_year")
+    tools = tool_table(ctx.tables, ctx.agency_id, ctx.fiscal_year)
+    parts = []
+    if not tools.empty:
+        rows = [[r.label, fmt_score(r.score, t) + (" *" if r.computed else ""),
+                 fmt_change(r.change, t)] for r in tools.itertuples(index=False)]
+        parts.append(f"<p>คะแนนรายเครื่องมือ ปีงบประมาณ พ.ศ. {n(tools.attrs['fiscal_year'])}</p>"
+                     + _table(["เครื่องมือ", "คะแนน", "เปลี่ยนแปลงจากปีก่อน"], rows, numeric={1, 2})
+                     + '<p class="itanb-note">* คำนวณจากคะแนนรายตัวชี้วัดหรือ EIT สองส่วน ตามน้ำหนักของปีนั้น</p>')
+    if ind["score"].isna().all():
+        parts.append(f"<p>ยังไม่มีคะแนนรายตัวชี้วัด (ตัวชี้วัดที่ {n(1)}–{n(10)}) ของหน่วยงานนี้ถึงปีงบประมาณ "
+                     f"พ.ศ. {n(ctx.fiscal_year)} ในข้อมูลที่นำเข้า</p>")
+        return _html("".join(parts))
+    rows, classes = [], []
+    for r in ind.itertuples(index=False):
+        kind = ("–" if _missing(r.kind_average)
+                else f"{fmt_score(r.kind_average, t)} (n = {n(r.kind_agencies)})")
+        rows.append([n(r.indicator), r.name, r.tool, fmt_score(r.score, t), fmt_change(r.change, t),
+                     fmt_score(r.national, t), _gap(r.score, r.national, t), kind,
+                     "ต่ำกว่า 85" if r.weak else ""])
+        classes.append("itanb-overdue" if r.weak else "")
+    lead = f"<p>คะแนนรายตัวชี้วัด ปีงบประมาณ พ.ศ. {n(year)}"
+    if not _missing(ind["prev_year"].iloc[0]):
+        lead += f" เทียบกับปีงบประมาณ พ.ศ. {n(int(ind['prev_year'].iloc[0]))}"
+    lead += "</p>"
+    table = _table(["ตัวชี้วัด", "ชื่อตัวชี้วัด", "เครื่องมือ", "คะแนน", "เปลี่ยนแปลง", "ค่าระดับประเทศ",
+                    "ต่างจากระดับประเทศ", f"ค่าเฉลี่ย{ctx.agency.get('kind') or 'ประเภทเดียวกัน'}", ""], rows,
+                   numeric={0, 3, 4, 5, 6}, row_classes=classes)
+    note = ('<p class="itanb-note">ค่าระดับประเทศจากรายงานผลการประเมิน ITA ของ สำนักงาน ป.ป.ช. ต่อคณะรัฐมนตรี '
+            "(มีเฉพาะบางตัวชี้วัดในบางปี) · ค่าเฉลี่ยประเภทหน่วยงานคำนวณจากข้อมูลที่นำเข้า</p>")
+    return _html("".join(parts) + lead + table + note)
+
+
+def weak_indicators_answer(ctx: Context):
+    """"Do this year's measures answer the weak indicators?": one plain line per weakest indicator of the
+    assessment the measures respond to, saying which measures address it, or that none does."""
+    answer = ctx.measures_answer()
+    t, n = ctx.thai_digits, ctx.num
+    if answer.rows.empty:
+        return _html("<p>ยังไม่มีคะแนนรายตัวชี้วัดของการประเมินก่อนปีงบประมาณ พ.ศ. "
+                     f"{n(ctx.fiscal_year)} จึงยังเทียบมาตรการกับตัวชี้วัดที่อ่อนไม่ได้</p>")
+    weak = bool(answer.rows["weak"].any())
+    lead = (f"<p>ตัวชี้วัดที่ต่ำกว่า 85 ในการประเมินปีงบประมาณ พ.ศ. {n(answer.assessment_year)} "
+            f"เทียบกับมาตรการของปีงบประมาณ พ.ศ. {n(answer.measures_year)}</p>" if weak else
+            f"<p>ไม่มีตัวชี้วัดใดต่ำกว่า 85 ในปีงบประมาณ พ.ศ. {n(answer.assessment_year)}: "
+            "ตัวชี้วัดที่ได้คะแนนต่ำที่สุดสามตัว</p>")
+    items = []
+    for r in answer.rows.itertuples(index=False):
+        head = f"ตัวชี้วัดที่ {n(r.indicator)} {r.name} ({fmt_score(r.score, t)} คะแนน)"
+        if r.addressed:
+            names = ", ".join(f"“{m}”" for m in r.measure_names)
+            items.append(f"<li>{esc(head)}: มีมาตรการที่ตอบ {esc(n(r.measures))} มาตรการ ({esc(names)})</li>")
+        else:
+            items.append(f"<li><strong>{esc(head)}: ไม่มีมาตรการของปีนี้ที่ตอบตัวชี้วัดนี้</strong></li>")
+    return _html(lead + f'<ul class="itanb-findings">{"".join(items)}</ul>')
+
+
+def indicator_trend_table(ctx: Context):
+    """Year over year, per indicator: one row per indicator, one column per fiscal year with indicator scores
+    (scores compare across schemes), and the change over the last step."""
+    from itanb.indicators import indicator_trend
+
+    t, n = ctx.thai_digits, ctx.num
+    trend = indicator_trend(ctx.tables, ctx.agency_id)
+    if trend.empty:
+        return _html("<p>ยังไม่มีคะแนนรายตัวชี้วัดของหน่วยงานนี้ในข้อมูลที่นำเข้า</p>")
+    years = sorted(trend["fiscal_year"].unique())
+    wide = trend.pivot(index="indicator", columns="fiscal_year", values="score")
+    last = trend.sort_values("fiscal_year").groupby("indicator")["change"].last()
+    names = trend.drop_duplicates("indicator").set_index("indicator")["name"]
+    rows = [[n(i), names[i], *[fmt_score(wide.loc[i, y], t) for y in years], fmt_change(last.get(i), t)]
+            for i in wide.index]
+    table = _table(["ตัวชี้วัด", "ชื่อตัวชี้วัด", *[f"พ.ศ. {n(y)}" for y in years], "เปลี่ยนแปลงล่าสุด"], rows,
+                   numeric=set(range(2, len(years) + 3)) | {0})
+    return _html(table)
+
+
+def indicator_portfolio_table(ctx: Context):
+    """Portfolio: which indicators most often fall below 85 across the selection, with the selection's mean
+    against the national figure, and by kind against the average of all loaded agencies of that kind."""
+    t, n = ctx.thai_digits, ctx.num
+    p = ctx.indicator_portfolio()
+    if p.matrix.empty:
+        return _html(f"<p>ยังไม่มีคะแนนรายตัวชี้วัดของหน่วยงานที่เลือกในปีงบประมาณ พ.ศ. {n(ctx.fiscal_year)}</p>")
+    rows = [[n(r.indicator), r.name, r.tool, f"{n(r.below)} / {n(r.agencies)}", fmt_share(r.share_below, t),
+             fmt_score(r.mean, t), fmt_score(r.national, t), fmt_change(r.gap_to_national, t)]
+            for r in p.below.itertuples(index=False)]
+    lead = (f"<p>หน่วยงานที่มีคะแนนรายตัวชี้วัด {n(len(p.matrix))} หน่วยงาน: ตัวชี้วัดเรียงตามจำนวนหน่วยงานที่ได้"
+            "ต่ำกว่า 85 มากที่สุดก่อน</p>")
+    table = _table(["ตัวชี้วัด", "ชื่อตัวชี้วัด", "เครื่องมือ", "ต่ำกว่า 85", "สัดส่วน", "ค่าเฉลี่ยกลุ่ม",
+                    "ค่าระดับประเทศ", "ต่างจากระดับประเทศ"], rows, numeric={0, 3, 4, 5, 6, 7})
+    kinds = p.by_kind
+    kind_rows = [[r.kind, n(r.indicator), fmt_score(r.mean, t), n(r.agencies), fmt_score(r.kind_average, t),
+                  fmt_change(r.gap_to_kind, t)] for r in kinds.itertuples(index=False)]
+    kind_table = _table(["ประเภท", "ตัวชี้วัด", "ค่าเฉลี่ยกลุ่ม", "หน่วยงาน", "ค่าเฉลี่ยประเภทนี้ทั้งหมด",
+                         "ต่างกัน"], kind_rows, numeric={1, 2, 3, 4, 5})
+    return _html(lead + table + "<p>ค่าเฉลี่ยรายตัวชี้วัดตามประเภทหน่วยงาน</p>" + kind_table)

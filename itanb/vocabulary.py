@@ -68,6 +68,8 @@ FINDING_LABELS: dict[str, str] = {
     "ce_year": "ปี ค.ศ. ถูกแปลงเป็น พ.ศ.",
     "duplicate_assessment": "คะแนนซ้ำจากหลายแหล่ง",
     "unknown_level_scheme": "ไม่มีเกณฑ์ระดับของปีนั้น",
+    "total_mismatch": "คะแนนรวมไม่ตรงกับคะแนนย่อย",
+    "weak_indicator_unaddressed": "ตัวชี้วัดที่ต่ำกว่า 85 ที่ไม่มีมาตรการตอบ",
 }
 
 

@@ -23,8 +23,9 @@ from itanb.errors import InputError, ParameterError
 # --------------------------------------------------------------------------------- reference data
 def test_national_averages():
     avg = compare.national_averages()
-    assert list(avg.columns) == ["fiscal_year", "agencies", "national_average", "passed_share", "source"]
-    assert [str(t) for t in avg.dtypes] == ["int64", "Int64", "float64", "float64", "object"]
+    assert list(avg.columns) == ["fiscal_year", "agencies", "national_average", "passed_85", "passed_share",
+                                 "source"]
+    assert [str(t) for t in avg.dtypes] == ["int64", "Int64", "float64", "Int64", "float64", "object"]
     row = avg.set_index("fiscal_year").loc[2565]
     assert (row["agencies"], row["national_average"], row["passed_share"]) == (8303, 87.57, 0.7052)
     assert avg["source"].str.startswith("https://").all()
@@ -76,21 +77,22 @@ def test_year_over_year_columns_and_dtypes(synthetic_yoy):
 
 def test_year_over_year_synthetic_agency(synthetic_yoy):
     assert synthetic_yoy["fiscal_year"].tolist() == [2562, 2563, 2565, 2566, 2567, 2568]  # 2564 skipped
-    assert synthetic_yoy["level"].tolist() == ["C", "B", "A", "ผ่าน", "ต้องปรับปรุง", "ต้องปรับปรุงโดยด่วน"]
-    assert synthetic_yoy["scheme"].tolist() == ["letters", "letters", "letters", "passfail", "five", "five"]
+    # FY2566 86.78 without tool scores may be ผ่านดี or ผ่าน: no level is claimed
+    assert synthetic_yoy["level"].tolist() == ["C", "B", "A", None, "ต้องปรับปรุง", "ต้องปรับปรุงโดยด่วน"]
+    assert synthetic_yoy["scheme"].tolist() == ["letters", "letters", "letters", "five", "five", "five"]
     assert synthetic_yoy["passed"].tolist() == [False, False, True, True, False, False]
     assert synthetic_yoy["prev_year"].tolist() == [pd.NA, 2562, 2563, 2565, 2566, 2567]
     assert synthetic_yoy["years_gap"].tolist() == [pd.NA, 1, 2, 1, 1, 1]  # the gap is shown
     assert synthetic_yoy["score_change"].tolist()[1:] == [6.25, 9.6, -1.22, -14.48, -3.8]
     assert synthetic_yoy["level_change_steps"].tolist() == [pd.NA, 1, 1, pd.NA, pd.NA, -1]
     assert synthetic_yoy["level_change_label"].tolist() == [
-        None, "ดีขึ้น 1 ระดับ (C → B)", "ดีขึ้น 1 ระดับ (B → A)", "เปลี่ยนเกณฑ์ (A → ผ่าน)",
-        "เปลี่ยนเกณฑ์ (ผ่าน → ต้องปรับปรุง)", "ลดลง 1 ระดับ (ต้องปรับปรุง → ต้องปรับปรุงโดยด่วน)"]
-    # 2565 reported "E"
+        None, "ดีขึ้น 1 ระดับ (C → B)", "ดีขึ้น 1 ระดับ (B → A)", "เปลี่ยนเกณฑ์ (A → –)",
+        "ไม่มีระดับให้เทียบ (– → ต้องปรับปรุง)", "ลดลง 1 ระดับ (ต้องปรับปรุง → ต้องปรับปรุงโดยด่วน)"]
+    # 2565 reported "E"; 2566 reported ผ่าน, which 86.78 allows
     assert synthetic_yoy["level_agrees"].tolist() == [True, True, False, True, True, pd.NA]
     row = synthetic_yoy.set_index("fiscal_year").loc[2565]
     assert (row["national_average"], row["gap_to_national"]) == (87.57, 0.43)
-    assert np.isnan(synthetic_yoy.set_index("fiscal_year").loc[2567, "national_average"])
+    assert synthetic_yoy.set_index("fiscal_year").loc[2567, "national_average"] == 93.05  # report FY2567
 
 
 def test_year_over_year_measure_counts(synthetic_yoy):
@@ -247,15 +249,17 @@ def test_portfolio_ranking(synthetic_example):
     assert list(p.ranking.columns) == compare.RANKING_COLUMNS
     assert p.ranking["agency_id"].tolist() == ["synthetic-second", AGENCY_ID, "synthetic-third"]
     assert p.ranking["rank"].tolist() == [1, 2, 3]
-    assert p.ranking["level"].tolist() == ["ผ่าน", "ผ่าน", "ไม่ผ่าน"]
+    assert p.ranking["level"].tolist() == [None, None, "ต้องปรับปรุง"]  # 91 and 86.78: ผ่านดี or ผ่าน
     assert p.ranking["level_change_label"].tolist() == [
-        "เปลี่ยนเกณฑ์ (AA → ผ่าน)", "เปลี่ยนเกณฑ์ (A → ผ่าน)", "เปลี่ยนเกณฑ์ (A → ไม่ผ่าน)"]
+        "เปลี่ยนเกณฑ์ (AA → –)", "เปลี่ยนเกณฑ์ (A → –)", "เปลี่ยนเกณฑ์ (A → ต้องปรับปรุง)"]
     assert p.ranking["level_change_steps"].isna().all()
     assert p.gains.empty
     assert p.drops["agency_id"].tolist() == ["synthetic-third", "synthetic-second", AGENCY_ID]
-    assert p.level_distribution[["level", "agencies"]].values.tolist() == [["ผ่าน", 2], ["ไม่ผ่าน", 1]]
+    assert p.level_distribution[["level", "agencies"]].values.tolist() == [
+        ["ผ่านดีเยี่ยม", 0], ["ผ่านดี", 0], ["ผ่าน", 0], ["ต้องปรับปรุง", 1], ["ต้องปรับปรุงโดยด่วน", 0],
+        ["ผ่านดี / ผ่าน", 2]]
     s = p.summary.iloc[0]
-    assert (s["agencies_scored"], s["passed"], s["national_average"]) == (3, 2, 90.2)
+    assert (s["agencies_scored"], s["passed"], s["national_average"]) == (3, 2, 90.19)
     assert s["mean"] == round((91 + 86.78 + 80) / 3, 2) and s["median"] == 86.78
 
 

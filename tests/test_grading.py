@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import os
 import subprocess
 import sys
@@ -56,54 +57,88 @@ def test_scores_are_two_decimals_half_up():
     assert grading.to_score(0.1 + 0.2) == Decimal("0.30")
 
 
-@pytest.mark.parametrize(("score", "level"), [("85.00", "ผ่าน"), ("84.99", "ไม่ผ่าน"), ("86.78", "ผ่าน"),
-                                              ("100", "ผ่าน"), ("0", "ไม่ผ่าน")])
-def test_2566_pass_fail(score, level):
-    result = grading.grade(2566, score)
-    assert (result.scheme, result.level) == ("passfail", level)
-    assert not result.confirmed  # from published results, unconfirmed from the manual
+FIVE = ("ผ่านดีเยี่ยม", "ผ่านดี", "ผ่าน", "ต้องปรับปรุง", "ต้องปรับปรุงโดยด่วน")
 
 
-@pytest.mark.parametrize("year", [2567, 2568, 2569, 2575])
+@pytest.mark.parametrize("year", [2566, 2567, 2568])
 @pytest.mark.parametrize(("score", "tools", "level"), [
-    ("96.00", None, "ผ่าน"),  # total alone: the best claim is ผ่าน
-    ("95.00", ("95.00", "95.00", "95.00"), "ผ่านดีเยี่ยม"),
-    ("95.00", ("95.00", "94.99", "99.00"), "ผ่านดี"),
-    ("90.00", ("85.00", "86.00", "99.00"), "ผ่านดี"),
-    ("90.00", ("85.00", "84.99", "99.00"), "ผ่าน"),
-    ("96.00", ("96.00", "96.00", None), "ผ่าน"),  # two tools are not enough
-    ("85.00", None, "ผ่าน"),
+    ("95.00", ("95.00", "95.00", "95.00", "95.00"), "ผ่านดีเยี่ยม"),
+    ("95.00", ("95.00", "94.99", "95.01", "95.00"), "ผ่านดี"),  # one part of EIT below 95
+    ("90.00", ("85.00", "86.00", "86.00", "98.50"), "ผ่านดี"),
+    ("90.00", ("84.99", "92.00", "93.00", "94.67"), "ผ่าน"),
     ("84.99", None, "ต้องปรับปรุง"),
-    ("84.99", ("99", "99", "99"), "ต้องปรับปรุง"),
+    ("84.99", ("99", "99", "99", "66.23"), "ต้องปรับปรุง"),  # no condition below 85: the total decides
     ("70.00", None, "ต้องปรับปรุง"),
     ("69.99", None, "ต้องปรับปรุงโดยด่วน"),
     ("0", None, "ต้องปรับปรุงโดยด่วน"),
 ])
-def test_five_levels_from_2567(year, score, tools, level):
-    iit, eit, oit = tools or (None, None, None)
-    result = grading.grade(year, score, iit=iit, eit=eit, oit=oit)
-    assert (result.scheme, result.level) == ("five", level)
+def test_five_levels_on_four_tools(year, score, tools, level):
+    iit, eit1, eit2, oit = tools or (None, None, None, None)
+    result = grading.grade(year, score, iit=iit, eit1=eit1, eit2=eit2, oit=oit)
+    assert (result.scheme, result.level, result.possible) == ("five", level, (level,))
+    assert result.confirmed == (year <= 2567)  # FY2568: the same labels, no band table found yet
 
 
-def test_total_alone_in_2567_says_a_better_level_needs_tool_scores():
-    result = grading.grade(2567, "97.10")
-    assert result.level == "ผ่าน"
-    assert "IIT" in result.note
-    assert grading.grade(2567, "97.10", iit=97, eit=97, oit=97).note is None
-    assert grading.grade(2567, "80").note is None
+def test_bsam_2566_is_pass_good_not_excellent():
+    """ITA-REFERENCE.md: บสย. FY2566 97.59 (IIT 98.50, EIT part 1 91.15, part 2 95.79, OIT 100) is ผ่านดี."""
+    result = grading.grade(2566, "97.59", iit="98.50", eit1="91.15", eit2="95.79", oit="100")
+    assert (result.level, result.possible, result.reason) == ("ผ่านดี", ("ผ่านดี",), None)
+    # the weights give the published total from the tool scores
+    derived = grading.derive(2566, {"iit": "98.50", "eit1": "91.15", "eit2": "95.79", "oit": "100"})
+    assert (derived.values["eit"], derived.values["total"]) == (Decimal("93.47"), Decimal("97.59"))
 
 
-@pytest.mark.parametrize("year", [2550, 2557, 2558, 2559, 2560, 2561])
-def test_no_level_before_2562_with_a_one_line_reason(year):
+@pytest.mark.parametrize("year", [2566, 2567, 2568])
+def test_a_total_alone_never_claims_one_of_the_top_three(year):
+    result = grading.grade(year, "97")
+    assert result.level is None and result.possible == FIVE[:3]
+    assert "IIT" in result.reason and "EIT ส่วนที่ 1" in result.reason and "\n" not in result.reason
+    # 86.78 cannot reach ผ่านดีเยี่ยม (total below 95); 84.99 is ต้องปรับปรุง whatever the tools
+    assert grading.grade(year, "86.78").possible == ("ผ่านดี", "ผ่าน")
+    assert grading.grade(year, "84.99").level == "ต้องปรับปรุง"
+
+
+def test_possible_levels_respect_the_weights():
+    # 99.90 needs every tool above 95 (a tool at 94.99 caps the total at 98.50): only ผ่านดีเยี่ยม
+    assert grading.grade(2567, "99.90").possible == ("ผ่านดีเยี่ยม",)
+    # EIT 96 as a whole: neither part can be below 85, and IIT or OIT below 85 cannot reach 96
+    assert grading.grade(2566, "96", eit="96").possible == ("ผ่านดีเยี่ยม", "ผ่านดี")
+    # a part below 85 is known: ผ่าน
+    assert grading.grade(2566, "97.50", eit1="84").level == "ผ่าน"
+    # tool scores that do not add up to the total are graded as given, and the reason says so
+    odd = grading.grade(2566, "97.59", iit="98.50", eit1="91.15", eit2="95.79", oit="90")
+    assert odd.level == "ผ่านดี" and "do not add up" in odd.reason
+
+
+def test_reported_variants_and_reported_only_levels():
+    """FY2567's band table spells ต้องปรับปรุงด่วน; FY2562 reports ดำเนินการไม่ครบขั้นตอน (N/A), never computed."""
+    assert grading.canonical_level(2567, "ต้องปรับปรุงด่วน") == "ต้องปรับปรุงโดยด่วน"
+    assert grading.canonical_level(2566, " ผ่าน ดี ") == "ผ่านดี"
+    low = grading.grade(2567, "60")
+    assert not grading.contradicts(2567, low.possible, "ต้องปรับปรุงด่วน")
+    assert grading.contradicts(2567, low.possible, "ผ่าน")
+    assert grading.reported_only(2562, "ดำเนินการไม่ครบขั้นตอน (N/A)") and grading.reported_only(2562, "N/A")
+    assert not grading.reported_only(2563, "N/A")
+    assert not grading.contradicts(2562, grading.grade(2562, "40").possible, "N/A")
+    assert grading.contradicts(2563, grading.grade(2563, "40").possible, "N/A")
+    assert all(b.level != "N/A" for y in range(2557, 2569) for b in grading.bands_for(y))
+    # ไม่ผ่าน (below 85) stands for the two levels below 85 from FY2566
+    assert grading.reported_levels(2566, "ไม่ผ่าน") == ("ต้องปรับปรุง", "ต้องปรับปรุงโดยด่วน")
+    assert not grading.contradicts(2566, grading.grade(2566, "79.10").possible, "ไม่ผ่าน")
+    assert grading.contradicts(2566, grading.grade(2566, "86").possible, "ไม่ผ่าน")
+
+
+@pytest.mark.parametrize("year", [2550, 2557, 2558, 2559, 2560, 2561, 2569])
+def test_no_level_before_2562_or_after_2568_with_a_one_line_reason(year):
     result = grading.grade(year, "80.00")
-    assert result.level is None and result.rank is None
+    assert result.level is None and result.rank is None and result.possible == ()
     assert result.reason and "\n" not in result.reason and str(year) in result.reason
-    assert grading.passed(year, "99") is None
+    assert grading.passed(year, "99") is None or year > 2568
 
 
 def test_scheme_of_every_year():
-    assert [grading.scheme_of(y) for y in range(2557, 2570)] == (
-        [None] + ["none"] * 3 + ["words"] + ["letters"] * 4 + ["passfail"] + ["five"] * 3)
+    assert [grading.scheme_of(y) for y in range(2556, 2570)] == (
+        [None] + ["none"] * 4 + ["words"] + ["letters"] * 4 + ["five"] * 3 + [None])
 
 
 def test_passed_is_the_harmonised_85_mark():
@@ -123,7 +158,7 @@ def test_bands_for_best_first():
     assert [b.level for b in grading.bands_for(2564)] == ["AA", "A", "B", "C", "D", "E", "F"]
     assert [b.level for b in grading.bands_for(2567)] == [
         "ผ่านดีเยี่ยม", "ผ่านดี", "ผ่าน", "ต้องปรับปรุง", "ต้องปรับปรุงโดยด่วน"]
-    assert grading.bands_for(2557) == []
+    assert grading.bands_for(2556) == []
 
 
 # --------------------------------------------------------------------------------- level changes
@@ -133,7 +168,7 @@ def test_bands_for_best_first():
     ((2563, "B", 2564, "B"), 0, True, "คงเดิม (B)"),
     ((2567, "ผ่าน", 2568, "ต้องปรับปรุง"), -1, True, "ลดลง 1 ระดับ (ผ่าน → ต้องปรับปรุง)"),
     ((2565, "A", 2566, "ผ่าน"), None, False, "เปลี่ยนเกณฑ์ (A → ผ่าน)"),
-    ((2566, "ผ่าน", 2567, "ผ่าน"), None, False, "เปลี่ยนเกณฑ์ (ผ่าน → ผ่าน)"),
+    ((2566, "ผ่าน", 2567, "ผ่านดี"), 1, True, "ดีขึ้น 1 ระดับ (ผ่าน → ผ่านดี)"),
     ((2561, None, 2562, "B"), None, False, "เปลี่ยนเกณฑ์ (– → B)"),
     ((2564, None, 2565, "B"), None, True, "ไม่มีระดับให้เทียบ (– → B)"),
 ])
@@ -149,13 +184,15 @@ def test_grade_frame_agrees_with_grade():
     scores = np.round(rng.uniform(0, 100, len(years)), 2)
     edges = [84.99, 85.0, 94.99, 95.0, 69.99, 70.0, 74.99, 75.0, 49.99, 50.0]
     scores[: len(edges) * 12] = np.tile(edges, 12)
-    tools = np.where(rng.random((3, len(years))) < 0.5, np.round(rng.uniform(80, 100, (3, len(years))), 2),
+    tools = np.where(rng.random((4, len(years))) < 0.5, np.round(rng.uniform(80, 100, (4, len(years))), 2),
                      np.nan)
-    frame = grading.grade_frame(pd.Series(years), pd.Series(scores), pd.Series(tools[0]),
-                                pd.Series(tools[1]), pd.Series(tools[2]))
+    frame = grading.grade_frame(pd.Series(years), pd.Series(scores), pd.Series(tools[0]), None,
+                                pd.Series(tools[3]), eit1=pd.Series(tools[1]), eit2=pd.Series(tools[2]))
     for i, (year, score) in enumerate(zip(years, scores, strict=True)):
-        one = grading.grade(int(year), float(score), iit=tools[0][i], eit=tools[1][i], oit=tools[2][i])
+        one = grading.grade(int(year), float(score), iit=tools[0][i], eit1=tools[1][i], eit2=tools[2][i],
+                            oit=tools[3][i])
         assert frame["level"].iloc[i] == one.level, (year, score)
+        assert frame["possible"].iloc[i] == one.possible, (year, score)
         assert frame["scheme"].iloc[i] == one.scheme
         expected = grading.passed(int(year), float(score))
         got = frame["passed"].iloc[i]
@@ -235,18 +272,23 @@ def test_a_new_fiscal_year_scheme_can_be_added_as_data(tmp_path):
                 row["fy_to"] = "2569"
         return [*rows,
                 {"scheme": "next", "fy_from": "2570", "fy_to": "9999", "level": "ดี", "rank": "2",
-                 "min_total": "90", "min_each_tool": "", "note": "", "source": "test", "confirmed": "false"},
+                 "min_total": "90", "min_each_tool": "", "some_tool_below": "", "tools": "", "note": "",
+                 "source": "test", "confirmed_to": ""},
                 {"scheme": "next", "fy_from": "2570", "fy_to": "9999", "level": "ไม่ดี", "rank": "1",
-                 "min_total": "0", "min_each_tool": "", "note": "", "source": "test", "confirmed": "false"}]
+                 "min_total": "0", "min_each_tool": "", "some_tool_below": "", "tools": "", "note": "",
+                 "source": "test", "confirmed_to": ""}]
 
     path = _edited(tmp_path, add)
     assert grading.grade(2570, "90", path=path).level == "ดี"
-    assert grading.grade(2569, "90", path=path).level == "ผ่าน"
+    assert not grading.grade(2570, "90", path=path).confirmed
+    assert grading.grade(2569, "90", path=path).possible == ("ผ่านดี", "ผ่าน")
     assert not grading.level_steps(2569, "ผ่าน", 2570, "ดี", path=path).same_scheme
 
 
 @pytest.mark.parametrize(("edit", "message"), [
-    (lambda rows: [{**r, "fy_from": "2565"} if r["scheme"] == "passfail" else r for r in rows], "both cover"),
+    (lambda rows: [{**r, "fy_from": "2565"} if r["scheme"] == "five" else r for r in rows], "both cover"),
+    (lambda rows: [{**r, "tools": "iit xit"} if r["scheme"] == "five" else r for r in rows], "unknown tool"),
+    (lambda rows: [{**r, "tools": ""} if r["scheme"] == "five" else r for r in rows], "names no tools"),
     (lambda rows: [r for r in rows if r["level"] != "F"], "no floor band"),
     (lambda rows: [{**r, "rank": "6"} if r["level"] == "AA" else r for r in rows], "repeats a rank"),
     (lambda rows: [{**r, "min_total": "abc"} if r["level"] == "B" else r for r in rows], "malformed"),
@@ -280,17 +322,50 @@ def _itanb(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     (["grade", "--year", "2564", "74.83"], "C"),
     (["grade", "--year", "2565", "85.00"], "A"),
     (["grade", "--year", "2565", "84.99"], "B"),
-    (["grade", "--year", "2566", "86.78"], "ผ่าน"),
-    (["grade", "--year", "2567", "96", "--iit", "96", "--eit", "95", "--oit", "99"], "ผ่านดีเยี่ยม"),
-    (["grade", "--year", "2567", "96"], "ผ่าน"),
+    (["grade", "--year", "2566", "84.99"], "ต้องปรับปรุง"),
+    (["grade", "--year", "2567", "96", "--iit", "96", "--eit1", "95", "--eit2", "95", "--oit", "96.75"],
+     "ผ่านดีเยี่ยม"),
+    (["grade", "--year", "2567", "86.78"], "ผ่านดี / ผ่าน"),
 ])
 def test_cli_grade(args, out):
     result = _itanb(*args)
     assert (result.returncode, result.stdout) == (0, out + "\n")
-    # only a FY2567+ total without the tool scores carries a note (on stderr, stdout stays the level alone)
-    needs_tools = args[2] == "2567" and "--iit" not in args
-    assert ("IIT/EIT/OIT" in result.stderr) == needs_tools
-    assert result.stderr.count("\n") == int(needs_tools)
+    # only a total that leaves levels open carries a reason (on stderr, one line naming the missing tools)
+    assert ("EIT ส่วนที่ 1" in result.stderr) == ("/" in out)
+    assert result.stderr.count("\n") == int("/" in out)
+
+
+def _grade_json(*args: str) -> tuple[int, dict]:
+    result = _itanb("grade", "--json", *args)
+    assert result.stdout.count("\n") == 1 and result.stderr == ""
+    return result.returncode, json.loads(result.stdout)
+
+
+def test_cli_grade_json_total_alone_in_2567():
+    code, out = _grade_json("--year", "2567", "97")
+    assert code == 0
+    assert out == {"fiscal_year": 2567, "score": 97.0, "scheme": "five", "level": None,
+                   "possible": ["ผ่านดีเยี่ยม", "ผ่านดี", "ผ่าน"], "reason": out["reason"]}
+    assert "IIT" in out["reason"] and "OIT" in out["reason"]
+
+
+def test_cli_grade_json_thai_digits_and_bsam():
+    """บสย. FY2566 (ITA-REFERENCE.md) in Thai digits: ผ่านดี, not ผ่านดีเยี่ยม."""
+    code, out = _grade_json("--year", "๒๕๖๖", "๙๗.๕๙", "--iit", "๙๘.๕๐", "--eit1", "๙๑.๑๕", "--eit2", "๙๕.๗๙",
+                            "--oit", "๑๐๐")
+    assert (code, out["level"], out["possible"], out["reason"], out["score"]) == (0, "ผ่านดี", ["ผ่านดี"], None,
+                                                                                  97.59)
+
+
+def test_cli_grade_json_no_levels_exits_1():
+    code, out = _grade_json("--year", "2561", "80")
+    assert (code, out["level"], out["possible"], out["scheme"]) == (1, None, [], "words")
+    assert "2561" in out["reason"]
+
+
+def test_cli_grade_eit_and_its_parts_exclusive():
+    result = _itanb("grade", "--year", "2566", "90", "--eit", "90", "--eit1", "90")
+    assert result.returncode == 2 and result.stderr.count("\n") == 1 and "--eit1" in result.stderr
 
 
 def test_cli_no_level_exits_1_with_one_line():
@@ -314,14 +389,16 @@ def test_cli_uses_an_edited_scheme_file(tmp_path):
 
 
 def test_one_rule_for_a_level_mismatch():
-    assert grading.level_disagrees(2565, "74.83", "E", "C")
-    assert not grading.level_disagrees(2565, "74.83", " c ", "C")  # spelling, not a disagreement
-    assert not grading.level_disagrees(2565, "74.83", None, "C")
-    assert not grading.level_disagrees(2561, "74.83", "E", None)  # no level computable
-    # 97.10 in 2567 computes ผ่าน without tool scores; ผ่านดีเยี่ยม needs them: unverifiable, not wrong
-    assert grading.unverifiable_levels(2567, "97.10") == {"ผ่านดีเยี่ยม", "ผ่านดี"}
-    assert not grading.level_disagrees(2567, "97.10", "ผ่านดีเยี่ยม", "ผ่าน")
-    assert grading.level_disagrees(2567, "97.10", "ผ่านดีเยี่ยม", "ผ่าน", tools_missing=False)
-    assert grading.level_disagrees(2567, "80.00", "ผ่านดีเยี่ยม", "ต้องปรับปรุง")  # the total rules it out
+    assert grading.level_disagrees(2565, "74.83", "E")
+    assert not grading.level_disagrees(2565, "74.83", " c ")  # spelling, not a disagreement
+    assert not grading.level_disagrees(2565, "74.83", None)
+    assert not grading.level_disagrees(2561, "74.83", "E")  # no level computable
+    # 97.10 in 2567 without tool scores may be any of the top three: a reported one is not wrong
+    assert not grading.level_disagrees(2567, "97.10", "ผ่านดีเยี่ยม")
+    # with the tool scores it is decided: EIT part 1 at 91 rules out ผ่านดีเยี่ยม
+    tools = {"iit": "99.00", "eit1": "91.00", "eit2": "99.00", "oit": "97.25"}
+    assert grading.level_disagrees(2567, "97.10", "ผ่านดีเยี่ยม", tools=tools)
+    assert not grading.level_disagrees(2567, "97.10", "ผ่านดี", tools=tools)
+    assert grading.level_disagrees(2567, "80.00", "ผ่านดีเยี่ยม")  # the total rules it out
     assert grading.level_mismatch_message(2564, "74.83", "E", "C") == \
         "ระดับที่รายงาน E ไม่ตรงกับระดับที่คำนวณได้ C จากคะแนน 74.83 (ปีงบประมาณ พ.ศ. 2564)"

@@ -39,7 +39,7 @@ def golden_frame(df: pd.DataFrame) -> pd.DataFrame:
         else:
             out[name] = ["" if v is None or v is pd.NA or (isinstance(v, float) and pd.isna(v)) else str(v)
                          for v in series]
-    return out.reset_index(drop=True)
+    return out.astype(object).reset_index(drop=True)  # object also when empty, as read back from the CSV
 
 
 def tree_digest(folder: Path) -> dict[str, str]:
@@ -108,7 +108,8 @@ def test_shipped_raw_facts(tmp_path):
     assert list(mismatch["agency_id"]) == ["sao-khok-sa-at"] and list(mismatch["fiscal_year"]) == [2564]
     assert t.findings["agency_id"].notna().all()
     assert set(t.sources["path"]) == {"memos/khoksaat-ita-measures-memo-2565.md",
-                                      "scores/published-ita-scores.csv", "agencies.csv"}
+                                      "scores/published-ita-scores.csv", "agencies.csv",
+                                      "scores/nacc-report-fy2565-khok-sa-at.csv"}
     # agencies.csv pins the district, cited to the agency's own site; the memo's typo stays a finding
     sao = t.agencies.set_index("agency_id").loc["sao-khok-sa-at"]
     assert (sao["district"], sao["province"]) == ("ฆ้องชัย", "กาฬสินธุ์")
@@ -254,3 +255,83 @@ def test_every_raw_file_is_read_once(tmp_path, monkeypatch):
     monkeypatch.setattr(Path, "read_bytes", counting)
     ingest(raw_dir=raw, processed_dir=tmp_path / "p", workers=1)
     assert sorted(reads) == ["agencies.csv", "memos/m.md", "scores/s.csv", "scores/x.xlsx"]
+
+
+# --------------------------------------------------------------------------------- tool and indicator scores
+INDICATORS_TABLE = SCORES / "published-indicators-thai.csv"  # FY2562 national indicators (report FY2562)
+TOOLS_TABLE = SCORES / "published-tools-thai.csv"  # บสย. FY2566 (ITA-REFERENCE.md)
+
+
+def _ingest_tables(tmp_path: Path, **scores: str):
+    raw = make_raw(tmp_path, scores=scores)
+    ingest(raw_dir=raw, processed_dir=tmp_path / "processed")
+    return load_tables(tmp_path / "processed")
+
+
+def test_published_indicator_rows_with_thai_headers_recompute_to_their_total(tmp_path):
+    t = _ingest_tables(tmp_path, **{"national.csv": INDICATORS_TABLE.read_text(encoding="utf-8")})
+    assert t.findings.empty  # 66.73 from the ten indicators within 0.01, level C as published
+    ind = t.indicator_scores
+    assert ind["indicator"].tolist() == list(range(1, 11))
+    assert ind.set_index("indicator").loc[9, "score"] == 52.69  # header การเปิดเผยข้อมูล
+    tools = t.tool_scores.set_index("tool")
+    assert tools["score"].to_dict() == {"iit": 81.75, "eit": 77.35, "oit": 47.52}
+    assert tools["computed"].all() and tools["source"].str.contains("32359").all()
+    a = t.assessments.iloc[0]
+    assert (a["score"], a["level"], a["iit"], a["eit"], a["oit"]) == (66.73, "C", 81.75, 77.35, 47.52)
+
+
+def test_an_altered_indicator_is_exactly_one_total_mismatch_naming_both_numbers(tmp_path):
+    text = INDICATORS_TABLE.read_text(encoding="utf-8").replace(",52.69,", ",62.69,")
+    t = _ingest_tables(tmp_path, **{"national.csv": text})
+    assert t.findings["code"].tolist() == ["total_mismatch"]
+    message = t.findings["message"].iloc[0]
+    assert "66.73" in message and "68.74" in message  # published and recomputed (+10 / 2 * 0.4 = +2.00)
+    assert t.assessments["score"].iloc[0] == 66.73  # never overwritten
+
+
+def test_published_tool_scores_grade_and_check_the_total(tmp_path):
+    t = _ingest_tables(tmp_path, **{"bsam.csv": TOOLS_TABLE.read_text(encoding="utf-8")})
+    assert t.findings.empty
+    a = t.assessments.iloc[0]
+    assert (a["level"], a["level_reported"], a["eit"]) == ("ผ่านดี", "ผ่านดี", 93.47)
+    tools = t.tool_scores.set_index("tool")
+    assert tools.loc[["iit", "eit1", "eit2", "oit"], "computed"].tolist() == [False] * 4
+    assert bool(tools.loc["eit", "computed"])
+
+
+def test_a_level_the_tool_scores_contradict_is_a_level_mismatch(tmp_path):
+    text = TOOLS_TABLE.read_text(encoding="utf-8").replace(",ผ่านดี,", ",ผ่านดีเยี่ยม,")
+    t = _ingest_tables(tmp_path, **{"bsam.csv": text})
+    assert t.findings["code"].tolist() == ["level_mismatch"]
+    assert t.findings["message"].iloc[0].startswith("ระดับที่รายงาน ผ่านดีเยี่ยม ไม่ตรงกับระดับที่คำนวณได้ ผ่านดี ")
+
+
+def test_a_total_alone_does_not_contradict_a_top_level(tmp_path):
+    t = _ingest_tables(tmp_path, **{"s.csv": H + "อบต.ทดสอบ,2567,97.00,ผ่านดีเยี่ยม\nอบต.ทดสอบสอง,2567,96,ผ่าน\n"})
+    assert t.findings.empty
+    assert t.assessments["level"].isna().all()  # several levels possible: none claimed
+
+
+def test_header_aliases_can_be_extended_by_a_user_file(tmp_path, monkeypatch):
+    extra = tmp_path / "headers.csv"
+    extra.write_text("header,column,source\nคะแนนดัชนี,score,my office's spreadsheets\n", encoding="utf-8")
+    text = "หน่วยงาน,ปีงบประมาณ,คะแนนดัชนี\nอบต.ทดสอบ,2565,80\n"
+    with pytest.raises(InputError, match="unknown column 'คะแนนดัชนี'"):
+        _ingest_tables(tmp_path / "a", **{"s.csv": text})
+    monkeypatch.setenv("ITANB_SCORE_HEADERS", str(extra))
+    assert _ingest_tables(tmp_path / "b", **{"s.csv": text}).assessments["score"].tolist() == [80.0]
+
+
+def test_shipped_data_shows_khok_sa_at_from_74_83_to_100(tmp_path):
+    """The memo's FY2564 score and the FY2565 report to the Cabinet's 100 (matched by name and province)."""
+    from itanb.compare import year_over_year
+
+    ingest(raw_dir=SHIPPED_RAW, processed_dir=tmp_path)
+    t = load_tables(tmp_path)
+    yoy = year_over_year(t, "sao-khok-sa-at").set_index("fiscal_year")
+    assert yoy.loc[[2564, 2565], "score"].tolist() == [74.83, 100.0]
+    assert yoy.loc[2565, "score_change"] == 25.17
+    assert (yoy.loc[2565, "level"], yoy.loc[2565, "level_change_label"]) == ("AA", "ดีขึ้น 3 ระดับ (C → AA)")
+    source = t.assessments.set_index(["agency_id", "fiscal_year"]).loc[("sao-khok-sa-at", 2565), "source"]
+    assert "64134" in source and "not proven" in source

@@ -67,13 +67,15 @@ def test_fiscal_year_report_says_what_the_memo_says(tmp_path, shipped_processed,
     district = agencies.loc[agencies["agency_id"] == memo_agency_id, "district"].item()
     assert f"อำเภอ{district} จังหวัดกาฬสินธุ์" in text
     assert "พ.ศ. 2565" in text
-    assert "74.83" in text
-    assert "C (หน่วยงานรายงานว่า E)" in text
+    # FY2565: 100 (the NACC's report to the Cabinet, shipped in data/raw) after the memo's 74.83 of FY2564
+    assert "+25.17 คะแนน จากปีงบประมาณ พ.ศ. 2564 · ดีขึ้น 3 ระดับ (C → AA)" in text
+    assert "not proven" in text  # the score's source says how it was matched
     assert "ระดับที่รายงาน E ไม่ตรงกับระดับที่คำนวณได้ C จากคะแนน 74.83" in text
     assert "ดำเนินงานเสร็จแล้ว 12 จาก 12 มาตรการ (100%)" in text
     assert "31 มีนาคม 2565" in text  # deadlines as Thai dates
-    assert "81.25" in text and "ต่ำกว่าค่าเฉลี่ย 6.42 คะแนน" in text  # national average FY2564 and the gap
-    assert "ไม่ผ่าน" in text
+    assert "87.57" in text and "สูงกว่าค่าเฉลี่ย 12.43 คะแนน" in text  # national average FY2565 and the gap
+    assert "ผ่าน (85 คะแนนขึ้นไป)" in text
+    assert "ยังไม่มีคะแนนรายตัวชี้วัด" in text  # the indicator section says plainly that there are none
     assert "ตรงกับไฟล์ปัจจุบัน" in text  # provenance: the raw memo still has the ingested sha256
     assert any("image/png" in o.get("data", {}) for c in nb.cells for o in c.get("outputs", ()))
     assert_clean(nb)

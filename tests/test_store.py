@@ -45,6 +45,14 @@ def small_tables(score: float = 74.83) -> Tables:
              "fiscal_year": None}]),
         build_frame("sources", [
             {"path": "memos/m.md", "kind": "memo", "sha256": "ab" * 32, "bytes": 10, "ingested_at": NOW}]),
+        build_frame("tool_scores", [
+            {"agency_id": "sao-khok-sa-at", "fiscal_year": 2564, "tool": "iit", "score": 81.75,
+             "computed": True, "source": "scores/s.csv:2"},
+            {"agency_id": "sao-khok-sa-at", "fiscal_year": 2564, "tool": "eit1", "score": 91.15,
+             "computed": False, "source": "scores/s.csv:2"}]),
+        build_frame("indicator_scores", [
+            {"agency_id": "sao-khok-sa-at", "fiscal_year": 2564, "indicator": 9, "score": 52.69,
+             "source": "scores/s.csv:2"}]),
     )
 
 

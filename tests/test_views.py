@@ -77,13 +77,14 @@ def test_headline_facts(ctx):
     assert facts["หน่วยงาน"] == "องค์การบริหารส่วนตำบลโคกสะอาด"
     assert facts["ที่ตั้ง"] == f"อำเภอ{ctx.agency['district']} จังหวัดกาฬสินธุ์"
     assert facts["ปีงบประมาณ"] == "พ.ศ. 2565"
-    # the measures of 2565 answer the 2564 score
-    assert facts["ผลการประเมิน"].startswith("ปีงบประมาณ พ.ศ. 2564")
-    assert facts["คะแนน"] == "74.83"
-    assert facts["ระดับ"] == "C (หน่วยงานรายงานว่า E)"
-    assert facts["เปลี่ยนแปลงจากปีก่อน"] == "ไม่มีคะแนนปีก่อนหน้าให้เปรียบเทียบ"
-    assert facts["ค่าเฉลี่ยทั้งประเทศ"] == "81.25 · ต่ำกว่าค่าเฉลี่ย 6.42 คะแนน"
-    assert facts["ผ่านเกณฑ์"] == "ไม่ผ่าน (ต่ำกว่า 85 คะแนน)"
+    # FY2565's own result (the NACC's report to the Cabinet, in data/raw), against the memo's FY2564 score
+    assert facts["ผลการประเมิน"] == "ปีงบประมาณ พ.ศ. 2565"
+    assert facts["คะแนน"] == "100.00"
+    assert facts["ระดับ"] == "AA"
+    assert facts["เปลี่ยนแปลงจากปีก่อน"] == "+25.17 คะแนน จากปีงบประมาณ พ.ศ. 2564 · ดีขึ้น 3 ระดับ (C → AA)"
+    assert facts["ค่าเฉลี่ยทั้งประเทศ"] == "87.57 · สูงกว่าค่าเฉลี่ย 12.43 คะแนน"
+    assert facts["ผ่านเกณฑ์"] == "ผ่าน (85 คะแนนขึ้นไป)"
+    assert "64134" in facts["ที่มาของคะแนน"] and "not proven" in facts["ที่มาของคะแนน"]
 
 
 def test_measures_in_thai(ctx):
@@ -179,12 +180,14 @@ def test_thai_digits_in_the_headline(thai_ctx):
     assert thai_ctx.thai_digits
     facts = dict(views.headline_facts(thai_ctx))
     assert facts["ปีงบประมาณ"] == "พ.ศ. ๒๕๖๕"
-    assert facts["ผลการประเมิน"].startswith("ปีงบประมาณ พ.ศ. ๒๕๖๔")
-    assert facts["คะแนน"] == "๗๔.๘๓"
-    assert facts["ค่าเฉลี่ยทั้งประเทศ"] == "๘๑.๒๕ · ต่ำกว่าค่าเฉลี่ย ๖.๔๒ คะแนน"
-    assert facts["ผ่านเกณฑ์"] == "ไม่ผ่าน (ต่ำกว่า ๘๕ คะแนน)"
+    assert facts["ผลการประเมิน"] == "ปีงบประมาณ พ.ศ. ๒๕๖๕"
+    assert facts["คะแนน"] == "๑๐๐.๐๐"
+    assert facts["เปลี่ยนแปลงจากปีก่อน"] == "+๒๕.๑๗ คะแนน จากปีงบประมาณ พ.ศ. ๒๕๖๔ · ดีขึ้น ๓ ระดับ (C → AA)"
+    assert facts["ค่าเฉลี่ยทั้งประเทศ"] == "๘๗.๕๗ · สูงกว่าค่าเฉลี่ย ๑๒.๔๓ คะแนน"
+    assert facts["ผ่านเกณฑ์"] == "ผ่าน (๘๕ คะแนนขึ้นไป)"
     html = views.headline(thai_ctx).data
-    assert "๗๔.๘๓" in html and not ARABIC.search(html)
+    # the score's source is an address (an identifier): it keeps its digits, everything else is Thai
+    assert "๒๕.๑๗" in html and not ARABIC.search(html.replace(views.esc(facts["ที่มาของคะแนน"]), ""))
 
 
 def test_thai_digits_in_the_measures(thai_ctx):
@@ -246,7 +249,7 @@ def test_thai_digits_keep_escaping(thai_ctx):
 
 def test_default_digits_are_arabic(ctx):
     assert not ctx.thai_digits
-    assert "74.83" in views.headline(ctx).data and "๗" not in views.headline(ctx).data
+    assert "25.17" in views.headline(ctx).data and "๗" not in views.headline(ctx).data
     assert "31 มีนาคม 2565" in views.measures_table(ctx).data
     assert views.fmt_score(74.83, True) == "๗๔.๘๓" and views.fmt_change(-6.42, True) == "−๖.๔๒"
     assert views.fmt_share(0.7052, True) == "๗๑%" and views.fmt_passed(True, True) == "ผ่าน (๘๕ คะแนนขึ้นไป)"

@@ -41,9 +41,11 @@ def test_every_table_of_the_fiscal_year_report_is_a_sheet(fiscal_book):
                                "ที่มาของข้อมูล"]
     headline = {r["รายการ"]: r["ข้อมูล"] for r in _rows(book["สรุปผล"])}
     assert headline["หน่วยงาน"] == "องค์การบริหารส่วนตำบลโคกสะอาด"
-    assert headline["คะแนน"] == 74.83 and isinstance(headline["คะแนน"], float)
-    assert headline["ปีงบประมาณ"] == 2565 and headline["ปีงบประมาณของผลการประเมิน"] == 2564  # BE, ints
-    assert headline["ระดับ"] == "C" and headline["ระดับที่หน่วยงานรายงาน"] == "E"
+    # FY2565's own result (100, the report to the Cabinet in data/raw), a number; Excel keeps 100.0 as 100
+    assert headline["คะแนน"] == 100 and isinstance(headline["คะแนน"], int | float)
+    assert headline["ปีงบประมาณ"] == 2565 and headline["ปีงบประมาณของผลการประเมิน"] == 2565  # BE, ints
+    assert headline["ระดับ"] == "AA" and headline["ระดับที่หน่วยงานรายงาน"] is None
+    assert headline["คะแนนเปลี่ยนแปลง"] == 25.17 and headline["ปีก่อนหน้าที่มีคะแนน"] == 2564
 
 
 def test_measures_are_typed(fiscal_book):

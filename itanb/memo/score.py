@@ -57,10 +57,10 @@ def assessment(ctx: Context, measures_fy: int | None) -> Assessment | None:
         level_m = earlier[-1] if earlier else None
     level_reported = (level_m.group(1) or level_m.group(2)) if level_m else None
     g = grading.grade(fy, score)
-    if g.level is None:
+    if not g.possible:
         ctx.note("unknown_level_scheme", f"คำนวณระดับของปีงบประมาณ {fy} ไม่ได้: {g.reason}", loc, fy)
-    elif grading.level_disagrees(fy, score, level_reported, g.level):
-        ctx.note("level_mismatch", grading.level_mismatch_message(fy, score, level_reported, g.level),
+    elif grading.contradicts(fy, g.possible, level_reported):
+        ctx.note("level_mismatch", grading.level_mismatch_message(fy, score, level_reported, g.shown),
                  loc, fy)
     return Assessment(fy, score, level_reported, g.level, loc.line if loc else None)
 

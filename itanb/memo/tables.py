@@ -28,8 +28,7 @@ _STATUS_WORDS = _words("ดำเนิน|สถานะ|สถานการ
 _DUE_WORDS = _words("กำกับ|ติดตาม|ระยะเวลา|กำหนด|แล้วเสร็จ|ห้วงเวลา|ช่วงเวลา|วันที่|เวลา")
 _STEPS_WORDS = _words("ขั้นตอน|วิธี|กิจกรรม|แนวทาง|โครงการ")
 _STATUS_LABEL_WORDS = _words("ยังไม่|ระหว่าง|กำลัง|เสร็จ")
-_NO_HEADERS = frozenset({"ที่", "ลำดับ", "ลำดับที่", "ข้อ", "no", "no."})
-_NO_HEADERS = _NO_HEADERS | {fold_sara_am(h) for h in _NO_HEADERS}
+_NO_HEADERS = frozenset(fold_sara_am(h) for h in ("ที่", "ลำดับ", "ลำดับที่", "ข้อ", "no", "no."))  # keys
 
 
 @dataclass

@@ -1,0 +1,140 @@
+"""Indicator-level analysis on the SYNTHETIC example agencies (tests/fixtures/synthetic_agency.py) with
+SYNTHETIC indicator scores, against the REAL national indicator figures (itanb/data/national-indicators.csv).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from fixtures.synthetic_agency import AGENCY_ID, synthetic_tables
+
+from itanb import indicators
+from itanb.errors import ParameterError
+from itanb.store import build_frame
+
+SOURCE = "tests/test_indicators.py (SYNTHETIC)"
+SCORES = {  # (agency, fiscal year) -> indicators 1..10 (SYNTHETIC)
+    (AGENCY_ID, 2565): [95.00, 90.00, 92.00, 80.00, 88.00, 91.00, 86.00, 70.00, 84.00, 60.00],
+    (AGENCY_ID, 2566): [96.50, 91.00, 92.00, 86.00, 88.00, 90.00, 87.00, 75.50, 90.00, 62.00],
+    ("synthetic-second", 2566): [99.00, 98.00, 97.00, 96.00, 95.00, 94.00, 93.00, 92.00, 91.00, 90.00],
+    ("synthetic-third", 2566): [90.00, 80.00, 70.00, 60.00, 50.00, 80.00, 80.00, 80.00, 80.00, 80.00],
+}
+
+
+@pytest.fixture(scope="module")
+def tables():
+    rows = [{"agency_id": a, "fiscal_year": fy, "indicator": i, "score": s, "source": SOURCE}
+            for (a, fy), values in SCORES.items() for i, s in enumerate(values, start=1)]
+    tools = [{"agency_id": AGENCY_ID, "fiscal_year": 2566, "tool": t, "score": s, "computed": c,
+              "source": SOURCE} for t, s, c in [("iit", 90.70, True), ("eit1", 84.00, False),
+                                                ("eit2", 84.33, False), ("eit", 84.17, True),
+                                                ("oit", 76.00, True)]]
+    tools.append({"agency_id": AGENCY_ID, "fiscal_year": 2565, "tool": "iit", "score": 89.00,
+                  "computed": True, "source": SOURCE})
+    return synthetic_tables()._replace(indicator_scores=build_frame("indicator_scores", rows),
+                                       tool_scores=build_frame("tool_scores", tools))
+
+
+def test_indicator_table_columns_scores_change_national_and_kind(tables):
+    t = indicators.indicator_table(tables, AGENCY_ID, 2566)
+    assert list(t.columns) == indicators.INDICATOR_COLUMNS and t.attrs["fiscal_year"] == 2566
+    assert t["indicator"].tolist() == list(range(1, 11))
+    row = t.set_index("indicator")
+    assert row.loc[9, "name"] == "การเปิดเผยข้อมูล" and row.loc[9, "tool"] == "OIT"
+    assert (row.loc[8, "score"], row.loc[8, "prev_score"], row.loc[8, "change"]) == (75.5, 70.0, 5.5)
+    assert int(row.loc[8, "prev_year"]) == 2565
+    # national figures where the NACC published them (FY2566: indicator 1 96.42, indicator 8 87.17)
+    assert (row.loc[1, "national"], row.loc[8, "national"]) == (96.42, 87.17)
+    assert row.loc[8, "gap_to_national"] == -11.67 and np.isnan(row.loc[5, "national"])
+    # the average of the loaded อบต. (this agency and synthetic-third): (75.5 + 80) / 2
+    assert (row.loc[8, "kind_average"], int(row.loc[8, "kind_agencies"])) == (77.75, 2)
+    assert row.loc[8, "gap_to_kind"] == -2.25
+    assert t.loc[t["weak"], "indicator"].tolist() == [8, 10]
+    assert int(row.loc[10, "rank_low"]) == 1 and int(row.loc[8, "rank_low"]) == 2
+
+
+def test_weakest_are_those_below_85_else_the_three_lowest(tables):
+    t = indicators.indicator_table(tables, AGENCY_ID, 2566)
+    assert indicators.weakest(t)["indicator"].tolist() == [10, 8]
+    strong = indicators.indicator_table(tables, "synthetic-second", 2566)
+    lowest = indicators.weakest(strong)
+    assert lowest["indicator"].tolist() == [10, 9, 8] and not lowest["weak"].any()
+
+
+def test_tool_table(tables):
+    tools = indicators.tool_table(tables, AGENCY_ID, 2566)
+    assert tools["tool"].tolist() == ["iit", "eit", "eit1", "eit2", "oit"]
+    assert tools["label"].tolist() == ["IIT", "EIT", "EIT ส่วนที่ 1", "EIT ส่วนที่ 2", "OIT"]
+    iit = tools.set_index("tool").loc["iit"]
+    assert (iit["score"], iit["prev_score"], iit["change"], bool(iit["computed"])) == (90.7, 89.0, 1.7, True)
+    assert indicators.tool_table(tables, "synthetic-third", 2566).empty
+
+
+def test_measures_answer_the_weak_indicators_of_the_assessment_before(tables):
+    """FY2566 measures respond to the FY2565 assessment: weak 4, 8, 9, 10; indicator 10 is not answered."""
+    answer = indicators.measures_answer(tables, AGENCY_ID, 2566)
+    assert (answer.assessment_year, answer.measures_year) == (2565, 2566)
+    rows = answer.rows.set_index("indicator")
+    assert rows.index.tolist() == [10, 8, 4, 9]
+    assert rows["addressed"].to_dict() == {10: False, 8: True, 4: True, 9: True}
+    assert rows.loc[8, "measure_names"] == ["E-Service"]
+    assert [f.code for f in answer.findings] == ["weak_indicator_unaddressed"]
+    finding = answer.findings[0]
+    assert "ตัวชี้วัดที่ 10" in finding.message and "60.00" in finding.message
+    assert (finding.agency_id, finding.fiscal_year) == (AGENCY_ID, 2566)
+
+
+def test_measures_answer_without_indicator_scores_is_empty(tables):
+    answer = indicators.measures_answer(tables, "synthetic-third", 2566)
+    assert answer.rows.empty and answer.findings == [] and answer.assessment_year is not None
+
+
+def test_indicator_trend(tables):
+    trend = indicators.indicator_trend(tables, AGENCY_ID)
+    assert list(trend.columns) == ["fiscal_year", "indicator", "name", "score", "change", "years_gap"]
+    i8 = trend[trend["indicator"] == 8]
+    assert i8["fiscal_year"].tolist() == [2565, 2566] and i8["change"].tolist()[1] == 5.5
+    assert np.isnan(i8["change"].iloc[0]) and i8["years_gap"].tolist()[1] == 1
+
+
+def test_portfolio_indicators(tables):
+    p = indicators.portfolio_indicators(tables, 2566)
+    assert p.matrix["agency_id"].tolist() == sorted(p.matrix["agency_id"], key=lambda a: p.matrix.set_index(
+        "agency_id").loc[a, "name"])
+    assert len(p.matrix) == 3 and list(p.matrix.columns[-10:]) == [f"i{i}" for i in range(1, 11)]
+    below = p.below.set_index("indicator")
+    # indicator 8: 75.5 and 80 below 85, 92 not
+    assert (below.loc[8, "below"], below.loc[8, "agencies"]) == (2, 3)
+    assert below.loc[8, "share_below"] == pytest.approx(2 / 3)
+    assert below.loc[8, "national"] == 87.17 and below.loc[8, "mean"] == round((75.5 + 92 + 80) / 3, 2)
+    assert p.below["below"].is_monotonic_decreasing
+    kinds = p.by_kind.set_index(["kind", "indicator"])
+    assert kinds.loc[("อบต.", 8), "mean"] == 77.75 and kinds.loc[("อบต.", 8), "agencies"] == 2
+    one = indicators.portfolio_indicators(tables, 2566, province="สมมุติ")
+    assert set(one.matrix["agency_id"]) == {AGENCY_ID, "synthetic-second"}
+    with pytest.raises(ParameterError):
+        indicators.portfolio_indicators(tables, 2566, province="ไม่มีจังหวัดนี้")
+
+
+def test_tables_without_indicator_tables_work(tables):
+    bare = tables._replace(indicator_scores=None, tool_scores=None)
+    t = indicators.indicator_table(bare, AGENCY_ID, 2566)
+    assert t["score"].isna().all() and not t["weak"].any()
+    assert indicators.portfolio_indicators(bare, 2566).matrix.empty
+    assert isinstance(indicators.indicator_trend(bare, AGENCY_ID), pd.DataFrame)
+
+
+def test_charts_draw_with_the_bundled_font_and_no_missing_glyph(tables, recwarn):
+    from matplotlib.text import Text
+
+    from itanb import charts
+
+    p = indicators.portfolio_indicators(tables, 2566)
+    t = indicators.indicator_table(tables, AGENCY_ID, 2566)
+    for fig in (charts.indicator_heatmap(p.matrix, True), charts.indicator_bars(t, False, title="ตัวชี้วัด")):
+        fig.canvas.draw()
+        texts = [a for a in fig.findobj(Text) if a.get_text().strip() and a.get_visible()]
+        assert texts and all("Sarabun" in charts.font_file(a) for a in texts)
+        assert len(charts.png_bytes(fig)) > 1000
+    assert not [w for w in recwarn.list if "glyph" in str(w.message).lower()]
