@@ -825,11 +825,6 @@ def grade_frame(
 
 
 # ------------------------------------------------------------ a reported level against the score
-def same_level(a: str, b: str) -> bool:
-    """Two spellings of one level (``"A"`` and ``" a "``; ``"ผ่าน"``): spaces and case do not count."""
-    return "".join(a.split()).casefold() == "".join(b.split()).casefold()
-
-
 def level_disagrees(fiscal_year: int, score: object, reported: str | None, *,
                     tools: Mapping[str, object] | None = None, path: Path | str | None = None) -> bool:
     """The one rule for a level mismatch: the reported level is none of the levels the score (and the tool

@@ -67,7 +67,8 @@ def _table(headers: list[str], rows: list[list[object]], *, numeric: set[int] = 
     return f"<table{cls}><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
-def _missing(value: object) -> bool:
+def is_missing(value: object) -> bool:
+    """True for None, pandas NA/NaT and NaN: a value a report shows as '–'."""
     if value is None or value is pd.NA or value is pd.NaT:
         return True
     try:
@@ -109,11 +110,11 @@ def prose_digits(text: object, thai_digits: bool = False) -> str:
 
 
 def fmt_score(value: object, thai_digits: bool = False) -> str:
-    return "–" if _missing(value) else digits(f"{float(value):.2f}", thai_digits)
+    return "–" if is_missing(value) else digits(f"{float(value):.2f}", thai_digits)
 
 
 def fmt_change(value: object, thai_digits: bool = False) -> str:
-    if _missing(value):
+    if is_missing(value):
         return "–"
     value = float(value)
     text = f"+{value:.2f}" if value > 0 else (f"−{abs(value):.2f}" if value < 0 else "0.00")
@@ -121,12 +122,12 @@ def fmt_change(value: object, thai_digits: bool = False) -> str:
 
 
 def fmt_share(value: object, thai_digits: bool = False) -> str:
-    return "–" if _missing(value) else digits(f"{float(value) * 100:.0f}%", thai_digits)
+    return "–" if is_missing(value) else digits(f"{float(value) * 100:.0f}%", thai_digits)
 
 
 def fmt_date(value: object, thai_digits: bool = False) -> str:
     """A date as a Thai date with the BE year: ``31 มีนาคม 2565`` (``๓๑ มีนาคม ๒๕๖๕``); '–' when missing."""
-    if _missing(value):
+    if is_missing(value):
         return "–"
     from itanb.thai import format_thai_date
 
@@ -135,7 +136,7 @@ def fmt_date(value: object, thai_digits: bool = False) -> str:
 
 def fmt_datetime(value: object, thai_digits: bool = False) -> str:
     """An instant in Bangkok time: ``31 มีนาคม 2565 14:05 น.``."""
-    if _missing(value):
+    if is_missing(value):
         return "–"
     ts = pd.Timestamp(value)
     if ts.tzinfo is None:
@@ -145,7 +146,7 @@ def fmt_datetime(value: object, thai_digits: bool = False) -> str:
 
 
 def fmt_passed(value: object, thai_digits: bool = False) -> str:
-    if _missing(value):
+    if is_missing(value):
         return "ไม่มีเกณฑ์ผ่านในปีนั้น"
     pass_mark = digits(PASS_MARK, thai_digits)
     return f"ผ่าน ({pass_mark} คะแนนขึ้นไป)" if bool(value) else f"ไม่ผ่าน (ต่ำกว่า {pass_mark} คะแนน)"
@@ -177,7 +178,7 @@ class Context:
     def num(self, value: object) -> str:
         """A number (year, count, rank, measure number...) as shown in this report ('–' when missing): see
         :func:`digits`."""
-        return "–" if _missing(value) else digits(value, self.thai_digits)
+        return "–" if is_missing(value) else digits(value, self.thai_digits)
 
     def yoy(self) -> pd.DataFrame:
         if "yoy" not in self._cache:
@@ -324,7 +325,7 @@ def check_params(kind: str = "fiscal-year", *, agency: object = None, fiscal_yea
                      else " (an agency_id is lowercase ASCII words joined by '-')")
             raise ParameterError(f"unknown agency {agency_id!r}{shape}: not among the {len(agencies)} loaded "
                                  f"agencies{hint}")
-        ctx.agency = {k: (None if _missing(v) else v) for k, v in row.iloc[0].to_dict().items()}
+        ctx.agency = {k: (None if is_missing(v) else v) for k, v in row.iloc[0].to_dict().items()}
         years = [int(y) for y in ctx.yoy()["fiscal_year"]]  # years with a score or measures; cached
         if not years:
             raise ParameterError(f"agency {agency_id!r} has no scores and no measures in {processed}")
@@ -373,7 +374,7 @@ def _place(agency: dict) -> str:
 
     parts = [f"{prefix}{place_name(str(agency[key]))}"
              for key, prefix in (("district", "อำเภอ"), ("province", "จังหวัด"))
-             if not _missing(agency.get(key)) and agency[key]]
+             if not is_missing(agency.get(key)) and agency[key]]
     return " ".join(parts) or "ไม่ระบุ"
 
 
@@ -407,20 +408,20 @@ def headline_facts(ctx: Context) -> list[tuple[str, str]]:
     source = _assessment_source(ctx, fy)
     if source.startswith("https://"):  # a published score: say where (and how it was matched) in the report
         facts.append(("ที่มาของคะแนน", source))
-    level = row["level"] if not _missing(row["level"]) else None
-    reported = row["level_reported"] if not _missing(row["level_reported"]) else None
+    level = row["level"] if not is_missing(row["level"]) else None
+    reported = row["level_reported"] if not is_missing(row["level_reported"]) else None
     level_text = level or level_shown(fy, row["score"], long=True)
     if reported and reported != level:
         level_text += f" (หน่วยงานรายงานว่า {reported})"
     facts.append(("ระดับ", level_text))
-    if _missing(row["prev_year"]):
+    if is_missing(row["prev_year"]):
         change = "ไม่มีคะแนนปีก่อนหน้าให้เปรียบเทียบ"
     else:
         change = f"{fmt_change(row['score_change'], t)} คะแนน จากปีงบประมาณ พ.ศ. {n(int(row['prev_year']))}"
-        if not _missing(row["level_change_label"]):
+        if not is_missing(row["level_change_label"]):
             change += f" · {n(row['level_change_label'])}"  # ours: "ดีขึ้น 2 ระดับ (C → A)"
     facts.append(("เปลี่ยนแปลงจากปีก่อน", change))
-    if _missing(row["national_average"]):
+    if is_missing(row["national_average"]):
         facts.append(("ค่าเฉลี่ยทั้งประเทศ", "ไม่มีข้อมูล"))
     else:
         gap = float(row["gap_to_national"])
@@ -452,8 +453,8 @@ def measures_frame(ctx: Context) -> pd.DataFrame:
     m = m[(m["agency_id"] == ctx.agency_id) & (m["fiscal_year"] == ctx.fiscal_year)].sort_values("no")
     rows = []
     for rec, late in zip(m.itertuples(index=False), overdue(m), strict=True):
-        status = rec.status if not _missing(rec.status) else None
-        due = (fmt_date(rec.due, ctx.thai_digits) if not _missing(rec.due)
+        status = rec.status if not is_missing(rec.status) else None
+        due = (fmt_date(rec.due, ctx.thai_digits) if not is_missing(rec.due)
                else ctx.num(rec.due_text) if rec.due_text else "–")
         owners = rec.owners if rec.owners is not None else []
         rows.append({
@@ -563,13 +564,13 @@ def findings_items(ctx: Context) -> list[tuple[str, str, str]]:
     if ctx.kind == "fiscal-year":
         row = assessment_row(ctx)  # its year, and the previous year it is compared with
         years = {ctx.fiscal_year} | ({int(row["fiscal_year"])} if row is not None else set())
-        if row is not None and not _missing(row["prev_year"]):
+        if row is not None and not is_missing(row["prev_year"]):
             years.add(int(row["prev_year"]))
     else:
         years = {int(y) for y in yoy["fiscal_year"]}
     shown = yoy[yoy["fiscal_year"].isin(years) & (yoy["level_agrees"] == False)]  # noqa: E712 (nullable)
     for rec in shown.itertuples(index=False):
-        computed = rec.level if not _missing(rec.level) else level_shown(rec.fiscal_year, rec.score)
+        computed = rec.level if not is_missing(rec.level) else level_shown(rec.fiscal_year, rec.score)
         items.append((FINDING_LABELS["level_mismatch"],
                       level_mismatch_text(int(rec.fiscal_year), rec.score, rec.level_reported, computed,
                                           ctx.thai_digits),
@@ -579,7 +580,7 @@ def findings_items(ctx: Context) -> list[tuple[str, str, str]]:
     mine = f[(f["agency_id"] == ctx.agency_id) & (fy.isna() | fy.isin(years))
              & (f["code"] != "level_mismatch")]
     for rec in mine.itertuples(index=False):
-        where = str(rec.source) + (f":{int(rec.line)}" if not _missing(rec.line) else "")
+        where = str(rec.source) + (f":{int(rec.line)}" if not is_missing(rec.line) else "")
         items.append((FINDING_LABELS.get(rec.code, rec.code), prose_digits(rec.message, ctx.thai_digits),
                       where))
     if ctx.kind == "fiscal-year":
@@ -683,7 +684,7 @@ def figure(fig, width: int = 720, alt: str | None = None):
 def level_shown(fiscal_year: int, score: object, *, long: bool = False) -> str:
     """The level to show where none could be computed: the possible levels ("ผ่านดี / ผ่าน") when the total
     leaves several open (with ``long``, and why), else "–" (or, with ``long``, that the year has none)."""
-    if _missing(score):
+    if is_missing(score):
         return "–"
     g = grading.grade(int(fiscal_year), score)
     if len(g.possible) > 1:
@@ -696,8 +697,8 @@ def yoy_table(ctx: Context):
     yoy, t, n = ctx.yoy(), ctx.thai_digits, ctx.num
     rows = []
     for rec in yoy.itertuples(index=False):
-        level = rec.level if not _missing(rec.level) else level_shown(rec.fiscal_year, rec.score)
-        if not _missing(rec.level_reported) and rec.level_reported != rec.level:
+        level = rec.level if not is_missing(rec.level) else level_shown(rec.fiscal_year, rec.score)
+        if not is_missing(rec.level_reported) and rec.level_reported != rec.level:
             level = f"{level} (รายงาน {rec.level_reported})"
         measures = "–"
         if rec.measures_total:
@@ -706,7 +707,7 @@ def yoy_table(ctx: Context):
         rows.append([f"พ.ศ. {n(rec.fiscal_year)}", fmt_score(rec.score, t), level,
                      fmt_change(rec.score_change, t), n(rec.level_change_label),
                      fmt_score(rec.national_average, t), fmt_change(rec.gap_to_national, t),
-                     "–" if _missing(rec.passed) else ("ผ่าน" if rec.passed else "ไม่ผ่าน"), measures])
+                     "–" if is_missing(rec.passed) else ("ผ่าน" if rec.passed else "ไม่ผ่าน"), measures])
     return _html(_table(["ปีงบประมาณ", "คะแนน", "ระดับ", "เปลี่ยนแปลง", "ระดับเทียบปีก่อน", "ค่าเฉลี่ยประเทศ",
                          "ห่างจากค่าเฉลี่ย", f"ผ่านเกณฑ์ {n(PASS_MARK)}", "มาตรการที่" + STATUS_LABELS["done"]], rows,
                         numeric={1, 3, 5, 6}))
@@ -736,14 +737,15 @@ def measures_changes(ctx: Context):
         return _html("<p>ไม่มีข้อมูลมาตรการ</p>")
 
     def status(value: object) -> str:
-        return STATUS_LABELS.get(None if _missing(value) else value, "–")
+        return STATUS_LABELS.get(None if is_missing(value) else value, "–")
 
     rows = []
     for rec in mot.itertuples(index=False):
         rows.append([f"พ.ศ. {ctx.num(rec.fiscal_year)}", CHANGE_LABELS.get(rec.change, rec.change),
-                     rec.measure if not _missing(rec.measure) else rec.prev_measure,
+                     rec.measure if not is_missing(rec.measure) else rec.prev_measure,
                      status(rec.status) if rec.change != "dropped" else "–",
-                     status(rec.prev_status) if not _missing(rec.prev_year) and rec.change != "new" else "–"])
+                     status(rec.prev_status) if not is_missing(rec.prev_year) and rec.change != "new"
+                     else "–"])
     return _html(_table(["ปีงบประมาณ", "การเปลี่ยนแปลง", "มาตรการ", "สถานะปีนี้", "สถานะปีก่อน"], rows))
 
 
@@ -783,7 +785,7 @@ def ranking_table(ctx: Context, limit: int | None = None):
     t = ctx.thai_digits
     rows = [[ctx.num(rec.rank), rec.name, _place({"district": rec.district, "province": rec.province}),
              fmt_score(rec.score, t),
-             rec.level if not _missing(rec.level) else level_shown(ctx.fiscal_year, rec.score),
+             rec.level if not is_missing(rec.level) else level_shown(ctx.fiscal_year, rec.score),
              fmt_change(rec.score_change, t),
              fmt_change(rec.gap_to_national, t)]
             for rec in ranking.itertuples(index=False)]
@@ -817,7 +819,7 @@ def data_quality_table(ctx: Context):
         parts.append(_table(["หน่วยงาน", "จำนวนข้อสังเกต", "ประเภท"], rows, numeric={1}))
     if not p.missing.empty:
         rows = [[rec.name or rec.agency_id, _place({"district": rec.district, "province": rec.province}),
-                 "–" if _missing(rec.last_year) else f"พ.ศ. {ctx.num(rec.last_year)}"]
+                 "–" if is_missing(rec.last_year) else f"พ.ศ. {ctx.num(rec.last_year)}"]
                 for rec in p.missing.itertuples(index=False)]
         parts.append("<p>หน่วยงานที่ไม่มีคะแนนในปีนี้</p>")
         parts.append(_table(["หน่วยงาน", "ที่ตั้ง", "คะแนนล่าสุด"], rows))
@@ -828,7 +830,7 @@ def data_quality_table(ctx: Context):
 
 
 def _gap(score: object, other: object, t: bool) -> str:
-    return "–" if _missing(score) or _missing(other) else fmt_change(float(score) - float(other), t)
+    return "–" if is_missing(score) or is_missing(other) else fmt_change(float(score) - float(other), t)
 
 
 def indicator_scores_table(ctx: Context):
@@ -854,14 +856,14 @@ def indicator_scores_table(ctx: Context):
         return _html("".join(parts))
     rows, classes = [], []
     for r in ind.itertuples(index=False):
-        kind = ("–" if _missing(r.kind_average)
+        kind = ("–" if is_missing(r.kind_average)
                 else f"{fmt_score(r.kind_average, t)} (n = {n(r.kind_agencies)})")
         rows.append([n(r.indicator), r.name, r.tool, fmt_score(r.score, t), fmt_change(r.change, t),
                      fmt_score(r.national, t), _gap(r.score, r.national, t), kind,
                      "ต่ำกว่า 85" if r.weak else ""])
         classes.append("itanb-overdue" if r.weak else "")
     lead = f"<p>คะแนนรายตัวชี้วัด ปีงบประมาณ พ.ศ. {n(year)}"
-    if not _missing(ind["prev_year"].iloc[0]):
+    if not is_missing(ind["prev_year"].iloc[0]):
         lead += f" เทียบกับปีงบประมาณ พ.ศ. {n(int(ind['prev_year'].iloc[0]))}"
     lead += "</p>"
     table = _table(["ตัวชี้วัด", "ชื่อตัวชี้วัด", "เครื่องมือ", "คะแนน", "เปลี่ยนแปลง", "ค่าระดับประเทศ",

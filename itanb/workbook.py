@@ -149,9 +149,9 @@ def _column_letter(index: int) -> str:
 
 
 def _status(value: object) -> str:
-    from itanb.views import STATUS_LABELS, _missing
+    from itanb.views import STATUS_LABELS, is_missing
 
-    return STATUS_LABELS.get(None if _missing(value) else value, STATUS_LABELS[None])
+    return STATUS_LABELS.get(None if is_missing(value) else value, STATUS_LABELS[None])
 
 
 def _passed(value: object) -> str | None:
@@ -187,7 +187,7 @@ def about_sheet(ctx: Context, title: str) -> pd.DataFrame:
 
 def headline_sheet(ctx: Context) -> pd.DataFrame:
     """The headline of a fiscal-year report as typed values (one row per fact)."""
-    from itanb.views import _missing, assessment_row
+    from itanb.views import assessment_row, is_missing
 
     agency = ctx.agency
     rows: list[tuple[str, Any]] = [("หน่วยงาน", ctx.name), ("อำเภอ", agency.get("district")),
@@ -195,7 +195,7 @@ def headline_sheet(ctx: Context) -> pd.DataFrame:
     row = assessment_row(ctx)
     if row is not None:
         def value(key: str) -> Any:
-            return None if _missing(row[key]) else row[key]
+            return None if is_missing(row[key]) else row[key]
 
         rows += [("ปีงบประมาณของผลการประเมิน", int(row["fiscal_year"])), ("คะแนน", value("score")),
                  ("ระดับ", value("level")), ("ระดับที่หน่วยงานรายงาน", value("level_reported")),
