@@ -80,6 +80,6 @@ class Context:
         out = []
         for code, message, loc, fy, places in self.pending:
             source, line = self.where(loc)
-            fy = fy if fy is not None else measures_fy
-            out.append(Finding(code, message, source, line, None, fy, places))
+            year = fy if fy is not None else measures_fy
+            out.append(Finding(code, message, source, line, None, year, places))
         return out
