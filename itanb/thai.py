@@ -17,6 +17,7 @@ import datetime as dt
 import os
 import re
 import unicodedata
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -461,6 +462,25 @@ def fold_sara_am(text: str) -> str:
     """Sara am (U+0E33) written as sara aa (U+0E32): the key under which ``ตำบล`` and ``ตาบล`` (a PDF copy
     that lost the nikhahit) are the same word. For matching only."""
     return text.replace("\u0e33", "\u0e32")  # str.replace: translate is slow on Thai text
+
+
+def sara_am_restorer(words: Iterable[str]) -> Callable[[str], str]:
+    """A function that gives back the sara am a copy lost in any of ``words`` (``ตาบล`` -> ``ตำบล``).
+
+    Only words that hold a sara am and whose folded spelling (:func:`fold_sara_am`) is no Thai word of its own
+    belong in ``words``: kind prefixes, อำเภอ, province names. Longer words are tried first.
+    """
+    lost = {fold_sara_am(w): w for w in words if "\u0e33" in w}
+    if not lost:
+        return lambda text: text
+    pattern = re.compile("|".join(map(re.escape, sorted(lost, key=len, reverse=True))))
+
+    def restore(text: str) -> str:
+        if "\u0e32" not in text:  # no sara aa: nothing was lost
+            return text
+        return pattern.sub(lambda m: lost[m.group(0)], text)
+
+    return restore
 
 
 def matching_key(text: str) -> str:
