@@ -7,6 +7,7 @@ Word and PDF twins, and fictional memos (ข้อมูลสมมุติส
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import os
 import re
@@ -249,6 +250,19 @@ def test_bad_files_raise_one_clear_line(name, says):
     assert says in str(caught.value)
     assert str(caught.value).startswith(str(BAD / name) + ": ")
     assert "\n" not in str(caught.value)
+
+
+def test_the_password_protected_docx_is_really_encrypted_as_word_does_it():
+    """Not a stand-in: with its password the file opens to the Word memo it was made from."""
+    from msoffcrypto import OfficeFile
+
+    office = OfficeFile(io.BytesIO((BAD / "password-protected.docx").read_bytes()))
+    assert office.is_encrypted()
+    office.load_key(password="secret")
+    plain = io.BytesIO()
+    office.decrypt(plain)
+    memo = parse_memo_bytes(plain.getvalue(), "decrypted.docx")
+    assert memo.to_json_dict()["measures"] == parse_memo_file(TWINS[0]).to_json_dict()["measures"]
 
 
 def test_parse_memo_of_a_scan_exits_2():
