@@ -25,7 +25,7 @@ ingest: setup  ## build data/processed from data/raw
 	$(BIN)/itanb ingest
 
 reports: ingest  ## ingest, run every report for the shipped data, write reports/index.html
-	$(BIN)/itanb batch --xlsx
+	$(BIN)/itanb batch --xlsx --docx
 
 test: setup  ## run the whole test suite and ruff
 	$(BIN)/ruff check itanb tests

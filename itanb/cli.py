@@ -73,12 +73,18 @@ def cmd_grade(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """The report's path (and its PDF's) on stdout; a failed run: one line on stderr, 1."""
+    from itanb import draft
+    from itanb.errors import ParameterError
     from itanb.render import render_report, report_params
 
+    if args.docx and not draft.knows(args.kind):
+        raise ParameterError(f"--docx (the Word draft of an agency's analysis) goes with --kind fiscal-year, "
+                             f"not {args.kind}")
     params = report_params(args.kind, agency=args.agency, fiscal_year=args.year)
     result = render_report(args.kind, params, reports_dir=args.reports, raw_dir=args.raw,
-                           processed_dir=args.processed, pdf=args.pdf, xlsx=args.xlsx).raise_for_error()
-    print("\n".join(str(p) for p in (result.html, result.pdf, result.xlsx) if p))
+                           processed_dir=args.processed, pdf=args.pdf, xlsx=args.xlsx,
+                           docx=args.docx).raise_for_error()
+    print("\n".join(str(p) for p in (result.html, result.pdf, result.xlsx, result.docx) if p))
     return 0
 
 
@@ -86,9 +92,10 @@ def cmd_batch(args: argparse.Namespace) -> int:
     """The summary and the index on stdout, a FAILED line per failed report on stderr; 1 on a failure."""
     from itanb.batch import run_batch
 
-    result = run_batch(args.years, args.agency, pdf=args.pdf, xlsx=args.xlsx, workers=args.workers,
-                       executor=args.executor, scheduler=args.scheduler, force=args.force, raw_dir=args.raw,
-                       processed_dir=args.processed, reports_dir=args.reports)
+    result = run_batch(args.years, args.agency, pdf=args.pdf, xlsx=args.xlsx, docx=args.docx,
+                       workers=args.workers, executor=args.executor, scheduler=args.scheduler,
+                       force=args.force, raw_dir=args.raw, processed_dir=args.processed,
+                       reports_dir=args.reports)
     print(result.summary())
     print("\n".join(result.failures()), file=sys.stderr)
     print(f"index: {result.index}")
@@ -143,6 +150,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "portfolio)")
     p.add_argument("--pdf", action="store_true", help="also write a PDF")
     p.add_argument("--xlsx", action="store_true", help="also write the report's tables as an Excel workbook")
+    p.add_argument("--docx", action="store_true",
+                   help="also write the editable Word draft of the agency's analysis (fiscal-year reports)")
     _dirs(p, "raw", "processed", "reports")
     p.set_defaults(func=cmd_report)
 
@@ -151,6 +160,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--agency", action="append", help="agency_id (repeatable; default: all)")
     p.add_argument("--pdf", action="store_true", help="also write PDFs")
     p.add_argument("--xlsx", action="store_true", help="also write each report's tables as an Excel workbook")
+    p.add_argument("--docx", action="store_true",
+                   help="also write the Word draft of the agency's analysis beside each fiscal-year report")
     p.add_argument("--workers", type=int, default=None, help="worker processes (default: number of cores)")
     p.add_argument("--executor", choices=["local", "dask"], default="local")
     p.add_argument("--scheduler", help="Dask scheduler address tcp://HOST:PORT (default: a LocalCluster)")

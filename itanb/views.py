@@ -833,69 +833,112 @@ def _gap(score: object, other: object, t: bool) -> str:
     return "–" if is_missing(score) or is_missing(other) else fmt_change(float(score) - float(other), t)
 
 
-def indicator_scores_table(ctx: Context):
-    """The tools and the ten indicators of the agency's assessment (up to the report's year), each with the
-    change from the previous year, the national figure (where the NACC published one) and the average of the
-    loaded agencies of the same kind; indicators below 85 are marked. A plain line when there are none."""
+TOOLS_NOTE = "* คำนวณจากคะแนนรายตัวชี้วัดหรือ EIT สองส่วน ตามน้ำหนักของปีนั้น"
+INDICATORS_NOTE = ("ค่าระดับประเทศจากรายงานผลการประเมิน ITA ของ สำนักงาน ป.ป.ช. ต่อคณะรัฐมนตรี "
+                   "(มีเฉพาะบางตัวชี้วัดในบางปี) · ค่าเฉลี่ยประเภทหน่วยงานคำนวณจากข้อมูลที่นำเข้า")
+
+
+@dataclass
+class TextTable:
+    """A table as a report shows it, plain text (escaped where it becomes HTML): a lead line, the headers,
+    the rows, which rows are marked (weak, unaddressed) and a note. No rows: ``lead`` says why."""
+
+    lead: str
+    headers: list[str] = field(default_factory=list)
+    rows: list[list[str]] = field(default_factory=list)
+    marked: list[bool] = field(default_factory=list)
+    note: str = ""
+
+
+def tool_score_rows(ctx: Context) -> TextTable | None:
+    """The tool scores of the agency's assessment up to the report's year as shown (None without any)."""
     from itanb.indicators import tool_table
 
+    t = ctx.thai_digits
+    tools = tool_table(ctx.tables, ctx.agency_id, ctx.fiscal_year)
+    if tools.empty:
+        return None
+    rows = [[r.label, fmt_score(r.score, t) + (" *" if r.computed else ""), fmt_change(r.change, t)]
+            for r in tools.itertuples(index=False)]
+    return TextTable(f"คะแนนรายเครื่องมือ ปีงบประมาณ พ.ศ. {ctx.num(tools.attrs['fiscal_year'])}",
+                     ["เครื่องมือ", "คะแนน", "เปลี่ยนแปลงจากปีก่อน"], rows, [False] * len(rows), TOOLS_NOTE)
+
+
+def indicator_score_rows(ctx: Context) -> TextTable:
+    """The ten indicators (:meth:`Context.indicators`) as shown: score, change, national figure and gap,
+    the average of the agency's kind; indicators below 85 marked. No scores: no rows, ``lead`` says so."""
     t, n = ctx.thai_digits, ctx.num
     ind = ctx.indicators()
-    year = ind.attrs.get("fiscal_year")
-    tools = tool_table(ctx.tables, ctx.agency_id, ctx.fiscal_year)
-    parts = []
-    if not tools.empty:
-        rows = [[r.label, fmt_score(r.score, t) + (" *" if r.computed else ""),
-                 fmt_change(r.change, t)] for r in tools.itertuples(index=False)]
-        parts.append(f"<p>คะแนนรายเครื่องมือ ปีงบประมาณ พ.ศ. {n(tools.attrs['fiscal_year'])}</p>"
-                     + _table(["เครื่องมือ", "คะแนน", "เปลี่ยนแปลงจากปีก่อน"], rows, numeric={1, 2})
-                     + '<p class="itanb-note">* คำนวณจากคะแนนรายตัวชี้วัดหรือ EIT สองส่วน ตามน้ำหนักของปีนั้น</p>')
     if ind["score"].isna().all():
-        parts.append(f"<p>ยังไม่มีคะแนนรายตัวชี้วัด (ตัวชี้วัดที่ {n(1)}–{n(10)}) ของหน่วยงานนี้ถึงปีงบประมาณ "
-                     f"พ.ศ. {n(ctx.fiscal_year)} ในข้อมูลที่นำเข้า</p>")
-        return _html("".join(parts))
-    rows, classes = [], []
+        return TextTable(f"ยังไม่มีคะแนนรายตัวชี้วัด (ตัวชี้วัดที่ {n(1)}–{n(10)}) ของหน่วยงานนี้ถึงปีงบประมาณ "
+                         f"พ.ศ. {n(ctx.fiscal_year)} ในข้อมูลที่นำเข้า")
+    rows = []
     for r in ind.itertuples(index=False):
         kind = ("–" if is_missing(r.kind_average)
                 else f"{fmt_score(r.kind_average, t)} (n = {n(r.kind_agencies)})")
         rows.append([n(r.indicator), r.name, r.tool, fmt_score(r.score, t), fmt_change(r.change, t),
                      fmt_score(r.national, t), _gap(r.score, r.national, t), kind,
                      "ต่ำกว่า 85" if r.weak else ""])
-        classes.append("itanb-overdue" if r.weak else "")
-    lead = f"<p>คะแนนรายตัวชี้วัด ปีงบประมาณ พ.ศ. {n(year)}"
+    lead = f"คะแนนรายตัวชี้วัด ปีงบประมาณ พ.ศ. {n(ind.attrs.get('fiscal_year'))}"
     if not is_missing(ind["prev_year"].iloc[0]):
         lead += f" เทียบกับปีงบประมาณ พ.ศ. {n(int(ind['prev_year'].iloc[0]))}"
-    lead += "</p>"
-    table = _table(["ตัวชี้วัด", "ชื่อตัวชี้วัด", "เครื่องมือ", "คะแนน", "เปลี่ยนแปลง", "ค่าระดับประเทศ",
-                    "ต่างจากระดับประเทศ", f"ค่าเฉลี่ย{ctx.agency.get('kind') or 'ประเภทเดียวกัน'}", ""], rows,
-                   numeric={0, 3, 4, 5, 6}, row_classes=classes)
-    note = ('<p class="itanb-note">ค่าระดับประเทศจากรายงานผลการประเมิน ITA ของ สำนักงาน ป.ป.ช. ต่อคณะรัฐมนตรี '
-            "(มีเฉพาะบางตัวชี้วัดในบางปี) · ค่าเฉลี่ยประเภทหน่วยงานคำนวณจากข้อมูลที่นำเข้า</p>")
-    return _html("".join(parts) + lead + table + note)
+    headers = ["ตัวชี้วัด", "ชื่อตัวชี้วัด", "เครื่องมือ", "คะแนน", "เปลี่ยนแปลง", "ค่าระดับประเทศ",
+               "ต่างจากระดับประเทศ", f"ค่าเฉลี่ย{ctx.agency.get('kind') or 'ประเภทเดียวกัน'}", ""]
+    return TextTable(lead, headers, rows, [bool(w) for w in ind["weak"]], INDICATORS_NOTE)
 
 
-def weak_indicators_answer(ctx: Context):
-    """"Do this year's measures answer the weak indicators?": one plain line per weakest indicator of the
-    assessment the measures respond to, saying which measures address it, or that none does."""
+def indicator_scores_table(ctx: Context):
+    """The tools and the ten indicators of the agency's assessment (up to the report's year), each with the
+    change from the previous year, the national figure (where the NACC published one) and the average of the
+    loaded agencies of the same kind; indicators below 85 are marked. A plain line when there are none."""
+    parts = []
+    tools = tool_score_rows(ctx)
+    if tools is not None:
+        parts.append(f"<p>{esc(tools.lead)}</p>" + _table(tools.headers, tools.rows, numeric={1, 2})
+                     + f'<p class="itanb-note">{esc(tools.note)}</p>')
+    ind = indicator_score_rows(ctx)
+    if not ind.rows:
+        return _html("".join(parts) + f"<p>{esc(ind.lead)}</p>")
+    table = _table(ind.headers, ind.rows, numeric={0, 3, 4, 5, 6},
+                   row_classes=["itanb-overdue" if w else "" for w in ind.marked])
+    note = f'<p class="itanb-note">{esc(ind.note)}</p>'
+    return _html("".join(parts) + f"<p>{esc(ind.lead)}</p>" + table + note)
+
+
+def weak_indicator_lines(ctx: Context) -> TextTable:
+    """"Do this year's measures answer the weak indicators?" as plain lines: ``lead``, then one row (one
+    line) per weakest indicator of the assessment the measures respond to, saying which measures address
+    it; ``marked`` where no measure does. No indicator scores: no rows, ``lead`` says so."""
     answer = ctx.measures_answer()
     t, n = ctx.thai_digits, ctx.num
     if answer.rows.empty:
-        return _html("<p>ยังไม่มีคะแนนรายตัวชี้วัดของการประเมินก่อนปีงบประมาณ พ.ศ. "
-                     f"{n(ctx.fiscal_year)} จึงยังเทียบมาตรการกับตัวชี้วัดที่อ่อนไม่ได้</p>")
+        return TextTable("ยังไม่มีคะแนนรายตัวชี้วัดของการประเมินก่อนปีงบประมาณ พ.ศ. "
+                         f"{n(ctx.fiscal_year)} จึงยังเทียบมาตรการกับตัวชี้วัดที่อ่อนไม่ได้")
     weak = bool(answer.rows["weak"].any())
-    lead = (f"<p>ตัวชี้วัดที่ต่ำกว่า 85 ในการประเมินปีงบประมาณ พ.ศ. {n(answer.assessment_year)} "
-            f"เทียบกับมาตรการของปีงบประมาณ พ.ศ. {n(answer.measures_year)}</p>" if weak else
-            f"<p>ไม่มีตัวชี้วัดใดต่ำกว่า 85 ในปีงบประมาณ พ.ศ. {n(answer.assessment_year)}: "
-            "ตัวชี้วัดที่ได้คะแนนต่ำที่สุดสามตัว</p>")
-    items = []
+    lead = (f"ตัวชี้วัดที่ต่ำกว่า 85 ในการประเมินปีงบประมาณ พ.ศ. {n(answer.assessment_year)} "
+            f"เทียบกับมาตรการของปีงบประมาณ พ.ศ. {n(answer.measures_year)}" if weak else
+            f"ไม่มีตัวชี้วัดใดต่ำกว่า 85 ในปีงบประมาณ พ.ศ. {n(answer.assessment_year)}: "
+            "ตัวชี้วัดที่ได้คะแนนต่ำที่สุดสามตัว")
+    lines, marked = [], []
     for r in answer.rows.itertuples(index=False):
         head = f"ตัวชี้วัดที่ {n(r.indicator)} {r.name} ({fmt_score(r.score, t)} คะแนน)"
         if r.addressed:
             names = ", ".join(f"“{m}”" for m in r.measure_names)
-            items.append(f"<li>{esc(head)}: มีมาตรการที่ตอบ {esc(n(r.measures))} มาตรการ ({esc(names)})</li>")
+            lines.append([f"{head}: มีมาตรการที่ตอบ {n(r.measures)} มาตรการ ({names})"])
         else:
-            items.append(f"<li><strong>{esc(head)}: ไม่มีมาตรการของปีนี้ที่ตอบตัวชี้วัดนี้</strong></li>")
-    return _html(lead + f'<ul class="itanb-findings">{"".join(items)}</ul>')
+            lines.append([f"{head}: ไม่มีมาตรการของปีนี้ที่ตอบตัวชี้วัดนี้"])
+        marked.append(not r.addressed)
+    return TextTable(lead, [], lines, marked)
+
+
+def weak_indicators_answer(ctx: Context):
+    """:func:`weak_indicator_lines` as HTML: the lines of weak indicators no measure answers in bold."""
+    answer = weak_indicator_lines(ctx)
+    if not answer.rows:
+        return _html(f"<p>{esc(answer.lead)}</p>")
+    items = "".join(f"<li><strong>{esc(line)}</strong></li>" if unanswered else f"<li>{esc(line)}</li>"
+                    for (line,), unanswered in zip(answer.rows, answer.marked, strict=True))
+    return _html(f"<p>{esc(answer.lead)}</p>" + f'<ul class="itanb-findings">{items}</ul>')
 
 
 def indicator_trend_table(ctx: Context):

@@ -118,6 +118,23 @@ def test_rerun_with_nothing_changed_builds_nothing(built):
     assert _mtimes(base / "reports") == before
 
 
+def test_docx_adds_the_word_draft_to_fiscal_year_reports_only(built, tmp_path):
+    """A report without its wanted Word draft counts as changed; other kinds have none to want."""
+    base = _copy(built[0], tmp_path)
+    which = {"years": (2566, 2566), "agencies": ["synthetic-0002"]}
+    result = _run(base, docx=True, **which)
+    assert result.ok, result.failures()
+    assert result.built == ["2566/fiscal-year/synthetic-0002.html"] and result.unchanged == 1
+    reports = base / "reports"
+    assert sorted(p.relative_to(reports).as_posix() for p in reports.rglob("*.docx")) == [
+        "2566/fiscal-year/synthetic-0002.docx"]
+    from itanb.render import index
+
+    assert index.linked(reports).count("2566/fiscal-year/synthetic-0002.docx") == 1
+    again = _run(base, docx=True, **which)
+    assert again.built == [] and again.unchanged == 2
+
+
 def test_reingest_of_unchanged_files_builds_nothing(built, tmp_path):
     base = _copy(built[0], tmp_path)
     _ingest(base / "raw", base / "processed")  # new ingest time, same data

@@ -7,33 +7,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from fixtures.synthetic_agency import AGENCY_ID, synthetic_tables
+from fixtures.synthetic_agency import AGENCY_ID, synthetic_indicator_tables
 
 from itanb import indicators
 from itanb.errors import ParameterError
-from itanb.store import build_frame
-
-SOURCE = "tests/test_indicators.py (SYNTHETIC)"
-SCORES = {  # (agency, fiscal year) -> indicators 1..10 (SYNTHETIC)
-    (AGENCY_ID, 2565): [95.00, 90.00, 92.00, 80.00, 88.00, 91.00, 86.00, 70.00, 84.00, 60.00],
-    (AGENCY_ID, 2566): [96.50, 91.00, 92.00, 86.00, 88.00, 90.00, 87.00, 75.50, 90.00, 62.00],
-    ("synthetic-second", 2566): [99.00, 98.00, 97.00, 96.00, 95.00, 94.00, 93.00, 92.00, 91.00, 90.00],
-    ("synthetic-third", 2566): [90.00, 80.00, 70.00, 60.00, 50.00, 80.00, 80.00, 80.00, 80.00, 80.00],
-}
 
 
 @pytest.fixture(scope="module")
 def tables():
-    rows = [{"agency_id": a, "fiscal_year": fy, "indicator": i, "score": s, "source": SOURCE}
-            for (a, fy), values in SCORES.items() for i, s in enumerate(values, start=1)]
-    tools = [{"agency_id": AGENCY_ID, "fiscal_year": 2566, "tool": t, "score": s, "computed": c,
-              "source": SOURCE} for t, s, c in [("iit", 90.70, True), ("eit1", 84.00, False),
-                                                ("eit2", 84.33, False), ("eit", 84.17, True),
-                                                ("oit", 76.00, True)]]
-    tools.append({"agency_id": AGENCY_ID, "fiscal_year": 2565, "tool": "iit", "score": 89.00,
-                  "computed": True, "source": SOURCE})
-    return synthetic_tables()._replace(indicator_scores=build_frame("indicator_scores", rows),
-                                       tool_scores=build_frame("tool_scores", tools))
+    return synthetic_indicator_tables()
 
 
 def test_indicator_table_columns_scores_change_national_and_kind(tables):

@@ -77,10 +77,11 @@ def report_pdf(tmp_path_factory, shipped_processed, memo_agency_id):
     folder = tmp_path_factory.mktemp("pdf")
     result = render.render_report("fiscal-year", {"agency": memo_agency_id, "fiscal_year": 2565},
                                   reports_dir=folder, raw_dir=SHIPPED_RAW, processed_dir=shipped_processed,
-                                  pdf=True, xlsx=True)
+                                  pdf=True, xlsx=True, docx=True)
     assert result.ok, result.summary()
     out = result.pdf
     assert out == result.html.with_suffix(".pdf") and result.xlsx == result.html.with_suffix(".xlsx")
+    assert result.docx == result.html.with_suffix(".docx")
     ctx = views.check_params("fiscal-year", agency=memo_agency_id, fiscal_year=2565,
                              processed_dir=shipped_processed, raw_dir=SHIPPED_RAW)
     return out, result.title, ctx
@@ -181,7 +182,7 @@ def test_no_generated_file_names_this_machine(report_pdf, tmp_path, shipped_proc
         assert result.ok, result.summary()
     render.write_index(folder, shipped_processed)
     files = [p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".")]
-    assert {p.suffix for p in files} >= {".html", ".pdf", ".xlsx"} and len(files) >= 10
+    assert {p.suffix for p in files} >= {".html", ".pdf", ".xlsx", ".docx"} and len(files) >= 10
     machine = [str(ROOT), str(shipped_processed), str(folder), str(Path.home())]
     host = socket.gethostname()
     for path in files:

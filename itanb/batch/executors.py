@@ -62,7 +62,7 @@ def run_job(job: Job, args: tuple, pool=None, *, more: bool = True) -> dict:
     job
         The report.
     args
-        (raw_dir, processed_dir, reports_dir, pdf, xlsx).
+        (raw_dir, processed_dir, reports_dir, pdf, xlsx, docx).
     pool
         This worker's :class:`~itanb.batch.kernels.KernelPool`, or None.
     more
@@ -75,12 +75,12 @@ def run_job(job: Job, args: tuple, pool=None, *, more: bool = True) -> dict:
     """
     from itanb.render import render_report
 
-    raw_dir, processed_dir, reports_dir, pdf, xlsx = args
+    raw_dir, processed_dir, reports_dir, pdf, xlsx, docx = args
     started = time.perf_counter()
     km = pool.take(more=more) if pool is not None else None
     try:
         result = render_report(job.spec, job.params(), reports_dir=reports_dir, raw_dir=raw_dir,
-                               processed_dir=processed_dir, pdf=pdf, xlsx=xlsx,
+                               processed_dir=processed_dir, pdf=pdf, xlsx=xlsx, docx=docx,
                                engine_kwargs={"km": km} if km is not None else None)
     except Exception as exc:  # a bad parameter or a crash outside the notebook: no cell to name
         return failure(job, f"{type(exc).__name__}: {exc}", time.perf_counter() - started)
@@ -88,6 +88,7 @@ def run_job(job: Job, args: tuple, pool=None, *, more: bool = True) -> dict:
         if km is not None:
             pool.release(km)
     return {"key": job.key(), "ok": result.ok, "seconds": result.seconds, "summary": result.summary(),
+            "docx": result.docx is not None,
             "cell_index": result.cell_index, "cell_source": result.cell_source,
             "failed_notebook": str(result.failed_notebook) if result.failed_notebook else None}
 

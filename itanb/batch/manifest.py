@@ -53,22 +53,24 @@ class Manifest:
                     self.entries[rec["key"]] = {k: v for k, v in rec.items() if k != "key"}
         return self
 
-    def is_current(self, key: str, digest: str, pdf: bool = False, xlsx: bool = False) -> bool:
-        """Built from the same inputs, still there, and with its PDF and Excel file if they are wanted."""
+    def is_current(self, key: str, digest: str, pdf: bool = False, xlsx: bool = False,
+                   docx: bool = False) -> bool:
+        """Built from the same inputs, still there, with its PDF, Excel and Word file if they are wanted."""
         entry = self.entries.get(key)
         if not entry or entry.get("hash") != digest or not (self.reports_dir / key).is_file():
             return False
         report = self.reports_dir / key
         return all(not wanted or (entry.get(ext, False) and report.with_suffix(f".{ext}").is_file())
-                   for ext, wanted in (("pdf", pdf), ("xlsx", xlsx)))
+                   for ext, wanted in (("pdf", pdf), ("xlsx", xlsx), ("docx", docx)))
 
-    def record(self, key: str, digest: str | None, pdf: bool = False, xlsx: bool = False) -> None:
+    def record(self, key: str, digest: str | None, pdf: bool = False, xlsx: bool = False,
+               docx: bool = False) -> None:
         """Note one finished report (``digest`` None: it failed) in the journal, flushed at once."""
         if digest is None:
             self.entries.pop(key, None)
             rec = {"key": key, "failed": True}
         else:
-            entry = {"hash": digest, "pdf": pdf, "xlsx": xlsx,
+            entry = {"hash": digest, "pdf": pdf, "xlsx": xlsx, "docx": docx,
                      "built_at": datetime.now(UTC).isoformat(timespec="seconds")}
             self.entries[key] = entry
             rec = {"key": key, **entry}

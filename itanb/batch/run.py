@@ -70,7 +70,7 @@ def _collect(results, manifest: Manifest, digests: dict, result: BatchResult, *,
         try:
             for res in results:
                 if res["ok"]:
-                    manifest.record(res["key"], digests[res["key"]], pdf, xlsx)
+                    manifest.record(res["key"], digests[res["key"]], pdf, xlsx, res.get("docx", False))
                     result.built.append(res["key"])
                 else:
                     manifest.record(res["key"], None)
@@ -81,7 +81,8 @@ def _collect(results, manifest: Manifest, digests: dict, result: BatchResult, *,
 
 
 def run_batch(years: tuple[int, int] | None = None, agencies: Iterable[str] | None = None, *,
-              pdf: bool = False, xlsx: bool = False, workers: int | None = None, executor: str = "local",
+              pdf: bool = False, xlsx: bool = False, docx: bool = False, workers: int | None = None,
+              executor: str = "local",
               scheduler: str | None = None, force: bool = False, raw_dir: Path | str = paths.RAW,
               processed_dir: Path | str = paths.PROCESSED, reports_dir: Path | str = paths.REPORTS,
               jobs: list[Job] | None = None, progress: bool | None = None) -> BatchResult:
@@ -95,6 +96,8 @@ def run_batch(years: tuple[int, int] | None = None, agencies: Iterable[str] | No
         Also write PDFs (a report without its PDF counts as changed).
     xlsx
         Also write each report's Excel workbook (likewise).
+    docx
+        Also write the Word draft beside each fiscal-year report (likewise; other kinds have none).
     workers
         Worker processes (default: the number of cores).
     executor, scheduler
@@ -128,10 +131,13 @@ def run_batch(years: tuple[int, int] | None = None, agencies: Iterable[str] | No
     with lock(reports_dir):
         remove_stale_temporaries(reports_dir)
         manifest = Manifest(reports_dir).load()
-        todo = [j for j in jobs if force or not manifest.is_current(j.key(), digests[j.key()], pdf, xlsx)]
+        from itanb.draft import knows
+
+        todo = [j for j in jobs if force or not manifest.is_current(j.key(), digests[j.key()], pdf, xlsx,
+                                                                    docx and knows(j.kind))]
         result.unchanged = len(jobs) - len(todo)
         if todo:
-            results = _execute(todo, (str(raw_dir), str(processed_dir), str(reports_dir), pdf, xlsx),
+            results = _execute(todo, (str(raw_dir), str(processed_dir), str(reports_dir), pdf, xlsx, docx),
                                executor=executor, workers=workers, scheduler=scheduler)
             _collect(results, manifest, digests, result, pdf=pdf, xlsx=xlsx, total=len(todo),
                      progress=progress)

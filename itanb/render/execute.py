@@ -46,6 +46,7 @@ class ReportResult:
     html: Path  # where the report is (or would have been) written
     pdf: Path | None = None  # written PDF, if asked for and the run succeeded
     xlsx: Path | None = None  # written Excel workbook, if asked for and the run succeeded
+    docx: Path | None = None  # written Word draft (fiscal-year reports), if asked for and the run succeeded
     ok: bool = True
     seconds: float = 0.0
     title: str = ""
@@ -59,7 +60,7 @@ class ReportResult:
     def summary(self) -> str:
         """One line: the report path, or where and why it failed."""
         if self.ok:
-            return str(self.html) + "".join(f" + {p.name}" for p in (self.pdf, self.xlsx) if p)
+            return str(self.html) + "".join(f" + {p.name}" for p in (self.pdf, self.xlsx, self.docx) if p)
         where = ""
         if self.cell_index is not None:
             where = f" at cell {self.cell_index} ({self.cell_source!r})"
@@ -139,9 +140,34 @@ def _execute(result: ReportResult, notebook: Path, nb_params: dict, failed: Path
     return None
 
 
+def _companion(result: ReportResult, kind: str, params: dict, companion: tuple[str, str, str], *,
+               processed_dir: Path | str, raw_dir: Path | str) -> None:
+    """The file beside the report (``companion``: its suffix, what it is, and ``module.function`` of itanb
+    that makes its bytes: the Excel workbook, the Word draft), if that module knows the kind; an error
+    leaves the HTML report standing and says why the file is missing."""
+    import importlib
+
+    suffix, label, writer = companion
+    module_name, function = writer.split(".")
+    module = importlib.import_module(f"itanb.{module_name}")
+    if not module.knows(kind):
+        return
+    path = result.html.with_suffix(suffix)
+    try:
+        data = getattr(module, function)(kind, params, processed_dir=processed_dir, raw_dir=raw_dir,
+                                   title=result.title)
+    except Exception as exc:  # the HTML report stands; say why its companion is missing
+        name = type(exc).__name__
+        result.fail(name, f"HTML written, {label} not: {one_line(str(exc))}")
+        return
+    write_atomic(path, data)
+    setattr(result, suffix[1:], path)
+
+
 def render_report(kind: str | Kind, params: dict, *, reports_dir: Path | str = paths.REPORTS,
                   raw_dir: Path | str = paths.RAW, processed_dir: Path | str = paths.PROCESSED,
-                  pdf: bool = False, xlsx: bool = False, notebooks_dir: Path | str = paths.NOTEBOOKS,
+                  pdf: bool = False, xlsx: bool = False, docx: bool = False,
+                  notebooks_dir: Path | str = paths.NOTEBOOKS,
                   engine: str | None = None, engine_kwargs: dict | None = None) -> ReportResult:
     """Execute the notebook of report kind ``kind`` with ``params`` and write its report.
 
@@ -160,6 +186,9 @@ def render_report(kind: str | Kind, params: dict, *, reports_dir: Path | str = p
     xlsx
         Also write the Excel workbook of the report's tables next to the HTML (:mod:`itanb.workbook`; the
         kinds it knows: fiscal-year, year-over-year, portfolio).
+    docx
+        Also write the editable Word draft of the agency's analysis next to a fiscal-year report
+        (:mod:`itanb.draft`; other kinds have none).
     notebooks_dir
         Where the report notebooks are (the package's by default).
     engine, engine_kwargs
@@ -200,17 +229,10 @@ def render_report(kind: str | Kind, params: dict, *, reports_dir: Path | str = p
                 result.pdf = html_to_pdf(html_text, out.with_suffix(".pdf"), title=result.title)
             except Exception as exc:  # the HTML report stands; say why its PDF is missing
                 result.fail(type(exc).__name__, f"HTML written, PDF not: {one_line(str(exc))}")
-        if xlsx:
-            from itanb import workbook
-
-            if workbook.knows(spec.name):
-                try:
-                    data = workbook.report_workbook(spec.name, clean, processed_dir=processed_dir,
-                                                    raw_dir=raw_dir, title=result.title)
-                    write_atomic(out.with_suffix(".xlsx"), data)
-                    result.xlsx = out.with_suffix(".xlsx")
-                except Exception as exc:  # the HTML report stands; say why its workbook is missing
-                    result.fail(type(exc).__name__, f"HTML written, Excel not: {one_line(str(exc))}")
+        for wanted, companion in ((xlsx, (".xlsx", "Excel", "workbook.report_workbook")),
+                                  (docx, (".docx", "Word", "draft.report_draft"))):
+            if wanted:
+                _companion(result, spec.name, clean, companion, processed_dir=processed_dir, raw_dir=raw_dir)
         failed.unlink(missing_ok=True)
     result.seconds = time.perf_counter() - started
     return result

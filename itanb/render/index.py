@@ -35,8 +35,8 @@ NO_PROVINCE = "ไม่ระบุจังหวัด"
 NO_PROVINCE_SLUG = "no-province"
 INDEX_PREFIX = "index-"
 # beside a report's HTML: (suffix, label) of the other files it may have
-COMPANIONS = ((".pdf", "PDF"), (".xlsx", "Excel"))
-DRAFT_FOLDER = "analysis-draft"  # Word drafts: <reports>/<FY>/analysis-draft/<agency_id>.docx
+# (.docx: the Word draft of the agency's analysis, beside the fiscal-year report; itanb.draft)
+COMPANIONS = ((".pdf", "PDF"), (".xlsx", "Excel"), (".docx", "Word (ร่าง)"))
 _INDEX_PAGE = re.compile(rf"^{INDEX_PREFIX}.+\.html$")
 
 
@@ -57,7 +57,7 @@ class Scan:
     per agency-year, per year (portfolios) and per agency."""
 
     fiscal: dict[int, dict[str, Path]] = field(default_factory=lambda: defaultdict(dict))  # fy -> id -> html
-    # fy -> id -> [(label, path)]: the agency's other reports of that year (other kinds, the Word draft)
+    # fy -> id -> [(label, path)]: the agency's other reports of that year (other kinds)
     extras: dict[int, dict[str, list[tuple[str, Path]]]] = field(
         default_factory=lambda: defaultdict(lambda: defaultdict(list)))
     portfolios: dict[int, list[Path]] = field(default_factory=lambda: defaultdict(list))
@@ -95,9 +95,6 @@ def scan(reports_dir: Path, notebooks_dir: Path | str = paths.NOTEBOOKS) -> Scan
                     found.fiscal[year][path.stem] = rel
                 else:
                     found.extras[year][path.stem].append((kind.title, rel))
-    for year_dir in year_dirs:
-        for path in sorted((year_dir / DRAFT_FOLDER).glob("*.docx")):
-            found.extras[int(year_dir.name)][path.stem].append(("Word (ร่าง)", path.relative_to(reports_dir)))
     found.per_agency = {k: v for k, v in found.per_agency.items() if v}
     found.failed = sorted(p.relative_to(reports_dir) for p in reports_dir.rglob(f"*{FAILED_SUFFIX}"))
     return found

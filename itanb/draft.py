@@ -1,0 +1,367 @@
+"""The editable Word draft of an agency's own analysis of its ITA result (``itanb report --docx``).
+
+"ร่างรายงานการวิเคราะห์ผลการประเมิน ITA": per agency and fiscal year, beside the fiscal-year report
+(``reports/<FY>/fiscal-year/<agency_id>.docx``). An agency must publish its analysis of last year's result
+(an OIT item); this draft carries what the fiscal-year report knows, with the same numbers (it calls the same
+functions: :func:`itanb.views.headline_facts`, :func:`~itanb.views.tool_score_rows`,
+:func:`~itanb.views.indicator_score_rows`, :func:`~itanb.views.weak_indicator_lines`,
+:func:`~itanb.views.measures_frame`), and leaves shaded places, each saying
+``[หน่วยงานเขียน...ที่นี่]``, for the agency's own text. It is marked as a draft in its title, in the header
+of every page and in the footer (with the page number), and in its document properties.
+
+Typography as official Thai documents: TH Sarabun New 16 pt (``w:rFonts`` ascii, hAnsi and cs; ``w:sz``
+and ``w:szCs`` 32, since Word treats Thai as a complex script and takes its font and size from the ``cs``
+attributes; language ``th-TH`` as ``w:lang w:bidi``), A4 with the margins of the official form. A machine
+without TH Sarabun New shows the font it substitutes; the font table names Sarabun (which itanb ships, see
+:mod:`itanb.fonts`) as the alternative, the same design under its open-source name.
+
+python-docx writes the file (its default template gives Word's styles, numbering and settings); it brings
+lxml, which also switches openpyxl's writer to lxml (see docs/design.md: both are valid OOXML).
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from itanb import __version__
+from itanb.errors import ParameterError
+
+if TYPE_CHECKING:
+    from itanb.views import Context, TextTable
+
+FONT = "TH Sarabun New"  # the font of official Thai documents (หนังสือราชการ)
+FONT_ALT = "Sarabun"  # the same design as shipped by fontpkg-sarabun (itanb.fonts.FAMILY)
+SIZE_PT = 16
+TITLE_PT = 20
+LANG = "th-TH"
+TITLE = "ร่างรายงานการวิเคราะห์ผลการประเมิน ITA"
+DRAFT_MARK = "ร่าง · เอกสารสำหรับหน่วยงานแก้ไขก่อนเผยแพร่ ยังไม่ใช่ฉบับทางการ"
+WRITE_HERE = "[หน่วยงานเขียนการวิเคราะห์ของตนที่นี่]"
+PLACE_FILL = "E7E6E6"  # the shade of a place left for the agency's own text
+KINDS = ("fiscal-year",)  # the report kinds a draft goes beside
+
+# The places left for the agency: (after which section, what to write). The first words are always
+# WRITE_HERE's, so a reader (and a test) finds every one.
+PROMPTS = {
+    "result": "สรุปผลการประเมินของหน่วยงานในภาพรวม และปัจจัยที่ทำให้คะแนนเพิ่มขึ้นหรือลดลง",
+    "indicators": "ประเด็นที่เป็นจุดแข็งและจุดที่ต้องพัฒนาของแต่ละตัวชี้วัด",
+    "weak": "สาเหตุที่ตัวชี้วัดเหล่านี้ได้คะแนนต่ำ และสิ่งที่หน่วยงานจะทำ",
+    "measures": "ผลการดำเนินการตามมาตรการ ปัญหาอุปสรรค และมาตรการที่จะทำต่อในปีถัดไป",
+    "conclusion": "สรุปและแนวทางการนำผลการวิเคราะห์ไปปฏิบัติ (ผู้รับผิดชอบ ระยะเวลา การติดตามผล)",
+}
+
+
+def knows(kind: str) -> bool:
+    return kind in KINDS
+
+
+def placeholder(key: str) -> str:
+    """The text of the place left for the agency after section ``key`` (:data:`PROMPTS`)."""
+    return f"{WRITE_HERE[:-1]}: {PROMPTS[key]}]"
+
+
+# ------------------------------------------------------------------------------------------- typography
+
+
+def _thai_rpr(rpr, size_pt: float | None = SIZE_PT) -> None:
+    """Set ``rpr`` (a w:rPr) to the Thai font (ascii, hAnsi, cs; no theme font) and size (sz and szCs)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in list(fonts.attrib):
+        if attr.endswith(("Theme", "theme")):  # a theme font wins over a named one
+            del fonts.attrib[attr]
+    for attr in ("w:ascii", "w:hAnsi", "w:cs"):
+        fonts.set(qn(attr), FONT)
+    if size_pt is not None:
+        for tag in ("w:sz", "w:szCs"):
+            el = rpr.find(qn(tag))
+            if el is None:
+                el = OxmlElement(tag)
+                rpr.append(el)
+            el.set(qn("w:val"), str(int(size_pt * 2)))
+    for el in rpr.findall(qn("w:color")):  # official documents are black
+        rpr.remove(el)
+
+
+def _setup_styles(doc) -> None:
+    """Document defaults, Normal, Title, headings, header and footer: the Thai font, 16 pt, Thai language."""
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    styles = doc.styles.element
+    rpr = styles.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    _thai_rpr(rpr)
+    lang = rpr.find(qn("w:lang"))
+    lang.set(qn("w:bidi"), LANG)
+    sizes = {"Normal": SIZE_PT, "Title": TITLE_PT, "Heading 1": SIZE_PT, "Heading 2": SIZE_PT,
+             "Header": SIZE_PT, "Footer": SIZE_PT}
+    for name, size in sizes.items():
+        style = doc.styles[name]
+        _thai_rpr(style.element.get_or_add_rPr(), size)
+        fmt = style.paragraph_format
+        fmt.space_after = Pt(6) if name != "Title" else Pt(12)
+        fmt.line_spacing = 1.0
+    for name in ("Title", "Heading 1", "Heading 2"):
+        style = doc.styles[name]
+        style.font.bold = True
+        style.element.get_or_add_rPr()
+        ppr = style.element.get_or_add_pPr()
+        border = ppr.find(qn("w:pBdr"))
+        if border is not None:  # the template's blue rule under the title
+            ppr.remove(border)
+    doc.styles["Heading 1"].paragraph_format.space_before = Pt(12)
+
+
+def _font_table(doc) -> None:
+    """Name Sarabun as TH Sarabun New's alternative in the font table (word/fontTable.xml)."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.opc.oxml import serialize_part_xml
+    from docx.oxml import OxmlElement, parse_xml
+    from docx.oxml.ns import qn
+
+    part = next(rel.target_part for rel in doc.part.rels.values() if rel.reltype == RT.FONT_TABLE)
+    root = parse_xml(part.blob)
+    font = OxmlElement("w:font", {qn("w:name"): FONT})
+    for tag, value in (("w:altName", FONT_ALT), ("w:charset", "DE"), ("w:family", "swiss"),
+                       ("w:pitch", "variable")):  # charset DE: THAI_CHARSET
+        font.append(OxmlElement(tag, {qn("w:val"): value}))
+    root.append(font)
+    part._blob = serialize_part_xml(root)  # the font table is a plain Part: its bytes are what is saved
+
+
+def _page(doc) -> None:
+    """A4; margins of the official form: 3 cm left, 2 cm right, 2.5 cm top, 2 cm bottom."""
+    from docx.shared import Cm
+
+    section = doc.sections[0]
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.left_margin, section.right_margin = Cm(3), Cm(2)
+    section.top_margin, section.bottom_margin = Cm(2.5), Cm(2)
+    section.header_distance = section.footer_distance = Cm(1)
+
+
+def _field(paragraph, instruction: str) -> None:
+    """A Word field (``PAGE``, ``NUMPAGES``) at the end of ``paragraph``."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), instruction)
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "1"
+    run.append(text)
+    field.append(run)
+    paragraph._p.append(field)
+
+
+def _header_footer(doc, title: str) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    section = doc.sections[0]
+    head = section.header.paragraphs[0]
+    head.text = DRAFT_MARK
+    head.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    head.runs[0].bold = True
+    foot = section.footer.paragraphs[0]
+    foot.text = f"ร่าง · {title} · หน้า "
+    foot.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _field(foot, "PAGE")
+
+
+# ------------------------------------------------------------------------------------------- the blocks
+
+
+def _shade(paragraph, fill: str = PLACE_FILL) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), fill)
+    paragraph._p.get_or_add_pPr().append(shd)
+
+
+def _place(doc, key: str) -> None:
+    """A shaded paragraph for the agency's own text, and two empty shaded lines to write on."""
+    first = doc.add_paragraph(placeholder(key))
+    _shade(first)
+    for _ in range(2):
+        _shade(doc.add_paragraph())
+
+
+def _table(doc, headers: list[str], rows: list[list[str]], marked: list[bool] | None = None,
+           widths_cm: list[float] | None = None) -> None:
+    """A grid table, headers bold and repeated on every page; marked rows bold; rows never split."""
+    from docx.oxml import OxmlElement
+    from docx.shared import Cm
+
+    table = doc.add_table(rows=1, cols=len(headers))
+    table.style = doc.styles["Table Grid"]
+    for cell, text in zip(table.rows[0].cells, headers, strict=True):
+        cell.text = text
+        for run in cell.paragraphs[0].runs:
+            run.bold = True
+    head_pr = table.rows[0]._tr.get_or_add_trPr()
+    head_pr.append(OxmlElement("w:tblHeader"))
+    for i, values in enumerate(rows):
+        row = table.add_row()
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+        for cell, text in zip(row.cells, values, strict=True):
+            cell.text = str(text)
+            if marked and marked[i]:
+                for run in cell.paragraphs[0].runs:
+                    run.bold = True
+    if widths_cm:
+        for row in table.rows:
+            for cell, width in zip(row.cells, widths_cm, strict=True):
+                cell.width = Cm(width)
+    for paragraph in (p for row in table.rows for cell in row.cells for p in cell.paragraphs):
+        paragraph.paragraph_format.space_after = 0
+
+
+def _text_table(doc, table: TextTable | None, *, widths_cm: list[float] | None = None) -> None:
+    """A :class:`itanb.views.TextTable`: its lead line, the table (or the lead alone), its note."""
+    if table is None:
+        return
+    doc.add_paragraph(table.lead)
+    if not table.rows:
+        return
+    headers = table.headers or [""]
+    _table(doc, headers, table.rows, table.marked, widths_cm)
+    if table.note:
+        doc.add_paragraph(table.note)
+
+
+def _indicators(doc, ctx: Context) -> None:
+    """The ten indicators as the fiscal-year report shows them; without scores, the ten with a place for
+    the score the agency has from its own result."""
+    from itanb import compare, views
+
+    table = views.indicator_score_rows(ctx)
+    if table.rows:
+        _text_table(doc, table)
+        return
+    doc.add_paragraph(f"{table.lead} หน่วยงานกรอกคะแนนของตนในตารางได้")
+    rows = [[ctx.num(r.indicator), r.name, r.tool, "–"] for r in compare.indicators().itertuples(index=False)]
+    _table(doc, ["ตัวชี้วัด", "ชื่อตัวชี้วัด", "เครื่องมือ", "คะแนน"], rows, widths_cm=[1.8, 9.2, 2.5, 2.5])
+
+
+# ------------------------------------------------------------------------------------------- the draft
+
+
+def draft_title(ctx: Context) -> str:
+    """The draft's title: :data:`TITLE`, the fiscal year and the agency (and SYNTHETIC data said so)."""
+    title = f"{TITLE} ปีงบประมาณ พ.ศ. {ctx.num(ctx.fiscal_year)} · {ctx.name}"
+    if ctx.agency.get("synthetic"):
+        title += " (ข้อมูลสังเคราะห์ SYNTHETIC ไม่ใช่ผลจริง)"
+    return title
+
+
+def _assessment_or_fail(ctx: Context):
+    from itanb.views import assessment_row
+
+    row = assessment_row(ctx)
+    if row is None:
+        yoy = ctx.yoy()
+        scored = [int(y) for y in yoy.loc[yoy["score"].notna(), "fiscal_year"]]
+        raise ParameterError(f"no ITA score for {ctx.agency_id} up to fiscal year {ctx.fiscal_year}, so "
+                             "there is no result to analyse; years with a score: "
+                             f"{', '.join(map(str, scored)) or 'none'}")
+    return row
+
+
+def write_draft(ctx: Context) -> bytes:
+    """The ``.docx`` of the draft for ``ctx`` (a fiscal-year Context of :func:`itanb.views.check_params`).
+
+    Raises ParameterError (one line) when the agency has no score up to the fiscal year.
+    """
+    import docx
+
+    from itanb import views
+
+    row = _assessment_or_fail(ctx)
+    n = ctx.num
+    title = draft_title(ctx)
+    doc = docx.Document()
+    _setup_styles(doc)
+    _font_table(doc)
+    _page(doc)
+    _header_footer(doc, f"{TITLE} · {ctx.name}")
+    props = doc.core_properties
+    props.title, props.subject = title, "ร่าง (draft)"
+    props.keywords, props.category = "ITA; ร่าง; draft", "ร่าง"
+    props.author = props.last_modified_by = f"itanb {__version__}"
+    props.comments = "ร่างที่ itanb สร้างจากข้อมูลที่นำเข้า ให้หน่วยงานแก้ไขและเขียนการวิเคราะห์ของตนก่อนเผยแพร่"
+
+    doc.add_paragraph(title, style="Title")
+    intro = doc.add_paragraph(
+        "เอกสารนี้เป็นร่าง ตัวเลขและตารางมาจากข้อมูลที่นำเข้า (เช่นเดียวกับรายงานผลการประเมินรายหน่วยงาน) "
+        "ส่วนที่แรเงาคือที่ว่างให้หน่วยงานเขียนการวิเคราะห์ของตนเอง แก้ไขได้ทุกส่วนก่อนเผยแพร่")
+    intro.runs[0].italic = True
+
+    assessed = int(row["fiscal_year"])
+    doc.add_heading(f"{n(1)}. ผลการประเมินปีงบประมาณ พ.ศ. {n(assessed)}", level=1)
+    facts = views.headline_facts(ctx)
+    _table(doc, ["รายการ", "ข้อมูล"], [[k, v] for k, v in facts], widths_cm=[4.5, 11.5])
+    doc.add_paragraph()
+    _text_table(doc, views.tool_score_rows(ctx))
+    _place(doc, "result")
+
+    doc.add_heading(f"{n(2)}. ผลรายตัวชี้วัด เทียบกับระดับประเทศและประเภทหน่วยงาน", level=1)
+    _indicators(doc, ctx)
+    _place(doc, "indicators")
+
+    doc.add_heading(f"{n(3)}. ตัวชี้วัดที่ต้องพัฒนา และมาตรการที่ตอบ", level=1)
+    weak = views.weak_indicator_lines(ctx)
+    doc.add_paragraph(weak.lead)
+    for (line,), unanswered in zip(weak.rows, weak.marked, strict=True):
+        item = doc.add_paragraph(line, style="List Bullet")
+        item.runs[0].bold = unanswered
+    _place(doc, "weak")
+
+    doc.add_heading(f"{n(4)}. มาตรการของปีงบประมาณ พ.ศ. {n(ctx.fiscal_year)} ผู้รับผิดชอบ กำหนดเสร็จ และสถานะ",
+                    level=1)
+    frame = views.measures_frame(ctx)
+    doc.add_paragraph(views.measures_summary(ctx, frame))
+    if len(frame):
+        rows = [[n(r["ลำดับ"]), r["มาตรการ"], r["ผู้รับผิดชอบ"], r["กำหนดเสร็จ"],
+                 r["สถานะ"] + (" (เลยกำหนด)" if r["เลยกำหนด"] else "")] for r in frame.to_dict("records")]
+        _table(doc, ["ลำดับ", "มาตรการ", "ผู้รับผิดชอบ", "กำหนดเสร็จ", "สถานะ"], rows,
+               [bool(r["เลยกำหนด"]) for r in frame.to_dict("records")], widths_cm=[1.3, 6.2, 3.5, 2.8, 2.2])
+    _place(doc, "measures")
+
+    doc.add_heading(f"{n(5)}. สรุปและแนวทางการนำผลไปปฏิบัติ", level=1)
+    _place(doc, "conclusion")
+
+    doc.add_heading("ที่มาของข้อมูล", level=2)
+    sources = views.provenance_frame(ctx)
+    for path in sources["path"]:
+        doc.add_paragraph(str(path), style="List Bullet")
+    doc.add_paragraph(f"สร้างโดย itanb {__version__} · คะแนนระดับประเทศจากรายงานของ สำนักงาน ป.ป.ช. "
+                      "ต่อคณะรัฐมนตรี (ดูรายงานผลการประเมินรายหน่วยงาน)")
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def report_draft(kind: str, params: dict, *, processed_dir: Path | str, raw_dir: Path | str,
+                 title: str = "") -> bytes:
+    """The ``.docx`` of the draft beside one fiscal-year report (its notebook's parameters: ``agency``,
+    ``fiscal_year``, ``thai_digits``), as bytes. ``title`` (the report's) is unused: the draft has its own."""
+    from itanb import views
+
+    if not knows(kind):
+        raise ParameterError(f"a Word draft goes with a fiscal-year report (per agency and year), not {kind}")
+    ctx = views.check_params("fiscal-year", agency=params.get("agency"),
+                             fiscal_year=params.get("fiscal_year"), processed_dir=str(processed_dir),
+                             raw_dir=str(raw_dir), thai_digits=params.get("thai_digits", False))
+    return write_draft(ctx)
