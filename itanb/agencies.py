@@ -26,7 +26,14 @@ from pathlib import Path
 
 from itanb.errors import InputError
 from itanb.findings import Finding
-from itanb.thai import ZERO_WIDTH_CHARS, compose_sara_am, decode_thai_text, to_arabic_digits
+from itanb.thai import (
+    ZERO_WIDTH_CHARS,
+    compose_sara_am,
+    decode_thai_text,
+    fold_sara_am,
+    sara_am_restorer,
+    to_arabic_digits,
+)
 from itanb.vocabulary import (
     AGENCY_KINDS,
     KIND_ABBREVIATIONS,
@@ -77,6 +84,10 @@ PROVINCE_SLUGS: dict[str, str] = {
     "อุบลราชธานี": "ubon-ratchathani",
 }
 
+# words holding a sara am that PDF copies lose (ตาบล, อาเภอ, ลาปาง), given back by normalize_text
+_restore_sara_am = sara_am_restorer([*(long for long, _ in AGENCY_KINDS.values() if long), "ตำบล", "อำเภอ",
+                                     *PROVINCE_SLUGS])
+
 
 @dataclass(frozen=True)
 class ParsedName:
@@ -91,7 +102,8 @@ class ParsedName:
 
     @property
     def key(self) -> tuple[str, str]:
-        return (self.kind, self.base)
+        """(kind, base) as compared: a base that lost its sara am (ท่าน้า) is the same as ท่าน้ำ."""
+        return (self.kind, fold_sara_am(self.base))
 
 
 @dataclass(frozen=True)
@@ -134,16 +146,27 @@ class Resolution:
 
 
 def normalize_text(text: str) -> str:
-    """Tidy a name for matching: invisible characters, decomposed sara am, Thai digits, spaces, dots.
+    """Tidy a name for matching: invisible characters, decomposed sara am, Thai digits, spaces, dots, and the
+    sara am a PDF copy lost in a kind, อำเภอ or a province (องค์การบริหารส่วนตาบล, อาเภอ, ลาปาง).
 
     Spaces and case are kept (unlike :func:`itanb.thai.normalize_for_matching`): the kind is told by them.
     """
-    text = to_arabic_digits(compose_sara_am(text.translate(_INVISIBLE)))
+    text = _restore_sara_am(to_arabic_digits(compose_sara_am(text.translate(_INVISIBLE))))
     return " ".join(_LEADER.sub(" ", text).split())  # split() also takes no-break spaces
 
 
 def _nospace(text: str) -> str:
     return "".join(text.split())
+
+
+def _place_key(text: str) -> str:
+    """A district or province as compared: no spaces, a lost sara am tolerated (ท่าน้า is ท่าน้ำ)."""
+    return fold_sara_am(_nospace(text))
+
+
+def _better_spelling(a: str, b: str) -> str:
+    """Of two spellings of one name, the one that kept its sara am (ท่าน้ำ over ท่าน้า); else the first."""
+    return b if b.count("\u0e33") > a.count("\u0e33") else a
 
 
 @lru_cache(maxsize=65536)
@@ -296,7 +319,7 @@ def load_pinned(path: Path, *, source: str | None = None, data: bytes | None = N
 
 
 def _same_place(a: str | None, b: str | None) -> bool:
-    return a is None or b is None or _nospace(a) == _nospace(b)
+    return a is None or b is None or _place_key(a) == _place_key(b)
 
 
 def _parse(text: str, source: str, line: int | None) -> ParsedName:
@@ -347,15 +370,15 @@ def resolve(mentions: Sequence[Mention], pinned: Iterable[PinnedAgency] = ()) ->
     provinces_of: dict[tuple[str, str], set[str]] = defaultdict(set)
     for p, (_, province), o in zip(parsed, places, owner, strict=True):
         if o is None and province:
-            provinces_of[p.key].add(_nospace(province))
+            provinces_of[p.key].add(_place_key(province))
     for i, (p, (_, province), o) in enumerate(zip(parsed, places, owner, strict=True)):
         if o is not None:
             continue
         known = provinces_of[p.key]
         if province:
-            owner[i] = (p.kind, p.base, _nospace(province))
+            owner[i] = (p.kind, p.key[1], _place_key(province))
         elif len(known) <= 1:
-            owner[i] = (p.kind, p.base, next(iter(known), None))
+            owner[i] = (p.kind, p.key[1], next(iter(known), None))
         else:
             m = mentions[i]
             raise InputError(
@@ -366,19 +389,23 @@ def resolve(mentions: Sequence[Mention], pinned: Iterable[PinnedAgency] = ()) ->
     identities = sorted({o for o in owner if isinstance(o, tuple)}, key=lambda t: (t[0], t[1], t[2] or ""))
     sample = {}
     for p, o in zip(parsed, owner, strict=True):
-        if isinstance(o, tuple):
-            sample.setdefault(o, p)
+        if isinstance(o, tuple) and (o not in sample
+                                     or _better_spelling(sample[o].name, p.name) != sample[o].name):
+            sample[o] = p
     ids = _assign_ids(identities, sample, set(pinned_ids))
 
     # district/province per agency: pinned values win; else all mentions must agree, or the field stays empty
-    seen_places: dict[str, dict[str, dict[str, Mention]]] = defaultdict(
+    # each place under its key (_place_key), with its best spelling and the first mention that gave it
+    seen_places: dict[str, dict[str, dict[str, tuple[str, Mention]]]] = defaultdict(
         lambda: {"district": {}, "province": {}})
     for m, (district, province), o in zip(mentions, places, owner, strict=True):
         agency_id = o.agency_id if isinstance(o, PinnedAgency) else ids[o]
-        if district:
-            seen_places[agency_id]["district"].setdefault(_nospace(district), m)
-        if province:
-            seen_places[agency_id]["province"].setdefault(_nospace(province), m)
+        for what, value in (("district", district), ("province", province)):
+            if value:
+                seen = seen_places[agency_id][what]
+                key, shown = _place_key(value), _nospace(value)
+                first = seen.get(key)
+                seen[key] = (shown, m) if first is None else (_better_spelling(first[0], shown), first[1])
 
     findings: list[Finding] = []
 
@@ -387,12 +414,13 @@ def resolve(mentions: Sequence[Mention], pinned: Iterable[PinnedAgency] = ()) ->
             return pinned_value
         values = seen_places[agency_id][what]
         if len(values) == 1:
-            return next(iter(values))
+            return next(iter(values.values()))[0]
         if len(values) > 1:
-            first = next(iter(values.values()))
+            first = next(iter(values.values()))[1]
             label = "อำเภอ" if what == "district" else "จังหวัด"
+            shown = sorted(v for v, _ in values.values())
             findings.append(Finding("location_conflict",
-                                    f"ระบุ{label}ของหน่วยงานไม่ตรงกัน: {', '.join(sorted(values))} "
+                                    f"ระบุ{label}ของหน่วยงานไม่ตรงกัน: {', '.join(shown)} "
                                     f"(ไม่เลือกค่าใดค่าหนึ่ง)", first.source, first.line, agency_id))
         return None
 

@@ -31,6 +31,9 @@ class Finding:
     line: int | None = None
     agency_id: str | None = None
     fiscal_year: int | None = None
+    # where each of several things the message names is, in the file's own terms ("อำเภอเมืองชัย: บรรทัด 70;
+    # อำเภอฆ้องชัย: บรรทัด 73"); the message itself names no place, so it reads the same for every format
+    places: str | None = None
 
     def __post_init__(self) -> None:
         if self.code not in CODES:

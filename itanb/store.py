@@ -108,6 +108,7 @@ SCHEMAS: dict[str, TableSchema] = {
     "findings": TableSchema("findings", (
         _c("code", "str", False, tuple(CODES)), _c("message", "str"), _c("source", "str"),
         _c("line", "Int64", True), _c("agency_id", "str", True), _c("fiscal_year", "Int64", True),
+        _c("places", "str", True),
     )),
     "sources": TableSchema("sources", (
         _c("path", "str"), _c("kind", "str", False, SOURCE_KINDS), _c("sha256", "str"), _c("bytes", "int64"),
@@ -416,7 +417,9 @@ def load_findings(processed_dir: Path = PROCESSED) -> pd.DataFrame:
     """Data-quality findings (no key; one row per observation).
 
     Columns: code str (a key of itanb.findings.CODES), message str (Thai), source str (file relative to the
-    raw folder), line Int64 (<NA> when not tied to a line), agency_id str|None, fiscal_year Int64. RangeIndex.
+    raw folder; for a Word or PDF file it adds the table and row or the page), line Int64 (<NA> when not tied
+    to a line), agency_id str|None, fiscal_year Int64, places str|None (where each of several things the
+    message names is, in the file's own terms: the message itself names no place). RangeIndex.
     """
     return load_table("findings", processed_dir)
 

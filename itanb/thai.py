@@ -17,6 +17,7 @@ import datetime as dt
 import os
 import re
 import unicodedata
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -233,6 +234,7 @@ _MATCH_CHARS = re.compile("[" + "".join(chr(c) for c in _MATCH_TABLE) + "]")
 # a decomposed sara am (nikhahit + sara aa), with a tone mark on either side of the nikhahit
 _SARA_AM = re.compile("\u0e4d([\u0e48-\u0e4b]?)\u0e32|([\u0e48-\u0e4b])\u0e4d\u0e32")
 _BULLET = re.compile(r"[-•●▪◦·*]+(\s*)")
+_BULLET_CHARS = re.compile(r"[-•●▪◦·*]")
 _GLUE = frozenset("-")  # besides Thai characters, whitespace next to these is dropped for matching
 
 
@@ -288,7 +290,8 @@ def normalize_for_matching(text: str) -> str:
         text = _BR.sub("\n", text)
     if "..." in text or "…" in text:
         text = _DOT_LEADER.sub(" ", text)
-    text = _BULLET.sub(_drop_bullet, text)
+    if _BULLET_CHARS.search(text):
+        text = _BULLET.sub(_drop_bullet, text)
     return _WS.sub(_gap, text).lower()
 
 
@@ -299,11 +302,13 @@ def tidy(text: str) -> str:
     """
     if not text:
         return ""
-    text = _BR.sub(" ", text)
+    if "<" in text:  # each step only where it has something to do: tidy runs on every cell
+        text = _BR.sub(" ", text)
     if not text.isascii():
         text = _ZERO_WIDTH.sub("", text)
-    text = _DOT_LEADER.sub(" ", text)
-    return _WS.sub(" ", text).strip()
+    if "..." in text or "…" in text:
+        text = _DOT_LEADER.sub(" ", text)
+    return " ".join(text.split())  # what _WS.sub(" ", text).strip() gives, faster
 
 
 # --- decoding ----------------------------------------------------------------------------------------------
@@ -461,6 +466,25 @@ def fold_sara_am(text: str) -> str:
     """Sara am (U+0E33) written as sara aa (U+0E32): the key under which ``ตำบล`` and ``ตาบล`` (a PDF copy
     that lost the nikhahit) are the same word. For matching only."""
     return text.replace("\u0e33", "\u0e32")  # str.replace: translate is slow on Thai text
+
+
+def sara_am_restorer(words: Iterable[str]) -> Callable[[str], str]:
+    """A function that gives back the sara am a copy lost in any of ``words`` (``ตาบล`` -> ``ตำบล``).
+
+    Only words that hold a sara am and whose folded spelling (:func:`fold_sara_am`) is no Thai word of its own
+    belong in ``words``: kind prefixes, อำเภอ, province names. Longer words are tried first.
+    """
+    lost = {fold_sara_am(w): w for w in words if "\u0e33" in w}
+    if not lost:
+        return lambda text: text
+    pattern = re.compile("|".join(map(re.escape, sorted(lost, key=len, reverse=True))))
+
+    def restore(text: str) -> str:
+        if "\u0e32" not in text:  # no sara aa: nothing was lost
+            return text
+        return pattern.sub(lambda m: lost[m.group(0)], text)
+
+    return restore
 
 
 def matching_key(text: str) -> str:

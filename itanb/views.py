@@ -581,8 +581,8 @@ def findings_items(ctx: Context) -> list[tuple[str, str, str]]:
              & (f["code"] != "level_mismatch")]
     for rec in mine.itertuples(index=False):
         where = str(rec.source) + (f":{int(rec.line)}" if not is_missing(rec.line) else "")
-        items.append((FINDING_LABELS.get(rec.code, rec.code), prose_digits(rec.message, ctx.thai_digits),
-                      where))
+        text = rec.message + (f" ({rec.places})" if not is_missing(rec.places) else "")
+        items.append((FINDING_LABELS.get(rec.code, rec.code), prose_digits(text, ctx.thai_digits), where))
     if ctx.kind == "fiscal-year":
         for f in ctx.measures_answer().findings:
             items.append((FINDING_LABELS[f.code], prose_digits(f.message, ctx.thai_digits), f.source))

@@ -270,18 +270,24 @@ def _encrypted_pdf() -> bytes:
     return out.getvalue()
 
 
-def _compound_file(encrypted: bool) -> bytes:
-    """The start of a Compound File (the container of old .doc files and of password-protected .docx): its
-    signature and header, and for the encrypted one the name of the stream that holds the encryption."""
+def _old_doc() -> bytes:
+    """The start of a Compound File (the container of old binary .doc files): its signature and header and
+    the name of the stream Word keeps the text in. A stand-in: no Word 97-2003 writer is at hand."""
     header = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(16) + b"\x3e\x00\x03\x00\xfe\xff\x09\x00"
     body = bytearray(1536 - len(header))
-    if encrypted:
-        name = "EncryptionInfo".encode("utf-16-le")
-        body[512:512 + len(name)] = name
-    else:
-        name = "WordDocument".encode("utf-16-le")
-        body[512:512 + len(name)] = name
+    name = "WordDocument".encode("utf-16-le")
+    body[512:512 + len(name)] = name
     return header + bytes(body)
+
+
+def _encrypted_docx(docx: bytes) -> bytes:
+    """A .docx protected with a password ("secret") as Word does it: ECMA-376 agile encryption inside a
+    Compound File (msoffcrypto-tool). Its salts are random, so the file differs each time it is made."""
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    out = io.BytesIO()
+    OOXMLFile(io.BytesIO(docx)).encrypt("secret", out)
+    return out.getvalue()
 
 
 def main() -> None:
@@ -300,9 +306,10 @@ def main() -> None:
                                                                      tab_labels=False)),
         BAD / "scanned.pdf": _scan(),
         BAD / "encrypted.pdf": _encrypted_pdf(),
-        BAD / "old-binary.doc": _compound_file(encrypted=False),
-        BAD / "password-protected.docx": _compound_file(encrypted=True),
+        BAD / "old-binary.doc": _old_doc(),
     }
+    # the real memo's twin: msoffcrypto-tool 6.1 writes the 2.5 kB nongbua memo so that it cannot be decrypted
+    files[BAD / "password-protected.docx"] = _encrypted_docx(files[OUT / "khoksaat-2565.docx"])
     files[BAD / "corrupt.docx"] = files[OUT / "nongbua-2566.docx"][:700]
     files[BAD / "corrupt.pdf"] = b"%PDF-1.7\n" + bytes(random.Random(3).randrange(256) for _ in range(600))
     for path, data in files.items():

@@ -10,6 +10,7 @@ import pytest
 from itanb.agencies import (
     PROVINCE_SLUGS,
     Mention,
+    PinnedAgency,
     base_id,
     load_pinned,
     parse_name,
@@ -156,3 +157,32 @@ def test_bad_agencies_csv(tmp_path, text, pattern):
 ])
 def test_name_spellings_normalised_as_in_matching(spelling):
     assert parse_name(spelling).key == parse_name("องค์การบริหารส่วนตำบลหนองน้ำใส").key
+
+
+# ------------------------------------------------------------------ a copy out of a PDF that lost its sara am
+
+
+def test_a_name_that_lost_its_sara_am_keeps_its_kind_and_province():
+    """ตาบล/อาเภอ/ลาปาง (a PDF copy without the nikhahit) read as ตำบล/อำเภอ/ลำปาง."""
+    lost = parse_name("องค์การบริหารส่วนตาบลท่าน้า อาเภอเมือง จังหวัดลาปาง")
+    assert (lost.kind, lost.district, lost.province) == ("อบต.", "เมือง", "ลำปาง")
+    assert parse_name("เทศบาลตาบลบ้านใหม่").name == "เทศบาลตำบลบ้านใหม่"
+    assert parse_name("อบต.ท่าน้า").key == parse_name("อบต. ท่าน้ำ").key
+
+
+def test_mentions_that_lost_their_sara_am_resolve_to_one_agency_spelt_in_full():
+    r = resolve([Mention("องค์การบริหารส่วนตาบลท่าน้า", province="ลาปาง", source="memo.pdf"),
+                 Mention("อบต.ท่าน้ำ", district="เมืองลำปาง", province="ลำปาง", source="scores.csv"),
+                 Mention("อบต.ท่าน้า", district="เมืองลาปาง", source="memo2.pdf")])
+    (agency,) = r.agencies
+    assert r.ids == [agency.agency_id] * 3
+    assert agency.name == "องค์การบริหารส่วนตำบลท่าน้ำ"  # the spelling that kept its sara am
+    assert (agency.district, agency.province) == ("เมืองลำปาง", "ลำปาง")
+    assert not r.findings  # ลาปาง and ลำปาง are one province, not a conflict
+    assert agency.agency_id == resolve([Mention("อบต.ท่าน้ำ")]).agencies[0].agency_id
+
+
+def test_a_pinned_agency_is_found_under_a_spelling_that_lost_its_sara_am():
+    pinned = [PinnedAgency("sao-tha-nam-lampang", "องค์การบริหารส่วนตำบลท่าน้ำ", None, "ลำปาง")]
+    r = resolve([Mention("อบต.ท่าน้า จังหวัดลาปาง")], pinned)
+    assert r.ids == ["sao-tha-nam-lampang"]

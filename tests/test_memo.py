@@ -96,7 +96,7 @@ def test_real_memo_findings(real):
     (conflict,) = findings(real, "location_conflict")
     assert "เมืองชัย" in conflict.message and "ฆ้องชัย" in conflict.message
     assert conflict.line == line_containing(REAL, "อำเภอฆ้องชัย")
-    assert str(line_containing(REAL, "อำเภอเมืองชัย")) in conflict.message
+    assert f"อำเภอเมืองชัย: บรรทัด {line_containing(REAL, 'อำเภอเมืองชัย')}" in conflict.places
 
     repaired = findings(real, "status_header_repaired")
     first = line_containing(REAL, "| ยังไม่ดำเนินงาน    | ยังไม่ดำเนินงาน |")
@@ -117,7 +117,8 @@ def test_real_memo_json(real):
     assert d["assessment"] == {"fiscal_year": 2564, "score": 74.83, "level_reported": "E", "level": "C"}
     assert set(d["measures"][0]) == {"no", "measure", "steps", "owners", "due", "due_text", "status"}
     assert d["measures"][0]["due"] == "2022-03-31"
-    assert set(d["findings"][0]) == {"code", "message"}
+    assert set(d["findings"][0]) == {"code", "message", "source"}
+    assert set(d["findings"][0]["source"]) == {"file", "line", "places"}
     assert json.loads(text) == d
 
 

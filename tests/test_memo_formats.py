@@ -7,6 +7,7 @@ Word and PDF twins, and fictional memos (ข้อมูลสมมุติส
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import os
 import re
@@ -34,13 +35,9 @@ FORMATS = Path(__file__).parent / "fixtures" / "memo_formats"
 BAD = Path(__file__).parent / "fixtures" / "bad_memo_files"
 TWINS = [FORMATS / "khoksaat-2565.docx", FORMATS / "khoksaat-2565.pdf",
          FORMATS / "khoksaat-2565-weasyprint.pdf"]  # Word; PDF drawn by reportlab; PDF printed by WeasyPrint
-# where a finding's message says where: a line in a text file, a page, table and row, or paragraph elsewhere
-PLACE = re.compile(r"\((?:บรรทัด [\d, ]+|(?:หน้า \d+|ตาราง \d+ แถว \d+|ย่อหน้า \d+)(?:[ ,]+(?:หน้า \d+|ตาราง \d+ "
-                   r"แถว \d+|ย่อหน้า \d+))*)\)")
-
-
-def placeless(message: str) -> str:
-    return PLACE.sub("(…)", message)
+# a place in the file's own terms: a line in a text file, a page, table and row, or paragraph elsewhere
+PLACE = re.compile(r"(?:บรรทัด \d+|หน้า \d+|ตาราง \d+ แถว \d+|ย่อหน้า \d+)"
+                   r"(?:[ ,]+(?:หน้า \d+|ตาราง \d+ แถว \d+))*")
 
 
 def spaceless(text: str) -> str:
@@ -79,7 +76,10 @@ def test_real_memo_twins_parse_to_the_markdown_memo(twin, markdown):
             assert same(getattr(got, name)) == same(getattr(want, name)), (want.no, name)
     assert [(f.code, f.fiscal_year) for f in memo.findings] == [(f.code, f.fiscal_year)
                                                                 for f in markdown.findings]
-    assert [placeless(f.message) for f in memo.findings] == [placeless(f.message) for f in markdown.findings]
+    assert [f.message for f in memo.findings] == [f.message for f in markdown.findings]
+    assert not any(PLACE.search(f.message) for f in memo.findings)  # places go to ``places``, not the message
+    assert [PLACE.sub("…", f.places or "") for f in memo.findings] == [PLACE.sub("…", f.places or "")
+                                                                       for f in markdown.findings]
 
 
 def test_twin_findings_name_the_table_and_row_or_the_page():
@@ -87,12 +87,14 @@ def test_twin_findings_name_the_table_and_row_or_the_page():
     fuzzy = next(f for f in word.findings if f.code == "fuzzy_match")
     assert fuzzy.line is None
     assert fuzzy.source == f"{TWINS[0]}, table 4, row 6"
-    assert "(ตาราง 4 แถว 6)" in fuzzy.message and "(ตาราง 1 แถว 5)" in fuzzy.message
+    assert fuzzy.places == "ตารางผลการดำเนินงาน: ตาราง 4 แถว 6; มาตรการข้อ 4: ตาราง 1 แถว 5"
     pdf = parse_memo_file(TWINS[1])
     fuzzy = next(f for f in pdf.findings if f.code == "fuzzy_match")
     assert fuzzy.source == f"{TWINS[1]}, page 3, table 4, row 6"
     conflict = next(f for f in pdf.findings if f.code == "location_conflict")
-    assert "อำเภอเมืองชัย (หน้า 2) และ อำเภอฆ้องชัย (หน้า 3)" in conflict.message
+    assert conflict.places == "อำเภอเมืองชัย: หน้า 2; อำเภอฆ้องชัย: หน้า 3"
+    md = next(f for f in parse_memo_file(REAL).findings if f.code == "location_conflict")
+    assert (md.line, md.places) == (73, "อำเภอเมืองชัย: บรรทัด 70; อำเภอฆ้องชัย: บรรทัด 73")
 
 
 def test_the_word_twin_has_words_structures():
@@ -119,14 +121,18 @@ def run_cli(*args: str | Path) -> subprocess.CompletedProcess:
 
 
 def test_parse_memo_json_is_the_same_in_all_three_formats():
+    """Apart from each finding's ``source`` (file, line, places), the JSON is the same for every format."""
     outputs = []
     for path in (REAL, *TWINS):
         result = run_cli("parse-memo", path)
         assert result.returncode == 0, result.stderr
         outputs.append(json.loads(result.stdout))
-    for out in outputs:
-        for f in out["findings"]:
-            f["message"] = placeless(f["message"])
+    sources = [{f["code"]: f.pop("source") for f in out["findings"]} for out in outputs]
+    assert sources[0]["location_conflict"] == {"file": str(REAL), "line": 73,
+                                               "places": "อำเภอเมืองชัย: บรรทัด 70; อำเภอฆ้องชัย: บรรทัด 73"}
+    word = sources[1]["location_conflict"]
+    assert word["file"] == f"{TWINS[0]}, paragraph 24" and word["line"] is None
+    assert word["places"] == "อำเภอเมืองชัย: ย่อหน้า 23; อำเภอฆ้องชัย: ย่อหน้า 24"
     assert outputs[1] == outputs[0]  # Word
     assert outputs[2] == outputs[0]  # PDF
     for out in (outputs[0], outputs[3]):  # the PDF that draws no space where it wraps
@@ -244,6 +250,19 @@ def test_bad_files_raise_one_clear_line(name, says):
     assert says in str(caught.value)
     assert str(caught.value).startswith(str(BAD / name) + ": ")
     assert "\n" not in str(caught.value)
+
+
+def test_the_password_protected_docx_is_really_encrypted_as_word_does_it():
+    """Not a stand-in: with its password the file opens to the Word memo it was made from."""
+    from msoffcrypto import OfficeFile
+
+    office = OfficeFile(io.BytesIO((BAD / "password-protected.docx").read_bytes()))
+    assert office.is_encrypted()
+    office.load_key(password="secret")
+    plain = io.BytesIO()
+    office.decrypt(plain)
+    memo = parse_memo_bytes(plain.getvalue(), "decrypted.docx")
+    assert memo.to_json_dict()["measures"] == parse_memo_file(TWINS[0]).to_json_dict()["measures"]
 
 
 def test_parse_memo_of_a_scan_exits_2():

@@ -239,3 +239,12 @@ def test_thai_module_imports_no_later_module():
 def test_compose_sara_am():
     assert thai.compose_sara_am("น\u0e4d\u0e49\u0e32 จัดท\u0e4d\u0e32 น\u0e49\u0e4d\u0e32") == "น้ำ จัดทำ น้ำ"
     assert thai.compose_sara_am("น้ำ") == "น้ำ"
+
+
+def test_sara_am_restorer_gives_back_only_the_words_it_knows():
+    from itanb.thai import sara_am_restorer
+
+    restore = sara_am_restorer(["ตำบล", "อำเภอ", "ลำปาง", "บ้าน"])
+    assert restore("เทศบาลตาบลท่าน้า อาเภอเมืองลาปาง") == "เทศบาลตำบลท่าน้า อำเภอเมืองลำปาง"  # ท่าน้า unknown
+    assert restore("บ้านนา") == "บ้านนา"  # a word without sara am is never a target
+    assert sara_am_restorer([])("ตาบล") == "ตาบล"

@@ -212,7 +212,7 @@ def test_thai_digits_in_the_findings_but_not_in_file_names(thai_ctx):
 def test_thai_digits_reach_the_numbers_inside_stored_findings(thai_ctx):
     messages = {label: text for label, text, _ in views.findings_items(thai_ctx)}
     location = messages["ระบุที่ตั้งไม่ตรงกัน"]
-    assert "(บรรทัด ๗๐)" in location and "(บรรทัด ๗๓)" in location and not ARABIC.search(location)
+    assert "(อำเภอเมืองชัย: บรรทัด ๗๐; อำเภอฆ้องชัย: บรรทัด ๗๓)" in location and not ARABIC.search(location)
     fuzzy = messages["ชื่อมาตรการในตารางสถานะต่างจากตารางแผน"]
     assert "มาตรการข้อ ๔" in fuzzy and "ความคล้าย ๙๖.๗%" in fuzzy and not ARABIC.search(fuzzy)
 

@@ -71,12 +71,15 @@ class Context:
         source, line = self.where(loc)
         return InputError(message, source=source, line=line)
 
-    def note(self, code: str, message: str, loc: Loc | None, fiscal_year: int | None = None) -> None:
-        self.pending.append((code, message, loc, fiscal_year))
+    def note(self, code: str, message: str, loc: Loc | None, fiscal_year: int | None = None,
+             places: str | None = None) -> None:
+        """A finding at ``loc``; ``places`` says where each of several things the message names is."""
+        self.pending.append((code, message, loc, fiscal_year, places))
 
     def findings(self, measures_fy: int) -> list[Finding]:
         out = []
-        for code, message, loc, fy in self.pending:
+        for code, message, loc, fy, places in self.pending:
             source, line = self.where(loc)
-            out.append(Finding(code, message, source, line, None, fy if fy is not None else measures_fy))
+            year = fy if fy is not None else measures_fy
+            out.append(Finding(code, message, source, line, None, year, places))
         return out

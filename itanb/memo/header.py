@@ -139,11 +139,13 @@ def place(ctx: Context, pattern: re.Pattern[str], word: str) -> str | None:
     chosen = next(key for key, _, _ in mentions if counts[key] == best)
     display = {key: name for key, name, _ in reversed(mentions)}  # first spelling of each
     if len(counts) > 1:
-        listed = " และ ".join(
-            f"{word}{display[key]} ({thai_many(loc for k, _, loc in mentions if k == key and loc)})"
+        listed = " และ ".join(f"{word}{display[key]}" for key in counts)
+        places = "; ".join(
+            f"{word}{display[key]}: {thai_many(loc for k, _, loc in mentions if k == key and loc)}"
             for key in counts
         )
         other = next(loc for key, _, loc in mentions if key != chosen)
         ctx.note("location_conflict",
-                 f"บันทึกระบุ{word}ไม่ตรงกัน: {listed}; ใช้ {word}{display[chosen]} ซึ่งพบบ่อยที่สุด", other)
+                 f"บันทึกระบุ{word}ไม่ตรงกัน: {listed}; ใช้ {word}{display[chosen]} ซึ่งพบบ่อยที่สุด", other,
+                 places=places)
     return display[chosen]

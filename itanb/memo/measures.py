@@ -81,8 +81,9 @@ def _planned(ctx: Context, no: int, p: PlanRow, m: _Matching) -> Measure:
         st = _status_of(ctx, s.marks, s.loc, s.measure)
         if status_keys[j][0] != plan_keys[no - 1][0]:
             ctx.note("fuzzy_match",
-                     f"มาตรการในตารางผลการดำเนินงาน \"{short(s.measure)}\" ({s.loc.thai()}) จับคู่กับ"
-                     f"มาตรการข้อ {no} \"{short(p.measure)}\" ({p.loc.thai()}) ความคล้าย {sim:.1f}%", s.loc)
+                     f"มาตรการในตารางผลการดำเนินงาน \"{short(s.measure)}\" จับคู่กับ"
+                     f"มาตรการข้อ {no} \"{short(p.measure)}\" ความคล้าย {sim:.1f}%", s.loc,
+                     places=f"ตารางผลการดำเนินงาน: {s.loc.thai()}; มาตรการข้อ {no}: {p.loc.thai()}")
     elif status:
         ctx.note("unmatched_plan_row", f"มาตรการข้อ {no} \"{short(p.measure)}\" ไม่มีแถวในตารางผลการดำเนินงาน",
                  p.loc)

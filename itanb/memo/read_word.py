@@ -63,13 +63,18 @@ def _document_xml(data: bytes, source: str) -> ET.Element:
                          source=source) from None
 
 
-_FORMATTING = re.compile(rb"<w:rPr>.*?</w:rPr>|<w:rPr/>", re.DOTALL)
+# what the reader skips anyway (see _SKIP): run and paragraph formatting, table formatting and grid, cell
+# widths, proofing and bookmark marks; none of it holds text, and none nests an element of its own name
+_FORMATTING = re.compile(rb"<w:rPr>.*?</w:rPr>|<w:rPr/>|<w:pPr>.*?</w:pPr>|<w:tblPr>.*?</w:tblPr>"
+                         rb"|<w:tblGrid>.*?</w:tblGrid>|<w:tcW [^>]*/>"
+                         rb"|<w:(?:proofErr|bookmarkStart|bookmarkEnd|lastRenderedPageBreak)\b[^>]*/>",
+                         re.DOTALL)
 
 
 def _without_formatting(xml: bytes) -> bytes:
-    """The XML without its run formatting (fonts, sizes: half of a document's bytes, none of its text), so
-    that parsing it takes half the time. Left as it is where formatting changes are tracked (a run's
-    properties then nest an older copy of themselves)."""
+    """The XML without the formatting the reader skips (fonts, sizes, borders: half of a document's bytes,
+    none of its text), so that parsing it takes half the time. Left as it is where formatting changes are
+    tracked (properties then nest an older copy of themselves)."""
     return xml if b"PrChange" in xml else _FORMATTING.sub(b"", xml)
 
 
@@ -110,24 +115,28 @@ class _Reader:
         rows = []
         for n, tr in enumerate(tbl.findall(_W + "tr"), start=1):
             tr_pr = _props(tr, "trPr")
-            cells: list[str] = [""] * _int_val(tr_pr.get("gridBefore"), 0)
+            cells: list[str] = [""] * _int_val(_prop(tr_pr, "gridBefore"), 0)
             for tc in tr.findall(_W + "tc"):
                 tc_pr = _props(tc, "tcPr")
-                span = _int_val(tc_pr.get("gridSpan"), 1)
-                vmerge = tc_pr.get("vMerge")
+                span = _int_val(_prop(tc_pr, "gridSpan"), 1)
+                vmerge = _prop(tc_pr, "vMerge")
                 continues = vmerge is not None and vmerge.get(_W + "val", "continue") == "continue"
                 text = "" if continues else repair_thai(_cell_text(tc))
                 cells += [text] + [""] * (span - 1)
-            cells += [""] * _int_val(tr_pr.get("gridAfter"), 0)
+            cells += [""] * _int_val(_prop(tr_pr, "gridAfter"), 0)
             rows.append(Row(cells, Loc(self._next(), table=self.tables, row=n)))
         first = rows[0].loc if rows else Loc(self._next(), table=self.tables, row=1)
         return Table(rows, first)
 
 
-def _props(el: ET.Element, name: str) -> dict[str, ET.Element]:
-    """The children of ``el``'s ``w:<name>`` properties element by local name (``gridSpan``, ``vMerge`` …)."""
-    pr = el[0] if len(el) and el[0].tag == _W + name else el.find(_W + name)  # properties come first
-    return {} if pr is None else {c.tag[len(_W):]: c for c in pr if isinstance(c.tag, str)}
+def _props(el: ET.Element, name: str) -> ET.Element | None:
+    """``el``'s ``w:<name>`` properties element (``w:tcPr`` of a cell, ``w:trPr`` of a row), or None."""
+    return el[0] if len(el) and el[0].tag == _W + name else el.find(_W + name)  # properties come first
+
+
+def _prop(props: ET.Element | None, name: str) -> ET.Element | None:
+    """The property ``w:<name>`` (``gridSpan``, ``vMerge`` …) in ``props``, or None."""
+    return None if props is None else props.find(_W + name)
 
 
 def _int_val(el: ET.Element | None, default: int) -> int:

@@ -72,7 +72,9 @@ class ParsedMemo:
                 }
                 for m in self.measures
             ],
-            "findings": [{"code": f.code, "message": f.message} for f in self.findings],
+            "findings": [{"code": f.code, "message": f.message,
+                          "source": {"file": f.source, "line": f.line, "places": f.places}}
+                         for f in self.findings],
         }
 
 
