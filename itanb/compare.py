@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ from itanb import grading
 from itanb.errors import InputError, ParameterError
 from itanb.matching import greedy_pairs
 from itanb.national import national_averages  # re-exported: the reports' callers use compare
-from itanb.paths import PACKAGE_DATA
+from itanb.paths import PACKAGE_DATA, stamp
 from itanb.thai import normalize_for_matching
 from itanb.vocabulary import STATUSES, level_change_label
 
@@ -45,6 +46,13 @@ def match_key(text: object) -> str:
 
 
 # ------------------------------------------------------------ reference data
+def _stat_key(path: Path) -> tuple[Path, int, int]:
+    try:
+        return stamp(path)
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", source=path) from None
+
+
 def _read_csv(path: Path, columns: tuple[str, ...], **kwargs: Any) -> pd.DataFrame:
     try:
         frame = pd.read_csv(path, encoding="utf-8-sig", **kwargs)
@@ -61,6 +69,11 @@ def indicators(path: Path | str | None = None) -> pd.DataFrame:
     """The ten ITA indicators. Columns: indicator int64 (1-10), name str (Thai), tool str (IIT|EIT|OIT),
     source str."""
     path = Path(path) if path else INDICATORS
+    return _indicators(*_stat_key(path)).copy()
+
+
+@cache
+def _indicators(path: Path, _mtime_ns: int, _size: int) -> pd.DataFrame:
     frame = _read_csv(path, ("indicator", "name", "tool", "source"), dtype={"name": str, "tool": str})
     frame["indicator"] = frame["indicator"].astype("int64")
     return frame
@@ -73,6 +86,11 @@ def indicator_keywords(path: Path | str | None = None) -> pd.DataFrame:
     main one), note str, source str.
     """
     path = Path(path) if path else INDICATOR_KEYWORDS
+    return _indicator_keywords(*_stat_key(path)).copy()
+
+
+@cache
+def _indicator_keywords(path: Path, _mtime_ns: int, _size: int) -> pd.DataFrame:
     frame = _read_csv(path, ("keyword", "indicators", "source"), dtype=str, keep_default_na=False)
     try:
         frame["indicators"] = [[int(x) for x in re.split(r"[;/ ]+", s.strip()) if x]

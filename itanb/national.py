@@ -13,12 +13,13 @@ keys, a source on every row) and raises InputError naming the file and the line.
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
 
 from itanb.errors import InputError
-from itanb.paths import PACKAGE_DATA
+from itanb.paths import PACKAGE_DATA, stamp
 
 NATIONAL_AVERAGES = PACKAGE_DATA / "national-averages.csv"
 NATIONAL_LEVELS = PACKAGE_DATA / "national-levels.csv"
@@ -30,8 +31,21 @@ YEARS = (2557, 2600)  # fiscal years (BE) a published figure may have
 def _read(path: Path | str | None, default: Path, columns: tuple[str, ...], numeric: dict[str, tuple],
           key: tuple[str, ...], *, sort: bool = True) -> pd.DataFrame:
     """Read a figures file: ``numeric`` maps a column to (dtype, low, high); every row needs a source.
-    Sorted by ``key`` (unique), or in the file's order with ``sort=False``."""
+    Sorted by ``key`` (unique), or in the file's order with ``sort=False``. Read and checked once per process
+    while the file is unchanged (its modification time and size are looked at on every call); each call gets
+    its own copy."""
     path = Path(path) if path else default
+    try:
+        key_of_file = stamp(path)
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", source=path) from None
+    return _parsed(*key_of_file, columns, tuple(numeric.items()), key, sort).copy()
+
+
+@cache
+def _parsed(path: Path, _mtime_ns: int, _size: int, columns: tuple[str, ...],
+            numeric_items: tuple[tuple[str, tuple], ...], key: tuple[str, ...], sort: bool) -> pd.DataFrame:
+    numeric = dict(numeric_items)
     try:
         frame = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
     except OSError as exc:

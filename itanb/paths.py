@@ -25,3 +25,10 @@ RAW = _from_env("ITANB_RAW", PROJ_ROOT / "data" / "raw")
 PROCESSED = _from_env("ITANB_PROCESSED", PROJ_ROOT / "data" / "processed")
 REPORTS = _from_env("ITANB_REPORTS", PROJ_ROOT / "reports")
 NOTEBOOKS = _from_env("ITANB_NOTEBOOKS", PACKAGE / "notebooks")  # shipped with the package
+
+
+def stamp(path: Path) -> tuple[Path, int, int]:
+    """(path, modification time in ns, size): the key of a data file read and checked once per process while
+    it stays the same (an edit or a new ingest changes the key). OSError when the file cannot be looked at."""
+    stat = path.stat()
+    return path, stat.st_mtime_ns, stat.st_size

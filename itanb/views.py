@@ -18,6 +18,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -263,10 +264,24 @@ def _flag(value: object, what: str) -> bool:
 
 
 def load_tables(processed_dir: Path):
-    """The processed tables of ``processed_dir`` (ParameterError if the folder has none: run itanb ingest)."""
-    if not processed_dir.is_dir() or not any(processed_dir.glob("*.parquet")):
+    """The processed tables of ``processed_dir`` (ParameterError if the folder has none: run itanb ingest).
+
+    Loaded and checked once per process while the folder's files stay the same (their modification times and
+    sizes are looked at on every call, so a new ingest is seen at once): the reports of one kernel, and the
+    kernels forked from a process that loaded them, share one copy. Treat the tables as read-only."""
+    files = sorted(processed_dir.glob("*.parquet")) if processed_dir.is_dir() else []
+    if not files:
         raise ParameterError(f"processed_dir {processed_dir} has no processed tables; "
                              "run `itanb ingest` first")
+    try:
+        key = tuple(paths.stamp(f) for f in [*files, *processed_dir.glob("*.json")])
+    except OSError:  # a file went away while we looked: load (and report) as it is now
+        key = None
+    return _load_tables(processed_dir, key) if key else _load_tables.__wrapped__(processed_dir, key)
+
+
+@lru_cache(maxsize=2)
+def _load_tables(processed_dir: Path, _key: tuple | None):
     from itanb.store import load_tables as _load
 
     return _load(processed_dir)

@@ -78,3 +78,26 @@ def free_port():
             return sock.getsockname()[1]
 
     return pick
+
+
+def cut_off_texts(fig, margin_px: float = 2.0) -> list[str]:
+    """The texts of a drawn figure that reach within ``margin_px`` of its edge or beyond (cut off in the PNG);
+    tick labels of ticks outside the axis' view (matplotlib does not draw them) are left out."""
+    from matplotlib.text import Text
+
+    hidden = set()
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            low, high = sorted(axis.get_view_interval())
+            for tick in axis.get_major_ticks() + axis.get_minor_ticks():
+                if not low - 1e-9 <= tick.get_loc() <= high + 1e-9:
+                    hidden |= {id(tick.label1), id(tick.label2)}
+    renderer, frame = fig.canvas.get_renderer(), fig.bbox
+    cut = []
+    for text in fig.findobj(Text):
+        if id(text) in hidden or not text.get_visible() or not text.get_text().strip():
+            continue
+        box = text.get_window_extent(renderer)
+        if min(box.x0 - frame.x0, box.y0 - frame.y0, frame.x1 - box.x1, frame.y1 - box.y1) < margin_px:
+            cut.append(text.get_text())
+    return cut

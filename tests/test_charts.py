@@ -8,6 +8,7 @@ import warnings
 
 import matplotlib
 import pytest
+from conftest import cut_off_texts
 from matplotlib.figure import Figure
 from matplotlib.ft2font import FT2Font
 from matplotlib.text import Text
@@ -184,8 +185,8 @@ def test_png_is_compact_and_keeps_the_chart(synthetic_yoy):
     from PIL import Image
 
     data = charts.png_bytes(charts.score_trend(synthetic_yoy))
-    plain = io.BytesIO()
-    charts.score_trend(synthetic_yoy).savefig(plain, format="png", dpi=charts.PNG_DPI, bbox_inches="tight")
+    plain = io.BytesIO()  # matplotlib's own RGBA file of the same figure (laid out as built: no cropping)
+    charts.score_trend(synthetic_yoy).savefig(plain, format="png", dpi=charts.PNG_DPI)
     assert len(data) < len(plain.getvalue()) / 2
     image, reference = Image.open(io.BytesIO(data)), Image.open(plain)
     assert image.size == reference.size and image.mode == "P"
@@ -194,3 +195,39 @@ def test_png_is_compact_and_keeps_the_chart(synthetic_yoy):
     score = [round(c * 255) for c in matplotlib.colors.to_rgb(charts.SCORE_COLOR)]
     assert any(sum(abs(a - b) for a, b in zip(rgb, score, strict=True)) <= 6
                for _, rgb in image.convert("RGB").getcolors())
+
+
+@pytest.mark.parametrize("thai_digits", [False, True])
+def test_the_fixed_layout_cuts_off_no_text_and_the_legend_covers_no_axis(synthetic_example, synthetic_yoy,
+                                                                          thai_digits):
+    """The charts are laid out once with fixed margins (no cropping to the drawn content): every text of
+    every chart, in both digit systems, with and without a title, stays inside the PNG, and a legend below
+    the plot covers none of the axes' texts."""
+    figures = {**_figures(synthetic_example, synthetic_yoy, thai_digits),
+               "portfolio_titled": charts.portfolio_distribution(compare.portfolio(synthetic_example, 2567),
+                                                                 thai_digits=thai_digits, title="ภาพรวม"),
+               "trend_near_national": charts.score_trend(_near_national(synthetic_yoy), thai_digits)}
+    for name, fig in figures.items():
+        charts.png_bytes(fig)
+        assert cut_off_texts(fig) == [], name
+        renderer = fig.canvas.get_renderer()
+        for legend in fig.legends:
+            box = legend.get_window_extent(renderer)
+            axes_texts = [t for ax in fig.axes for t in ax.findobj(Text) if t.get_visible() and t.get_text()]
+            assert not [t.get_text() for t in axes_texts if box.overlaps(t.get_window_extent(renderer))], name
+
+
+def test_the_containment_check_sees_a_cut_off_text(synthetic_yoy):
+    fig = charts.score_trend(synthetic_yoy)
+    fig.subplots_adjust(left=0.01)  # no room for the y tick labels and the y label
+    charts.png_bytes(fig)
+    assert "คะแนน ITA" in cut_off_texts(fig)
+
+
+def test_a_chart_is_drawn_once_for_its_png(synthetic_yoy):
+    """Layout and label placement measure the texts without drawing: the PNG is the figure's only draw."""
+    fig = charts.score_trend(synthetic_yoy)
+    draws = []
+    fig.canvas.mpl_connect("draw_event", draws.append)
+    charts.png_bytes(fig)
+    assert len(draws) == 1

@@ -85,3 +85,23 @@ def test_a_bad_figures_file_names_the_file_and_line(tmp_path, loader, text, mess
     with pytest.raises(InputError, match=message) as info:
         loader(path)
     assert str(path) in str(info.value)
+
+
+def test_a_figures_file_is_read_once_and_an_edit_is_seen(tmp_path):
+    """Each report asks for the national figures several times: the file is read and checked once per
+    process while it stays the same, every caller gets its own copy, and an edit is seen at the next call."""
+    import os
+
+    path = tmp_path / "averages.csv"
+    head = "fiscal_year,agencies,national_average,passed_85,passed_share,source\n"
+    path.write_text(head + "2565,8303,87.57,5855,0.7052,https://x\n", encoding="utf-8")
+    first = national.national_averages(path)
+    first.loc[0, "national_average"] = 0.0  # a caller's change stays its own
+    assert national.national_averages(path)["national_average"].tolist() == [87.57]
+    path.write_text(head + "2565,8303,88.00,5855,0.7052,https://x\n", encoding="utf-8")
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))  # even within the clock's tick
+    assert national.national_averages(path)["national_average"].tolist() == [88.0]
+    path.write_text(head + "2565,8303,188.00,5855,0.7052,https://x\n", encoding="utf-8")
+    with pytest.raises(InputError, match="not a number in 0–100"):
+        national.national_averages(path)

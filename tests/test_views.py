@@ -287,3 +287,23 @@ def test_indicators_table_says_which_indicators_the_measures_address(shipped_pro
     none = views.check_params("year-over-year", agency="prov-kanchanaburi",
                               processed_dir=str(shipped_processed))
     assert "ไม่มีมาตรการ" in views.indicators_table(none, all_years=True).data
+
+
+def test_the_tables_are_loaded_once_per_process_until_a_new_ingest(tmp_path):
+    """check_params loads the processed tables once per process (the reports of a kernel, and the kernels
+    forked from a process that loaded them, share them); a new ingest into the folder is seen at once."""
+    import shutil
+
+    from itanb.ingest import ingest
+
+    raw = tmp_path / "raw"
+    shutil.copytree(SHIPPED_RAW, raw)
+    processed = tmp_path / "processed"
+    ingest(raw_dir=raw, processed_dir=processed)
+    first = views.load_tables(processed)
+    assert views.load_tables(processed) is first
+    (raw / "agencies.csv").unlink()  # re-ingest without the pinned agencies: other tables, other files
+    ingest(raw_dir=raw, processed_dir=processed)
+    again = views.load_tables(processed)
+    assert again is not first
+    assert views.load_tables(processed) is again

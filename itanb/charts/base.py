@@ -1,0 +1,189 @@
+"""What every chart shares: the bundled Thai font, digits, the figure and its one layout pass, the PNG.
+
+A figure is made at the PNG's resolution with its own Agg canvas, so that everything measured while the chart
+is built (the layout of :func:`fit`, the placement of labels) is measured by the renderer that draws the PNG:
+the size of each text, whose Thai shaping is most of a chart's cost, is worked out once per figure (matplotlib
+caches it per renderer) and the figure is drawn once.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+import matplotlib as mpl
+from matplotlib import font_manager
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+
+from itanb import fonts, grading
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from matplotlib.axes import Axes
+    from matplotlib.legend import Legend
+
+FAMILY = fonts.FAMILY
+FALLBACK = "DejaVu Sans"  # ships inside matplotlib itself: only for a glyph Sarabun lacks
+STYLES = ("Regular", "Bold")
+PASS_MARK = int(grading.PASS_MARK)  # 85, the harmonised pass line drawn and named on the charts
+PASS_COLOR = "#b2182b"
+SCORE_COLOR = "#2166ac"
+NATIONAL_COLOR = "#636363"
+PNG_DPI = 110  # 880 px for the report's 720 px: sharp on screen, fine on A4; keeps a report <= 100 kB
+PNG_COLOURS = 64  # a chart has a few flat colours and their anti-aliased edges: a palette keeps it sharp
+PALETTE_SAMPLE = 2  # the palette is chosen from every 2nd pixel of every 2nd row (a quarter of the work)
+PAD = 0.15  # inches of white kept around a chart's content, and between the axes and a legend below them
+
+
+def register_fonts() -> str:
+    """Register the bundled Sarabun faces with matplotlib by path (idempotent); returns the family name.
+
+    A system font of the same family name is never preferred: the bundled entries are moved to the front
+    of matplotlib's font list, so that ``findfont("Sarabun")`` resolves to the bundled file.
+    """
+    manager = font_manager.fontManager
+    ours = {str(fonts.font_path(style)) for style in STYLES}
+    known = {entry.fname for entry in manager.ttflist}
+    for path in sorted(ours - known):
+        manager.addfont(path)
+    if str(font_manager.findfont(font_manager.FontProperties(family=FAMILY))) not in ours:
+        manager.ttflist.sort(key=lambda entry: entry.fname not in ours)  # stable: ours first
+        manager._findfont_cached.cache_clear()
+    return FAMILY
+
+
+def font_file(text: Any) -> str:
+    """The font file matplotlib uses for a Text artist (for checks: it must be the bundled Sarabun)."""
+    return str(font_manager.findfont(text.get_fontproperties()))
+
+
+@contextmanager
+def thai_rc() -> Iterator[None]:
+    """matplotlib settings for building a chart: the bundled Thai font first (the global rc is untouched)."""
+    register_fonts()
+    with mpl.rc_context({"font.family": [FAMILY, FALLBACK], "axes.unicode_minus": True}):
+        yield
+
+
+def digits(text: object, thai_digits: bool) -> str:
+    """``text`` with Arabic digits turned into Thai digits when ``thai_digits``."""
+    text = str(text)
+    if not thai_digits:
+        return text
+    from itanb.thai import to_thai_digits
+
+    return to_thai_digits(text)
+
+
+def number(value: float, thai_digits: bool, decimals: int = 2) -> str:
+    return digits(f"{value:.{decimals}f}", thai_digits)
+
+
+def new_figure(figsize: tuple[float, float], ncols: int = 1) -> tuple[Figure, list[Axes]]:
+    """A figure at :data:`PNG_DPI` with its own Agg canvas (no layout engine: :func:`fit` lays it out)."""
+    fig = Figure(figsize=figsize, dpi=PNG_DPI)
+    FigureCanvasAgg(fig)
+    axes = fig.subplots(1, ncols, squeeze=False)[0]
+    for ax in axes:
+        ax.tick_params(labelfontfamily=FAMILY)  # ticks made later, at draw time, keep the Thai font
+    return fig, list(axes)
+
+
+def empty(fig: Figure, axes: Iterable[Axes], text: str) -> Figure:
+    """The figure saying ``text`` in place of a chart (no data)."""
+    for ax in axes:
+        ax.text(0.5, 0.5, text, ha="center", va="center", transform=ax.transAxes)
+        ax.set_axis_off()
+    return fit(fig)
+
+
+def fit(fig: Figure, legend: Legend | None = None, margins: dict[str, float] | None = None) -> Figure:
+    """Lay the figure out once, without drawing it, with a figure ``legend`` (when given) centred below the
+    axes.
+
+    ``margins`` (inches: ``left``, ``right``, ``top``, ``bottom`` around the axes, ``bottom`` above the
+    legend; ``wspace`` between panels, as a fraction of a panel's width): a fixed layout for a chart whose
+    ticks, labels and title have known texts (tests check that nothing leaves the figure). Without it the
+    margins that just hold each axes' decorations are measured (matplotlib's tight layout, with the figure's
+    own renderer: a chart whose tick labels are names)."""
+    renderer = fig.canvas.get_renderer()
+    width, height = fig.get_size_inches()
+    below = 0.0
+    if legend is not None:
+        legend.set_loc("lower center")
+        legend.set_bbox_to_anchor((0.5, PAD / height), transform=fig.transFigure)
+        legend.borderaxespad = 0
+        below = (legend.get_window_extent(renderer).height / fig.dpi + PAD) / height
+    if margins is None:
+        fig.tight_layout(pad=PAD * 72 / mpl.rcParams["font.size"], rect=(0, below, 1, 1))
+        return fig
+    fig.subplots_adjust(left=margins["left"] / width, right=1 - margins["right"] / width,
+                        top=1 - margins["top"] / height, bottom=below + margins["bottom"] / height,
+                        wspace=margins.get("wspace"))
+    return fig
+
+
+def year_axis(ax: Axes, years: Iterable[int], thai_digits: bool) -> None:
+    years = sorted({int(y) for y in years})
+    if not years:
+        return
+    ticks = list(range(years[0], years[-1] + 1))  # every year, also the skipped ones: gaps stay visible
+    ax.set_xticks(ticks, [digits(y, thai_digits) for y in ticks])
+    ax.set_xlim(ticks[0] - 0.6, ticks[-1] + 0.6)
+    ax.set_xlabel("ปีงบประมาณ (พ.ศ.)")
+
+
+def number_axis(ax: Axes, axis: str, thai_digits: bool, decimals: int = 0) -> None:
+    fmt = FuncFormatter(lambda v, _pos: number(v, thai_digits, decimals))
+    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(fmt)
+
+
+def level_colour(position: int, count: int) -> tuple[float, float, float, float]:
+    """Red (worst, position 0) to green (best, position count - 1)."""
+    return mpl.colormaps["RdYlGn"](0.15 + 0.7 * position / max(count - 1, 1))
+
+
+# ------------------------------------------------------------ files
+def png_bytes(fig: Figure, dpi: int = PNG_DPI) -> bytes:
+    """The figure as a compact PNG: drawn once at ``dpi`` by its Agg canvas, then stored as an indexed
+    (palette) image of at most :data:`PNG_COLOURS` colours without dithering (a third of the size of
+    matplotlib's RGBA file, the same pixels to the eye: flat fills, lines and text keep their colours). The
+    palette is chosen (median cut) from a regular sample of the pixels, then every pixel takes its nearest
+    palette colour."""
+    from PIL import Image
+
+    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+    before = fig.dpi
+    fig.set_dpi(dpi)
+    try:
+        canvas.draw()
+        size = canvas.get_width_height(physical=True)
+        image = Image.frombuffer("RGBA", size, canvas.buffer_rgba(), "raw", "RGBA", 0, 1).convert("RGB")
+    finally:
+        fig.set_dpi(before)
+    sample = image.resize((max(1, image.width // PALETTE_SAMPLE), max(1, image.height // PALETTE_SAMPLE)),
+                          Image.Resampling.NEAREST)
+    palette = sample.quantize(colors=PNG_COLOURS, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    out = io.BytesIO()
+    image.quantize(palette=palette, dither=Image.Dither.NONE).save(out, format="PNG", compress_level=9)
+    return out.getvalue()
+
+
+# ------------------------------------------------------------ warm-up
+def warm_up() -> None:
+    """Build and draw a small Thai chart to PNG in memory and forget it: the first-use work of matplotlib and
+    the font (font loading, glyph caches, the PNG writer, PIL's quantiser), paid once by a process that forks
+    kernels instead of once by every report."""
+    with thai_rc():
+        fig, (ax,) = new_figure((4.0, 3.0))
+        ax.plot([2564.0, 2565.0], [80.0, 90.0], "o-")
+        ax.bar([2564.0], [3.0])
+        ax.set_title("คะแนน ITA ผ่านดีเยี่ยม")
+        ax.annotate("ดีเยี่ยม\n90.00", (2565.0, 90.0), textcoords="offset points", xytext=(0, 8))
+        legend = fig.legend(handles=[mpl.lines.Line2D([], [], label="คะแนน")])
+        png_bytes(fit(fig, legend))
