@@ -187,6 +187,16 @@ def year_over_year(tables: Any, agency_id: str, *, averages: pd.DataFrame | None
     assessments = tables.assessments
     a = assessments[assessments["agency_id"] == agency_id].sort_values("fiscal_year")
     m = tables.measures[tables.measures["agency_id"] == agency_id]
+    out, graded = _scores_by_year(a, m)
+    averages = national_averages() if averages is None else averages
+    out = out.merge(averages[["fiscal_year", "national_average"]], on="fiscal_year", how="left")
+    out["gap_to_national"] = (out["score"] - out["national_average"]).round(2)
+    return _with_measures(out, m, graded)[YOY_COLUMNS]
+
+
+def _scores_by_year(a: pd.DataFrame, m: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One row per fiscal year of the assessments ``a`` or measures ``m``: score, levels, change from the
+    previous scored year; and the grades (:func:`_grade`) of those rows."""
     years = sorted(set(a["fiscal_year"].astype(int)) | set(m["fiscal_year"].astype(int)))
     out = pd.DataFrame({"fiscal_year": pd.Series(years, dtype="int64")})
     keep = [c for c in ("fiscal_year", "score", "level_reported", "iit", "eit", "oit") if c in a.columns]
@@ -212,11 +222,11 @@ def year_over_year(tables: Any, agency_id: str, *, averages: pd.DataFrame | None
     out["score_change"] = (out["score"] - prev["prev_score"].astype("float64")).round(2)
     out["level_change_steps"], out["level_change_label"] = _level_change(
         pd.concat([out[["scheme", "level"]], graded[["rank"]], prev], axis=1), has_prev)
+    return out, graded
 
-    averages = national_averages() if averages is None else averages
-    out = out.merge(averages[["fiscal_year", "national_average"]], on="fiscal_year", how="left")
-    out["gap_to_national"] = (out["score"] - out["national_average"]).round(2)
 
+def _with_measures(out: pd.DataFrame, m: pd.DataFrame, graded: pd.DataFrame) -> pd.DataFrame:
+    """``out`` with each year's measure counts and completion, and whether the reported level agrees."""
     counts = _measure_counts(m)
     out = out.merge(counts, on="fiscal_year", how="left")
     count_cols = [c for c in counts.columns if c != "fiscal_year"]
@@ -229,7 +239,7 @@ def year_over_year(tables: Any, agency_id: str, *, averages: pd.DataFrame | None
                       dtype="boolean")
     agrees[~both] = pd.NA
     out["level_agrees"] = agrees
-    return out[YOY_COLUMNS]
+    return out
 
 
 def _measure_counts(m: pd.DataFrame) -> pd.DataFrame:
@@ -267,8 +277,6 @@ def measures_over_time(tables: Any, agency_id: str, *,
     similarity float64 (0-100, carried_over only). Sorted by fiscal_year, then no (dropped last by prev_no).
     Raises ParameterError for an unknown agency_id.
     """
-    from rapidfuzz import fuzz, process
-
     _check_agency(tables, agency_id)
     m = tables.measures[tables.measures["agency_id"] == agency_id].sort_values(["fiscal_year", "no"])
     years = sorted(m["fiscal_year"].astype(int).unique())
@@ -281,33 +289,47 @@ def measures_over_time(tables: Any, agency_id: str, *,
                                        "status": cur["status"].to_numpy()}))
             continue
         prev_year = years[i - 1]
-        prev = m[m["fiscal_year"] == prev_year]
-        cur_keys = [match_key(t) for t in cur["measure"]]
-        prev_keys = [match_key(t) for t in prev["measure"]]
-        sim = (process.cdist(cur_keys, prev_keys, scorer=fuzz.ratio, dtype=np.float64)
-               if prev_keys and cur_keys else np.zeros((len(cur_keys), len(prev_keys))))
-        pairs = sorted(((sim[r, c], r, c) for r, c in zip(*np.nonzero(sim >= threshold), strict=True)),
-                       key=lambda t: (-t[0], t[1], t[2]))
-        cur_match = greedy_pairs((int(r), int(c), float(score)) for score, r, c in pairs)
-        taken = {c for c, _ in cur_match.values()}
-        rows = []
-        for r in range(len(cur)):
-            c, score = cur_match.get(r, (None, np.nan))
-            rows.append({
-                "fiscal_year": year, "prev_year": prev_year,
-                "change": "carried_over" if c is not None else "new",
-                "no": cur["no"].iloc[r], "measure": cur["measure"].iloc[r], "status": cur["status"].iloc[r],
-                "prev_no": prev["no"].iloc[c] if c is not None else pd.NA,
-                "prev_measure": prev["measure"].iloc[c] if c is not None else None,
-                "prev_status": prev["status"].iloc[c] if c is not None else None,
-                "similarity": round(score, 2),
-            })
-        rows.extend({
-            "fiscal_year": year, "prev_year": prev_year, "change": "dropped", "no": pd.NA, "measure": None,
-            "status": None, "prev_no": prev["no"].iloc[c], "prev_measure": prev["measure"].iloc[c],
-            "prev_status": prev["status"].iloc[c], "similarity": np.nan,
-        } for c in range(len(prev)) if c not in taken)
-        parts.append(pd.DataFrame(rows))
+        parts.append(pd.DataFrame(_carried_over(year, cur, prev_year, m[m["fiscal_year"] == prev_year],
+                                                threshold)))
+    return _measures_frame(parts)
+
+
+def _carried_over(year: int, cur: pd.DataFrame, prev_year: int, prev: pd.DataFrame,
+                  threshold: float) -> list[dict]:
+    """The rows of :func:`measures_over_time` for ``year``: its measures carried over from ``prev_year`` or
+    new, then the measures of ``prev_year`` that are gone."""
+    from rapidfuzz import fuzz, process
+
+    cur_keys = [match_key(t) for t in cur["measure"]]
+    prev_keys = [match_key(t) for t in prev["measure"]]
+    sim = (process.cdist(cur_keys, prev_keys, scorer=fuzz.ratio, dtype=np.float64)
+           if prev_keys and cur_keys else np.zeros((len(cur_keys), len(prev_keys))))
+    pairs = sorted(((sim[r, c], r, c) for r, c in zip(*np.nonzero(sim >= threshold), strict=True)),
+                   key=lambda t: (-t[0], t[1], t[2]))
+    cur_match = greedy_pairs((int(r), int(c), float(score)) for score, r, c in pairs)
+    taken = {c for c, _ in cur_match.values()}
+    rows = []
+    for r in range(len(cur)):
+        c, score = cur_match.get(r, (None, np.nan))
+        rows.append({
+            "fiscal_year": year, "prev_year": prev_year,
+            "change": "carried_over" if c is not None else "new",
+            "no": cur["no"].iloc[r], "measure": cur["measure"].iloc[r], "status": cur["status"].iloc[r],
+            "prev_no": prev["no"].iloc[c] if c is not None else pd.NA,
+            "prev_measure": prev["measure"].iloc[c] if c is not None else None,
+            "prev_status": prev["status"].iloc[c] if c is not None else None,
+            "similarity": round(score, 2),
+        })
+    rows.extend({
+        "fiscal_year": year, "prev_year": prev_year, "change": "dropped", "no": pd.NA, "measure": None,
+        "status": None, "prev_no": prev["no"].iloc[c], "prev_measure": prev["measure"].iloc[c],
+        "prev_status": prev["status"].iloc[c], "similarity": np.nan,
+    } for c in range(len(prev)) if c not in taken)
+    return rows
+
+
+def _measures_frame(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """The parts of :func:`measures_over_time` as one frame of its columns and dtypes, in its order."""
     out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=MOT_COLUMNS)
     for col in MOT_COLUMNS:
         if col not in out.columns:
@@ -464,34 +486,9 @@ def portfolio(tables: Any, fiscal_year: int, *, province: str | None = None, dis
             agencies = agencies.assign(**{col: None})
     selected = _select_agencies(agencies, province, district, agency_ids)
     ids = selected["agency_id"]
-
-    a = assessments[assessments["agency_id"].isin(ids) & assessments["score"].notna()
-                    & (assessments["fiscal_year"] <= fiscal_year)]
-    current = a[a["fiscal_year"] == fiscal_year].drop_duplicates("agency_id")
-    earlier = (a[a["fiscal_year"] < fiscal_year].sort_values("fiscal_year")
-               .drop_duplicates("agency_id", keep="last"))
-
-    def graded(frame: pd.DataFrame) -> pd.DataFrame:
-        g = _grade(frame)
-        return pd.DataFrame({"agency_id": frame["agency_id"],
-                             "fiscal_year": frame["fiscal_year"].astype("int64"),
-                             "score": frame["score"].astype("float64"), **{c: g[c] for c in g.columns}})
-
-    cur, prev = graded(current), graded(earlier)
-    prev = prev.rename(columns={"fiscal_year": "prev_year", "score": "prev_score", "level": "prev_level",
-                                "rank": "prev_rank", "scheme": "prev_scheme", "passed": "prev_passed",
-                                "possible": "prev_possible"})
-    r = (cur.merge(prev, on="agency_id", how="left")
-         .merge(selected[["agency_id", "name", "kind", "district", "province"]], on="agency_id", how="left"))
-    r["prev_year"] = r["prev_year"].astype("Int64")
-    r["years_gap"] = (r["fiscal_year"] - r["prev_year"]).astype("Int64")
-    r["score_change"] = (r["score"] - r["prev_score"]).round(2)
-    r["level_change_steps"], r["level_change_label"] = _level_change(r, r["prev_year"].notna())
     averages = national_averages() if averages is None else averages
     avg = averages.set_index("fiscal_year")["national_average"].get(fiscal_year, np.nan)
-    r["gap_to_national"] = (r["score"] - avg).round(2)
-    r = r.sort_values(["score", "name", "agency_id"], ascending=[False, True, True], ignore_index=True)
-    r["rank"] = r["score"].rank(method="min", ascending=False).astype("Int64")
+    r, earlier = _ranked(assessments, selected, fiscal_year, avg)
     ranking = r[RANKING_COLUMNS]
 
     changed = ranking[ranking["score_change"].notna()]
@@ -511,6 +508,37 @@ def portfolio(tables: Any, fiscal_year: int, *, province: str | None = None, dis
         data_quality=_data_quality(getattr(tables, "findings", None), selected, fiscal_year),
         missing=_missing(selected, set(ranking["agency_id"]), earlier),
     )
+
+
+def _ranked(assessments: pd.DataFrame, selected: pd.DataFrame, fiscal_year: int,
+            avg: float) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The selected agencies scored in ``fiscal_year``, best first, each against its latest earlier score;
+    and those latest earlier assessments."""
+    a = assessments[assessments["agency_id"].isin(selected["agency_id"]) & assessments["score"].notna()
+                    & (assessments["fiscal_year"] <= fiscal_year)]
+    current = a[a["fiscal_year"] == fiscal_year].drop_duplicates("agency_id")
+    earlier = (a[a["fiscal_year"] < fiscal_year].sort_values("fiscal_year")
+               .drop_duplicates("agency_id", keep="last"))
+    cur, prev = _graded(current), _graded(earlier)
+    prev = prev.rename(columns={"fiscal_year": "prev_year", "score": "prev_score", "level": "prev_level",
+                                "rank": "prev_rank", "scheme": "prev_scheme", "passed": "prev_passed",
+                                "possible": "prev_possible"})
+    r = (cur.merge(prev, on="agency_id", how="left")
+         .merge(selected[["agency_id", "name", "kind", "district", "province"]], on="agency_id", how="left"))
+    r["prev_year"] = r["prev_year"].astype("Int64")
+    r["years_gap"] = (r["fiscal_year"] - r["prev_year"]).astype("Int64")
+    r["score_change"] = (r["score"] - r["prev_score"]).round(2)
+    r["level_change_steps"], r["level_change_label"] = _level_change(r, r["prev_year"].notna())
+    r["gap_to_national"] = (r["score"] - avg).round(2)
+    r = r.sort_values(["score", "name", "agency_id"], ascending=[False, True, True], ignore_index=True)
+    r["rank"] = r["score"].rank(method="min", ascending=False).astype("Int64")
+    return r, earlier
+
+
+def _graded(frame: pd.DataFrame) -> pd.DataFrame:
+    g = _grade(frame)
+    return pd.DataFrame({"agency_id": frame["agency_id"], "fiscal_year": frame["fiscal_year"].astype("int64"),
+                         "score": frame["score"].astype("float64"), **{c: g[c] for c in g.columns}})
 
 
 def _level_distribution(fiscal_year: int, bands: list[grading.Band], ranking: pd.DataFrame,
