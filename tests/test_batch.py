@@ -109,6 +109,24 @@ def test_local_batch_writes_every_report_and_the_index(built):
     assert not list(reports.rglob("*.failed.ipynb")) and not list(reports.rglob(".*.tmp"))
 
 
+REPORT_LIMIT, INDEX_LIMIT = 100 * 1024, 60 * 1024  # issue 11's targets: a report, an index page
+
+
+def test_reports_and_index_pages_stay_within_their_sizes(built):
+    """On this SYNTHETIC batch (itanb synth: several provinces, tool scores from FY2566) every fiscal-year
+    report is at most 100 KB and every index page at most 60 KB; the other reports too."""
+    from itanb.render import index
+
+    base, _ = built
+    reports = base / "reports"
+    sizes = {rel: (reports / rel).stat().st_size for rel in EXPECTED}
+    assert sum(1 for rel in sizes if "/fiscal-year/" in rel) == 6
+    assert {rel: n for rel, n in sizes.items() if n > REPORT_LIMIT} == {}
+    pages = index.pages(reports)
+    assert len(pages) >= 3  # the top page and at least one page per fiscal year
+    assert {p.name: p.stat().st_size for p in pages if p.stat().st_size > INDEX_LIMIT} == {}
+
+
 def test_rerun_with_nothing_changed_builds_nothing(built):
     base, _ = built
     before = _mtimes(base / "reports")

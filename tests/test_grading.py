@@ -200,6 +200,26 @@ def test_grade_frame_agrees_with_grade():
     assert str(frame["rank"].dtype) == "Int64" and str(frame["passed"].dtype) == "boolean"
 
 
+def test_all_four_tools_give_the_reference_rule():
+    """With IIT, EIT part 1 and 2 and OIT all given and adding up to the total, the level is the rule of
+    ITA-REFERENCE.md written out independently; tools that do not add up are graded as given, with a
+    reason."""
+    rng = np.random.default_rng(4)
+    for _ in range(400):
+        iit, eit1, eit2, oit = (Decimal(f"{x:.2f}") for x in rng.uniform(60, 100, 4))
+        exact = Decimal("0.3") * iit + Decimal("0.15") * (eit1 + eit2) + Decimal("0.4") * oit
+        total = exact.quantize(Decimal("0.01"))
+        lowest = min(iit, eit1, eit2, oit)
+        expected = ("ผ่านดีเยี่ยม" if total >= 95 and lowest >= 95
+                    else "ผ่านดี" if total >= 85 and lowest >= 85 else "ผ่าน" if total >= 85
+                    else "ต้องปรับปรุง" if total >= 70 else "ต้องปรับปรุงโดยด่วน")
+        g = grading.grade(2566, total, iit=iit, eit1=eit1, eit2=eit2, oit=oit)
+        assert (g.level, g.possible, g.reason) == (expected, (expected,), None), (total, iit, eit1, eit2, oit)
+        off = grading.grade(2566, total, iit=iit, eit1=eit1, eit2=eit2, oit=min(oit + 5, Decimal(100)))
+        if oit <= 95 and total >= 85:  # below 85 the level is the band of the total alone
+            assert off.level is not None and "do not add up" in off.reason
+
+
 def test_grade_frame_missing_score_and_range():
     frame = grading.grade_frame(pd.Series([2565, 2565]), pd.Series([np.nan, 85.0]))
     assert frame["level"].tolist() == [None, "A"]
