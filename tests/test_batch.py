@@ -287,7 +287,7 @@ def test_code_digests_follow_the_package_code(tmp_path, monkeypatch):
     shutil.copytree(paths.PACKAGE_DATA.parent, package, ignore=shutil.ignore_patterns("__pycache__"))
     monkeypatch.setattr(paths, "PACKAGE_DATA", package / "data")
     before = batch.code_digests()
-    compare_py = package / "compare.py"
+    compare_py = package / "compare" / "yoy.py"
     compare_py.write_text(compare_py.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
     after = batch.code_digests()
     assert before.keys() == after.keys() and all(before[k] != after[k] for k in before)
