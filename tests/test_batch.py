@@ -151,6 +151,17 @@ def test_docx_adds_the_word_draft_to_fiscal_year_reports_only(built, tmp_path):
     assert index.linked(reports).count("2566/fiscal-year/synthetic-0002.docx") == 1
     again = _run(base, docx=True, **which)
     assert again.built == [] and again.unchanged == 2
+    # without any score up to the year there is nothing to analyse: the report, and no (stale) draft
+    from itanb.store import load_tables, write_tables
+
+    tables = load_tables(base / "processed")
+    a = tables.assessments
+    write_tables(tables._replace(assessments=a[a["agency_id"] != "synthetic-0002"]), base / "processed")
+    unscored = _run(base, docx=True, **which)
+    assert unscored.ok, unscored.failures()
+    assert "2566/fiscal-year/synthetic-0002.html" in unscored.built
+    assert not list(reports.rglob("*.docx"))
+    assert _run(base, docx=True, **which).built == []  # current without a draft
 
 
 def test_reingest_of_unchanged_files_builds_nothing(built, tmp_path):
