@@ -355,25 +355,55 @@ def resolve(mentions: Sequence[Mention], pinned: Iterable[PinnedAgency] = ()) ->
     fits several pinned agencies.
     """
     pinned = list(pinned)
+    parsed = [_parse(m.name, m.source, m.line) for m in mentions]
+    places = [_places_of(m, p) for m, p in zip(mentions, parsed, strict=True)]
+    owner = _pinned_owners(mentions, parsed, places, pinned)
+    _unpinned_owners(mentions, parsed, places, owner)
+    identities = sorted({o for o in owner if isinstance(o, tuple)}, key=lambda t: (t[0], t[1], t[2] or ""))
+    sample: dict[tuple, ParsedName] = {}
+    for p, o in zip(parsed, owner, strict=True):
+        if isinstance(o, tuple) and (o not in sample
+                                     or _better_spelling(sample[o].name, p.name) != sample[o].name):
+            sample[o] = p
+    ids = _assign_ids(identities, sample, {p.agency_id for p in pinned})
+    mention_ids = [o.agency_id if isinstance(o, PinnedAgency) else ids[o] for o in owner]
+    seen = _seen_places(mentions, places, mention_ids)
+    findings: list[Finding] = []
+    agencies: list[Agency] = []
+    for p in pinned:
+        pn = _parse(p.name, p.source, p.line)
+        agencies.append(Agency(p.agency_id, p.name, pn.kind,
+                               p.district or _agreed(seen, p.agency_id, "district", findings),
+                               p.province or _agreed(seen, p.agency_id, "province", findings),
+                               pn.synthetic_no is not None))
+    for ident in identities:
+        pn, agency_id = sample[ident], ids[ident]
+        agencies.append(Agency(agency_id, pn.name, pn.kind, _agreed(seen, agency_id, "district", findings),
+                               _agreed(seen, agency_id, "province", findings), pn.synthetic_no is not None))
+    agencies.sort(key=lambda a: a.agency_id)
+    return Resolution(agencies, mention_ids, findings)
+
+
+def _places_of(m: Mention, p: ParsedName) -> tuple[str | None, str | None]:
+    """(district, province) of a mention: given beside the name, else read from it."""
+    province = normalize_text(m.province) if m.province else p.province
+    if p.kind in (KIND_PROV, KIND_PAO) and p.synthetic_no is None:  # a synthetic one: where it is said
+        province = p.base
+    district = normalize_text(m.district) if m.district else p.district
+    return district, province
+
+
+def _pinned_owners(mentions: Sequence[Mention], parsed: list[ParsedName],
+                   places: list[tuple[str | None, str | None]], pinned: list[PinnedAgency]) -> list[object]:
+    """The pinned agency of each mention (by its agency_id, or its name or an alias in the same province),
+    None where no pinned agency fits."""
     by_key: dict[tuple[str, str], list[PinnedAgency]] = defaultdict(list)
     pinned_ids = {p.agency_id: p for p in pinned}
     for p in pinned:
-        names = {p.name, *p.aliases}
-        keys = {_parse(n, p.source, p.line).key for n in names}
-        for key in keys:
+        for key in {_parse(n, p.source, p.line).key for n in {p.name, *p.aliases}}:
             by_key[key].append(p)
-
-    parsed: list[ParsedName] = []
-    places: list[tuple[str | None, str | None]] = []  # (district, province) of each mention
-    owner: list[object] = []  # PinnedAgency, or an unpinned identity (kind, base, province)
-    for m in mentions:
-        p = _parse(m.name, m.source, m.line)
-        parsed.append(p)
-        province = normalize_text(m.province) if m.province else p.province
-        if p.kind in (KIND_PROV, KIND_PAO) and p.synthetic_no is None:
-            province = p.base
-        district = normalize_text(m.district) if m.district else p.district
-        places.append((district, province))
+    owner: list[object] = []
+    for m, p, (_, province) in zip(mentions, parsed, places, strict=True):
         if m.name.strip() in pinned_ids:
             owner.append(pinned_ids[m.name.strip()])
             continue
@@ -383,9 +413,14 @@ def resolve(mentions: Sequence[Mention], pinned: Iterable[PinnedAgency] = ()) ->
                              f"({', '.join(c.agency_id for c in candidates)}); add the province to the name",
                              source=m.source, line=m.line)
         owner.append(candidates[0] if candidates else None)
+    return owner
 
-    # Unpinned mentions: one identity per (kind, base, province); a mention without a province joins the
-    # only identity of its name, and is ambiguous when there are several.
+
+def _unpinned_owners(mentions: Sequence[Mention], parsed: list[ParsedName],
+                     places: list[tuple[str | None, str | None]], owner: list[object]) -> None:
+    """Unpinned mentions get an identity (kind, base key, province key), in ``owner``: one per name and
+    province; a mention without a province joins the only identity of its name, and is ambiguous when there
+    are several."""
     provinces_of: dict[tuple[str, str], set[str]] = defaultdict(set)
     for p, (_, province), o in zip(parsed, places, owner, strict=True):
         if o is None and province:
@@ -405,56 +440,39 @@ def resolve(mentions: Sequence[Mention], pinned: Iterable[PinnedAgency] = ()) ->
                 f"write the province in the name (…จังหวัดX) or pin it in raw/agencies.csv",
                 source=m.source, line=m.line)
 
-    identities = sorted({o for o in owner if isinstance(o, tuple)}, key=lambda t: (t[0], t[1], t[2] or ""))
-    sample = {}
-    for p, o in zip(parsed, owner, strict=True):
-        if isinstance(o, tuple) and (o not in sample
-                                     or _better_spelling(sample[o].name, p.name) != sample[o].name):
-            sample[o] = p
-    ids = _assign_ids(identities, sample, set(pinned_ids))
 
-    # district/province per agency: pinned values win; else all mentions must agree, or the field stays empty
-    # each place under its key (_place_key), with its best spelling and the first mention that gave it
-    seen_places: dict[str, dict[str, dict[str, tuple[str, Mention]]]] = defaultdict(
-        lambda: {"district": {}, "province": {}})
-    for m, (district, province), o in zip(mentions, places, owner, strict=True):
-        agency_id = o.agency_id if isinstance(o, PinnedAgency) else ids[o]
+# agency_id -> "district"|"province" -> place key -> (its best spelling, the first mention that gave it)
+_Seen = dict[str, dict[str, dict[str, tuple[str, Mention]]]]
+
+
+def _seen_places(mentions: Sequence[Mention], places: list[tuple[str | None, str | None]],
+                 ids: list[str]) -> _Seen:
+    """Every district and province the mentions give each agency, under its key (:func:`_place_key`)."""
+    seen: _Seen = defaultdict(lambda: {"district": {}, "province": {}})
+    for m, (district, province), agency_id in zip(mentions, places, ids, strict=True):
         for what, value in (("district", district), ("province", province)):
             if value:
-                seen = seen_places[agency_id][what]
+                mine = seen[agency_id][what]
                 key, shown = _place_key(value), _nospace(value)
-                first = seen.get(key)
-                seen[key] = (shown, m) if first is None else (_better_spelling(first[0], shown), first[1])
+                first = mine.get(key)
+                mine[key] = (shown, m) if first is None else (_better_spelling(first[0], shown), first[1])
+    return seen
 
-    findings: list[Finding] = []
 
-    def place(agency_id: str, what: str, pinned_value: str | None) -> str | None:
-        if pinned_value:
-            return pinned_value
-        values = seen_places[agency_id][what]
-        if len(values) == 1:
-            return next(iter(values.values()))[0]
-        if len(values) > 1:
-            first = next(iter(values.values()))[1]
-            label = "อำเภอ" if what == "district" else "จังหวัด"
-            shown = sorted(v for v, _ in values.values())
-            findings.append(Finding("location_conflict",
-                                    f"ระบุ{label}ของหน่วยงานไม่ตรงกัน: {', '.join(shown)} "
-                                    f"(ไม่เลือกค่าใดค่าหนึ่ง)", first.source, first.line, agency_id))
-        return None
-
-    agencies: list[Agency] = []
-    for p in pinned:
-        pn = _parse(p.name, p.source, p.line)
-        agencies.append(Agency(p.agency_id, p.name, pn.kind, place(p.agency_id, "district", p.district),
-                               place(p.agency_id, "province", p.province), pn.synthetic_no is not None))
-    for ident in identities:
-        pn, agency_id = sample[ident], ids[ident]
-        agencies.append(Agency(agency_id, pn.name, pn.kind, place(agency_id, "district", None),
-                               place(agency_id, "province", None), pn.synthetic_no is not None))
-    agencies.sort(key=lambda a: a.agency_id)
-    mention_ids = [o.agency_id if isinstance(o, PinnedAgency) else ids[o] for o in owner]
-    return Resolution(agencies, mention_ids, findings)
+def _agreed(seen: _Seen, agency_id: str, what: str, findings: list[Finding]) -> str | None:
+    """The district or province all of an agency's mentions agree on; None (and a ``location_conflict``
+    in ``findings``) when they name several, None when they name none."""
+    values = seen[agency_id][what]
+    if len(values) == 1:
+        return next(iter(values.values()))[0]
+    if len(values) > 1:
+        first = next(iter(values.values()))[1]
+        label = "อำเภอ" if what == "district" else "จังหวัด"
+        shown = sorted(v for v, _ in values.values())
+        findings.append(Finding("location_conflict",
+                                f"ระบุ{label}ของหน่วยงานไม่ตรงกัน: {', '.join(shown)} "
+                                f"(ไม่เลือกค่าใดค่าหนึ่ง)", first.source, first.line, agency_id))
+    return None
 
 
 def _assign_ids(identities: list[tuple], sample: dict[tuple, ParsedName],

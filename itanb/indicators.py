@@ -105,7 +105,7 @@ def indicator_table(tables: Any, agency_id: str, fiscal_year: int, *,
         85), rank_low Int64 (1 = the lowest score; NA without a score). ``attrs["fiscal_year"]`` is the
         assessment's year (None when the agency has no indicator scores).
     """
-    compare._check_agency(tables, agency_id)
+    compare.check_agency(tables, agency_id)
     year = _assessed_year(tables, agency_id, int(fiscal_year))
     out = compare.indicators()[["indicator", "name", "tool"]].copy()
     score = _scores(tables, agency_id, year)
@@ -143,7 +143,7 @@ def tool_table(tables: Any, agency_id: str, fiscal_year: int) -> pd.DataFrame:
         (computed at ingest from the indicators or the EIT parts), prev_year Int64, prev_score float64, change
         float64. Empty when the agency has no tool scores up to ``fiscal_year``.
     """
-    compare._check_agency(tables, agency_id)
+    compare.check_agency(tables, agency_id)
     tools = table(tables, "tool_scores")
     mine = tools[(tools["agency_id"] == agency_id) & (tools["fiscal_year"] <= int(fiscal_year))]
     if mine.empty:
@@ -231,7 +231,7 @@ def indicator_trend(tables: Any, agency_id: str) -> pd.DataFrame:
         fiscal_year int64, indicator int64, name object, score float64, change float64 (from the previous
         year with a score for that indicator; NaN for the first), years_gap Int64. RangeIndex.
     """
-    compare._check_agency(tables, agency_id)
+    compare.check_agency(tables, agency_id)
     ind = table(tables, "indicator_scores")
     mine = ind[ind["agency_id"] == agency_id].sort_values(["indicator", "fiscal_year"])
     names = compare.indicators().set_index("indicator")["name"]
@@ -274,7 +274,7 @@ def portfolio_indicators(tables: Any, fiscal_year: int, *, province: str | None 
     """
     fiscal_year = int(fiscal_year)
     agencies = tables.agencies
-    selected = compare._select_agencies(agencies, province, district, agency_ids)
+    selected = compare.select_agencies(agencies, province, district, agency_ids)
     ind = table(tables, "indicator_scores")
     ind = ind[(ind["fiscal_year"] == fiscal_year) & ind["agency_id"].isin(selected["agency_id"])]
     wide = ind.pivot_table(index="agency_id", columns="indicator", values="score", aggfunc="first")

@@ -275,6 +275,71 @@ def indicators_sheet(ctx: Context, all_years: bool = False) -> pd.DataFrame:
     })
 
 
+TOOL_SCORE_COLUMNS = {  # indicators.tool_table column -> Thai header
+    "label": "เครื่องมือ", "score": "คะแนน", "computed": "คำนวณจากส่วนย่อย", "prev_year": "ปีก่อนหน้า",
+    "prev_score": "คะแนนปีก่อน", "change": "คะแนนเปลี่ยนแปลง",
+}
+INDICATOR_SCORE_COLUMNS = {  # indicators.indicator_table column -> Thai header
+    "indicator": "ตัวชี้วัด", "name": "ชื่อตัวชี้วัด", "tool": "เครื่องมือ", "score": "คะแนน",
+    "prev_year": "ปีก่อนหน้า", "prev_score": "คะแนนปีก่อน", "change": "คะแนนเปลี่ยนแปลง",
+    "national": "คะแนนระดับประเทศ", "gap_to_national": "ห่างจากระดับประเทศ",
+    "kind_average": "ค่าเฉลี่ยประเภทเดียวกัน", "kind_agencies": "จำนวนหน่วยงานประเภทเดียวกัน",
+    "gap_to_kind": "ห่างจากค่าเฉลี่ยประเภท", "weak": "ต่ำกว่า 85",
+}
+
+
+def _yes_no(values) -> list[str]:
+    return ["ใช่" if v else "ไม่" for v in values]
+
+
+def _with_year(frame: pd.DataFrame, year: object) -> pd.DataFrame:
+    """``frame`` with the assessment's fiscal year (BE) as its first column."""
+    return frame.assign(_fy=None if year is None else int(year))[["_fy", *frame.columns]].rename(
+        columns={"_fy": "ปีงบประมาณของผลการประเมิน"})
+
+
+def tool_scores_sheet(ctx: Context) -> pd.DataFrame:
+    """The tool scores the fiscal-year report shows (:func:`itanb.indicators.tool_table`), as numbers."""
+    from itanb.indicators import tool_table
+
+    tools = tool_table(ctx.tables, ctx.agency_id, ctx.fiscal_year)
+    out = tools[list(TOOL_SCORE_COLUMNS)].copy()
+    out["computed"] = _yes_no(out["computed"])
+    return _with_year(out.rename(columns=TOOL_SCORE_COLUMNS), tools.attrs.get("fiscal_year"))
+
+
+def indicator_scores_sheet(ctx: Context) -> pd.DataFrame:
+    """The ten indicators the fiscal-year report shows (:meth:`itanb.views.Context.indicators`): scores,
+    change, national figure and the average of the agency's kind as numbers (empty where there is none)."""
+    ind = ctx.indicators()
+    out = ind[list(INDICATOR_SCORE_COLUMNS)].copy()
+    out["weak"] = [None if pd.isna(s) else w for s, w in zip(out["score"], _yes_no(out["weak"]), strict=True)]
+    return _with_year(out.rename(columns=INDICATOR_SCORE_COLUMNS), ind.attrs.get("fiscal_year"))
+
+
+def indicator_trend_sheet(ctx: Context) -> pd.DataFrame:
+    """Year over year per indicator (:func:`itanb.indicators.indicator_trend`), long form, as numbers."""
+    from itanb.indicators import indicator_trend
+
+    trend = indicator_trend(ctx.tables, ctx.agency_id)
+    return trend[["fiscal_year", "indicator", "name", "score", "change"]].rename(columns={
+        "fiscal_year": "ปีงบประมาณ", "indicator": "ตัวชี้วัด", "name": "ชื่อตัวชี้วัด", "score": "คะแนน",
+        "change": "คะแนนเปลี่ยนแปลง"})
+
+
+def portfolio_indicator_sheets(ctx: Context) -> list[tuple[str, pd.DataFrame]]:
+    """The portfolio's indicators: below 85 per indicator, and the agencies × indicators table."""
+    p = ctx.indicator_portfolio()
+    below = p.below.rename(columns={
+        "indicator": "ตัวชี้วัด", "name": "ชื่อตัวชี้วัด", "tool": "เครื่องมือ", "agencies": "หน่วยงานที่มีคะแนน",
+        "below": "ต่ำกว่า 85", "share_below": "สัดส่วนที่ต่ำกว่า 85", "mean": "ค่าเฉลี่ยกลุ่ม",
+        "national": "คะแนนระดับประเทศ", "gap_to_national": "ห่างจากระดับประเทศ"})
+    matrix = p.matrix.rename(columns={"agency_id": "รหัสหน่วยงาน", "name": "หน่วยงาน", "kind": "ประเภท",
+                                      "district": "อำเภอ", "province": "จังหวัด",
+                                      **{f"i{i}": f"คะแนนตัวชี้วัดที่ {i}" for i in range(1, 11)}})
+    return [("ตัวชี้วัดที่ต่ำกว่า 85", below), ("คะแนนรายตัวชี้วัด", matrix)]
+
+
 def findings_sheet(ctx: Context) -> pd.DataFrame:
     from itanb.views import findings_items
 
@@ -363,13 +428,15 @@ def report_sheets(ctx: Context, title: str = "") -> list[tuple[str, pd.DataFrame
     sheets = [("เกี่ยวกับ", about_sheet(ctx, title))]
     if ctx.kind == "fiscal-year":
         sheets += [("สรุปผล", headline_sheet(ctx)), ("มาตรการ", measures_sheet(ctx)),
-                   ("ตัวชี้วัด", indicators_sheet(ctx)), ("คะแนนรายปี", yoy_sheet(ctx)),
+                   ("ตัวชี้วัด", indicators_sheet(ctx)), ("คะแนนรายเครื่องมือ", tool_scores_sheet(ctx)),
+                   ("คะแนนรายตัวชี้วัด", indicator_scores_sheet(ctx)), ("คะแนนรายปี", yoy_sheet(ctx)),
                    ("ข้อสังเกต", findings_sheet(ctx))]
     elif ctx.kind == "year-over-year":
         sheets += [("รายปี", yoy_sheet(ctx)), ("การเปลี่ยนแปลงมาตรการ", measure_changes_sheet(ctx)),
-                   ("ตัวชี้วัด", indicators_sheet(ctx, all_years=True)), ("ข้อสังเกต", findings_sheet(ctx))]
+                   ("ตัวชี้วัด", indicators_sheet(ctx, all_years=True)),
+                   ("คะแนนรายตัวชี้วัดรายปี", indicator_trend_sheet(ctx)), ("ข้อสังเกต", findings_sheet(ctx))]
     else:
-        sheets += portfolio_sheets(ctx)
+        sheets += portfolio_sheets(ctx) + portfolio_indicator_sheets(ctx)
     sheets.append(("ที่มาของข้อมูล", provenance_sheet(ctx)))
     return sheets
 

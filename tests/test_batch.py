@@ -109,6 +109,24 @@ def test_local_batch_writes_every_report_and_the_index(built):
     assert not list(reports.rglob("*.failed.ipynb")) and not list(reports.rglob(".*.tmp"))
 
 
+REPORT_LIMIT, INDEX_LIMIT = 100 * 1024, 60 * 1024  # issue 11's targets: a report, an index page
+
+
+def test_reports_and_index_pages_stay_within_their_sizes(built):
+    """On this SYNTHETIC batch (itanb synth: several provinces, tool scores from FY2566) every fiscal-year
+    report is at most 100 KB and every index page at most 60 KB; the other reports too."""
+    from itanb.render import index
+
+    base, _ = built
+    reports = base / "reports"
+    sizes = {rel: (reports / rel).stat().st_size for rel in EXPECTED}
+    assert sum(1 for rel in sizes if "/fiscal-year/" in rel) == 6
+    assert {rel: n for rel, n in sizes.items() if n > REPORT_LIMIT} == {}
+    pages = index.pages(reports)
+    assert len(pages) >= 3  # the top page and at least one page per fiscal year
+    assert {p.name: p.stat().st_size for p in pages if p.stat().st_size > INDEX_LIMIT} == {}
+
+
 def test_rerun_with_nothing_changed_builds_nothing(built):
     base, _ = built
     before = _mtimes(base / "reports")
@@ -133,6 +151,17 @@ def test_docx_adds_the_word_draft_to_fiscal_year_reports_only(built, tmp_path):
     assert index.linked(reports).count("2566/fiscal-year/synthetic-0002.docx") == 1
     again = _run(base, docx=True, **which)
     assert again.built == [] and again.unchanged == 2
+    # without any score up to the year there is nothing to analyse: the report, and no (stale) draft
+    from itanb.store import load_tables, write_tables
+
+    tables = load_tables(base / "processed")
+    a = tables.assessments
+    write_tables(tables._replace(assessments=a[a["agency_id"] != "synthetic-0002"]), base / "processed")
+    unscored = _run(base, docx=True, **which)
+    assert unscored.ok, unscored.failures()
+    assert "2566/fiscal-year/synthetic-0002.html" in unscored.built
+    assert not list(reports.rglob("*.docx"))
+    assert _run(base, docx=True, **which).built == []  # current without a draft
 
 
 def test_reingest_of_unchanged_files_builds_nothing(built, tmp_path):
@@ -258,7 +287,7 @@ def test_code_digests_follow_the_package_code(tmp_path, monkeypatch):
     shutil.copytree(paths.PACKAGE_DATA.parent, package, ignore=shutil.ignore_patterns("__pycache__"))
     monkeypatch.setattr(paths, "PACKAGE_DATA", package / "data")
     before = batch.code_digests()
-    compare_py = package / "compare.py"
+    compare_py = package / "compare" / "yoy.py"
     compare_py.write_text(compare_py.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
     after = batch.code_digests()
     assert before.keys() == after.keys() and all(before[k] != after[k] for k in before)

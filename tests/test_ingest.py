@@ -14,8 +14,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from itanb import ingest as ingest_module
 from itanb.errors import InputError
+from itanb.ingest import files as ingest_files  # where memos are parsed (its POOL_THRESHOLD is patched)
 from itanb.ingest import ingest
 from itanb.paths import PROJ_ROOT
 from itanb.store import TABLES, load_tables
@@ -217,7 +217,7 @@ def test_process_pool_gives_the_same_tables(tmp_path, monkeypatch):
     names = ["โคกสะอาด", "โนนสูง", "บ้านใหม่", "หนองบัว"]
     raw = make_raw(tmp_path, memos={f"m{i}.md": memo_text(n) for i, n in enumerate(names)})
     ingest(raw_dir=raw, processed_dir=tmp_path / "serial", workers=1)
-    monkeypatch.setattr(ingest_module, "POOL_THRESHOLD", 1)
+    monkeypatch.setattr(ingest_files, "POOL_THRESHOLD", 1)
     ingest(raw_dir=raw, processed_dir=tmp_path / "pool", workers=2)
     serial, pool = load_tables(tmp_path / "serial"), load_tables(tmp_path / "pool")
     for name in TABLES:

@@ -216,7 +216,7 @@ def test_pdf_memo_with_marks_before_their_consonants_and_one_combined_table():
     assert memo.findings == []
 
 
-# ------------------------------------------------------------------------------------------------- thai.py
+# ------------------------------------------------------------------------------------------------- thai/
 
 
 def test_repair_thai():

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -102,3 +104,13 @@ def test_every_package_the_code_imports_is_declared():
     missing = {m: by_module.get(m) for m in _imported_top_level(sources)
                if not {_name(d) for d in by_module.get(m, [m])} & declared}
     assert missing == {}
+
+
+def test_reading_a_notebook_compiles_no_grammar():
+    """Every batch process that reads a notebook imports nbformat, which imports jsonschema; from jsonschema
+    4.25 that imports rfc3987-syntax, which builds a Lark Earley parser at import time (3 s of CPU per
+    process: most of a batch's start-up). pyproject.toml keeps jsonschema below 4.25; this fails when an
+    upgrade brings the grammar back."""
+    code = "import sys, nbformat, papermill, nbconvert; print('lark' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"

@@ -15,6 +15,7 @@ import pytest
 from itanb import store
 from itanb.errors import SchemaError
 from itanb.store import SCHEMAS, Tables, build_frame, check_frame, load_tables, write_tables
+from itanb.store import write as store_write  # the module that writes (its pq is patched below)
 
 NOW = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
 
@@ -192,7 +193,7 @@ def test_failed_write_leaves_previous_tables_intact(tmp_path, monkeypatch):
             raise Boom("disk full")
         return real(table, where, **kw)
 
-    monkeypatch.setattr(store.pq, "write_table", failing_write)
+    monkeypatch.setattr(store_write.pq, "write_table", failing_write)
     with pytest.raises(Boom):
         write_tables(small_tables(score=80.0), tmp_path)
     assert snapshot(tmp_path) == before  # byte-identical, and no temporary folder left
@@ -220,7 +221,7 @@ def test_failure_between_moves_puts_the_previous_files_back(tmp_path, monkeypatc
 
 
 def test_first_write_that_fails_leaves_nothing(tmp_path, monkeypatch):
-    monkeypatch.setattr(store.pq, "write_table", lambda *a, **k: (_ for _ in ()).throw(Boom("x")))
+    monkeypatch.setattr(store_write.pq, "write_table", lambda *a, **k: (_ for _ in ()).throw(Boom("x")))
     with pytest.raises(Boom):
         write_tables(small_tables(), tmp_path / "processed")
     assert list((tmp_path / "processed").iterdir()) == []

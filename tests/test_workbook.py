@@ -42,8 +42,8 @@ def fiscal_book(tmp_path_factory, shipped_processed, memo_agency_id):
 
 def test_every_table_of_the_fiscal_year_report_is_a_sheet(fiscal_book):
     book = _open(fiscal_book)
-    assert book.sheetnames == ["เกี่ยวกับ", "สรุปผล", "มาตรการ", "ตัวชี้วัด", "คะแนนรายปี", "ข้อสังเกต",
-                               "ที่มาของข้อมูล"]
+    assert book.sheetnames == ["เกี่ยวกับ", "สรุปผล", "มาตรการ", "ตัวชี้วัด", "คะแนนรายเครื่องมือ",
+                               "คะแนนรายตัวชี้วัด", "คะแนนรายปี", "ข้อสังเกต", "ที่มาของข้อมูล"]
     headline = {r["รายการ"]: r["ข้อมูล"] for r in _rows(book["สรุปผล"])}
     assert headline["หน่วยงาน"] == "องค์การบริหารส่วนตำบลโคกสะอาด"
     # FY2565's own result (100, the report to the Cabinet in data/raw), a number; Excel keeps 100.0 as 100
@@ -133,6 +133,48 @@ def test_synthetic_data_is_labelled(tmp_path, synthetic_example):
                   raw_dir=tmp_path)
     about = {r["รายการ"]: r["ข้อมูล"] for r in _rows(_open(path)["เกี่ยวกับ"])}
     assert "สังเคราะห์" in about["ข้อมูล"] and "SYNTHETIC" in about["ข้อมูล"]
+
+
+@pytest.fixture(scope="module")
+def indicator_processed(tmp_path_factory) -> Path:
+    """The SYNTHETIC example agencies with SYNTHETIC indicator and tool scores, as a processed folder."""
+    from fixtures.synthetic_agency import synthetic_indicator_tables
+
+    from itanb.store import write_tables
+
+    out = tmp_path_factory.mktemp("indicators") / "processed"
+    write_tables(synthetic_indicator_tables(), out)
+    return out
+
+
+def test_tool_and_indicator_scores_are_numbers(tmp_path, indicator_processed):
+    """The fiscal-year report's tool and indicator tables as sheets: scores as numbers (SYNTHETIC data)."""
+    from fixtures.synthetic_agency import AGENCY_ID, SCORES
+
+    path = _write("fiscal-year", {"agency": AGENCY_ID, "fiscal_year": 2566}, tmp_path / "i.xlsx",
+                  processed_dir=indicator_processed, raw_dir=tmp_path)
+    book = _open(path)
+    indicators = _rows(book["คะแนนรายตัวชี้วัด"])
+    assert [r["ตัวชี้วัด"] for r in indicators] == list(range(1, 11))
+    assert [r["คะแนน"] for r in indicators] == SCORES[(AGENCY_ID, 2566)]
+    assert [r["คะแนนปีก่อน"] for r in indicators] == SCORES[(AGENCY_ID, 2565)]
+    assert indicators[9]["คะแนนเปลี่ยนแปลง"] == 2.0 and indicators[9]["ต่ำกว่า 85"] == "ใช่"
+    assert {r["ปีงบประมาณของผลการประเมิน"] for r in indicators} == {2566}
+    assert book["คะแนนรายตัวชี้วัด"]["E2"].number_format == workbook.SCORE_FORMAT
+    tools = {r["เครื่องมือ"]: r for r in _rows(book["คะแนนรายเครื่องมือ"])}
+    assert tools["OIT"]["คะแนน"] == 76.0 and tools["EIT ส่วนที่ 1"]["คำนวณจากส่วนย่อย"] == "ไม่"
+    assert tools["IIT"]["คะแนนเปลี่ยนแปลง"] == pytest.approx(1.70)
+
+    trend = _rows(_open(_write("year-over-year", {"agency": AGENCY_ID}, tmp_path / "y.xlsx",
+                               processed_dir=indicator_processed, raw_dir=tmp_path))["คะแนนรายตัวชี้วัดรายปี"])
+    assert [(r["ปีงบประมาณ"], r["คะแนน"]) for r in trend if r["ตัวชี้วัด"] == 10] == [(2565, 60.0), (2566, 62.0)]
+
+    portfolio = _open(_write("portfolio", {"fiscal_year": 2566}, tmp_path / "p.xlsx",
+                             processed_dir=indicator_processed, raw_dir=tmp_path))
+    matrix = {r["รหัสหน่วยงาน"]: r for r in _rows(portfolio["คะแนนรายตัวชี้วัด"])}
+    assert matrix["synthetic-third"]["คะแนนตัวชี้วัดที่ 5"] == 50.0
+    below = {r["ตัวชี้วัด"]: r for r in _rows(portfolio["ตัวชี้วัดที่ต่ำกว่า 85"])}
+    assert below[10]["ต่ำกว่า 85"] == 2 and below[10]["หน่วยงานที่มีคะแนน"] == 3
 
 
 def test_sheet_names_are_valid_and_unique():

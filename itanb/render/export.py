@@ -73,6 +73,9 @@ def _exporter():
         exclude_input_prompt=True,
         exclude_output_prompt=True,
         sanitize_html=False,  # outputs are built by itanb.views, which escapes every input string
+        # no ¶ link and id on headings: nothing links to them, and nbconvert's add_anchor re-serialises the
+        # heading with ElementTree, Thai as &#3612;... and the id percent-encoded twice (9 bytes a letter)
+        exclude_anchor_links=True,
     )
 
 
