@@ -84,6 +84,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     result = render_report(args.kind, params, reports_dir=args.reports, raw_dir=args.raw,
                            processed_dir=args.processed, pdf=args.pdf, xlsx=args.xlsx,
                            docx=args.docx).raise_for_error()
+    if args.docx and result.docx is None:  # asked for by name: a draft that does not apply is an error
+        raise ParameterError(f"HTML written; {'; '.join(result.skipped)}")
     print("\n".join(str(p) for p in (result.html, result.pdf, result.xlsx, result.docx) if p))
     return 0
 
@@ -107,7 +109,7 @@ def cmd_synth(args: argparse.Namespace) -> int:
 
     formats = tuple(f.strip() for f in args.memo_formats.split(",") if f.strip())
     summary = write_synthetic(out_dir=args.out, agencies=args.agencies, years=args.years, seed=args.seed,
-                              memo_formats=formats)
+                              memo_formats=formats, mismatches=args.mismatches)
     print(summary)
     return 0
 
@@ -176,6 +178,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--memo-formats", default="md",
                    help="comma-separated memo formats taken in turn: md, docx, pdf (default md)")
+    p.add_argument("--mismatches", type=int, default=0,
+                   help="score rows whose indicator 1 no longer adds up (a total_mismatch each; default 0)")
     p.set_defaults(func=cmd_synth)
 
     p = sub.add_parser("bench", help="time batch runs against the plain papermill loop, on synthetic data")

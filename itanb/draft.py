@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from itanb import __version__
-from itanb.errors import ParameterError
+from itanb.errors import NotApplicable, ParameterError
 
 if TYPE_CHECKING:
     from itanb.views import Context, TextTable
@@ -266,23 +266,30 @@ def draft_title(ctx: Context) -> str:
     return title
 
 
+def applies(tables, agency_id: str | None, fiscal_year: int | None) -> bool:
+    """Whether a draft can be made: the agency has a score up to ``fiscal_year`` (the result the fiscal-year
+    report leads with, :func:`itanb.views.assessment_row`), so there is a result to analyse."""
+    a = tables.assessments
+    return fiscal_year is not None and bool(
+        ((a["agency_id"] == agency_id) & (a["fiscal_year"] <= int(fiscal_year)) & a["score"].notna()).any())
+
+
 def _assessment_or_fail(ctx: Context):
     from itanb.views import assessment_row
 
-    row = assessment_row(ctx)
-    if row is None:
+    if not applies(ctx.tables, ctx.agency_id, ctx.fiscal_year):
         yoy = ctx.yoy()
         scored = [int(y) for y in yoy.loc[yoy["score"].notna(), "fiscal_year"]]
-        raise ParameterError(f"no ITA score for {ctx.agency_id} up to fiscal year {ctx.fiscal_year}, so "
-                             "there is no result to analyse; years with a score: "
-                             f"{', '.join(map(str, scored)) or 'none'}")
-    return row
+        raise NotApplicable(f"no ITA score for {ctx.agency_id} up to fiscal year {ctx.fiscal_year}, so "
+                            "there is no result to analyse; years with a score: "
+                            f"{', '.join(map(str, scored)) or 'none'}")
+    return assessment_row(ctx)
 
 
 def write_draft(ctx: Context) -> bytes:
     """The ``.docx`` of the draft for ``ctx`` (a fiscal-year Context of :func:`itanb.views.check_params`).
 
-    Raises ParameterError (one line) when the agency has no score up to the fiscal year.
+    Raises NotApplicable (a ParameterError, one line) when the agency has no score up to the fiscal year.
     """
     import docx
 

@@ -35,3 +35,8 @@ class SchemaError(ItanbError):
 
 class ParameterError(ItanbError):
     """A bad parameter: an unknown agency, a year with no data, a malformed value."""
+
+
+class NotApplicable(ParameterError):
+    """Good parameters for an output that does not apply to them (a Word draft for an agency without any
+    score to analyse): an error when asked for by name, skipped (and said) among many."""

@@ -20,7 +20,7 @@ from itanb import compare, draft, views
 from itanb.errors import ParameterError
 from itanb.fonts import FONT_DIR
 from itanb.render.execute import ReportResult, _companion
-from itanb.store import write_tables
+from itanb.store import load_tables, write_tables
 
 CI = bool(os.environ.get("CI"))  # .ci/run installs LibreOffice and poppler-utils: their absence fails there
 
@@ -175,19 +175,43 @@ def test_bad_input_is_one_line_and_writes_nothing(tmp_path, shipped_processed, s
     with pytest.raises(ParameterError, match="not portfolio"):
         draft.report_draft("portfolio", {"fiscal_year": 2565}, processed_dir=shipped_processed,
                            raw_dir=tmp_path)
-    # measures of FY2565 but no score up to it: no result to analyse
-    unscored = tmp_path / "unscored"
-    a = shipped_tables.assessments
-    write_tables(shipped_tables._replace(assessments=a[a["agency_id"] != memo_agency_id]), unscored)
+
+    # measures of FY2565 but no score up to it: no result to analyse; the report stands, no draft is made
+    unscored = _unscored(tmp_path, shipped_tables, memo_agency_id)
+    tables = load_tables(unscored)
+    assert not draft.applies(tables, memo_agency_id, 2565)
+    assert draft.applies(shipped_tables, memo_agency_id, 2565)
     reports = tmp_path / "reports"
     reports.mkdir()
     result = ReportResult(kind="fiscal-year", params={}, html=reports / f"{memo_agency_id}.html")
     _companion(result, "fiscal-year", {"agency": memo_agency_id, "fiscal_year": 2565},
                (".docx", "Word", "draft.report_draft"), processed_dir=unscored, raw_dir=tmp_path)
-    assert not result.ok and result.error_name == "ParameterError"
-    assert "no ITA score for sao-khok-sa-at up to fiscal year 2565" in result.error
-    assert "\n" not in result.error and result.docx is None
+    assert result.ok and result.docx is None
+    [line] = result.skipped
+    assert line.startswith("Word not written: no ITA score for sao-khok-sa-at up to fiscal year 2565")
+    assert "\n" not in line
     assert list(reports.iterdir()) == []  # no .docx, no temporary file
+
+
+def _unscored(tmp_path: Path, tables, agency_id: str) -> Path:
+    """The shipped tables without ``agency_id``'s scores (its FY2565 measures stay), as a processed folder."""
+    out = tmp_path / "unscored"
+    a = tables.assessments
+    write_tables(tables._replace(assessments=a[a["agency_id"] != agency_id]), out)
+    return out
+
+
+@pytest.mark.slow
+def test_report_docx_without_a_score_is_one_line_exit_2(tmp_path, shipped_tables, memo_agency_id):
+    unscored = _unscored(tmp_path, shipped_tables, memo_agency_id)
+    done = run_cli("report", "--agency", memo_agency_id, "--year", "2565", "--docx", "--raw", SHIPPED_RAW,
+                   "--processed", unscored, "--reports", tmp_path / "reports")
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        "itanb: HTML written; Word not written: no ITA score for sao-khok-sa-at up to fiscal year 2565, so "
+        "there is no result to analyse; years with a score: none"]
+    folder = tmp_path / "reports" / "2565" / "fiscal-year"
+    assert sorted(p.name for p in folder.iterdir()) == [f"{memo_agency_id}.html"]  # the report, no draft
 
 
 def test_cli_refuses_docx_for_another_kind(tmp_path):

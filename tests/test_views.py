@@ -1,4 +1,4 @@
-"""views.py on the shipped data, no kernel: parameter checks, headline, measures, findings, provenance."""
+"""views on the shipped data, no kernel: parameter checks, headline, measures, findings, provenance."""
 
 from __future__ import annotations
 
@@ -63,7 +63,7 @@ def test_a_place_prefix_is_not_doubled(shipped_processed, monkeypatch):
     monkeypatch.setattr("IPython.display.display", lambda obj, metadata: shown.append(metadata))
     views.show_title(ctx)
     assert shown[0]["itanb"]["title"].endswith(" · จังหวัดกาญจนบุรี")
-    assert views._place({"district": "อำเภอสังเคราะห์", "province": float("nan")}) == "อำเภอสังเคราะห์"
+    assert views.place_text({"district": "อำเภอสังเคราะห์", "province": float("nan")}) == "อำเภอสังเคราะห์"
 
 
 def test_itanb_errors_show_as_one_line_in_ipython():
@@ -142,7 +142,7 @@ def test_everything_from_the_data_is_escaped():
     assert views.esc('"&') == "&quot;&amp;"
     assert views.esc(None) == "–" and views.esc(float("nan")) == "–"
     assert views.esc(views.Raw("<b>ours</b>")) == "<b>ours</b>"
-    table = views._table(["<h>"], [["<td>"], [views.Raw("<i>x</i>")]])
+    table = views.html_table(["<h>"], [["<td>"], [views.Raw("<i>x</i>")]])
     assert "&lt;h&gt;" in table and "&lt;td&gt;" in table and "<i>x</i>" in table
 
 

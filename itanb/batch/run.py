@@ -117,7 +117,8 @@ def run_batch(years: tuple[int, int] | None = None, agencies: Iterable[str] | No
     xlsx
         Also write each report's Excel workbook (likewise).
     docx
-        Also write the Word draft beside each fiscal-year report (likewise; other kinds have none).
+        Also write the Word draft beside each fiscal-year report with a score to analyse (likewise; other
+        kinds, and agencies without any score up to the year, have none: :func:`itanb.draft.applies`).
     workers
         Worker processes (default: the number of cores).
     executor, scheduler
@@ -147,15 +148,18 @@ def run_batch(years: tuple[int, int] | None = None, agencies: Iterable[str] | No
         jobs = plan_jobs(tables, years, agencies)
     digests = dependency_hashes(tables, jobs)
     warm = _warm_index_thread({p for p in tables.agencies["province"] if isinstance(p, str)})
+    from itanb import draft
+
+    # the fiscal-year reports whose Word draft is wanted: those with a result to analyse
+    drafts = {j.key() for j in jobs if docx and draft.knows(j.kind)
+              and draft.applies(tables, j.agency_id, j.fiscal_year)}
     del tables
     result = BatchResult(planned=len(jobs), executor=executor, workers=workers)
     with lock(reports_dir):
         remove_stale_temporaries(reports_dir)
         manifest = Manifest(reports_dir).load()
-        from itanb.draft import knows
-
         todo = [j for j in jobs if force or not manifest.is_current(j.key(), digests[j.key()], pdf, xlsx,
-                                                                    docx and knows(j.kind))]
+                                                                    j.key() in drafts)]
         result.unchanged = len(jobs) - len(todo)
         if todo:
             results = _execute(todo, (str(raw_dir), str(processed_dir), str(reports_dir), pdf, xlsx, docx),

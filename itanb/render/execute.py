@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from itanb import paths
-from itanb.errors import ItanbError
+from itanb.errors import ItanbError, NotApplicable
 from itanb.render.export import html_to_pdf, notebook_to_html, report_title
 from itanb.render.files import one_line, write_atomic
 from itanb.render.kinds import Kind, clean_params, kind_of, scope_of
@@ -47,6 +47,7 @@ class ReportResult:
     pdf: Path | None = None  # written PDF, if asked for and the run succeeded
     xlsx: Path | None = None  # written Excel workbook, if asked for and the run succeeded
     docx: Path | None = None  # written Word draft (fiscal-year reports), if asked for and the run succeeded
+    skipped: list[str] = field(default_factory=list)  # companions that do not apply, one line each (why)
     ok: bool = True
     seconds: float = 0.0
     title: str = ""
@@ -156,9 +157,12 @@ def _companion(result: ReportResult, kind: str, params: dict, companion: tuple[s
     try:
         data = getattr(module, function)(kind, params, processed_dir=processed_dir, raw_dir=raw_dir,
                                    title=result.title)
+    except NotApplicable as exc:  # not an error of this report: nothing to write (the draft of no result)
+        result.skipped.append(f"{label} not written: {one_line(str(exc))}")
+        path.unlink(missing_ok=True)  # one made from earlier data would no longer match the report
+        return
     except Exception as exc:  # the HTML report stands; say why its companion is missing
-        name = type(exc).__name__
-        result.fail(name, f"HTML written, {label} not: {one_line(str(exc))}")
+        result.fail(type(exc).__name__, f"HTML written, {label} not: {one_line(str(exc))}")
         return
     write_atomic(path, data)
     setattr(result, suffix[1:], path)
