@@ -303,11 +303,7 @@ def write_draft(ctx: Context) -> bytes:
     _font_table(doc)
     _page(doc)
     _header_footer(doc, f"{TITLE} · {ctx.name}")
-    props = doc.core_properties
-    props.title, props.subject = title, "ร่าง (draft)"
-    props.keywords, props.category = "ITA; ร่าง; draft", "ร่าง"
-    props.author = props.last_modified_by = f"itanb {__version__}"
-    props.comments = "ร่างที่ itanb สร้างจากข้อมูลที่นำเข้า ให้หน่วยงานแก้ไขและเขียนการวิเคราะห์ของตนก่อนเผยแพร่"
+    _properties(doc, title)
 
     doc.add_paragraph(title, style="Title")
     intro = doc.add_paragraph(
@@ -337,13 +333,7 @@ def write_draft(ctx: Context) -> bytes:
 
     doc.add_heading(f"{n(4)}. มาตรการของปีงบประมาณ พ.ศ. {n(ctx.fiscal_year)} ผู้รับผิดชอบ กำหนดเสร็จ และสถานะ",
                     level=1)
-    frame = views.measures_frame(ctx)
-    doc.add_paragraph(views.measures_summary(ctx, frame))
-    if len(frame):
-        rows = [[n(r["ลำดับ"]), r["มาตรการ"], r["ผู้รับผิดชอบ"], r["กำหนดเสร็จ"],
-                 r["สถานะ"] + (" (เลยกำหนด)" if r["เลยกำหนด"] else "")] for r in frame.to_dict("records")]
-        _table(doc, ["ลำดับ", "มาตรการ", "ผู้รับผิดชอบ", "กำหนดเสร็จ", "สถานะ"], rows,
-               [bool(r["เลยกำหนด"]) for r in frame.to_dict("records")], widths_cm=[1.3, 6.2, 3.5, 2.8, 2.2])
+    _measures(doc, ctx)
     _place(doc, "measures")
 
     doc.add_heading(f"{n(5)}. สรุปและแนวทางการนำผลไปปฏิบัติ", level=1)
@@ -358,6 +348,30 @@ def write_draft(ctx: Context) -> bytes:
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
+
+
+def _properties(doc, title: str) -> None:
+    """The file's properties: its title, and marked a draft (ร่าง) made by itanb."""
+    props = doc.core_properties
+    props.title, props.subject = title, "ร่าง (draft)"
+    props.keywords, props.category = "ITA; ร่าง; draft", "ร่าง"
+    props.author = props.last_modified_by = f"itanb {__version__}"
+    props.comments = "ร่างที่ itanb สร้างจากข้อมูลที่นำเข้า ให้หน่วยงานแก้ไขและเขียนการวิเคราะห์ของตนก่อนเผยแพร่"
+
+
+def _measures(doc, ctx: Context) -> None:
+    """The year's measures as the report lists them (:func:`itanb.views.measures_frame`), overdue marked."""
+    from itanb import views
+
+    n = ctx.num
+    frame = views.measures_frame(ctx)
+    doc.add_paragraph(views.measures_summary(ctx, frame))
+    if len(frame):
+        records = frame.to_dict("records")
+        rows = [[n(r["ลำดับ"]), r["มาตรการ"], r["ผู้รับผิดชอบ"], r["กำหนดเสร็จ"],
+                 r["สถานะ"] + (" (เลยกำหนด)" if r["เลยกำหนด"] else "")] for r in records]
+        _table(doc, ["ลำดับ", "มาตรการ", "ผู้รับผิดชอบ", "กำหนดเสร็จ", "สถานะ"], rows,
+               [bool(r["เลยกำหนด"]) for r in records], widths_cm=[1.3, 6.2, 3.5, 2.8, 2.2])
 
 
 def report_draft(kind: str, params: dict, *, processed_dir: Path | str, raw_dir: Path | str,
