@@ -35,6 +35,9 @@ FONT = "TH Sarabun New"  # the font of official Thai documents (หนังส�
 FONT_ALT = "Sarabun"  # the same design as shipped by fontpkg-sarabun (itanb.fonts.FAMILY)
 SIZE_PT = 16
 TITLE_PT = 20
+TABLE_PT = 14  # the text of wide tables (nine columns of the indicators), as official documents' tables
+TABLE_STYLE = "ข้อความในตาราง"  # the paragraph style of table cells (based on Normal)
+BULLET = "• "
 LANG = "th-TH"
 TITLE = "ร่างรายงานการวิเคราะห์ผลการประเมิน ITA"
 DRAFT_MARK = "ร่าง · เอกสารสำหรับหน่วยงานแก้ไขก่อนเผยแพร่ ยังไม่ใช่ฉบับทางการ"
@@ -117,6 +120,12 @@ def _setup_styles(doc) -> None:
         if border is not None:  # the template's blue rule under the title
             ppr.remove(border)
     doc.styles["Heading 1"].paragraph_format.space_before = Pt(12)
+    from docx.enum.style import WD_STYLE_TYPE
+
+    cells = doc.styles.add_style(TABLE_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+    cells.base_style = doc.styles["Normal"]
+    _thai_rpr(cells.element.get_or_add_rPr(), TABLE_PT)
+    cells.paragraph_format.space_after = Pt(0)
 
 
 def _font_table(doc) -> None:
@@ -162,7 +171,7 @@ def _field(paragraph, instruction: str) -> None:
     paragraph._p.append(field)
 
 
-def _header_footer(doc, title: str) -> None:
+def _header_footer(doc, name: str) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
     section = doc.sections[0]
@@ -171,7 +180,7 @@ def _header_footer(doc, title: str) -> None:
     head.alignment = WD_ALIGN_PARAGRAPH.CENTER
     head.runs[0].bold = True
     foot = section.footer.paragraphs[0]
-    foot.text = f"ร่าง · {title} · หน้า "
+    foot.text = f"ร่าง · {name} · หน้า "
     foot.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _field(foot, "PAGE")
 
@@ -190,6 +199,17 @@ def _shade(paragraph, fill: str = PLACE_FILL) -> None:
     paragraph._p.get_or_add_pPr().append(shd)
 
 
+def _bullet(doc, text: str):
+    """A bulleted paragraph, the bullet a character of the text font (Word's list bullet is a Symbol-font
+    glyph, absent where that font is)."""
+    from docx.shared import Cm
+
+    paragraph = doc.add_paragraph(BULLET + text)
+    paragraph.paragraph_format.left_indent = Cm(0.75)
+    paragraph.paragraph_format.first_line_indent = Cm(-0.5)
+    return paragraph
+
+
 def _place(doc, key: str) -> None:
     """A shaded paragraph for the agency's own text, and two empty shaded lines to write on."""
     first = doc.add_paragraph(placeholder(key))
@@ -202,10 +222,19 @@ def _table(doc, headers: list[str], rows: list[list[str]], marked: list[bool] | 
            widths_cm: list[float] | None = None) -> None:
     """A grid table, headers bold and repeated on every page; marked rows bold; rows never split."""
     from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
     from docx.shared import Cm
 
     table = doc.add_table(rows=1, cols=len(headers))
     table.style = doc.styles["Table Grid"]
+    margins = OxmlElement("w:tblCellMar")  # 0.1 cm left and right: a score fits a narrow column
+    for side in ("w:left", "w:right"):
+        margins.append(OxmlElement(side, {qn("w:w"): "57", qn("w:type"): "dxa"}))
+    look = table._tbl.tblPr.find(qn("w:tblLook"))  # the schema's order: tblCellMar before tblLook
+    if look is not None:
+        look.addprevious(margins)
+    else:
+        table._tbl.tblPr.append(margins)
     for cell, text in zip(table.rows[0].cells, headers, strict=True):
         cell.text = text
         for run in cell.paragraphs[0].runs:
@@ -220,12 +249,15 @@ def _table(doc, headers: list[str], rows: list[list[str]], marked: list[bool] | 
             if marked and marked[i]:
                 for run in cell.paragraphs[0].runs:
                     run.bold = True
-    if widths_cm:
+    if widths_cm:  # Word reads the cells' widths, LibreOffice the grid's: set both
+        table.autofit = False
+        for column, width in zip(table.columns, widths_cm, strict=True):
+            column.width = Cm(width)
         for row in table.rows:
             for cell, width in zip(row.cells, widths_cm, strict=True):
                 cell.width = Cm(width)
     for paragraph in (p for row in table.rows for cell in row.cells for p in cell.paragraphs):
-        paragraph.paragraph_format.space_after = 0
+        paragraph.style = doc.styles[TABLE_STYLE]
 
 
 def _text_table(doc, table: TextTable | None, *, widths_cm: list[float] | None = None) -> None:
@@ -247,8 +279,8 @@ def _indicators(doc, ctx: Context) -> None:
     from itanb import compare, views
 
     table = views.indicator_score_rows(ctx)
-    if table.rows:
-        _text_table(doc, table)
+    if table.rows:  # nine columns on the 16 cm between the margins; the name gets the room
+        _text_table(doc, table, widths_cm=[1.0, 3.3, 1.1, 1.7, 1.7, 1.7, 1.7, 2.5, 1.3])
         return
     doc.add_paragraph(f"{table.lead} หน่วยงานกรอกคะแนนของตนในตารางได้")
     rows = [[ctx.num(r.indicator), r.name, r.tool, "–"] for r in compare.indicators().itertuples(index=False)]
@@ -302,7 +334,7 @@ def write_draft(ctx: Context) -> bytes:
     _setup_styles(doc)
     _font_table(doc)
     _page(doc)
-    _header_footer(doc, f"{TITLE} · {ctx.name}")
+    _header_footer(doc, ctx.name)
     props = doc.core_properties
     props.title, props.subject = title, "ร่าง (draft)"
     props.keywords, props.category = "ITA; ร่าง; draft", "ร่าง"
@@ -331,7 +363,7 @@ def write_draft(ctx: Context) -> bytes:
     weak = views.weak_indicator_lines(ctx)
     doc.add_paragraph(weak.lead)
     for (line,), unanswered in zip(weak.rows, weak.marked, strict=True):
-        item = doc.add_paragraph(line, style="List Bullet")
+        item = _bullet(doc, line)
         item.runs[0].bold = unanswered
     _place(doc, "weak")
 
@@ -352,7 +384,7 @@ def write_draft(ctx: Context) -> bytes:
     doc.add_heading("ที่มาของข้อมูล", level=2)
     sources = views.provenance_frame(ctx)
     for path in sources["path"]:
-        doc.add_paragraph(str(path), style="List Bullet")
+        _bullet(doc, str(path))
     doc.add_paragraph(f"สร้างโดย itanb {__version__} · คะแนนระดับประเทศจากรายงานของ สำนักงาน ป.ป.ช. "
                       "ต่อคณะรัฐมนตรี (ดูรายงานผลการประเมินรายหน่วยงาน)")
     out = io.BytesIO()
