@@ -51,7 +51,10 @@ _LONG_PREFIXES: tuple[tuple[str, str], ...] = tuple(sorted(
 _ABBREVIATIONS = KIND_ABBREVIATIONS
 _ABBREV_RE = re.compile(r"^(" + "|".join(sorted(KIND_ABBREVIATIONS, key=len, reverse=True))
                         + r")\s*(?:\.\s*|\s+)(?=\S)")
-_SYNTHETIC_RE = re.compile(r"^หน่วยงานสังเคราะห์\s*(\d+)$")
+SYNTHETIC_PREFIX = "หน่วยงานสังเคราะห์"  # every synthetic agency's name starts so (itanb.synth)
+_KIND_ABBREVIATION = {kind: abbr for abbr, kind in KIND_ABBREVIATIONS.items()}
+# หน่วยงานสังเคราะห์ 0001, or with its kind: หน่วยงานสังเคราะห์ อบต. 0001 (see synthetic_name)
+_SYNTHETIC_RE = re.compile(rf"^{SYNTHETIC_PREFIX}\s*(?:({'|'.join(KIND_ABBREVIATIONS)})\s*\.\s*)?(\d+)$")
 _DISTRICT_RE = re.compile(r"(?:\s*อำเภอ\s*|\s+อ\.\s*)(\S+)")
 _PROVINCE_RE = re.compile(r"(?:\s*จังหวัด\s*|\s+จ\.\s*)(\S+)")
 _INVISIBLE = dict.fromkeys(map(ord, ZERO_WIDTH_CHARS))
@@ -200,18 +203,34 @@ def parse_name(text: str) -> ParsedName:
     rest = rest.strip()
     synthetic = _SYNTHETIC_RE.match(rest)
     if synthetic:
-        base = f"หน่วยงานสังเคราะห์ {synthetic.group(1)}"
-    elif kind == KIND_OTHER:
-        base = rest
-    else:
-        base = _nospace(rest)
+        return _synthetic(synthetic, kind, district, province)
+    base = rest if kind == KIND_OTHER else _nospace(rest)
     if not base:
         raise ValueError(f"agency name {text!r} has a kind but no name")
     if kind in (KIND_PROV, KIND_PAO):
         province = base
     long_form = AGENCY_KINDS[kind][0]
     name = long_form + base if long_form else base
-    return ParsedName(kind, base, name, district, province, synthetic.group(1) if synthetic else None)
+    return ParsedName(kind, base, name, district, province)
+
+
+def synthetic_name(number: int | str, kind: str = KIND_OTHER) -> str:
+    """The name of synthetic agency ``number`` of ``kind``: ``หน่วยงานสังเคราะห์ อบต. 0001``
+    (``หน่วยงานสังเคราะห์ 0001`` for kind other). The kind is written after the prefix, as its
+    abbreviation, so that a memo quoting the name keeps it whole (a memo reads ``อบต.X`` as a Thai name X)."""
+    abbreviation = _KIND_ABBREVIATION.get(kind)
+    number = number if isinstance(number, str) else f"{number:04d}"
+    return f"{SYNTHETIC_PREFIX} {abbreviation}. {number}" if abbreviation else f"{SYNTHETIC_PREFIX} {number}"
+
+
+def _synthetic(match: re.Match[str], kind: str, district: str | None, province: str | None) -> ParsedName:
+    """A synthetic agency: known by its number; its kind from the name (``หน่วยงานสังเคราะห์ ทต. 0002``
+    or ``ทต.หน่วยงานสังเคราะห์ 0002``); its province only from where it is said to be, never from the name."""
+    if match.group(1):
+        kind = KIND_ABBREVIATIONS[match.group(1)]
+    number = match.group(2)
+    return ParsedName(kind, f"{SYNTHETIC_PREFIX} {number}", synthetic_name(number, kind), district, province,
+                      number)
 
 
 def _strip_prefix(text: str, long_form: str) -> str:
@@ -368,7 +387,7 @@ def resolve(mentions: Sequence[Mention], pinned: Iterable[PinnedAgency] = ()) ->
 def _places_of(m: Mention, p: ParsedName) -> tuple[str | None, str | None]:
     """(district, province) of a mention: given beside the name, else read from it."""
     province = normalize_text(m.province) if m.province else p.province
-    if p.kind in (KIND_PROV, KIND_PAO):
+    if p.kind in (KIND_PROV, KIND_PAO) and p.synthetic_no is None:  # a synthetic one: where it is said
         province = p.base
     district = normalize_text(m.district) if m.district else p.district
     return district, province

@@ -109,7 +109,7 @@ def cmd_synth(args: argparse.Namespace) -> int:
 
     formats = tuple(f.strip() for f in args.memo_formats.split(",") if f.strip())
     summary = write_synthetic(out_dir=args.out, agencies=args.agencies, years=args.years, seed=args.seed,
-                              memo_formats=formats)
+                              memo_formats=formats, mismatches=args.mismatches)
     print(summary)
     return 0
 
@@ -178,6 +178,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--memo-formats", default="md",
                    help="comma-separated memo formats taken in turn: md, docx, pdf (default md)")
+    p.add_argument("--mismatches", type=int, default=0,
+                   help="score rows whose indicator 1 no longer adds up (a total_mismatch each; default 0)")
     p.set_defaults(func=cmd_synth)
 
     p = sub.add_parser("bench", help="time batch runs against the plain papermill loop, on synthetic data")

@@ -63,6 +63,24 @@ def test_synthetic_agencies():
     assert res.ids == ["synthetic-0042"] and res.agencies[0].synthetic
 
 
+def test_synthetic_agencies_carry_their_kind():
+    """The kind is written after the prefix, so a memo quoting the name keeps it whole; the province of a
+    synthetic อบจ. or จังหวัด is where it is said to be, never its name."""
+    from itanb.agencies import synthetic_name
+
+    for kind in ("อบต.", "เทศบาลตำบล", "เทศบาลเมือง", "เทศบาลนคร", "อบจ.", "จังหวัด", "other"):
+        name = synthetic_name(7, kind)
+        parsed = parse_name(name)
+        assert (parsed.kind, parsed.name, base_id(parsed), parsed.province) == (kind, name, "synthetic-0007",
+                                                                                 None)
+    assert synthetic_name(7, "เทศบาลตำบล") == "หน่วยงานสังเคราะห์ ทต. 0007"
+    assert parse_name("ทต.หน่วยงานสังเคราะห์ 0007").name == "หน่วยงานสังเคราะห์ ทต. 0007"
+    pao = synthetic_name(8, "อบจ.")
+    res = resolve([Mention(pao), Mention(pao, district="สังเคราะห์กข", province="สังเคราะห์ก")])
+    assert res.ids == ["synthetic-0008"] * 2 and res.findings == []
+    assert (res.agencies[0].kind, res.agencies[0].province) == ("อบจ.", "สังเคราะห์ก")
+
+
 def test_slugs_are_ascii_readable_and_offline():
     for text in ("โคกสะอาด", "นราธิวาส", "บ้านใหม่", "เหนือ", "ป.ป.ช.", "E – Service", "ก" * 200):
         slug = slugify(text)

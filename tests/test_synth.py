@@ -51,6 +51,7 @@ def test_rewriting_a_folder_leaves_one_data_set(tmp_path):
 
 
 def test_every_file_is_labelled_synthetic(synth):
+    plan = plan_synthetic(40, YEARS, seed=3, with_text=False)
     files = [p for p in synth.rglob("*") if p.is_file()]
     suffixes = {p.suffix for p in files}
     assert {".md", ".txt", ".csv", ".xlsx"} <= suffixes
@@ -67,7 +68,8 @@ def test_every_file_is_labelled_synthetic(synth):
             text = data.decode("utf-8")
         assert LABEL in text, path
         assert "synthetic" in path.name
-        assert "หน่วยงานสังเคราะห์ 0001" in text or path.suffix in (".md", ".txt")
+        number = 1 if path.parent.name == "scores" else int(path.name.split("-")[1])  # a memo: its agency's
+        assert agency_name(number, plan.kind_of(number)) in text
 
 
 def test_score_tables_use_several_encodings(synth):
@@ -96,13 +98,13 @@ def test_scores_follow_the_national_averages():
     plan = plan_synthetic(3000, (2564, 2568), seed=0, with_text=False)
     published = {2564: 81.25, 2565: 87.57, 2566: 90.19, 2568: 93.82}
     for fy, rows in plan.scores.items():
-        scores = np.array([float(r[1]) for r in rows])
+        scores = np.array([float(r.score) for r in rows])
         assert scores.min() >= 0 and scores.max() <= 100
-        assert all(len(r[1].split(".")[1]) == 2 for r in rows)
+        assert all(len(r.score.split(".")[1]) == 2 for r in rows)
         if fy in published:
             assert abs(scores.mean() - published[fy]) < 1.0, fy
         assert 2 < scores.std() < 20
-    passed_2565 = np.mean([float(r[1]) >= 85 for r in plan.scores[2565]])
+    passed_2565 = np.mean([float(r.score) >= 85 for r in plan.scores[2565]])
     assert 0.6 < passed_2565 < 0.8  # published: 70.5%
 
 
@@ -130,7 +132,7 @@ def test_real_memo_parser_reads_every_synthetic_memo(synth):
     plan = plan_synthetic(40, YEARS, seed=3, with_text=False)
     for m in plan.memos:
         parsed = parse_memo_file(synth / m.path, source=m.path)
-        assert parsed.agency == agency_name(m.number)
+        assert parsed.agency == agency_name(m.number, m.kind)
         assert parsed.fiscal_year == m.fiscal_year
         assert parsed.memo_date == m.memo_date
         assert (parsed.district, parsed.province) == (m.district, m.province)
@@ -153,7 +155,7 @@ def test_real_ingest_reads_the_synthetic_folder(synth, tmp_path):
     plan = plan_synthetic(40, YEARS, seed=3, with_text=False)
     assert sorted(tables.agencies["agency_id"]) == [agency_id(n) for n in range(1, 41)]
     assert tables.agencies["synthetic"].all()
-    expected = {(agency_id(n), fy) for fy, rows in plan.scores.items() for n, *_ in rows}
+    expected = {(agency_id(r.number), fy) for fy, rows in plan.scores.items() for r in rows}
     expected |= {(agency_id(m.number), m.assessment_year) for m in plan.memos if m.score is not None}
     a = tables.assessments
     got = set(zip(a["agency_id"], a["fiscal_year"].astype(int), strict=True))
@@ -163,5 +165,8 @@ def test_real_ingest_reads_the_synthetic_folder(synth, tmp_path):
         [m.path for m in plan.memos] + list(plan.score_files.values()))
     scores = tables.assessments.set_index(["agency_id", "fiscal_year"])["score"]
     for fy, rows in plan.scores.items():
-        for n, score, _, _ in rows[:5]:
-            assert scores[(agency_id(n), fy)] == pytest.approx(float(score))
+        for r in rows[:5]:
+            assert scores[(agency_id(r.number), fy)] == pytest.approx(float(r.score))
+    kinds = tables.agencies.set_index("agency_id")["kind"]
+    assert [kinds[agency_id(n)] for n in range(1, 41)] == plan.kinds  # the memos resolve to their agencies
+    assert "total_mismatch" not in set(tables.findings["code"])

@@ -187,7 +187,7 @@ def _measure_rows(rnd: random.Random, m: SynthMemo, thai: bool) -> tuple[list[tu
 
 def memo_text(rnd: random.Random, m: SynthMemo, thai: bool, seed: int) -> str:
     """The Markdown text of memo ``m`` (``thai``: Thai digits), drawn from ``rnd``."""
-    name = agency_name(m.number)
+    name = agency_name(m.number, m.kind)
     y = m.memo_date.year
     plan_rows, status_rows = _measure_rows(rnd, m, thai)
     mark = rnd.choice(("/", "/", "/", "✓", "✔", "x", "X"))
