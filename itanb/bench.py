@@ -7,8 +7,9 @@ In one run, on the same fiscal-year reports:
 - ``itanb batch --force`` with 1 and with 2 workers (a subprocess each, start-up included);
 - ``itanb batch --force --workers 1`` on the first quarter of those reports: with the full run, the
   marginal cost of a report on one worker (``marginal_s``) and the fixed start-up of a batch (``startup_s``);
-- the cells: the notebooks' code executed in one in-process IPython shell (``cells_s`` per report, the
-  first report, which pays the imports, left out): what a report costs without any kernel machinery;
+- the cells: the notebooks' code executed in one in-process IPython shell (``cells_s`` per report, also as
+  CPU time; the first report, which pays the imports, left out): what a report costs without any kernel
+  machinery;
 - the floor: an empty notebook executed in-process with papermill (kernel start and shutdown).
 
 It prints a table and one final line ``speedup_vs_loop=X per_report_s=Y floor_s=Z cells_s=C marginal_s=M
@@ -173,10 +174,10 @@ from itanb.batch import Job
 jobs = [Job.of(*j) for j in json.loads(sys.argv[1])]
 folders = json.loads(sys.argv[2])
 shell = InteractiveShell.instance()
-times = []
+times, cpu = [], []
 for i, job in enumerate(jobs):
     nb = parameterize_notebook(load_notebook_node(str(job.spec.notebook)), {**job.params(), **folders})
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     with contextlib.redirect_stdout(io.StringIO()):
         for cell in nb.cells:
             if cell.cell_type == "code":
@@ -185,21 +186,23 @@ for i, job in enumerate(jobs):
                     raise SystemExit(f"{job.key()}: {result.error_in_exec or result.error_before_exec}")
     if i:  # the first report pays the imports
         times.append(time.perf_counter() - started)
-print(json.dumps(times))
+        cpu.append(time.process_time() - cpu_started)
+print(json.dumps([times, cpu]))
 """
 
 
-def _cells(work: Path, jobs: list) -> float:
+def _cells(work: Path, jobs: list) -> tuple[float, float]:
     """The report notebooks' code executed in one in-process IPython shell (a fresh process; the first
-    report, which pays the imports, not counted): seconds per report, the work a kernel cannot avoid."""
+    report, which pays the imports, not counted): (wall, CPU) seconds per report, the work a kernel cannot
+    avoid. The CPU time is what the cells cost whatever else shares the machine."""
     spec = json.dumps([[j.kind, j.agency_id, j.fiscal_year] for j in jobs])
     folders = json.dumps({"raw_dir": str(work / "raw"), "processed_dir": str(work / "processed")})
     done = subprocess.run([sys.executable, "-c", CELLS_CODE, spec, folders], env=_env(), capture_output=True,
                           text=True, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"the notebooks' cells failed in-process:\n{done.stdout}{done.stderr}")
-    times = json.loads(done.stdout.strip().splitlines()[-1])
-    return sum(times) / len(times)
+    times, cpu = json.loads(done.stdout.strip().splitlines()[-1])
+    return sum(times) / len(times), sum(cpu) / len(cpu)
 
 
 def _floor(work: Path, runs: int = 3) -> float:
@@ -327,7 +330,7 @@ def run_bench(reports: int = 16, national: int = 0, workdir: Path | str | None =
         small_s = _batch(work, jobs[:small], 1)
         marginal_s = (batch_s[1] - small_s) / max(1, n - small)  # one more report on one worker
         startup_s = small_s - small * marginal_s  # what a batch costs before its first report
-        cells_s = _cells(work, jobs)
+        cells_s, cells_cpu_s = _cells(work, jobs)
         floor_s = _floor(work)
         rows = [("method", "reports", "total_s", "per_report_s")]
         rows.append(("serial loop: papermill CLI + jupyter nbconvert CLI", str(n), f"{loop_s:.2f}",
@@ -342,7 +345,8 @@ def run_bench(reports: int = 16, national: int = 0, workdir: Path | str | None =
                      f"{cells_s * (n - 1):.2f}", f"{cells_s:.2f}"))
         print(_table(rows))
         print(f"marginal_s={marginal_s:.3f} (per report, --workers 1, from {small} and {n} reports) "
-              f"startup_s={startup_s:.2f} cells_s={cells_s:.3f} marginal/cells={marginal_s / cells_s:.2f}")
+              f"startup_s={startup_s:.2f} cells_s={cells_s:.3f} (CPU {cells_cpu_s:.3f}) "
+              f"marginal/cells={marginal_s / cells_s:.2f} load_average={os.getloadavg()[0]:.2f}")
         if national:
             print(f"\nnational data path: {national:,} synthetic agencies, FY{NATIONAL_YEARS[0]}-"
                   f"{NATIONAL_YEARS[1]}", flush=True)

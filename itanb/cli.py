@@ -10,6 +10,7 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 os.environ.setdefault("PYTHAINLP_READ_ONLY", "1")
@@ -144,7 +145,14 @@ def build_parser() -> argparse.ArgumentParser:
                    help='one JSON object {"fiscal_year", "score", "scheme", "level", "possible", "reason"}')
     p.set_defaults(func=cmd_grade)
 
-    p = sub.add_parser("report", help="one report (HTML, optionally PDF)")
+    _report_commands(sub.add_parser)
+    _synthetic_commands(sub.add_parser)
+    return parser
+
+
+def _report_commands(add_parser: Callable[..., argparse.ArgumentParser]) -> None:
+    """``report`` and ``batch``."""
+    p = add_parser("report", help="one report (HTML, optionally PDF)")
     p.add_argument("--agency", help="agency_id (see data/processed agencies)")
     p.add_argument("--year", type=int, help="fiscal year (BE)")
     p.add_argument("--kind", default="fiscal-year",
@@ -157,7 +165,7 @@ def build_parser() -> argparse.ArgumentParser:
     _dirs(p, "raw", "processed", "reports")
     p.set_defaults(func=cmd_report)
 
-    p = sub.add_parser("batch", help="every report for the loaded data, and reports/index.html")
+    p = add_parser("batch", help="every report for the loaded data, and reports/index.html")
     p.add_argument("--years", type=_years, help="fiscal years, e.g. 2564-2566")
     p.add_argument("--agency", action="append", help="agency_id (repeatable; default: all)")
     p.add_argument("--pdf", action="store_true", help="also write PDFs")
@@ -171,7 +179,10 @@ def build_parser() -> argparse.ArgumentParser:
     _dirs(p, "raw", "processed", "reports")
     p.set_defaults(func=cmd_batch)
 
-    p = sub.add_parser("synth", help="write SYNTHETIC raw memos and score tables (never into data/raw)")
+
+def _synthetic_commands(add_parser: Callable[..., argparse.ArgumentParser]) -> None:
+    """``synth`` and ``bench``, on synthetic data."""
+    p = add_parser("synth", help="write SYNTHETIC raw memos and score tables (never into data/raw)")
     p.add_argument("--agencies", type=int, required=True)
     p.add_argument("--years", type=_years, required=True)
     p.add_argument("--out", type=Path, required=True)
@@ -182,14 +193,13 @@ def build_parser() -> argparse.ArgumentParser:
                    help="score rows whose indicator 1 no longer adds up (a total_mismatch each; default 0)")
     p.set_defaults(func=cmd_synth)
 
-    p = sub.add_parser("bench", help="time batch runs against the plain papermill loop, on synthetic data")
+    p = add_parser("bench", help="time batch runs against the plain papermill loop, on synthetic data")
     p.add_argument("--reports", type=int, default=16, help="fiscal-year reports to time (default 16)")
     p.add_argument("--national", type=int, default=0, help="also time the data path on N synthetic agencies")
     p.add_argument("--workdir", type=Path, default=None, help="keep the benchmark's files here")
     p.add_argument("--memos", type=int, default=300,
                    help="also time parsing N synthetic memos per format (md, docx, pdf; default 300)")
     p.set_defaults(func=cmd_bench)
-    return parser
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -9,11 +9,9 @@ functions: :func:`itanb.views.headline_facts`, :func:`~itanb.views.tool_score_ro
 ``[หน่วยงานเขียน...ที่นี่]``, for the agency's own text. It is marked as a draft in its title, in the header
 of every page and in the footer (with the page number), and in its document properties.
 
-Typography as official Thai documents: TH Sarabun New 16 pt (``w:rFonts`` ascii, hAnsi and cs; ``w:sz``
-and ``w:szCs`` 32, since Word treats Thai as a complex script and takes its font and size from the ``cs``
-attributes; language ``th-TH`` as ``w:lang w:bidi``), A4 with the margins of the official form. A machine
-without TH Sarabun New shows the font it substitutes; the font table names Sarabun (which itanb ships, see
-:mod:`itanb.fonts`) as the alternative, the same design under its open-source name.
+Typography as official Thai documents (:mod:`itanb.draft_style`): TH Sarabun New 16 pt, the complex-script
+attributes too, A4 with the margins of the official form; Sarabun (which itanb ships) named as the
+alternative where TH Sarabun New is not installed.
 
 python-docx writes the file (its default template gives Word's styles, numbering and settings); it brings
 lxml, which also switches openpyxl's writer to lxml (see docs/design.md: both are valid OOXML).
@@ -25,20 +23,14 @@ import io
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from itanb import __version__
+from itanb import __version__, draft_style
+from itanb.draft_style import TABLE_STYLE
 from itanb.errors import NotApplicable, ParameterError
 
 if TYPE_CHECKING:
     from itanb.views import Context, TextTable
 
-FONT = "TH Sarabun New"  # the font of official Thai documents (หนังสือราชการ)
-FONT_ALT = "Sarabun"  # the same design as shipped by fontpkg-sarabun (itanb.fonts.FAMILY)
-SIZE_PT = 16
-TITLE_PT = 20
-TABLE_PT = 14  # the text of wide tables (nine columns of the indicators), as official documents' tables
-TABLE_STYLE = "ข้อความในตาราง"  # the paragraph style of table cells (based on Normal)
 BULLET = "• "
-LANG = "th-TH"
 TITLE = "ร่างรายงานการวิเคราะห์ผลการประเมิน ITA"
 DRAFT_MARK = "ร่าง · เอกสารสำหรับหน่วยงานแก้ไขก่อนเผยแพร่ ยังไม่ใช่ฉบับทางการ"
 WRITE_HERE = "[หน่วยงานเขียนการวิเคราะห์ของตนที่นี่]"
@@ -63,126 +55,6 @@ def knows(kind: str) -> bool:
 def placeholder(key: str) -> str:
     """The text of the place left for the agency after section ``key`` (:data:`PROMPTS`)."""
     return f"{WRITE_HERE[:-1]}: {PROMPTS[key]}]"
-
-
-# ------------------------------------------------------------------------------------------- typography
-
-
-def _thai_rpr(rpr, size_pt: float | None = SIZE_PT) -> None:
-    """Set ``rpr`` (a w:rPr) to the Thai font (ascii, hAnsi, cs; no theme font) and size (sz and szCs)."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.insert(0, fonts)
-    for attr in list(fonts.attrib):
-        if attr.endswith(("Theme", "theme")):  # a theme font wins over a named one
-            del fonts.attrib[attr]
-    for attr in ("w:ascii", "w:hAnsi", "w:cs"):
-        fonts.set(qn(attr), FONT)
-    if size_pt is not None:
-        for tag in ("w:sz", "w:szCs"):
-            el = rpr.find(qn(tag))
-            if el is None:
-                el = OxmlElement(tag)
-                rpr.append(el)
-            el.set(qn("w:val"), str(int(size_pt * 2)))
-    for el in rpr.findall(qn("w:color")):  # official documents are black
-        rpr.remove(el)
-
-
-def _setup_styles(doc) -> None:
-    """Document defaults, Normal, Title, headings, header and footer: the Thai font, 16 pt, Thai language."""
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
-
-    styles = doc.styles.element
-    rpr = styles.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
-    _thai_rpr(rpr)
-    lang = rpr.find(qn("w:lang"))
-    lang.set(qn("w:bidi"), LANG)
-    sizes = {"Normal": SIZE_PT, "Title": TITLE_PT, "Heading 1": SIZE_PT, "Heading 2": SIZE_PT,
-             "Header": SIZE_PT, "Footer": SIZE_PT}
-    for name, size in sizes.items():
-        style = doc.styles[name]
-        _thai_rpr(style.element.get_or_add_rPr(), size)
-        fmt = style.paragraph_format
-        fmt.space_after = Pt(6) if name != "Title" else Pt(12)
-        fmt.line_spacing = 1.0
-    for name in ("Title", "Heading 1", "Heading 2"):
-        style = doc.styles[name]
-        style.font.bold = True
-        style.element.get_or_add_rPr()
-        ppr = style.element.get_or_add_pPr()
-        border = ppr.find(qn("w:pBdr"))
-        if border is not None:  # the template's blue rule under the title
-            ppr.remove(border)
-    doc.styles["Heading 1"].paragraph_format.space_before = Pt(12)
-    from docx.enum.style import WD_STYLE_TYPE
-
-    cells = doc.styles.add_style(TABLE_STYLE, WD_STYLE_TYPE.PARAGRAPH)
-    cells.base_style = doc.styles["Normal"]
-    _thai_rpr(cells.element.get_or_add_rPr(), TABLE_PT)
-    cells.paragraph_format.space_after = Pt(0)
-
-
-def _font_table(doc) -> None:
-    """Name Sarabun as TH Sarabun New's alternative in the font table (word/fontTable.xml)."""
-    from docx.opc.constants import RELATIONSHIP_TYPE as RT
-    from docx.opc.oxml import serialize_part_xml
-    from docx.oxml import OxmlElement, parse_xml
-    from docx.oxml.ns import qn
-
-    part = next(rel.target_part for rel in doc.part.rels.values() if rel.reltype == RT.FONT_TABLE)
-    root = parse_xml(part.blob)
-    font = OxmlElement("w:font", {qn("w:name"): FONT})
-    for tag, value in (("w:altName", FONT_ALT), ("w:charset", "DE"), ("w:family", "swiss"),
-                       ("w:pitch", "variable")):  # charset DE: THAI_CHARSET
-        font.append(OxmlElement(tag, {qn("w:val"): value}))
-    root.append(font)
-    part._blob = serialize_part_xml(root)  # the font table is a plain Part: its bytes are what is saved
-
-
-def _page(doc) -> None:
-    """A4; margins of the official form: 3 cm left, 2 cm right, 2.5 cm top, 2 cm bottom."""
-    from docx.shared import Cm
-
-    section = doc.sections[0]
-    section.page_width, section.page_height = Cm(21), Cm(29.7)
-    section.left_margin, section.right_margin = Cm(3), Cm(2)
-    section.top_margin, section.bottom_margin = Cm(2.5), Cm(2)
-    section.header_distance = section.footer_distance = Cm(1)
-
-
-def _field(paragraph, instruction: str) -> None:
-    """A Word field (``PAGE``, ``NUMPAGES``) at the end of ``paragraph``."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    field = OxmlElement("w:fldSimple")
-    field.set(qn("w:instr"), instruction)
-    run = OxmlElement("w:r")
-    text = OxmlElement("w:t")
-    text.text = "1"
-    run.append(text)
-    field.append(run)
-    paragraph._p.append(field)
-
-
-def _header_footer(doc, name: str) -> None:
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-
-    section = doc.sections[0]
-    head = section.header.paragraphs[0]
-    head.text = DRAFT_MARK
-    head.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    head.runs[0].bold = True
-    foot = section.footer.paragraphs[0]
-    foot.text = f"ร่าง · {name} · หน้า "
-    foot.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _field(foot, "PAGE")
 
 
 # ------------------------------------------------------------------------------------------- the blocks
@@ -331,15 +203,11 @@ def write_draft(ctx: Context) -> bytes:
     n = ctx.num
     title = draft_title(ctx)
     doc = docx.Document()
-    _setup_styles(doc)
-    _font_table(doc)
-    _page(doc)
-    _header_footer(doc, ctx.name)
-    props = doc.core_properties
-    props.title, props.subject = title, "ร่าง (draft)"
-    props.keywords, props.category = "ITA; ร่าง; draft", "ร่าง"
-    props.author = props.last_modified_by = f"itanb {__version__}"
-    props.comments = "ร่างที่ itanb สร้างจากข้อมูลที่นำเข้า ให้หน่วยงานแก้ไขและเขียนการวิเคราะห์ของตนก่อนเผยแพร่"
+    draft_style.setup_styles(doc)
+    draft_style.font_table(doc)
+    draft_style.page(doc)
+    draft_style.header_footer(doc, ctx.name, DRAFT_MARK)
+    _properties(doc, title)
 
     doc.add_paragraph(title, style="Title")
     intro = doc.add_paragraph(
@@ -369,13 +237,7 @@ def write_draft(ctx: Context) -> bytes:
 
     doc.add_heading(f"{n(4)}. มาตรการของปีงบประมาณ พ.ศ. {n(ctx.fiscal_year)} ผู้รับผิดชอบ กำหนดเสร็จ และสถานะ",
                     level=1)
-    frame = views.measures_frame(ctx)
-    doc.add_paragraph(views.measures_summary(ctx, frame))
-    if len(frame):
-        rows = [[n(r["ลำดับ"]), r["มาตรการ"], r["ผู้รับผิดชอบ"], r["กำหนดเสร็จ"],
-                 r["สถานะ"] + (" (เลยกำหนด)" if r["เลยกำหนด"] else "")] for r in frame.to_dict("records")]
-        _table(doc, ["ลำดับ", "มาตรการ", "ผู้รับผิดชอบ", "กำหนดเสร็จ", "สถานะ"], rows,
-               [bool(r["เลยกำหนด"]) for r in frame.to_dict("records")], widths_cm=[1.3, 6.2, 3.5, 2.8, 2.2])
+    _measures(doc, ctx)
     _place(doc, "measures")
 
     doc.add_heading(f"{n(5)}. สรุปและแนวทางการนำผลไปปฏิบัติ", level=1)
@@ -390,6 +252,30 @@ def write_draft(ctx: Context) -> bytes:
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
+
+
+def _properties(doc, title: str) -> None:
+    """The file's properties: its title, and marked a draft (ร่าง) made by itanb."""
+    props = doc.core_properties
+    props.title, props.subject = title, "ร่าง (draft)"
+    props.keywords, props.category = "ITA; ร่าง; draft", "ร่าง"
+    props.author = props.last_modified_by = f"itanb {__version__}"
+    props.comments = "ร่างที่ itanb สร้างจากข้อมูลที่นำเข้า ให้หน่วยงานแก้ไขและเขียนการวิเคราะห์ของตนก่อนเผยแพร่"
+
+
+def _measures(doc, ctx: Context) -> None:
+    """The year's measures as the report lists them (:func:`itanb.views.measures_frame`), overdue marked."""
+    from itanb import views
+
+    n = ctx.num
+    frame = views.measures_frame(ctx)
+    doc.add_paragraph(views.measures_summary(ctx, frame))
+    if len(frame):
+        records = frame.to_dict("records")
+        rows = [[n(r["ลำดับ"]), r["มาตรการ"], r["ผู้รับผิดชอบ"], r["กำหนดเสร็จ"],
+                 r["สถานะ"] + (" (เลยกำหนด)" if r["เลยกำหนด"] else "")] for r in records]
+        _table(doc, ["ลำดับ", "มาตรการ", "ผู้รับผิดชอบ", "กำหนดเสร็จ", "สถานะ"], rows,
+               [bool(r["เลยกำหนด"]) for r in records], widths_cm=[1.3, 6.2, 3.5, 2.8, 2.2])
 
 
 def report_draft(kind: str, params: dict, *, processed_dir: Path | str, raw_dir: Path | str,

@@ -13,7 +13,8 @@ committed, so the tests need neither an office suite nor this script. What it wr
   with the other defects real files have: Wingdings 2 ``F050`` and checkbox content controls (ticked and not),
   a หมายเหตุ column, typed ``✓``/``x`` marks, legacy-font PUA codes, a lost sara am, marks put before their
   consonant, ``ü`` and ``P`` ticks from symbol fonts.
-- a scanned memo (an image, no text layer), and bad files: an old binary .doc, a password-protected .docx and
+- a scanned memo (an image, no text layer), and bad files: a Word 97 .doc (saved by LibreOffice), a .docx
+  encrypted with a password as Word does it (msoffcrypto-tool), an encrypted
   .pdf, a corrupt .docx and .pdf.
 """
 
@@ -270,14 +271,23 @@ def _encrypted_pdf() -> bytes:
     return out.getvalue()
 
 
-def _old_doc() -> bytes:
-    """The start of a Compound File (the container of old binary .doc files): its signature and header and
-    the name of the stream Word keeps the text in. A stand-in: no Word 97-2003 writer is at hand."""
-    header = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(16) + b"\x3e\x00\x03\x00\xfe\xff\x09\x00"
-    body = bytearray(1536 - len(header))
-    name = "WordDocument".encode("utf-16-le")
-    body[512:512 + len(name)] = name
-    return header + bytes(body)
+def _old_doc(docx: bytes) -> bytes | None:
+    """A real Word 97-2003 binary .doc of ``docx``, saved by headless LibreOffice (``soffice``, as the Word
+    draft's test uses); None where LibreOffice is not installed (the committed file is kept then). Its
+    timestamps differ each time it is made."""
+    import shutil
+    import subprocess
+
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        return None
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "memo.docx"
+        src.write_bytes(docx)
+        subprocess.run([soffice, "--headless", "--norestore", f"-env:UserInstallation=file://{tmp}/profile",
+                        "--convert-to", "doc:MS Word 97", "--outdir", tmp, str(src)],
+                       check=True, capture_output=True, timeout=180)
+        return (Path(tmp) / "memo.doc").read_bytes()
 
 
 def _encrypted_docx(docx: bytes) -> bytes:
@@ -306,8 +316,10 @@ def main() -> None:
                                                                      tab_labels=False)),
         BAD / "scanned.pdf": _scan(),
         BAD / "encrypted.pdf": _encrypted_pdf(),
-        BAD / "old-binary.doc": _old_doc(),
     }
+    old = _old_doc(files[OUT / "nongbua-2566.docx"])
+    if old is not None:
+        files[BAD / "old-binary.doc"] = old
     # the real memo's twin: msoffcrypto-tool 6.1 writes the 2.5 kB nongbua memo so that it cannot be decrypted
     files[BAD / "password-protected.docx"] = _encrypted_docx(files[OUT / "khoksaat-2565.docx"])
     files[BAD / "corrupt.docx"] = files[OUT / "nongbua-2566.docx"][:700]

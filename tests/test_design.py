@@ -77,3 +77,29 @@ def test_no_module_global_is_assigned_at_run_time():
                  for node in ast.walk(ast.parse(p.read_text(encoding="utf-8")))
                  if isinstance(node, ast.Global)]
     assert offenders == []
+
+
+def _code_lines(node: ast.FunctionDef | ast.AsyncFunctionDef) -> int:
+    """A function's lines without its docstring (numpydoc Parameters/Returns are reading, not code)."""
+    lines = node.end_lineno - node.lineno + 1
+    first = node.body[0]
+    docstring = isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) \
+        and isinstance(first.value.value, str)
+    if docstring:
+        lines -= first.end_lineno - first.lineno + 1
+    return lines
+
+
+def test_no_module_over_400_lines_and_no_function_over_60():
+    """The house rule of docs/design.md: a module does one job a newcomer can read through; a function fits
+    on a screen."""
+    too_long = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        where = path.relative_to(PACKAGE).as_posix()
+        if len(text.splitlines()) > 400:
+            too_long.append(f"{where}: {len(text.splitlines())} lines")
+        too_long += [f"{where}:{node.lineno} {node.name}: {_code_lines(node)} lines"
+                     for node in ast.walk(ast.parse(text))
+                     if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and _code_lines(node) > 60]
+    assert too_long == []

@@ -265,6 +265,16 @@ def test_the_password_protected_docx_is_really_encrypted_as_word_does_it():
     assert memo.to_json_dict()["measures"] == parse_memo_file(TWINS[0]).to_json_dict()["measures"]
 
 
+def test_the_old_doc_is_a_real_word_97_file():
+    """Saved by LibreOffice as Word 97-2003: a Compound File whose WordDocument stream holds the memo's text
+    (UTF-16)."""
+    import olefile
+
+    with olefile.OleFileIO(str(BAD / "old-binary.doc")) as ole:
+        assert ole.exists("WordDocument") and ole.exists("1Table")
+        assert "เทศบาลตำบลหนองบัว".encode("utf-16-le") in ole.openstream("WordDocument").read()
+
+
 def test_parse_memo_of_a_scan_exits_2():
     result = run_cli("parse-memo", BAD / "scanned.pdf")
     assert result.returncode == 2

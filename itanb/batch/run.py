@@ -80,6 +80,26 @@ def _collect(results, manifest: Manifest, digests: dict, result: BatchResult, *,
             manifest.save()
 
 
+def _warm_index_thread(provinces: set[str]):
+    """A thread, started now and joined before the index is written, that does the index's first-use work
+    while the workers run the reports (the driver only waits for them meanwhile): the provinces' file-name
+    slugs (a name outside the known provinces loads pythainlp's dictionary) and the font subsetter (the
+    first page's Sarabun subset loads fontTools and the font). Caches only: the index is the same."""
+    import threading
+
+    def warm() -> None:
+        from itanb.agencies import province_slug
+        from itanb.fonts import font_css
+
+        for province in sorted(provinces):
+            province_slug(province)
+        font_css("ดัชนีรายงาน ITA")
+
+    thread = threading.Thread(target=warm, name="itanb-index-warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
 def run_batch(years: tuple[int, int] | None = None, agencies: Iterable[str] | None = None, *,
               pdf: bool = False, xlsx: bool = False, docx: bool = False, workers: int | None = None,
               executor: str = "local",
@@ -127,6 +147,7 @@ def run_batch(years: tuple[int, int] | None = None, agencies: Iterable[str] | No
     if jobs is None:
         jobs = plan_jobs(tables, years, agencies)
     digests = dependency_hashes(tables, jobs)
+    warm = _warm_index_thread({p for p in tables.agencies["province"] if isinstance(p, str)})
     from itanb import draft
 
     # the fiscal-year reports whose Word draft is wanted: those with a result to analyse
@@ -147,6 +168,7 @@ def run_batch(years: tuple[int, int] | None = None, agencies: Iterable[str] | No
                      progress=progress)
         elif not manifest.path.exists() or manifest.journal_path.exists():
             manifest.save()
+        warm.join()
         result.index = write_index(reports_dir, processed_dir)
     result.seconds = time.perf_counter() - started
     return result

@@ -113,7 +113,7 @@ def _warm_up() -> None:
 
     charts.warm_up()
     frame = pd.DataFrame({"a": ["x", "y"], "b": [1.0, None], "t": pd.to_datetime(["2022-01-01", None])})
-    frame.merge(frame, on="a").groupby("a").agg({"b": "sum"}).sort_values("b")
+    frame.merge(frame[["a", "t"]], on="a").groupby("a").agg({"b": "sum"}).sort_values("b")
     frame.to_dict("records")
 
 

@@ -3,9 +3,10 @@ recomputes what the parts give."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from functools import cache
 from pathlib import Path
@@ -168,29 +169,38 @@ def derive(fiscal_year: int, values: Mapping[str, object], *, path: Path | str |
     """
     fiscal_year = int(fiscal_year)
     given = {k: to_score(v, where=k) for k, v in values.items() if not not_given(v)}
-    tree = weights_for(fiscal_year, path)
-    tolerance = tolerance_for(fiscal_year, path) or Decimal(0)
-    exact: dict[str, Fraction] = {k: Fraction(v) for k, v in given.items()}
+    weights = load_weights(path)
+    tree, order = _year_tree(fiscal_year, weights)
+    tolerance = Fraction(tolerance_for(fiscal_year, path) or Decimal(0)) * 100  # in hundredths
+    # exact values as (numerator, denominator) in hundredths: integer arithmetic, no Fraction per step
+    exact: dict[str, tuple[int, int]] = {k: (int(v * 100), 1) for k, v in given.items()}
     out = dict(given)
     computed: set[str] = set()
     mismatches = []
-    for name in _order(tree):
+    for name in order:
         parts = tree[name]
         if not all(p in exact for p in parts):
             continue
-        value = sum((w * exact[p] for p, w in parts.items()), Fraction(0))
-        shown = _round(value)
+        den = math.lcm(*(w.denominator * exact[p][1] for p, w in parts.items()))
+        num = sum(w.numerator * (den // (w.denominator * exact[p][1])) * exact[p][0]
+                  for p, w in parts.items())
+        shown = (Decimal((2 * num + den) // (2 * den)) / 100).quantize(CENT)  # half up, once
         if name in given:
-            if abs(Fraction(given[name]) - value) > Fraction(tolerance):
+            if Fraction(abs(exact[name][0] * den - num), den) > tolerance:
                 mismatches.append(Mismatch(name, given[name], shown, tuple(parts)))
             continue
-        exact[name] = value
+        exact[name] = (num, den)
         out[name] = shown
         computed.add(name)
     return Derived(out, frozenset(computed), tuple(mismatches))
 
 
-def _round(value: Fraction) -> Decimal:
-    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(CENT, rounding=ROUND_HALF_UP)
+@cache
+def _year_tree(fiscal_year: int,
+               weights: tuple[Weight, ...]) -> tuple[dict[str, dict[str, Fraction]], list[str]]:
+    """The weights tree of ``fiscal_year`` and its composites in computing order (once per loaded file)."""
+    tree = tree_of(fiscal_year, weights)
+    return tree, _order(tree)
+
 
 

@@ -1,151 +1,18 @@
-"""Excel beside each report: every table of the report as a sheet, for analysts who reuse the numbers.
-
-``report_sheets(ctx)`` gives the report's tables as typed frames (Thai headers; numbers as numbers, dates
-as dates, fiscal years as Buddhist Era integers such as 2565; a portfolio's ranking in full, not only the
-rows the page shows); :func:`write_workbook` writes them with openpyxl.
-
-Safe with any input: every text cell is written as text. A measure, owner or agency name that begins with
-``=``, ``+``, ``-`` or ``@`` (or looks like an Excel error such as ``#N/A``) is stored as a string with
-Excel's quote prefix, never as a formula, so ``=HYPERLINK("http://x","y")`` from a memo stays those
-characters and opening the file runs nothing.
-"""
+"""Every table of a report as a sheet with Thai headers, from the same functions the report shows."""
 
 from __future__ import annotations
 
 import datetime as dt
-import io
-import math
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from itanb import __version__
 from itanb.vocabulary import NO_STATUS_LABEL, STATUS_LABELS
+from itanb.workbook.xlsx import cell_value
 
 if TYPE_CHECKING:
     from itanb.views import Context
-
-# Excel shows a date in the Thai Buddhist calendar with this format (Excel's calendar code 07; LibreOffice
-# reads it too): 31 มีนาคม 2565. The cell holds the date itself.
-DATE_FORMAT = "[$-th-TH,107]d mmmm yyyy"
-DATETIME_FORMAT = "[$-th-TH,107]d mmmm yyyy hh:mm"
-SCORE_FORMAT = "0.00"
-SHARE_FORMAT = "0%"
-MAX_WIDTH = 60
-_FORMULA_START = ("=", "+", "-", "@")
-_SHEET_FORBIDDEN = str.maketrans(dict.fromkeys("[]:*?/\\", " "))
-
-
-# ------------------------------------------------------------------------------------------- the writer
-
-
-def sheet_name(name: str, taken: set[str]) -> str:
-    """An Excel sheet name: at most 31 characters, none of ``[]:*?/\\``, unique in the workbook."""
-    base = name.translate(_SHEET_FORBIDDEN).strip().strip("'")[:31] or "ตาราง"
-    candidate, n = base, 2
-    while candidate.lower() in {t.lower() for t in taken}:
-        suffix = f" ({n})"
-        candidate, n = base[: 31 - len(suffix)] + suffix, n + 1
-    return candidate
-
-
-def _cell_value(value: Any) -> Any:
-    """A Python value Excel stores natively: numbers, bools, dates; None for missing; text otherwise."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, bool):
-        return value
-    if hasattr(value, "item") and not isinstance(value, (str, bytes)):  # numpy scalars
-        value = value.item()
-    if isinstance(value, float):
-        return None if math.isnan(value) else value
-    if isinstance(value, (int, dt.date)):
-        if isinstance(value, pd.Timestamp):
-            return None if pd.isna(value) else value.to_pydatetime().replace(tzinfo=None)
-        if isinstance(value, dt.datetime) and value.tzinfo is not None:
-            return value.replace(tzinfo=None)
-        return value
-    if isinstance(value, (list, tuple)):
-        return ", ".join(str(v) for v in value)
-    return str(value)
-
-
-def write_workbook(sheets: list[tuple[str, pd.DataFrame]], *, title: str = "") -> bytes:
-    """The ``.xlsx`` of ``sheets`` (name, frame), as bytes.
-
-    Headers bold and frozen, columns sized to their text, long text wrapped; dates in the Thai Buddhist
-    calendar format; float columns whose name says คะแนน with two decimals, สัดส่วน as a percentage.
-    """
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-
-    book = Workbook()
-    book.remove(book.active)
-    book.properties.creator = f"itanb {__version__}"
-    book.properties.lastModifiedBy = None
-    book.properties.title = title or None
-    taken: set[str] = set()
-    for name, frame in sheets:
-        sheet = book.create_sheet(sheet_name(name, taken))
-        taken.add(sheet.title)
-        columns = [str(c) for c in frame.columns]
-        sheet.append(columns)
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-            cell.alignment = Alignment(vertical="top", wrap_text=True)
-        widths = [len(c) + 2 for c in columns]
-        for row in frame.itertuples(index=False, name=None):
-            sheet.append([_cell_value(v) for v in row])
-            for i, cell in enumerate(sheet[sheet.max_row]):
-                _style(cell, columns[i])
-                widths[i] = max(widths[i], min(MAX_WIDTH, _shown_length(cell.value)))
-        for i, width in enumerate(widths):
-            sheet.column_dimensions[_column_letter(i + 1)].width = min(MAX_WIDTH, width + 1)
-        sheet.freeze_panes = "A2"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
-def _style(cell, column: str) -> None:
-    from openpyxl.styles import Alignment
-
-    value = cell.value
-    if isinstance(value, str):
-        # text is text: no formula, no error code, whatever it starts with
-        cell.data_type = "s"
-        if value.startswith(_FORMULA_START) or value.startswith("#"):
-            cell.quotePrefix = True
-        if len(value) > 30:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    elif isinstance(value, dt.datetime):
-        cell.number_format = DATETIME_FORMAT
-    elif isinstance(value, dt.date):
-        cell.number_format = DATE_FORMAT
-    elif isinstance(value, float):
-        if "สัดส่วน" in column or "ร้อยละ" in column:
-            cell.number_format = SHARE_FORMAT
-        elif any(word in column for word in ("คะแนน", "ค่าเฉลี่ย", "เปลี่ยนแปลง", "ห่าง", "IIT", "EIT", "OIT")):
-            cell.number_format = SCORE_FORMAT
-
-
-def _shown_length(value: Any) -> int:
-    if value is None:
-        return 0
-    if isinstance(value, dt.date):
-        return 18
-    # Thai marks above and below take no width of their own
-    return sum(1 for ch in str(value) if not ("\u0e31" <= ch <= "\u0e3a" or "\u0e47" <= ch <= "\u0e4e"))
-
-
-def _column_letter(index: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(index)
-
-
-# ------------------------------------------------------------------------------------------- the sheets
 
 
 def _status(value: object) -> str:
@@ -401,10 +268,10 @@ def portfolio_sheets(ctx: Context) -> list[tuple[str, pd.DataFrame]]:
     summary = pd.DataFrame([
         ("ปีงบประมาณ", int(s["fiscal_year"])), ("หน่วยงานที่เลือก", int(s["agencies_selected"])),
         ("หน่วยงานที่มีคะแนน", int(s["agencies_scored"])), ("ผ่านเกณฑ์ 85 คะแนน", int(s["passed"])),
-        ("สัดส่วนที่ผ่านเกณฑ์", _cell_value(s["passed_share"])), ("คะแนนเฉลี่ย", _cell_value(s["mean"])),
-        ("คะแนนมัธยฐาน", _cell_value(s["median"])), ("คะแนนต่ำสุด", _cell_value(s["min"])),
-        ("คะแนนสูงสุด", _cell_value(s["max"])), ("ค่าเฉลี่ยทั้งประเทศ", _cell_value(s["national_average"])),
-        ("ค่าเฉลี่ยกลุ่มห่างจากค่าเฉลี่ยประเทศ", _cell_value(s["mean_gap_to_national"])),
+        ("สัดส่วนที่ผ่านเกณฑ์", cell_value(s["passed_share"])), ("คะแนนเฉลี่ย", cell_value(s["mean"])),
+        ("คะแนนมัธยฐาน", cell_value(s["median"])), ("คะแนนต่ำสุด", cell_value(s["min"])),
+        ("คะแนนสูงสุด", cell_value(s["max"])), ("ค่าเฉลี่ยทั้งประเทศ", cell_value(s["national_average"])),
+        ("ค่าเฉลี่ยกลุ่มห่างจากค่าเฉลี่ยประเทศ", cell_value(s["mean_gap_to_national"])),
     ], columns=["รายการ", "ข้อมูล"])
     levels = p.level_distribution.rename(columns={"level": "ระดับ", "agencies": "จำนวนหน่วยงาน",
                                                   "share": "สัดส่วน"})[["ระดับ", "จำนวนหน่วยงาน", "สัดส่วน"]]
@@ -421,39 +288,3 @@ def portfolio_sheets(ctx: Context) -> list[tuple[str, pd.DataFrame]]:
     return [("สรุป", summary), ("อันดับทั้งหมด", ranking_sheet(p.ranking)), ("ระดับ", levels),
             ("คะแนนเพิ่มขึ้นมากที่สุด", ranking_sheet(p.gains)), ("คะแนนลดลงมากที่สุด", ranking_sheet(p.drops)),
             ("คุณภาพข้อมูล", quality), ("ไม่มีคะแนนในปีนี้", missing)]
-
-
-def report_sheets(ctx: Context, title: str = "") -> list[tuple[str, pd.DataFrame]]:
-    """Every table of the report ``ctx`` is for (its kind's notebook shows the same ones), typed."""
-    sheets = [("เกี่ยวกับ", about_sheet(ctx, title))]
-    if ctx.kind == "fiscal-year":
-        sheets += [("สรุปผล", headline_sheet(ctx)), ("มาตรการ", measures_sheet(ctx)),
-                   ("ตัวชี้วัด", indicators_sheet(ctx)), ("คะแนนรายเครื่องมือ", tool_scores_sheet(ctx)),
-                   ("คะแนนรายตัวชี้วัด", indicator_scores_sheet(ctx)), ("คะแนนรายปี", yoy_sheet(ctx)),
-                   ("ข้อสังเกต", findings_sheet(ctx))]
-    elif ctx.kind == "year-over-year":
-        sheets += [("รายปี", yoy_sheet(ctx)), ("การเปลี่ยนแปลงมาตรการ", measure_changes_sheet(ctx)),
-                   ("ตัวชี้วัด", indicators_sheet(ctx, all_years=True)),
-                   ("คะแนนรายตัวชี้วัดรายปี", indicator_trend_sheet(ctx)), ("ข้อสังเกต", findings_sheet(ctx))]
-    else:
-        sheets += portfolio_sheets(ctx) + portfolio_indicator_sheets(ctx)
-    sheets.append(("ที่มาของข้อมูล", provenance_sheet(ctx)))
-    return sheets
-
-
-KINDS = ("fiscal-year", "year-over-year", "portfolio")  # the report kinds whose tables this module knows
-
-
-def knows(kind: str) -> bool:
-    return kind in KINDS
-
-
-def report_workbook(kind: str, params: dict, *, processed_dir: Path | str, raw_dir: Path | str,
-                    title: str = "") -> bytes:
-    """The ``.xlsx`` of one report (same parameters as its notebook), as bytes."""
-    from itanb import views
-
-    ctx = views.check_params(kind, agency=params.get("agency"), fiscal_year=params.get("fiscal_year"),
-                             province=params.get("province"), district=params.get("district"),
-                             processed_dir=str(processed_dir), raw_dir=str(raw_dir))
-    return write_workbook(report_sheets(ctx, title), title=title)
