@@ -34,7 +34,8 @@ REAL = paths.PROJ_ROOT / "data" / "raw" / "memos" / "khoksaat-ita-measures-memo-
 FORMATS = Path(__file__).parent / "fixtures" / "memo_formats"
 BAD = Path(__file__).parent / "fixtures" / "bad_memo_files"
 TWINS = [FORMATS / "khoksaat-2565.docx", FORMATS / "khoksaat-2565.pdf",
-         FORMATS / "khoksaat-2565-weasyprint.pdf"]  # Word; PDF drawn by reportlab; PDF printed by WeasyPrint
+         FORMATS / "khoksaat-2565-weasyprint.pdf",  # Word; PDF drawn by reportlab; PDF printed by WeasyPrint;
+         FORMATS / "khoksaat-2565-libreoffice.pdf"]  # the Word twin exported to PDF by LibreOffice
 # a place in the file's own terms: a line in a text file, a page, table and row, or paragraph elsewhere
 PLACE = re.compile(r"(?:บรรทัด \d+|หน้า \d+|ตาราง \d+ แถว \d+|ย่อหน้า \d+)"
                    r"(?:[ ,]+(?:หน้า \d+|ตาราง \d+ แถว \d+))*")
@@ -47,7 +48,7 @@ def spaceless(text: str) -> str:
 
 
 # display text compared without spaces for the PDF that does not draw a space where it wraps a line
-SPACES_LOST = {"khoksaat-2565-weasyprint.pdf"}
+SPACES_LOST = {"khoksaat-2565-weasyprint.pdf", "khoksaat-2565-libreoffice.pdf"}
 
 
 @pytest.fixture(scope="module")
@@ -97,6 +98,20 @@ def test_twin_findings_name_the_table_and_row_or_the_page():
     assert (md.line, md.places) == (73, "อำเภอเมืองชัย: บรรทัด 70; อำเภอฆ้องชัย: บรรทัด 73")
 
 
+def test_the_libreoffice_export_breaks_rows_over_pages_and_joins_them_back():
+    """LibreOffice lets a row that does not fit go on over the page: the first measure's plan row starts at
+    the foot of page 1 (with its deadline) and goes on at the top of page 2 (without); its status row breaks
+    the same way (the mark on the first part). The memo still has its 12 measures, owners and statuses."""
+    doc = read_pdf(TWINS[3].read_bytes(), "lo.pdf")
+    plan = doc.tables[0]
+    pages = [row.loc.page for row in plan.rows]
+    first = pages.index(2)
+    assert pages[first - 1] == 1 and plan.rows[first - 1].cells[3] and not plan.rows[first].cells[3]
+    memo = parse_memo_file(TWINS[3])
+    assert [m.owners for m in memo.measures] == [m.owners for m in parse_memo_file(REAL).measures]
+    assert list(memo.measures[0].owners) == ["สำนักปลัด", "กองคลัง"]  # one on each page
+
+
 def test_the_word_twin_has_words_structures():
     xml = zipfile.ZipFile(TWINS[0]).read("word/document.xml").decode()
     for structure in ('<w:gridSpan w:val="3"/>', '<w:vMerge w:val="restart"/>', "<w:vMerge/>",
@@ -135,10 +150,11 @@ def test_parse_memo_json_is_the_same_in_all_three_formats():
     assert word["places"] == "อำเภอเมืองชัย: ย่อหน้า 23; อำเภอฆ้องชัย: ย่อหน้า 24"
     assert outputs[1] == outputs[0]  # Word
     assert outputs[2] == outputs[0]  # PDF
-    for out in (outputs[0], outputs[3]):  # the PDF that draws no space where it wraps
+    for out in (outputs[0], outputs[3], outputs[4]):  # the PDFs that draw no space where they wrap
         for m in out["measures"]:
             m["measure"], m["steps"] = spaceless(m["measure"]), spaceless(m["steps"])
     assert outputs[3] == outputs[0]
+    assert outputs[4] == outputs[0]
     assert len(outputs[0]["measures"]) == 12 and outputs[0]["findings"]
 
 

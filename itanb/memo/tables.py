@@ -188,6 +188,11 @@ def _plan_row(ctx: Context, cells: list[str], loc: Loc, found: Layout, out: list
     owners_cell = cells[found.owners] if found.owners is not None else ""
     due_text = tidy(cells[found.due]) if found.due is not None else ""
     marks = _marks(cells, found.status) if found.status else ()
+    if _rest_of_row(loc, out) and out[-1].due_text and not due_text and not marks and measure + steps:
+        prev = out[-1]  # the first part on the page before has the deadline; this part has none
+        prev.measure, prev.steps = _joined(prev.measure, measure), _joined(prev.steps, steps)
+        prev.owners = [*prev.owners, *split_owners(owners_cell)]
+        return
     if not measure:
         if not (steps or owners_cell.strip() or due_text or marks):
             return
@@ -208,6 +213,10 @@ def _status_row(cells: list[str], loc: Loc, found: Layout, out: list[StatusRow])
     measure = tidy(cells[found.measure])
     steps = tidy(cells[found.steps]) if found.steps is not None else ""
     marks = _marks(cells, found.status)
+    if _rest_of_row(loc, out) and out[-1].marks and not marks and measure + steps:
+        prev = out[-1]  # the first part on the page before has the mark; this part has none
+        prev.measure, prev.steps = _joined(prev.measure, measure), _joined(prev.steps, steps)
+        return
     if not measure:
         if not (steps or marks):
             return
@@ -216,6 +225,23 @@ def _status_row(cells: list[str], loc: Loc, found: Layout, out: list[StatusRow])
             return
         measure = out[-1].measure if out else ""
     out.append(StatusRow(measure, steps, marks, loc))
+
+
+def _rest_of_row(loc: Loc, out: list) -> bool:
+    """The first row of a table's part on a new page (PDF): it may be the rest of the row before it, which
+    Word and LibreOffice break over the page when it does not fit (what the callers check: the first part
+    has the deadline or the status mark, this part has none)."""
+    before = out[-1].loc.page if out else None
+    return loc.page is not None and before is not None and loc.page != before
+
+
+def _joined(first: str, rest: str) -> str:
+    """A cell's text broken over a page, joined: nothing between two Thai characters (Thai wraps between
+    words without a space), else a space."""
+    if not first or not rest:
+        return first or rest
+    thai = "\u0e01" <= first[-1] <= "\u0e5b" and "\u0e01" <= rest[0] <= "\u0e5b"
+    return first + rest if thai else f"{first} {rest}"
 
 
 def _align(cells: list[str], found: Layout) -> list[str]:
