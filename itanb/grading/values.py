@@ -33,6 +33,8 @@ def not_given(value: object) -> bool:
     no score, while a report must show a blank text as it is."""
     if value is None:
         return True
+    if type(value) is Decimal:  # what score tables hand over: checked first, it is most of the calls
+        return value.is_nan()
     if isinstance(value, str):
         return not value.strip()
     if isinstance(value, float):
@@ -50,6 +52,8 @@ def to_score(value: object, *, where: str | None = None) -> Decimal:
     """A score as a two-decimal Decimal in [0, 100] (half-up rounding); raises InputError otherwise."""
     if isinstance(value, bool):
         raise InputError(f"score {value!r} is not a number", source=where)
+    if type(value) is Decimal and value.is_finite() and 0 <= value <= 100:  # a score already read
+        return value if value.as_tuple().exponent == -2 else value.quantize(CENT, rounding=ROUND_HALF_UP)
     try:
         if isinstance(value, float):  # also numpy.float64, whose repr is "np.float64(...)"
             value = repr(float(value))
