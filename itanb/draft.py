@@ -9,11 +9,9 @@ functions: :func:`itanb.views.headline_facts`, :func:`~itanb.views.tool_score_ro
 ``[หน่วยงานเขียน...ที่นี่]``, for the agency's own text. It is marked as a draft in its title, in the header
 of every page and in the footer (with the page number), and in its document properties.
 
-Typography as official Thai documents: TH Sarabun New 16 pt (``w:rFonts`` ascii, hAnsi and cs; ``w:sz``
-and ``w:szCs`` 32, since Word treats Thai as a complex script and takes its font and size from the ``cs``
-attributes; language ``th-TH`` as ``w:lang w:bidi``), A4 with the margins of the official form. A machine
-without TH Sarabun New shows the font it substitutes; the font table names Sarabun (which itanb ships, see
-:mod:`itanb.fonts`) as the alternative, the same design under its open-source name.
+Typography as official Thai documents (:mod:`itanb.draft_style`): TH Sarabun New 16 pt, the complex-script
+attributes too, A4 with the margins of the official form; Sarabun (which itanb ships) named as the
+alternative where TH Sarabun New is not installed.
 
 python-docx writes the file (its default template gives Word's styles, numbering and settings); it brings
 lxml, which also switches openpyxl's writer to lxml (see docs/design.md: both are valid OOXML).
@@ -25,17 +23,14 @@ import io
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from itanb import __version__
+from itanb import __version__, draft_style
+from itanb.draft_style import TABLE_STYLE
 from itanb.errors import NotApplicable, ParameterError
 
 if TYPE_CHECKING:
     from itanb.views import Context, TextTable
 
-FONT = "TH Sarabun New"  # the font of official Thai documents (หนังสือราชการ)
-FONT_ALT = "Sarabun"  # the same design as shipped by fontpkg-sarabun (itanb.fonts.FAMILY)
-SIZE_PT = 16
-TITLE_PT = 20
-LANG = "th-TH"
+BULLET = "• "
 TITLE = "ร่างรายงานการวิเคราะห์ผลการประเมิน ITA"
 DRAFT_MARK = "ร่าง · เอกสารสำหรับหน่วยงานแก้ไขก่อนเผยแพร่ ยังไม่ใช่ฉบับทางการ"
 WRITE_HERE = "[หน่วยงานเขียนการวิเคราะห์ของตนที่นี่]"
@@ -62,120 +57,6 @@ def placeholder(key: str) -> str:
     return f"{WRITE_HERE[:-1]}: {PROMPTS[key]}]"
 
 
-# ------------------------------------------------------------------------------------------- typography
-
-
-def _thai_rpr(rpr, size_pt: float | None = SIZE_PT) -> None:
-    """Set ``rpr`` (a w:rPr) to the Thai font (ascii, hAnsi, cs; no theme font) and size (sz and szCs)."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.insert(0, fonts)
-    for attr in list(fonts.attrib):
-        if attr.endswith(("Theme", "theme")):  # a theme font wins over a named one
-            del fonts.attrib[attr]
-    for attr in ("w:ascii", "w:hAnsi", "w:cs"):
-        fonts.set(qn(attr), FONT)
-    if size_pt is not None:
-        for tag in ("w:sz", "w:szCs"):
-            el = rpr.find(qn(tag))
-            if el is None:
-                el = OxmlElement(tag)
-                rpr.append(el)
-            el.set(qn("w:val"), str(int(size_pt * 2)))
-    for el in rpr.findall(qn("w:color")):  # official documents are black
-        rpr.remove(el)
-
-
-def _setup_styles(doc) -> None:
-    """Document defaults, Normal, Title, headings, header and footer: the Thai font, 16 pt, Thai language."""
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
-
-    styles = doc.styles.element
-    rpr = styles.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
-    _thai_rpr(rpr)
-    lang = rpr.find(qn("w:lang"))
-    lang.set(qn("w:bidi"), LANG)
-    sizes = {"Normal": SIZE_PT, "Title": TITLE_PT, "Heading 1": SIZE_PT, "Heading 2": SIZE_PT,
-             "Header": SIZE_PT, "Footer": SIZE_PT}
-    for name, size in sizes.items():
-        style = doc.styles[name]
-        _thai_rpr(style.element.get_or_add_rPr(), size)
-        fmt = style.paragraph_format
-        fmt.space_after = Pt(6) if name != "Title" else Pt(12)
-        fmt.line_spacing = 1.0
-    for name in ("Title", "Heading 1", "Heading 2"):
-        style = doc.styles[name]
-        style.font.bold = True
-        style.element.get_or_add_rPr()
-        ppr = style.element.get_or_add_pPr()
-        border = ppr.find(qn("w:pBdr"))
-        if border is not None:  # the template's blue rule under the title
-            ppr.remove(border)
-    doc.styles["Heading 1"].paragraph_format.space_before = Pt(12)
-
-
-def _font_table(doc) -> None:
-    """Name Sarabun as TH Sarabun New's alternative in the font table (word/fontTable.xml)."""
-    from docx.opc.constants import RELATIONSHIP_TYPE as RT
-    from docx.opc.oxml import serialize_part_xml
-    from docx.oxml import OxmlElement, parse_xml
-    from docx.oxml.ns import qn
-
-    part = next(rel.target_part for rel in doc.part.rels.values() if rel.reltype == RT.FONT_TABLE)
-    root = parse_xml(part.blob)
-    font = OxmlElement("w:font", {qn("w:name"): FONT})
-    for tag, value in (("w:altName", FONT_ALT), ("w:charset", "DE"), ("w:family", "swiss"),
-                       ("w:pitch", "variable")):  # charset DE: THAI_CHARSET
-        font.append(OxmlElement(tag, {qn("w:val"): value}))
-    root.append(font)
-    part._blob = serialize_part_xml(root)  # the font table is a plain Part: its bytes are what is saved
-
-
-def _page(doc) -> None:
-    """A4; margins of the official form: 3 cm left, 2 cm right, 2.5 cm top, 2 cm bottom."""
-    from docx.shared import Cm
-
-    section = doc.sections[0]
-    section.page_width, section.page_height = Cm(21), Cm(29.7)
-    section.left_margin, section.right_margin = Cm(3), Cm(2)
-    section.top_margin, section.bottom_margin = Cm(2.5), Cm(2)
-    section.header_distance = section.footer_distance = Cm(1)
-
-
-def _field(paragraph, instruction: str) -> None:
-    """A Word field (``PAGE``, ``NUMPAGES``) at the end of ``paragraph``."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    field = OxmlElement("w:fldSimple")
-    field.set(qn("w:instr"), instruction)
-    run = OxmlElement("w:r")
-    text = OxmlElement("w:t")
-    text.text = "1"
-    run.append(text)
-    field.append(run)
-    paragraph._p.append(field)
-
-
-def _header_footer(doc, title: str) -> None:
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-
-    section = doc.sections[0]
-    head = section.header.paragraphs[0]
-    head.text = DRAFT_MARK
-    head.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    head.runs[0].bold = True
-    foot = section.footer.paragraphs[0]
-    foot.text = f"ร่าง · {title} · หน้า "
-    foot.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _field(foot, "PAGE")
-
-
 # ------------------------------------------------------------------------------------------- the blocks
 
 
@@ -190,6 +71,17 @@ def _shade(paragraph, fill: str = PLACE_FILL) -> None:
     paragraph._p.get_or_add_pPr().append(shd)
 
 
+def _bullet(doc, text: str):
+    """A bulleted paragraph, the bullet a character of the text font (Word's list bullet is a Symbol-font
+    glyph, absent where that font is)."""
+    from docx.shared import Cm
+
+    paragraph = doc.add_paragraph(BULLET + text)
+    paragraph.paragraph_format.left_indent = Cm(0.75)
+    paragraph.paragraph_format.first_line_indent = Cm(-0.5)
+    return paragraph
+
+
 def _place(doc, key: str) -> None:
     """A shaded paragraph for the agency's own text, and two empty shaded lines to write on."""
     first = doc.add_paragraph(placeholder(key))
@@ -202,10 +94,19 @@ def _table(doc, headers: list[str], rows: list[list[str]], marked: list[bool] | 
            widths_cm: list[float] | None = None) -> None:
     """A grid table, headers bold and repeated on every page; marked rows bold; rows never split."""
     from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
     from docx.shared import Cm
 
     table = doc.add_table(rows=1, cols=len(headers))
     table.style = doc.styles["Table Grid"]
+    margins = OxmlElement("w:tblCellMar")  # 0.1 cm left and right: a score fits a narrow column
+    for side in ("w:left", "w:right"):
+        margins.append(OxmlElement(side, {qn("w:w"): "57", qn("w:type"): "dxa"}))
+    look = table._tbl.tblPr.find(qn("w:tblLook"))  # the schema's order: tblCellMar before tblLook
+    if look is not None:
+        look.addprevious(margins)
+    else:
+        table._tbl.tblPr.append(margins)
     for cell, text in zip(table.rows[0].cells, headers, strict=True):
         cell.text = text
         for run in cell.paragraphs[0].runs:
@@ -220,12 +121,15 @@ def _table(doc, headers: list[str], rows: list[list[str]], marked: list[bool] | 
             if marked and marked[i]:
                 for run in cell.paragraphs[0].runs:
                     run.bold = True
-    if widths_cm:
+    if widths_cm:  # Word reads the cells' widths, LibreOffice the grid's: set both
+        table.autofit = False
+        for column, width in zip(table.columns, widths_cm, strict=True):
+            column.width = Cm(width)
         for row in table.rows:
             for cell, width in zip(row.cells, widths_cm, strict=True):
                 cell.width = Cm(width)
     for paragraph in (p for row in table.rows for cell in row.cells for p in cell.paragraphs):
-        paragraph.paragraph_format.space_after = 0
+        paragraph.style = doc.styles[TABLE_STYLE]
 
 
 def _text_table(doc, table: TextTable | None, *, widths_cm: list[float] | None = None) -> None:
@@ -247,8 +151,8 @@ def _indicators(doc, ctx: Context) -> None:
     from itanb import compare, views
 
     table = views.indicator_score_rows(ctx)
-    if table.rows:
-        _text_table(doc, table)
+    if table.rows:  # nine columns on the 16 cm between the margins; the name gets the room
+        _text_table(doc, table, widths_cm=[1.0, 3.3, 1.1, 1.7, 1.7, 1.7, 1.7, 2.5, 1.3])
         return
     doc.add_paragraph(f"{table.lead} หน่วยงานกรอกคะแนนของตนในตารางได้")
     rows = [[ctx.num(r.indicator), r.name, r.tool, "–"] for r in compare.indicators().itertuples(index=False)]
@@ -299,10 +203,10 @@ def write_draft(ctx: Context) -> bytes:
     n = ctx.num
     title = draft_title(ctx)
     doc = docx.Document()
-    _setup_styles(doc)
-    _font_table(doc)
-    _page(doc)
-    _header_footer(doc, f"{TITLE} · {ctx.name}")
+    draft_style.setup_styles(doc)
+    draft_style.font_table(doc)
+    draft_style.page(doc)
+    draft_style.header_footer(doc, ctx.name, DRAFT_MARK)
     _properties(doc, title)
 
     doc.add_paragraph(title, style="Title")
@@ -327,7 +231,7 @@ def write_draft(ctx: Context) -> bytes:
     weak = views.weak_indicator_lines(ctx)
     doc.add_paragraph(weak.lead)
     for (line,), unanswered in zip(weak.rows, weak.marked, strict=True):
-        item = doc.add_paragraph(line, style="List Bullet")
+        item = _bullet(doc, line)
         item.runs[0].bold = unanswered
     _place(doc, "weak")
 
@@ -342,7 +246,7 @@ def write_draft(ctx: Context) -> bytes:
     doc.add_heading("ที่มาของข้อมูล", level=2)
     sources = views.provenance_frame(ctx)
     for path in sources["path"]:
-        doc.add_paragraph(str(path), style="List Bullet")
+        _bullet(doc, str(path))
     doc.add_paragraph(f"สร้างโดย itanb {__version__} · คะแนนระดับประเทศจากรายงานของ สำนักงาน ป.ป.ช. "
                       "ต่อคณะรัฐมนตรี (ดูรายงานผลการประเมินรายหน่วยงาน)")
     out = io.BytesIO()

@@ -50,12 +50,20 @@ def page_characters(page: str) -> str:
     return "".join(sorted(set(html.unescape(page)) | set(ALWAYS)))
 
 
+# The OpenType features a shaper applies by itself (HarfBuzz's defaults, for Thai and Latin): kept with
+# every glyph they reach. Sarabun's opt-in features (aalt, frac, ordn, salt, ss01, subs, sups: alternates,
+# fractions, superscripts) need CSS font-feature-settings, which no report uses; their glyphs are dropped.
+LAYOUT_FEATURES = ("rvrn", "ccmp", "locl", "abvs", "blws", "pres", "psts", "rlig", "calt", "clig", "liga",
+                   "kern", "mark", "mkmk", "abvm", "blwm", "curs", "dist")
+
+
 def subset_font(style: str, characters: str, flavor: str = "woff2") -> bytes:
     """The Sarabun face ``style`` cut down to ``characters`` (and :data:`ALWAYS`), as WOFF2 (or "woff",
     or ``None`` for TrueType).
 
-    Thai needs more than the characters' own glyphs: every OpenType layout feature (GSUB, GPOS, GDEF:
-    ``ccmp``, ``mark``, ``mkmk``, ``liga``, ``locl``...) is kept with the glyphs it reaches (e.g. the
+    Thai needs more than the characters' own glyphs: every layout feature a shaper applies by default
+    (:data:`LAYOUT_FEATURES`: ``ccmp``, ``mark``, ``mkmk``, ``liga``, ``locl``, ``kern``...) is kept with the
+    glyphs it reaches (e.g. the
     tone mark moved left over a narrow consonant, sara am split for stacking, ญ/ฐ without their tails
     above a lower vowel), so HarfBuzz (Chromium, Firefox, WeasyPrint) shapes the text exactly as with the
     full font; the characters the shaper itself substitutes (:data:`SARA_AM_PARTS`, the dotted circle) are
@@ -74,7 +82,7 @@ def _subset(style: str, chars: str, flavor: str | None) -> bytes:
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
-    options = subset.Options(layout_features=["*"], name_IDs=["*"], name_languages=["*"],
+    options = subset.Options(layout_features=list(LAYOUT_FEATURES), name_IDs=["*"], name_languages=["*"],
                              notdef_outline=True, glyph_names=False)
     font = TTFont(io.BytesIO(_font_bytes(style)), recalcTimestamp=False)  # same bytes every run
     subsetter = subset.Subsetter(options)

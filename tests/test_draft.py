@@ -84,9 +84,13 @@ def test_th_sarabun_new_16pt_as_a_complex_script(shipped_draft):
         assert size == size_cs == "32"  # 16 pt, for Latin and for Thai (complex script)
     assert default.find(qn("w:lang")).get(qn("w:bidi")) == "th-TH"
     # headings keep the font (no theme font left in the styles a draft uses)
-    for name in ("Title", "Heading 1", "Heading 2", "Header", "Footer"):
+    for name in ("Title", "Heading 1", "Heading 2", "Header", "Footer", draft.TABLE_STYLE):
         fonts, _, size_cs = _fonts_and_size(document.styles[name].element.rPr)
         assert fonts[qn("w:cs")] == "TH Sarabun New", name
+    _, size, size_cs = _fonts_and_size(document.styles[draft.TABLE_STYLE].element.rPr)
+    assert size == size_cs == "28"  # table text at 14 pt, the wide indicator table fits the page
+    assert {p.style.name for t in document.tables for row in t.rows for c in row.cells
+            for p in c.paragraphs} == {draft.TABLE_STYLE}
     # no run of the body sets another font or size
     body = document.element.body
     assert all(set(el.attrib.values()) == {"TH Sarabun New"} for el in body.iter(qn("w:rFonts")))

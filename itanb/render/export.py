@@ -13,6 +13,7 @@ thousands of notebooks.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 
@@ -92,7 +93,33 @@ def _resources(title: str) -> dict:
 def notebook_to_html(nb, title: str = "") -> str:
     """HTML of an executed notebook with the itanb template (no code, offline, Thai font embedded)."""
     body, _ = _exporter().from_notebook_node(nb, resources=_resources(title or "itanb"))
+    body = compact_markup(body)
     return body.replace(FONT_PLACEHOLDER, font_css(body), 1)
+
+
+# JupyterLab's cell markup that an offline report does not use: the collapsers (hidden by the CSS, no script
+# to work them), the MIME type of each output, the JupyterLab classes the CSS does not style, the cells'
+# ids, runs of blank lines. ~400 bytes a cell.
+_EMPTY_COLLAPSER = re.compile(r'<div class="jp-Collapser [^"]*">\s*</div>\s*')
+_MIME_ATTR = re.compile(r' data-mime-type="[a-z/+.-]+"')
+_BLANK_LINES = re.compile(r"\n\s*\n(?=\s*<)")
+_CLASS_ATTR = re.compile(r' class="([^"]*\bjp-[^"]*)"')
+_KEPT_CLASSES = frozenset({"jp-Cell", "jp-OutputArea-output", "jp-RenderedImage"})  # what itanb.css styles
+_CELL_ID = re.compile(r' id="cell-id=[^"]*"')  # nothing links to a cell
+
+
+def _classes(match: re.Match) -> str:
+    kept = [c for c in match.group(1).split() if not c.startswith("jp-") or c in _KEPT_CLASSES]
+    return f' class="{" ".join(kept)}"' if kept else ""
+
+
+def compact_markup(page: str) -> str:
+    """``page`` without the JupyterLab markup nothing reads (see above); text is untouched: only blank
+    lines before a tag are folded."""
+    page = _EMPTY_COLLAPSER.sub("", page)
+    page = _MIME_ATTR.sub("", page)
+    page = _CELL_ID.sub("", _CLASS_ATTR.sub(_classes, page))
+    return _BLANK_LINES.sub("\n", page)
 
 
 def report_title(nb, fallback: str) -> str:
