@@ -271,37 +271,21 @@ def _encrypted_pdf() -> bytes:
     return out.getvalue()
 
 
-def _libreoffice(docx: bytes, target: str, suffix: str) -> bytes | None:
-    """``docx`` saved by headless LibreOffice (``soffice --convert-to target``, Debian's
-    libreoffice-writer-nogui, as the Word draft's test uses), fontconfig seeing only the Sarabun itanb ships
-    (TH SarabunPSK, the memos' font, mapped to it); None where LibreOffice is not installed (the committed
-    file is kept then). Its timestamps differ each time it is made."""
-    import os
+def _libreoffice(docx: bytes, target: str) -> bytes | None:
+    """``docx`` saved by headless LibreOffice (``soffice --convert-to target``, as the Word draft's test uses:
+    tests/fixtures/libreoffice.py), TH SarabunPSK (the memos' font) mapped to the Sarabun itanb ships; None
+    where LibreOffice is not installed (the committed file is kept then). Its timestamps differ each time it
+    is made."""
     import shutil
-    import subprocess
 
-    from itanb.fonts import FONT_DIR
+    from tests.fixtures import libreoffice
 
-    soffice = shutil.which("soffice")
-    if soffice is None:
+    if shutil.which("soffice") is None:
         return None
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "memo.docx"
         src.write_bytes(docx)
-        conf = Path(tmp) / "fonts.conf"
-        conf.write_text(f"""<?xml version="1.0"?>
-<!DOCTYPE fontconfig SYSTEM "fonts.dtd">
-<fontconfig>
-  <dir>{FONT_DIR}</dir>
-  <cachedir>{tmp}/fc-cache</cachedir>
-  <alias binding="same"><family>TH SarabunPSK</family><prefer><family>Sarabun</family></prefer></alias>
-</fontconfig>
-""", encoding="utf-8")
-        env = {**os.environ, "HOME": tmp, "FONTCONFIG_FILE": str(conf)}
-        subprocess.run([soffice, "--headless", "--norestore", f"-env:UserInstallation=file://{tmp}/profile",
-                        "--convert-to", target, "--outdir", tmp, str(src)],
-                       check=True, capture_output=True, timeout=180, env=env)
-        return (Path(tmp) / f"memo{suffix}").read_bytes()
+        return libreoffice.convert(src, target, Path(tmp), alias="TH SarabunPSK").read_bytes()
 
 
 def _encrypted_docx(docx: bytes) -> bytes:
@@ -331,11 +315,10 @@ def main() -> None:
         BAD / "scanned.pdf": _scan(),
         BAD / "encrypted.pdf": _encrypted_pdf(),
     }
-    made = {BAD / "old-binary.doc": _libreoffice(files[OUT / "nongbua-2566.docx"], "doc:MS Word 97", ".doc"),
+    made = {BAD / "old-binary.doc": _libreoffice(files[OUT / "nongbua-2566.docx"], "doc:MS Word 97"),
             # the real memo's Word twin exported to PDF by LibreOffice: Sarabun sets it larger than TH
             # SarabunPSK would, so rows break over pages (and the deletion shows, struck through)
-            OUT / "khoksaat-2565-libreoffice.pdf": _libreoffice(files[OUT / "khoksaat-2565.docx"], "pdf",
-                                                                ".pdf")}
+            OUT / "khoksaat-2565-libreoffice.pdf": _libreoffice(files[OUT / "khoksaat-2565.docx"], "pdf")}
     files.update({path: data for path, data in made.items() if data is not None})
     # the real memo's twin: msoffcrypto-tool 6.1 writes the 2.5 kB nongbua memo so that it cannot be decrypted
     files[BAD / "password-protected.docx"] = _encrypted_docx(files[OUT / "khoksaat-2565.docx"])

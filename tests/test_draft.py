@@ -14,11 +14,11 @@ import docx
 import pytest
 from conftest import SHIPPED_RAW, run_cli
 from docx.oxml.ns import qn
+from fixtures import libreoffice
 from fixtures.synthetic_agency import AGENCY_ID, SCORES, synthetic_indicator_tables
 
 from itanb import compare, draft, views
 from itanb.errors import ParameterError
-from itanb.fonts import FONT_DIR
 from itanb.render.execute import ReportResult, _companion
 from itanb.store import load_tables, write_tables
 
@@ -248,20 +248,7 @@ def test_libreoffice_renders_the_thai_exactly_in_sarabun(tmp_path, shipped_draft
     _require("LibreOffice (libreoffice-writer-nogui)", shutil.which("soffice") is not None)
     _require("pdftotext and pdffonts (poppler-utils)", shutil.which("pdftotext") and shutil.which("pdffonts"))
     _, source = shipped_draft
-    conf = tmp_path / "fonts.conf"
-    conf.write_text(f"""<?xml version="1.0"?>
-<!DOCTYPE fontconfig SYSTEM "fonts.dtd">
-<fontconfig>
-  <dir>{FONT_DIR}</dir>
-  <cachedir>{tmp_path / "fc-cache"}</cachedir>
-  <alias binding="same"><family>TH Sarabun New</family><prefer><family>Sarabun</family></prefer></alias>
-</fontconfig>
-""", encoding="utf-8")
-    env = {**os.environ, "HOME": str(tmp_path), "FONTCONFIG_FILE": str(conf)}
-    subprocess.run(["soffice", "--headless", "--norestore", f"-env:UserInstallation=file://{tmp_path}/lo",
-                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
-                   env=env, capture_output=True, check=True, timeout=180)
-    pdf = tmp_path / "draft.pdf"
+    pdf = libreoffice.convert(source, "pdf", tmp_path, alias="TH Sarabun New")
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
     names = [line.split()[0] for line in fonts.splitlines()[2:]]
     assert names and all(n.split("+")[-1].startswith("Sarabun-") for n in names), fonts
