@@ -121,18 +121,24 @@ def _line_key(keys: dict[int, int], y: float) -> int:
     return k
 
 
-def _rows(chars: Iterable[tuple[str, float, float]]) -> list[tuple[int, str]]:
-    """Characters grouped into lines by baseline, top to bottom: (baseline, text in drawing order); leading
-    spaces dropped, trailing ones kept (a line wrapped at a space ends with it)."""
+def _rows(chars: Iterable[tuple[str, float, float]]) -> list[tuple[int, str, float]]:
+    """Characters grouped into lines by baseline, top to bottom: (baseline, text in drawing order, right end:
+    the last glyph's origin); leading spaces dropped, trailing ones kept (a line wrapped at a space ends with
+    it)."""
     rows: dict[int, list[str]] = {}
+    ends: dict[int, float] = {}
     keys: dict[int, int] = {}
-    for ch, _, y in chars:
-        rows.setdefault(_line_key(keys, y), []).append(ch)
-    return [(k, t) for k, t in ((k, "".join(rows[k]).lstrip()) for k in sorted(rows)) if t.strip()]
+    for ch, x, y in chars:
+        k = _line_key(keys, y)
+        rows.setdefault(k, []).append(ch)
+        if not ch.isspace():
+            ends[k] = max(ends.get(k, x), x)
+    out = [(k, "".join(rows[k]).lstrip(), ends.get(k, 0.0)) for k in sorted(rows)]
+    return [row for row in out if row[1].strip()]
 
 
 def _lines(chars: Iterable[tuple[str, float, float]]) -> list[str]:
-    return [t for _, t in _rows(chars)]
+    return [t for _, t, _ in _rows(chars)]
 
 
 def _cell_text(lines: list[str]) -> str:
@@ -263,26 +269,15 @@ def _paragraphs(chars: list[tuple[str, float, float]], line_height: float) -> li
     """Prose characters as paragraphs: (top, lines). A gap between baselines starts a new one, and so does a
     line after one that stops short of the text's right edge (a paragraph's last line: Word and LibreOffice
     put no space between paragraphs of a memo's header)."""
-    ends = _line_ends(chars)
-    right = max(ends.values(), default=0.0)
+    rows = _rows(chars)
+    right = max((end for _, _, end in rows), default=0.0)
     paras: list[tuple[float, list[str]]] = []
-    last = None
-    for y, text in _rows(chars):
-        short = last is not None and ends.get(last, right) < right - SHORT_LINE * line_height
+    last = last_end = None
+    for y, text, end in rows:
+        short = last_end is not None and last_end < right - SHORT_LINE * line_height
         if last is not None and y - last <= PARAGRAPH_GAP * line_height and not short:
             paras[-1][1].append(text)
         else:
             paras.append((y, [text]))
-        last = y
+        last, last_end = y, end
     return paras
-
-
-def _line_ends(chars: Iterable[tuple[str, float, float]]) -> dict[int, float]:
-    """The right end (the last glyph's origin) of each line, by its :func:`_line_key`."""
-    ends: dict[int, float] = {}
-    keys: dict[int, int] = {}
-    for ch, x, y in chars:
-        if not ch.isspace():
-            k = _line_key(keys, y)
-            ends[k] = max(ends.get(k, x), x)
-    return ends
