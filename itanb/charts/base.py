@@ -20,6 +20,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from itanb import fonts, grading
+from itanb.charts import agg
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -36,6 +37,7 @@ SCORE_COLOR = "#2166ac"
 NATIONAL_COLOR = "#636363"
 PNG_DPI = 110  # 880 px for the report's 720 px: sharp on screen, fine on A4; keeps a report <= 100 kB
 PNG_COLOURS = 64  # a chart has a few flat colours and their anti-aliased edges: a palette keeps it sharp
+PNG_LEVEL = 8  # zlib level of the PNG
 PALETTE_SAMPLE = 2  # the palette is chosen from every 2nd pixel of every 2nd row (a quarter of the work)
 PAD = 0.15  # inches of white kept around a chart's content, and between the axes and a legend below them
 
@@ -66,7 +68,11 @@ def font_file(text: Any) -> str:
 def thai_rc() -> Iterator[None]:
     """matplotlib settings for building a chart: the bundled Thai font first (the global rc is untouched)."""
     register_fonts()
-    with mpl.rc_context({"font.family": [FAMILY, FALLBACK], "axes.unicode_minus": True}):
+    # a patch's or line's default colour "C0" is looked up in the property cycle each time it is resolved
+    # (about 1 ms); named once here, it is the same colour
+    first = mpl.colors.to_hex(mpl.rcParams["axes.prop_cycle"].by_key()["color"][0], keep_alpha=True)
+    with mpl.rc_context({"font.family": [FAMILY, FALLBACK], "axes.unicode_minus": True,
+                         "patch.facecolor": first, "lines.color": first}):
         yield
 
 
@@ -87,7 +93,7 @@ def number(value: float, thai_digits: bool, decimals: int = 2) -> str:
 def new_figure(figsize: tuple[float, float], ncols: int = 1) -> tuple[Figure, list[Axes]]:
     """A figure at :data:`PNG_DPI` with its own Agg canvas (no layout engine: :func:`fit` lays it out)."""
     fig = Figure(figsize=figsize, dpi=PNG_DPI)
-    FigureCanvasAgg(fig)
+    agg.Canvas(fig)
     axes = fig.subplots(1, ncols, squeeze=False)[0]
     for ax in axes:
         ax.tick_params(labelfontfamily=FAMILY)  # ticks made later, at draw time, keep the Thai font
@@ -153,11 +159,12 @@ def png_bytes(fig: Figure, dpi: int = PNG_DPI) -> bytes:
     """The figure as a compact PNG: drawn once at ``dpi`` by its Agg canvas, then stored as an indexed
     (palette) image of at most :data:`PNG_COLOURS` colours without dithering (a third of the size of
     matplotlib's RGBA file, the same pixels to the eye: flat fills, lines and text keep their colours). The
-    palette is chosen (median cut) from a regular sample of the pixels, then every pixel takes its nearest
-    palette colour."""
+    palette is chosen (PIL's fast octree, a quarter of the median cut's time and a slightly smaller file) from
+    a regular sample of the pixels, then every pixel takes its nearest palette colour; zlib level 8 (level 9
+    takes twice as long for under 2 % less)."""
     from PIL import Image
 
-    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else agg.Canvas(fig)
     before = fig.dpi
     fig.set_dpi(dpi)
     try:
@@ -168,9 +175,10 @@ def png_bytes(fig: Figure, dpi: int = PNG_DPI) -> bytes:
         fig.set_dpi(before)
     sample = image.resize((max(1, image.width // PALETTE_SAMPLE), max(1, image.height // PALETTE_SAMPLE)),
                           Image.Resampling.NEAREST)
-    palette = sample.quantize(colors=PNG_COLOURS, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    palette = sample.quantize(colors=PNG_COLOURS, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
     out = io.BytesIO()
-    image.quantize(palette=palette, dither=Image.Dither.NONE).save(out, format="PNG", compress_level=9)
+    indexed = image.quantize(palette=palette, dither=Image.Dither.NONE)
+    indexed.save(out, format="PNG", compress_level=PNG_LEVEL)
     return out.getvalue()
 
 
