@@ -25,10 +25,10 @@ from itanb.charts.base import (
     font_file,
     png_bytes,
     register_fonts,
-    warm_up,
 )
 from itanb.charts.portfolio import indicator_heatmap, portfolio_distribution
 from itanb.charts.trend import LABEL_PLACES, NATIONAL_MARKER, SCORE_MARKER, marker_extent, score_trend
+from itanb.charts.warm import warm_up
 
 __all__ = [
     "FALLBACK", "FAMILY", "LABEL_PLACES", "NATIONAL_COLOR", "NATIONAL_MARKER", "PASS_COLOR", "PASS_MARK",

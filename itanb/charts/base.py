@@ -181,17 +181,3 @@ def png_bytes(fig: Figure, dpi: int = PNG_DPI) -> bytes:
     indexed.save(out, format="PNG", compress_level=PNG_LEVEL)
     return out.getvalue()
 
-
-# ------------------------------------------------------------ warm-up
-def warm_up() -> None:
-    """Build and draw a small Thai chart to PNG in memory and forget it: the first-use work of matplotlib and
-    the font (font loading, glyph caches, the PNG writer, PIL's quantiser), paid once by a process that forks
-    kernels instead of once by every report."""
-    with thai_rc():
-        fig, (ax,) = new_figure((4.0, 3.0))
-        ax.plot([2564.0, 2565.0], [80.0, 90.0], "o-")
-        ax.bar([2564.0], [3.0])
-        ax.set_title("คะแนน ITA ผ่านดีเยี่ยม")
-        ax.annotate("ดีเยี่ยม\n90.00", (2565.0, 90.0), textcoords="offset points", xytext=(0, 8))
-        legend = fig.legend(handles=[mpl.lines.Line2D([], [], label="คะแนน")])
-        png_bytes(fit(fig, legend))
