@@ -27,8 +27,8 @@ def _record(scores: tuple[float, ...]) -> pd.DataFrame:
 
 def _indicators() -> pd.DataFrame:
     scores = [92.5, 88.0, 79.5, 95.0, 84.0, 91.0, 86.5, 70.0, 75.5, 65.0]
-    return pd.DataFrame({"indicator": range(1, 11), "score": scores, "weak": [s < base.PASS_MARK for s in scores],
-                         "national": [s + 2 for s in scores]})
+    return pd.DataFrame({"indicator": range(1, 11), "score": scores,
+                         "weak": [s < base.PASS_MARK for s in scores], "national": [s + 2 for s in scores]})
 
 
 def _level_names() -> None:
