@@ -4,8 +4,9 @@ per process instead of twice per figure.
 With libraqm (Thai needs it), matplotlib 3.11 shapes a text line when it measures it (``set_text``) and shapes
 it again when it draws it (``_layout``), at about 0.3 ms for a number and over 1 ms for a Thai phrase, and it
 reads the font's height metrics from its tables for every text it lays out. All three are pure functions of
-the font files, the size, the resolution, the hinting and the text: :class:`Renderer` keeps their results in
-process-wide tables, so a text shaped once (in :func:`itanb.charts.warm_up`, by a batch's zygote before it
+the font files, the size, the resolution, the hinting and the text; so is a glyph's coverage bitmap for its
+sub-pixel phase (matplotlib 3.11 renders every glyph of every text one by one). :class:`Renderer` keeps their
+results in process-wide tables, so a text shaped once (in :func:`itanb.charts.warm_up`, by a batch's zygote before it
 forks the kernels, or earlier in the same kernel) is not shaped again. The pixels are matplotlib's: the same
 glyphs at the same positions, drawn by the same code (tested: a PNG is byte for byte the same with the tables
 empty or full), so no report's output depends on another's.
@@ -13,16 +14,20 @@ empty or full), so no report's output depends on another's.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
+import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg, get_hinting_flag
 from matplotlib.font_manager import fontManager, get_font
+from matplotlib.ft2font import RenderMode
 
 LIMIT = 20_000  # entries per table: past it a table starts again empty (a kernel runs one report)
 _METRICS: dict[tuple, tuple[float, float, float]] = {}  # font key, text -> width, height, descent (pixels)
 _GLYPHS: dict[tuple, tuple] = {}  # font key, text, features, language -> ((font, glyph, x, y), ...)
 _HEIGHTS: dict[tuple, tuple[float, float, float]] = {}  # font key -> ascent, descent, line gap (pixels)
 _FILES: dict[tuple, tuple] = {}  # font description -> the font files matplotlib finds for it
+_BITMAPS: dict[tuple, tuple] = {}  # glyph, size, transform, sub-pixel phase -> (coverage, left, top)
 GENERIC = frozenset({"serif", "sans-serif", "sans serif", "sans", "cursive", "fantasy", "monospace"})
 
 
@@ -35,7 +40,7 @@ def _remember(table: dict, key: tuple, value: Any) -> Any:
 
 def forget() -> None:
     """Empty the tables (for tests: the pixels must not depend on them)."""
-    for table in (_METRICS, _GLYPHS, _HEIGHTS, _FILES):
+    for table in (_METRICS, _GLYPHS, _HEIGHTS, _FILES, _BITMAPS):
         table.clear()
 
 
@@ -81,6 +86,38 @@ class Renderer(RendererAgg):
         size = prop.get_size_in_points()
         self._draw_text_glyphs_and_boxes(gc, x, y, angle, ((font, size, glyph, 0, 1, gx, gy)
                                                             for font, glyph, gx, gy in glyphs), [])
+        return None
+
+    def _draw_text_glyphs_and_boxes(self, gc, x, y, angle, glyphs, boxes):  # noqa: PLR0917 (matplotlib's)
+        """:meth:`RendererAgg._draw_text_glyphs_and_boxes` for text (no boxes) with each glyph's coverage
+        bitmap kept for its sub-pixel phase: FreeType renders a glyph moved by whole pixels as the same bitmap
+        moved by those pixels, so a glyph met again at the same phase (1/64 pixel) is not rendered again."""
+        boxes = list(boxes)
+        if boxes:
+            return super()._draw_text_glyphs_and_boxes(gc, x, y, angle, glyphs, boxes)
+        cos, sin = math.cos(math.radians(angle)), math.sin(math.radians(angle))
+        flags, antialiased = get_hinting_flag(), gc.get_antialiased()
+        height = self.height
+        for font, size, index, slant, extend, dx, dy in glyphs:
+            ox = round(0x40 * (x + dx * cos - dy * sin))
+            oy = round(0x40 * (height - y + dx * sin + dy * cos))
+            key = (font.fname, size, self.dpi, index, angle, slant, extend, ox & 63, oy & 63, flags,
+                   antialiased)
+            found = _BITMAPS.get(key)
+            if found is None:
+                font.set_size(size, self.dpi)
+                font._set_transform((0x10000 * np.array([[cos, -sin], [sin, cos]])
+                                     @ [[extend, extend * slant], [0, 1]]).round().astype(int),
+                                    [ox & 63, oy & 63])
+                mode = RenderMode.NORMAL if antialiased else RenderMode.MONO
+                bitmap = font._render_glyph(index, flags, mode)
+                buffer = np.array(bitmap.buffer, copy=True)
+                if not antialiased:
+                    buffer *= 0xff
+                found = _remember(_BITMAPS, key, (buffer, bitmap.left, bitmap.top))
+            buffer, left, top = found
+            self._renderer.draw_text_image(buffer, left + (ox >> 6), int(height) - (top + (oy >> 6))
+                                           + buffer.shape[0], 0, gc)
         return None
 
     def _get_font_height_metrics(self, prop):
