@@ -1,15 +1,16 @@
 """The Agg canvas the charts are built and drawn on: matplotlib's own Agg renderer, with each text shaped once
-per process instead of twice per figure.
+per process instead of twice per figure, and each glyph rendered once per sub-pixel phase.
 
-With libraqm (Thai needs it), matplotlib 3.11 shapes a text line when it measures it (``set_text``) and shapes
-it again when it draws it (``_layout``), at about 0.3 ms for a number and over 1 ms for a Thai phrase, and it
-reads the font's height metrics from its tables for every text it lays out. All three are pure functions of
-the font files, the size, the resolution, the hinting and the text; so is a glyph's coverage bitmap for its
-sub-pixel phase (matplotlib 3.11 renders every glyph of every text one by one). :class:`Renderer` keeps their
-results in process-wide tables, so a text shaped once (in :func:`itanb.charts.warm_up`, by a batch's zygote before it
-forks the kernels, or earlier in the same kernel) is not shaped again. The pixels are matplotlib's: the same
-glyphs at the same positions, drawn by the same code (tested: a PNG is byte for byte the same with the tables
-empty or full), so no report's output depends on another's.
+With libraqm (Thai needs it), matplotlib 3.11 shapes a text line when it measures it (``set_text``) and
+shapes it again when it draws it (``_layout``), at about 0.3 ms for a number and over 1 ms for a Thai phrase;
+it reads the font's height metrics from its tables for every text it lays out, and it renders every glyph of
+every text one by one. All of these are pure functions of the font files, the size, the resolution, the
+hinting and the text (a glyph's bitmap: of its sub-pixel phase; moved by whole pixels FreeType gives the same
+bitmap moved). :class:`Renderer` keeps their results in process-wide tables, so a text shaped once (in
+:func:`itanb.charts.warm_up`, by a batch's zygote before it forks the kernels, or earlier in the same kernel)
+is not shaped again. The pixels are matplotlib's: the same glyphs at the same positions, drawn by the same
+code (tested: a PNG is byte for byte the same with the tables empty, full, or drawn by matplotlib's own
+canvas), so no report's output depends on another's.
 """
 
 from __future__ import annotations
