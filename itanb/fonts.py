@@ -6,6 +6,7 @@ the page (:func:`font_css`). Nothing depends on the fonts of the machine.
 
 from __future__ import annotations
 
+import contextlib
 from functools import lru_cache
 from pathlib import Path
 
@@ -31,7 +32,7 @@ WEB_FACES: tuple[tuple[str, int], ...] = (("Regular", 400), ("Bold", 700))
 # Always kept, whatever the page: printable ASCII (page numbers, counters, what a reader may type into a
 # form), the whole Thai block and the punctuation reports use. Pages differ mostly in which Thai letters
 # they use; keeping them all costs ~2.5 kB a face but makes the subset of nearly every page the same, cut
-# once per process (a cut costs ~1 s a face: per page, that would double the time of a batch).
+# once per machine (a cut costs ~1 s a face: per page, that would double the time of a batch).
 ALWAYS = ("".join(chr(c) for c in range(0x20, 0x7F)) + "".join(chr(c) for c in range(0x0E01, 0x0E5C))
           + "–—…·•“”‘’×÷°±≤≥→←¶§")
 
@@ -77,13 +78,67 @@ def subset_font(style: str, characters: str, flavor: str = "woff2") -> bytes:
 
 @lru_cache(maxsize=64)
 def _subset(style: str, chars: str, flavor: str | None) -> bytes:
+    """A cut of the face, from the disk cache (:func:`_cache_path`) when an earlier process made the same one:
+    a cut costs ~1.3 s of CPU a face here, and nearly every page of every report needs the same one."""
+    path = _cache_path(style, chars, flavor)
+    try:
+        cached = path.read_bytes()
+    except OSError:
+        cached = b""
+    if _intact(cached, flavor):
+        return cached
+    data = _cut(style, chars, flavor)
+    _store(path, data)
+    return data
+
+
+_MAGIC = {"woff2": b"wOF2", "woff": b"wOFF", None: b"\x00\x01\x00\x00"}  # how a file of each flavour starts
+
+
+def _intact(data: bytes, flavor: str | None) -> bool:
+    """A whole font file of ``flavor``: its signature, and for WOFF/WOFF2 the length its header records."""
+    if data[:4] != _MAGIC[flavor]:
+        return False
+    return flavor is None or (len(data) >= 12 and int.from_bytes(data[8:12], "big") == len(data))
+
+
+def _cache_path(style: str, chars: str, flavor: str | None):
+    """Where the cut of ``style`` to ``chars`` is kept between runs: under :data:`itanb.paths.CACHE`, named by
+    a hash of everything the bytes depend on (the face's bytes, the fontTools version, the characters, the
+    options, the flavour), so a new font, fontTools or option is a new name and never a stale hit."""
+    import hashlib
+
+    import fontTools
+
+    from itanb import paths
+
+    key = hashlib.sha256()
+    for part in (hashlib.sha256(_font_bytes(style)).hexdigest(), fontTools.version, chars,
+                 repr(LAYOUT_FEATURES), repr(_OPTIONS), str(flavor)):
+        key.update(part.encode("utf-8") + b"\0")
+    return paths.CACHE / "fonts" / f"Sarabun-{style}-{key.hexdigest()[:32]}.{flavor or 'ttf'}"
+
+
+def _store(path, data: bytes) -> None:
+    """Keep a cut in the cache (whole or not at all); a cache that cannot be written (a read-only install)
+    only means the next process cuts again."""
+    from itanb import paths
+
+    with contextlib.suppress(OSError):
+        paths.write_atomic(path, data)
+
+
+# fontTools subsetter options besides the layout features (part of the cache key)
+_OPTIONS = {"name_IDs": ["*"], "name_languages": ["*"], "notdef_outline": True, "glyph_names": False}
+
+
+def _cut(style: str, chars: str, flavor: str | None) -> bytes:
     import io
 
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
-    options = subset.Options(layout_features=list(LAYOUT_FEATURES), name_IDs=["*"], name_languages=["*"],
-                             notdef_outline=True, glyph_names=False)
+    options = subset.Options(layout_features=list(LAYOUT_FEATURES), **_OPTIONS)
     font = TTFont(io.BytesIO(_font_bytes(style)), recalcTimestamp=False)  # same bytes every run
     subsetter = subset.Subsetter(options)
     subsetter.populate(text=chars)

@@ -2,12 +2,14 @@
 
 In a checkout of the project (a ``pyproject.toml`` above the package) the data folders are the project's;
 in an installed copy they are under the current directory. ``ITANB_RAW``, ``ITANB_PROCESSED``,
-``ITANB_REPORTS`` and ``ITANB_NOTEBOOKS`` override them.
+``ITANB_REPORTS`` and ``ITANB_NOTEBOOKS`` override them. ``CACHE`` (``ITANB_CACHE``) holds what is worth
+keeping between runs and can be made again from the install alone (the cut fonts): deleting it loses nothing.
 """
 
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent
@@ -25,6 +27,7 @@ RAW = _from_env("ITANB_RAW", PROJ_ROOT / "data" / "raw")
 PROCESSED = _from_env("ITANB_PROCESSED", PROJ_ROOT / "data" / "processed")
 REPORTS = _from_env("ITANB_REPORTS", PROJ_ROOT / "reports")
 NOTEBOOKS = _from_env("ITANB_NOTEBOOKS", PACKAGE / "notebooks")  # shipped with the package
+CACHE = _from_env("ITANB_CACHE", PROJ_ROOT / ".cache" / "itanb")
 
 
 def stamp(path: Path) -> tuple[Path, int, int]:
@@ -32,3 +35,21 @@ def stamp(path: Path) -> tuple[Path, int, int]:
     it stays the same (an edit or a new ingest changes the key). OSError when the file cannot be looked at."""
     stat = path.stat()
     return path, stat.st_mtime_ns, stat.st_size
+
+
+def write_atomic(path: Path, data: bytes, *, fsync: bool = False) -> None:
+    """Write ``data`` to ``path`` through a temporary ``.<name>.*.tmp`` file in the same folder and a rename,
+    so a reader (or a kill) never sees half a file; ``fsync``: on disk before the rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            if fsync:
+                fh.flush()
+                os.fsync(fh.fileno())
+        Path(tmp).chmod(0o644)
+        Path(tmp).replace(path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -127,13 +127,51 @@ def test_reports_and_index_pages_stay_within_their_sizes(built):
     assert {p.name: p.stat().st_size for p in pages if p.stat().st_size > INDEX_LIMIT} == {}
 
 
-def test_rerun_with_nothing_changed_builds_nothing(built):
+def _ours(marker: str) -> list[int]:
+    """The live processes (workers, zygotes, kernels) whose environment carries ``marker``; not this
+    process's multiprocessing resource tracker, which lives as long as this process."""
+    import psutil
+
+    found = []
+    for process in psutil.process_iter():
+        with contextlib.suppress(psutil.Error):
+            if process.pid != os.getpid() and process.environ().get("ITANB_TEST_MARK") == marker \
+                    and process.status() != psutil.STATUS_ZOMBIE \
+                    and "multiprocessing.resource_tracker" not in " ".join(process.cmdline()):
+                found.append(process.pid)
+    return found
+
+
+def _none_left(marker: str, wait: float = 10.0) -> bool:
+    deadline = time.monotonic() + wait
+    while _ours(marker) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return not _ours(marker)
+
+
+def test_rerun_with_nothing_changed_builds_nothing(built, monkeypatch):
+    """The workers a batch starts before it knows there is nothing to do are stopped (with the zygotes they
+    started) and leave no process behind."""
     base, _ = built
+    marker = f"nothing-to-do-{os.getpid()}"
+    monkeypatch.setenv("ITANB_TEST_MARK", marker)
     before = _mtimes(base / "reports")
     result = _run(base)
     assert result.ok
     assert "0 built, 11 unchanged, 0 failed" in result.summary()
     assert _mtimes(base / "reports") == before
+    assert _none_left(marker)
+
+
+def test_fewer_reports_than_workers_leaves_no_process(built, tmp_path, monkeypatch):
+    """Two workers start, one report is built: the idle worker is stopped, and every worker, zygote and
+    kernel has ended when the batch returns (or very soon after: the system reaps them)."""
+    base = _copy(built[0], tmp_path)
+    marker = f"one-report-{os.getpid()}"
+    monkeypatch.setenv("ITANB_TEST_MARK", marker)
+    result = _run(base, jobs=[Job.of("fiscal-year", AGENCIES[0], 2566)], force=True, workers=2)
+    assert result.ok and result.built == [f"2566/fiscal-year/{AGENCIES[0]}.html"]
+    assert _none_left(marker)
 
 
 def test_docx_adds_the_word_draft_to_fiscal_year_reports_only(built, tmp_path):

@@ -90,7 +90,48 @@ def test_subset_is_the_same_bytes_every_time():
     """Reports are compared and cached by content: the font must not carry the time it was cut."""
     import time
 
-    first = fonts.subset_font("Regular", "ตำบล")
-    fonts._subset.cache_clear()
+    first = fonts._cut("Regular", "ตำบล", "woff2")  # cut, not read from the disk cache
     time.sleep(1.1)  # the head table's timestamp has a resolution of one second
-    assert fonts.subset_font("Regular", "ตำบล") == first
+    assert fonts._cut("Regular", "ตำบล", "woff2") == first
+
+
+def _cut_again(monkeypatch, cache_dir):
+    """Forget this process's cuts and point the disk cache at ``cache_dir``, counting the cuts made."""
+    from itanb import paths
+
+    monkeypatch.setattr(paths, "CACHE", cache_dir)
+    fonts._subset.cache_clear()
+    cuts = []
+    real = fonts._cut
+    monkeypatch.setattr(fonts, "_cut", lambda *a: cuts.append(a) or real(*a))
+    return cuts
+
+
+def test_a_cut_is_kept_on_disk_and_read_back_by_the_next_process(monkeypatch, tmp_path):
+    cuts = _cut_again(monkeypatch, tmp_path / "cache")
+    first = fonts.subset_font("Bold", "ตำบล")
+    kept = list((tmp_path / "cache" / "fonts").iterdir())
+    assert len(cuts) == 1 and len(kept) == 1 and kept[0].read_bytes() == first
+    fonts._subset.cache_clear()  # as a new process would start
+    assert fonts.subset_font("Bold", "ตำบล") == first
+    assert len(cuts) == 1  # read from the disk, not cut again
+    fonts.subset_font("Bold", "ตำบล é")  # another character: another file, never the first one
+    assert len(cuts) == 2 and len(list((tmp_path / "cache" / "fonts").iterdir())) == 2
+
+
+def test_a_damaged_cache_file_is_cut_again_and_replaced(monkeypatch, tmp_path):
+    cuts = _cut_again(monkeypatch, tmp_path / "cache")
+    good = fonts.subset_font("Regular", "ตำบล")
+    (kept,) = (tmp_path / "cache" / "fonts").iterdir()
+    kept.write_bytes(good[: len(good) // 2])  # cut short, signature intact
+    fonts._subset.cache_clear()
+    assert fonts.subset_font("Regular", "ตำบล") == good
+    assert len(cuts) == 2 and kept.read_bytes() == good
+
+
+def test_a_cache_that_cannot_be_written_only_costs_a_cut(monkeypatch, tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    cuts = _cut_again(monkeypatch, blocker / "cache")
+    assert fonts.subset_font("Regular", "ตำบล")[:4] == b"wOF2"
+    assert len(cuts) == 1 and blocker.read_text() == "x"

@@ -25,26 +25,39 @@ from itanb.errors import ParameterError
 DASK_PLUGIN = "itanb-kernel-pool"
 
 
-def worker_pool():
-    """A started kernel pool for this worker process (None with ``ITANB_PRESTART=0``), with papermill,
-    nbconvert and the report template loaded, so that the first report pays for none of them."""
-    import nbformat
-
-    from itanb.render import KERNEL_NAME, notebook_to_html
-
+def new_pool():
+    """This worker process's kernel pool, its zygote already booting (None with ``ITANB_PRESTART=0``)."""
     os.environ.setdefault("PYTHAINLP_READ_ONLY", "1")
-    pool = None
-    if os.environ.get("ITANB_PRESTART", "1") != "0":
-        import jupyter_client  # noqa: F401 - imported here, not by two threads at once
-        import jupyter_core.utils  # noqa: F401
+    if os.environ.get("ITANB_PRESTART", "1") == "0":
+        return None
+    import jupyter_client  # noqa: F401 - imported here, not by two threads at once
+    import jupyter_core.utils  # noqa: F401
 
-        from itanb.batch.kernels import KernelPool
+    from itanb.batch.kernels import KernelPool
+    from itanb.render import KERNEL_NAME
 
-        pool = KernelPool(KERNEL_NAME)
-        pool.prestart()  # boots while this process imports the rest
+    pool = KernelPool(KERNEL_NAME)
+    pool.start_zygote()  # boots while this process imports the rest
+    return pool
+
+
+def warm_worker() -> None:
+    """papermill, nbconvert and the report template loaded, so that the first report pays for none of them."""
+    import nbformat
     import papermill  # noqa: F401
 
+    from itanb.render import notebook_to_html
+
     notebook_to_html(nbformat.v4.new_notebook(), "warm-up")  # template and font, cached per process
+
+
+def worker_pool():
+    """A kernel pool for this worker process (:func:`new_pool`) with its first kernel starting, and the worker
+    warmed up (:func:`warm_worker`)."""
+    pool = new_pool()
+    if pool is not None:
+        pool.prestart()
+    warm_worker()
     return pool
 
 
@@ -97,78 +110,122 @@ def run_job(job: Job, args: tuple, pool=None, *, more: bool = True) -> dict:
 
 
 def _local_worker(conn, args: tuple) -> None:
-    """A local worker process: one kernel pool, then ``(job, more)`` in and a result out until None."""
-    pool = worker_pool()
+    """A local worker process, started before its batch knows its reports: its pool's zygote boots while it
+    imports, then ``(job, more)`` in and a result out until None. Until its first report it holds no kernel,
+    and SIGTERM (a batch with less to do than workers) stops it and its zygote at once."""
+    import signal
+
+    pools = []
+
+    def stop_booting(signum, frame) -> None:
+        for pool in pools:
+            pool.close()  # no kernel yet: only the zygote, killed
+        os._exit(0)
+
+    signal.signal(signal.SIGTERM, stop_booting)
+    pool = new_pool()
+    pools += [pool] if pool is not None else []
+    warm_worker()
     try:
-        while True:
-            try:
-                message = conn.recv()
-            except EOFError:  # the driver is gone
-                break
-            if message is None:
-                break
+        message = conn.recv()
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        while message is not None:
             job, more = message
             conn.send(run_job(job, args, pool, more=more))
+            message = conn.recv()
+    except EOFError:  # the driver is gone
+        pass
     finally:
         if pool is not None:
             pool.close()
         conn.close()
 
 
-def _start_worker(context, args: tuple):
-    parent, child = context.Pipe()
-    process = context.Process(target=_local_worker, args=(child, args), daemon=True,
-                              name="itanb-batch-worker")
-    process.start()
-    child.close()  # the worker's end: a worker that dies makes recv() raise EOFError here
-    return parent, process
+class LocalWorkers:
+    """Local worker processes (spawned: the driver holds threads), started as a batch begins so that they
+    import papermill and nbconvert and boot their kernel zygotes while the driver plans. :meth:`run` gives
+    them the reports, one at a time each. Leaving the context (or :meth:`close`) stops them: a worker given
+    no report at once (it holds no kernel), the others after their report; then waits for them."""
 
+    def __init__(self, workers: int, args: tuple):
+        import multiprocessing
 
-def run_local(jobs: list[Job], args: tuple, workers: int) -> Iterator[dict]:
-    """Run ``jobs`` on ``workers`` local processes (spawned: the driver holds threads), one report at a time
-    each; a worker that dies fails its report and is replaced while reports remain."""
-    import multiprocessing
-    from multiprocessing.connection import wait
+        self._context = multiprocessing.get_context("spawn")
+        self._args = args
+        self._processes: list = []
+        self._idle = [self._start() for _ in range(max(1, workers))]
 
-    context = multiprocessing.get_context("spawn")
-    queue = deque(enumerate(jobs))
-    busy: dict = {}  # connection -> (job, process)
-    processes = []
+    def __enter__(self) -> LocalWorkers:
+        return self
 
-    def feed(conn, process) -> None:
-        if not queue:
-            conn.send(None)
-            return
-        i, job = queue.popleft()
-        conn.send((job, i < len(jobs) - workers))
-        busy[conn] = (job, process)
+    def __exit__(self, *exc) -> None:
+        self.close()
 
-    try:
-        for _ in range(workers):
-            conn, process = _start_worker(context, args)
-            processes.append(process)
-            feed(conn, process)
-        while busy:
-            for ready in wait(list(busy)):
-                job, process = busy.pop(ready)
-                try:
-                    result = ready.recv()
-                except (EOFError, OSError):
-                    process.join(timeout=5)
-                    yield failure(job, f"the worker process failed (exit status {process.exitcode})")
-                    ready.close()
-                    if queue:  # a new worker for the rest
-                        conn, process = _start_worker(context, args)
-                        processes.append(process)
-                        feed(conn, process)
-                else:
-                    yield result
-                    feed(ready, process)
-    finally:
-        for conn in busy:
-            with contextlib.suppress(OSError):
+    def _start(self):
+        parent, child = self._context.Pipe()
+        process = self._context.Process(target=_local_worker, args=(child, self._args), daemon=True,
+                                        name="itanb-batch-worker")
+        process.start()
+        child.close()  # the worker's end: a worker that dies makes recv() raise EOFError here
+        self._processes.append(process)
+        return parent, process
+
+    def _dismiss(self, idle: list) -> None:
+        for conn, process in idle:
+            process.terminate()
+            conn.close()
+
+    def run(self, jobs: list[Job]) -> Iterator[dict]:
+        """Run ``jobs`` on the started workers (those beyond ``len(jobs)`` are stopped now); a worker that
+        dies fails its report and is replaced while reports remain."""
+        from multiprocessing.connection import wait
+
+        workers = min(len(self._idle), len(jobs))
+        self._dismiss(self._idle[workers:])
+        starting, self._idle = self._idle[:workers], []
+        queue = deque(enumerate(jobs))
+        busy: dict = {}  # connection -> (job, process)
+
+        def feed(conn, process) -> None:
+            if not queue:
                 conn.send(None)
-        for process in processes:
+                return
+            i, job = queue.popleft()
+            conn.send((job, i < len(jobs) - workers))
+            busy[conn] = (job, process)
+
+        try:
+            for conn, process in starting:
+                feed(conn, process)
+            while busy:
+                for ready in wait(list(busy)):
+                    job, process = busy.pop(ready)
+                    try:
+                        result = ready.recv()
+                    except (EOFError, OSError):
+                        process.join(timeout=5)
+                        yield failure(job, f"the worker process failed (exit status {process.exitcode})")
+                        ready.close()
+                        if queue:  # a new worker for the rest
+                            feed(*self._start())
+                    else:
+                        yield result
+                        feed(ready, process)
+        finally:
+            for conn in busy:
+                with contextlib.suppress(OSError):
+                    conn.send(None)
+
+    def stop(self) -> None:
+        """Stop the workers that were given no report (at once: they hold no kernel); the others end after
+        their last report by themselves."""
+        self._dismiss(self._idle)
+        self._idle = []
+
+    def close(self) -> None:
+        """:meth:`stop`, then wait for every worker to end."""
+        self.stop()
+        for process in self._processes:
             process.join(timeout=30)
             if process.is_alive():
                 process.terminate()

@@ -97,6 +97,20 @@ class KernelPool:
             self._close_zygote()
             return None
 
+    def start_zygote(self) -> None:
+        """Start this pool's zygote now (it boots for seconds), for the kernel spec's command; nothing when
+        kernels are not forked, or the kernel spec is not this Python's (those kernels start as usual)."""
+        if not self._forking or self._zygote is not None:
+            return
+        from jupyter_client.kernelspec import KernelSpecManager
+
+        try:
+            prefix = zygote_prefix(KernelSpecManager().get_kernel_spec(self.kernel_name).argv)
+            if prefix is not None:
+                self._zygote = KernelZygote(prefix, self._modules)
+        except Exception:  # no such kernel spec, or no process: papermill says why when it starts the kernel
+            self._forking = False
+
     def _close_zygote(self) -> None:
         zygote, self._zygote = self._zygote, None
         if zygote is not None:

@@ -3,6 +3,7 @@ record each as it finishes, and write ``reports/index.html``."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import time
@@ -52,12 +53,13 @@ class BatchResult:
         return "\n".join(lines)
 
 
-def _execute(todo: list[Job], args: tuple, *, executor: str, workers: int, scheduler: str | None):
-    from itanb.batch.executors import run_dask, run_local
+def _execute(todo: list[Job], args: tuple, *, local, workers: int, scheduler: str | None):
+    """The results of ``todo``, as they come: on the batch's local workers, else on a Dask cluster."""
+    if local is not None:
+        return local.run(todo)
+    from itanb.batch.executors import run_dask
 
-    if executor == "dask":
-        return run_dask(todo, args, workers, scheduler)
-    return run_local(todo, args, min(workers, len(todo)))
+    return run_dask(todo, args, workers, scheduler)
 
 
 def _collect(results, manifest: Manifest, digests: dict, result: BatchResult, *, pdf: bool, xlsx: bool,
@@ -135,40 +137,57 @@ def run_batch(years: tuple[int, int] | None = None, agencies: Iterable[str] | No
     BatchResult
         ``failed`` holds one result dict per failed report; the others are in ``built`` or ``unchanged``.
     """
-    from itanb.render import write_index
-    from itanb.store import load_tables
-
     if executor not in EXECUTORS:
         raise ParameterError(f"executor must be local or dask, got {executor!r}")
     started = time.perf_counter()
     raw_dir, processed_dir, reports_dir = (Path(p).resolve() for p in (raw_dir, processed_dir, reports_dir))
     workers = max(1, int(workers or os.cpu_count() or 1))
+    args = (str(raw_dir), str(processed_dir), str(reports_dir), pdf, xlsx, docx)
+    result = BatchResult(planned=0, executor=executor, workers=workers)
+    with contextlib.ExitStack() as stack:
+        local = None
+        starting = workers if jobs is None else min(workers, len(jobs))
+        if executor == "local" and starting:  # started first: they boot while the plan is made
+            from itanb.batch.executors import LocalWorkers
+
+            local = stack.enter_context(LocalWorkers(starting, args))
+        _build(result, jobs, local, args, years=years, agencies=agencies, force=force, scheduler=scheduler,
+               progress=progress)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _build(result: BatchResult, jobs: list[Job] | None, local, args: tuple, *, years, agencies, force: bool,
+           scheduler: str | None, progress: bool | None) -> None:
+    """:func:`run_batch` once its workers are starting: plan, hash, run what changed, write the index."""
+    from itanb import draft
+    from itanb.render import write_index
+    from itanb.store import load_tables
+
+    _raw, processed_dir, reports_dir, pdf, xlsx, docx = args
     tables = load_tables(processed_dir)
     if jobs is None:
         jobs = plan_jobs(tables, years, agencies)
     digests = dependency_hashes(tables, jobs)
     warm = _warm_index_thread({p for p in tables.agencies["province"] if isinstance(p, str)})
-    from itanb import draft
-
     # the fiscal-year reports whose Word draft is wanted: those with a result to analyse
     drafts = {j.key() for j in jobs if docx and draft.knows(j.kind)
               and draft.applies(tables, j.agency_id, j.fiscal_year)}
     del tables
-    result = BatchResult(planned=len(jobs), executor=executor, workers=workers)
-    with lock(reports_dir):
-        remove_stale_temporaries(reports_dir)
-        manifest = Manifest(reports_dir).load()
+    result.planned = len(jobs)
+    with lock(Path(reports_dir)):
+        remove_stale_temporaries(Path(reports_dir))
+        manifest = Manifest(Path(reports_dir)).load()
         todo = [j for j in jobs if force or not manifest.is_current(j.key(), digests[j.key()], pdf, xlsx,
                                                                     j.key() in drafts)]
         result.unchanged = len(jobs) - len(todo)
         if todo:
-            results = _execute(todo, (str(raw_dir), str(processed_dir), str(reports_dir), pdf, xlsx, docx),
-                               executor=executor, workers=workers, scheduler=scheduler)
+            results = _execute(todo, args, local=local, workers=result.workers, scheduler=scheduler)
             _collect(results, manifest, digests, result, pdf=pdf, xlsx=xlsx, total=len(todo),
                      progress=progress)
         elif not manifest.path.exists() or manifest.journal_path.exists():
             manifest.save()
+        if local is not None:
+            local.stop()  # the workers given no report stop now; the batch waits for the rest at its end
         warm.join()
-        result.index = write_index(reports_dir, processed_dir)
-    result.seconds = time.perf_counter() - started
-    return result
+        result.index = write_index(Path(reports_dir), Path(processed_dir))
