@@ -337,8 +337,10 @@ def _kernel_facts(km) -> dict:
     from nbclient import NotebookClient
 
     code = ("import json, os, sys\n"
+            "from itanb.views import context\n"
             "print(json.dumps({'pid': os.getpid(), 'ppid': os.getppid(), 'used': 'marker' in globals(),"
-            " 'charts': 'itanb.charts' in sys.modules}))\n"
+            " 'charts': 'itanb.charts' in sys.modules,"
+            " 'tables': context._load_tables.cache_info().currsize}))\n"
             "marker = 1")
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
     client = NotebookClient(nb, km=km, timeout=60)
@@ -388,3 +390,22 @@ def test_worker_kernels_are_fresh_and_leave_nothing_running(monkeypatch, fork):
     while any(_alive(f["pid"]) for f in facts) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not any(_alive(f["pid"]) for f in facts)
+
+
+def test_forked_kernels_start_with_the_batch_tables_loaded(built):
+    """A pool given the batch's processed folder has its zygote load the tables once: each forked kernel
+    starts with them (and still sees a change: they are keyed on the files' stamps, tested in test_views)."""
+    base, _ = built
+    with KernelPool("python3", processed_dir=str(base / "processed"), fork=True) as pool:
+        km = pool._start()
+        try:
+            facts = _kernel_facts(km)
+        finally:
+            pool._stop(km)
+    with KernelPool("python3", fork=True) as pool:
+        km = pool._start()
+        try:
+            bare = _kernel_facts(km)
+        finally:
+            pool._stop(km)
+    assert facts["tables"] == 1 and bare["tables"] == 0

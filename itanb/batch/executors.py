@@ -25,8 +25,9 @@ from itanb.errors import ParameterError
 DASK_PLUGIN = "itanb-kernel-pool"
 
 
-def new_pool():
-    """This worker process's kernel pool, its zygote already booting (None with ``ITANB_PRESTART=0``)."""
+def new_pool(processed_dir: str | None = None):
+    """This worker process's kernel pool, its zygote already booting (None with ``ITANB_PRESTART=0``), with
+    the tables of ``processed_dir`` preloaded for its kernels."""
     os.environ.setdefault("PYTHAINLP_READ_ONLY", "1")
     if os.environ.get("ITANB_PRESTART", "1") == "0":
         return None
@@ -36,7 +37,7 @@ def new_pool():
     from itanb.batch.kernels import KernelPool
     from itanb.render import KERNEL_NAME
 
-    pool = KernelPool(KERNEL_NAME)
+    pool = KernelPool(KERNEL_NAME, processed_dir=processed_dir)
     pool.start_zygote()  # boots while this process imports the rest
     return pool
 
@@ -51,10 +52,10 @@ def warm_worker() -> None:
     notebook_to_html(nbformat.v4.new_notebook(), "warm-up")  # template and font, cached per process
 
 
-def worker_pool():
+def worker_pool(processed_dir: str | None = None):
     """A kernel pool for this worker process (:func:`new_pool`) with its first kernel starting, and the worker
     warmed up (:func:`warm_worker`)."""
-    pool = new_pool()
+    pool = new_pool(processed_dir)
     if pool is not None:
         pool.prestart()
     warm_worker()
@@ -123,7 +124,7 @@ def _local_worker(conn, args: tuple) -> None:
         os._exit(0)
 
     signal.signal(signal.SIGTERM, stop_booting)
-    pool = new_pool()
+    pool = new_pool(args[1])
     pools += [pool] if pool is not None else []
     warm_worker()
     try:
@@ -235,7 +236,7 @@ class LocalWorkers:
 # ------------------------------------------------------------------------------------------------ dask
 
 
-def _dask_plugin():
+def _dask_plugin(processed_dir: str):
     from distributed import WorkerPlugin
 
     class KernelPoolPlugin(WorkerPlugin):
@@ -244,7 +245,7 @@ def _dask_plugin():
         name = DASK_PLUGIN
 
         def setup(self, worker) -> None:
-            self.pool = worker_pool()
+            self.pool = worker_pool(processed_dir)
 
         def teardown(self, worker) -> None:
             if getattr(self, "pool", None) is not None:
@@ -290,7 +291,7 @@ def run_dask(jobs: list[Job], args: tuple, workers: int, scheduler: str | None) 
 
     client, cluster = _dask_client(workers, scheduler)
     try:
-        client.register_plugin(_dask_plugin(), name=DASK_PLUGIN)
+        client.register_plugin(_dask_plugin(args[1]), name=DASK_PLUGIN)
         slots = max(1, sum(client.nthreads().values()))
         queue = iter(enumerate(jobs))
         index: dict = {}

@@ -57,7 +57,7 @@ class KernelPool:
     """
 
     def __init__(self, kernel_name: str = "python3", modules: list[str] | None = None, *,
-                 fork: bool | None = None):
+                 fork: bool | None = None, processed_dir: str | None = None):
         from concurrent.futures import ThreadPoolExecutor
 
         self.kernel_name = kernel_name
@@ -66,6 +66,7 @@ class KernelPool:
         self._next = None
         self._modules = warm_modules() if modules is None else modules
         self._zygote: KernelZygote | None = None
+        self._preload = processed_dir  # the zygote loads these tables for every kernel it forks
         if fork is None:
             fork = os.environ.get("ITANB_FORK_KERNELS", "1") != "0"
         self._forking = fork and hasattr(os, "fork")
@@ -88,7 +89,7 @@ class KernelPool:
             return None
         try:
             if self._zygote is None:
-                self._zygote = KernelZygote(prefix, self._modules)
+                self._zygote = KernelZygote(prefix, self._modules, self._preload)
             if self._zygote.prefix != prefix:
                 return None
             return self._zygote.fork(cmd[len(prefix) + 2:], kw.get("env") or dict(os.environ), kw.get("cwd"))
@@ -107,7 +108,7 @@ class KernelPool:
         try:
             prefix = zygote_prefix(KernelSpecManager().get_kernel_spec(self.kernel_name).argv)
             if prefix is not None:
-                self._zygote = KernelZygote(prefix, self._modules)
+                self._zygote = KernelZygote(prefix, self._modules, self._preload)
         except Exception:  # no such kernel spec, or no process: papermill says why when it starts the kernel
             self._forking = False
 

@@ -79,15 +79,18 @@ def main() -> None:
 
     if sys.path and sys.path[0] in ("", str(Path.cwd())):  # as ipykernel_launcher; the kernel adds it back
         del sys.path[0]
-    modules = json.loads(sys.argv[1])
+    setup = json.loads(sys.argv[1])  # {"modules": [...], "processed_dir": folder or None}
     # ipykernel's own default, set by the kernel before any notebook imports matplotlib
     if not os.environ.get("MPLBACKEND"):
         os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
     from ipykernel import kernelapp  # noqa: F401 - imported once here, inherited by every kernel
 
-    import_all(modules)
+    import_all(setup["modules"])
     with contextlib.suppress(Exception):
         _warm_up()
+    if setup.get("processed_dir"):
+        with contextlib.suppress(Exception):
+            _preload(setup["processed_dir"])
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # forked kernels are reaped by the system
     requests, answers = sys.stdin.buffer, sys.stdout.buffer
     answers.write(b"ready\n")
@@ -116,6 +119,23 @@ def _warm_up() -> None:
     frame = pd.DataFrame({"a": ["x", "y"], "b": [1.0, None], "t": pd.to_datetime(["2022-01-01", None])})
     frame.merge(frame[["a", "t"]], on="a").groupby("a").agg({"b": "sum"}).sort_values("b")
     frame.to_dict("records")
+
+
+def _preload(processed_dir: str) -> None:
+    """The batch's processed tables loaded and checked, and the data files a report reads (national figures,
+    indicators, grading rules), read by the analyses of one agency-year: every forked kernel starts with
+    them instead of loading them again (0.15-0.25 s a report). Caches only, keyed on the files' stamps (a
+    kernel whose files changed since loads them again); the analyses' results are thrown away."""
+    from itanb import views
+
+    tables = views.load_tables(Path(processed_dir))
+    scored = tables.assessments.dropna(subset=["score"])
+    if scored.empty:
+        return
+    first = scored.iloc[0]
+    ctx = views.check_params("fiscal-year", agency=str(first["agency_id"]),
+                             fiscal_year=int(first["fiscal_year"]), processed_dir=processed_dir)
+    ctx.yoy(), ctx.indicators(), ctx.measures_answer()
 
 
 def _child(request: dict) -> None:
@@ -150,10 +170,11 @@ class KernelZygote:
 
     ``ITANB_FORK_KERNELS=0``: off (kernels are new processes, as jupyter_client starts them)."""
 
-    def __init__(self, prefix: list[str], modules: list[str]):
+    def __init__(self, prefix: list[str], modules: list[str], processed_dir: str | None = None):
         code = "from itanb.batch.zygote import main; main()"
         self.prefix = prefix
-        self.proc = subprocess.Popen([*prefix, "-c", code, json.dumps(modules)], stdin=subprocess.PIPE,
+        setup = json.dumps({"modules": modules, "processed_dir": processed_dir})
+        self.proc = subprocess.Popen([*prefix, "-c", code, setup], stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                                      start_new_session=True)
         self._ready = False

@@ -19,7 +19,7 @@ labels a change across schemes as such. The harmonised ``passed`` flag (score >=
 FY2562) is what compares across schemes.
 """
 
-from itanb.grading.frame import grade_frame
+from itanb.grading.frame import YearGrades, grade_frame, grade_year
 from itanb.grading.levels import (
     Grade,
     LevelChange,
@@ -39,11 +39,12 @@ from itanb.grading.reported import (
     reported_levels,
     reported_only,
 )
-from itanb.grading.schemes import COLUMNS, DEFAULT_SCHEMES, Band, bands_for, load_schemes, scheme_of
+from itanb.grading.schemes import COLUMNS, DEFAULT_SCHEMES, Band, bands_for, bands_in, load_schemes, scheme_of
 from itanb.grading.values import (
     CENT,
     FIRST_PASS_YEAR,
     INDICATORS,
+    NOT_GIVEN,
     PASS_MARK,
     TOOL_LABELS,
     TOOLS,
@@ -54,20 +55,25 @@ from itanb.grading.weights import (
     DEFAULT_WEIGHTS,
     WEIGHT_COLUMNS,
     Derived,
+    DerivedYear,
     Mismatch,
     Weight,
+    cents_decimal,
     derive,
+    derive_year,
     load_weights,
     tolerance_for,
+    tolerance_in,
     weights_for,
 )
 
 __all__ = [
     "CENT", "COLUMNS", "DEFAULT_REPORTED", "DEFAULT_SCHEMES", "DEFAULT_WEIGHTS", "FIRST_PASS_YEAR",
-    "INDICATORS", "PASS_MARK", "REPORTED_COLUMNS", "TOOLS", "TOOL_LABELS", "TOTAL", "WEIGHT_COLUMNS", "Band",
-    "Derived", "Grade", "LevelChange", "Mismatch", "ReportedLevel", "Weight", "bands_for", "canonical_level",
-    "contradicts",
-    "derive", "grade", "grade_frame", "level_disagrees", "level_mismatch_message", "level_steps",
-    "load_reported_levels", "load_schemes", "load_weights", "passed", "reported_levels", "reported_only",
-    "scheme_of", "to_score", "tolerance_for", "weights_for",
+    "INDICATORS", "NOT_GIVEN", "PASS_MARK", "REPORTED_COLUMNS", "TOOLS", "TOOL_LABELS", "TOTAL",
+    "WEIGHT_COLUMNS", "Band", "Derived", "DerivedYear", "Grade", "LevelChange", "Mismatch", "ReportedLevel",
+    "Weight", "YearGrades", "bands_for", "bands_in", "canonical_level", "cents_decimal", "contradicts",
+    "derive", "derive_year", "grade", "grade_frame", "grade_year", "level_disagrees",
+    "level_mismatch_message", "level_steps", "load_reported_levels", "load_schemes", "load_weights", "passed",
+    "reported_levels", "reported_only", "scheme_of", "to_score", "tolerance_for", "tolerance_in",
+    "weights_for",
 ]

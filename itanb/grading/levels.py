@@ -3,28 +3,26 @@
 
 from __future__ import annotations
 
-import itertools
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from fractions import Fraction
-from functools import cache, lru_cache
+from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
+
+from itanb.grading.possible import cents, possible_levels
 from itanb.grading.reported import contradicts
 from itanb.grading.schemes import Band, bands_for, bands_in, load_schemes, scheme_of
 from itanb.grading.values import (
-    CENT,
     FIRST_PASS_YEAR,
     PASS_MARK,
     TOOL_LABELS,
     TOOLS,
-    TOTAL,
     not_given,
     to_score,
 )
-from itanb.grading.weights import Weight, load_weights, tree_of
+from itanb.grading.weights import Weight, load_weights
 
 
 @dataclass(frozen=True)
@@ -67,106 +65,6 @@ class LevelChange:
 
 
 # --- grading -----------------------------------------------------------------------------------------------
-
-def _satisfies(band: Band, total: Decimal, tools: Mapping[str, Decimal]) -> bool:
-    if band.min_total is not None and total < band.min_total:
-        return False
-    values = [tools[t] for t in band.tools]
-    if band.min_each_tool is not None and min(values) < band.min_each_tool:
-        return False
-    return band.some_tool_below is None or min(values) < band.some_tool_below
-
-
-def _intervals(cuts: list[Decimal]) -> list[tuple[Decimal, Decimal]]:
-    """[0, 100] cut at ``cuts`` into two-decimal intervals: a condition is the same for every score in one."""
-    edges = [Decimal(0), *sorted(c for c in set(cuts) if 0 < c <= 100)]
-    return [(lo, (hi - CENT) if hi is not None else Decimal(100))
-            for lo, hi in itertools.zip_longest(edges, edges[1:])]
-
-
-def _cents(value: Decimal) -> int:
-    return int(value * 100)
-
-
-@cache
-def _forms(fiscal_year: int, weights: tuple[Weight, ...], known: frozenset[str], tools: tuple[str, ...]
-           ) -> tuple[tuple[str, int, tuple[tuple[str, int], ...]], ...]:
-    """Each known composite (the total, a given EIT) as an integer linear form of the parts that are known,
-    are the scheme's ``tools`` or have no parts: ``(name, denominator, ((part, coefficient), ...))``, i.e.
-    name = sum(coefficient * part) / denominator. Integer arithmetic keeps the check exact and fast."""
-    tree = tree_of(fiscal_year, weights)
-    forms = []
-    for name in sorted(known & set(tree)):
-        coeffs: dict[str, Fraction] = {}
-
-        def expand(composite: str, factor: Fraction, coeffs: dict[str, Fraction] = coeffs) -> None:
-            for part, weight in tree[composite].items():
-                if part in known or part in tools or part not in tree:
-                    coeffs[part] = coeffs.get(part, Fraction(0)) + factor * weight
-                else:
-                    expand(part, factor * weight)
-
-        expand(name, Fraction(1))
-        denominator = math.lcm(*(c.denominator for c in coeffs.values()))
-        forms.append((name, denominator,
-                      tuple((part, int(c * denominator)) for part, c in sorted(coeffs.items()))))
-    return tuple(forms)
-
-
-def _feasible(box: Mapping[str, tuple[int, int]], given: Mapping[str, int],
-              forms: tuple[tuple[str, int, tuple[tuple[str, int], ...]], ...], tolerance: int) -> bool:
-    """Can scores in ``box`` (cents; parts neither boxed nor given anywhere in 0–100) give every known
-    composite within the tolerance (cents)?"""
-    for name, denominator, parts in forms:
-        lo = hi = 0
-        for part, coeff in parts:
-            a, b = box.get(part) or ((given[part],) * 2 if part in given else (0, 10000))
-            lo, hi = lo + coeff * a, hi + coeff * b
-        target = given[name] * denominator
-        if lo > target + tolerance * denominator or hi < target - tolerance * denominator:
-            return False
-    return True
-
-
-def _possible(bands: tuple[Band, ...], total: Decimal, given: dict[str, Decimal], fiscal_year: int,
-              weights: tuple[Weight, ...] | None) -> set[str]:
-    """The levels reachable by some tool scores consistent with ``given`` (the total and any tools).
-
-    The tool conditions (every tool >= x, some tool < y) depend only on the lowest tool score, so it is enough
-    to ask, for each interval between the cut-offs, whether the lowest tool can lie in it: some tool in the
-    interval, every other tool at or above it, and the weighted sum equal to the total within the tolerance.
-    """
-    conditioned = [b for b in bands if b.conditioned]
-    if not conditioned or total < min(b.min_total for b in conditioned):
-        return {next(b.level for b in bands if not b.conditioned and total >= b.min_total)}
-    tools = bands[0].tools
-    cuts = [c for b in conditioned for c in (b.min_each_tool, b.some_tool_below) if c is not None]
-    known = {TOTAL: total, **given}
-    cents = {name: _cents(v) for name, v in known.items()}
-    forms = _forms(fiscal_year, weights, frozenset(known), tools) if weights is not None else ()
-    tolerance = _cents(max((w.tolerance for w in weights or () if w.fy_from <= fiscal_year <= w.fy_to),
-                           default=Decimal(0)))
-    if all(t in given for t in tools):  # every tool known: one level, if the tools add up to the total
-        if not _feasible({}, cents, forms, tolerance):
-            return set()
-        return {next(b.level for b in bands if _satisfies(b, total, given))}
-    found: set[str] = set()
-    for lo, hi in _intervals(cuts):
-        level = next(b.level for b in bands if _satisfies(b, total, dict.fromkeys(tools, lo)))
-        if level in found:
-            continue
-        lo_c, hi_c = _cents(lo), _cents(hi)
-        for lowest in tools:
-            box = {}
-            for t in tools:
-                top = hi_c if t == lowest else 10000
-                a, b = (cents[t], cents[t]) if t in cents else (lo_c, top)
-                box[t] = (max(a, lo_c), min(b, top))
-            if all(a <= b for a, b in box.values()) and _feasible(box, cents, forms, tolerance):
-                found.add(level)
-                break
-    return found
-
 
 def grade(
     fiscal_year: int,
@@ -220,14 +118,16 @@ def _grade(fiscal_year: int, total: Decimal, tools: tuple[tuple[str, Decimal], .
                      f"ปีงบประมาณ {fiscal_year} ไม่มีระดับที่คำนวณได้ (FY{fiscal_year}: {band.note})")
     confirmed = graded[0].confirmed_to is not None and fiscal_year <= graded[0].confirmed_to
     graded = tuple(graded)
-    found = _possible(graded, total, given, fiscal_year, weights)
+    row = np.array([cents(total)])
+    cents_given = {name: np.array([cents(value)]) for name, value in given.items()}
+    found = int(possible_levels(graded, fiscal_year, row, cents_given, weights)[0])
     reason = None
     if not found:  # the tool scores given do not add up to the total: grade them as given
-        found = _possible(graded, total, given, fiscal_year, None)
+        found = int(possible_levels(graded, fiscal_year, row, cents_given, None)[0])
         reason = ("คะแนนรายเครื่องมือที่ให้มารวมตามน้ำหนักแล้วไม่เท่ากับคะแนนรวม "
                   f"(the tool scores given do not add up to the total {total} with the FY{fiscal_year} "
                   "weights)")
-    possible = tuple(b.level for b in graded if b.level in found)
+    possible = tuple(b.level for i, b in enumerate(graded) if found >> i & 1)
     if len(possible) == 1:
         band = next(b for b in graded if b.level == possible[0])
         return Grade(fiscal_year, total, band.scheme, band.level, band.rank, reason, confirmed, possible)

@@ -23,6 +23,8 @@ TOOLS = ("iit", "eit", "eit1", "eit2", "oit")
 TOOL_LABELS = {"iit": "IIT", "eit": "EIT", "eit1": "EIT ส่วนที่ 1", "eit2": "EIT ส่วนที่ 2", "oit": "OIT"}
 INDICATORS = tuple(f"i{n}" for n in range(1, 11))  # the ten indicators (ตัวชี้วัดที่ 1-10)
 TOTAL = "total"
+NOT_GIVEN = -1  # a score not given, in arrays of integer hundredths (cents)
+FULL = 10000  # 100.00 in hundredths
 
 
 def not_given(value: object) -> bool:

@@ -11,10 +11,13 @@ from fractions import Fraction
 from functools import cache
 from pathlib import Path
 
+import numpy as np
+
 from itanb.errors import InputError
 from itanb.grading.values import (
     CENT,
     INDICATORS,
+    NOT_GIVEN,
     TOOLS,
     TOTAL,
     check_range,
@@ -155,7 +158,13 @@ def weights_for(fiscal_year: int, path: Path | str | None = None) -> dict[str, d
 
 def tolerance_for(fiscal_year: int, path: Path | str | None = None) -> Decimal | None:
     """The largest difference accepted between a published composite and its recomputed value (0.01)."""
-    found = [w.tolerance for w in load_weights(path) if w.fy_from <= int(fiscal_year) <= w.fy_to]
+    return tolerance_in(int(fiscal_year), load_weights(path))
+
+
+@cache
+def tolerance_in(fiscal_year: int, weights: tuple[Weight, ...]) -> Decimal | None:
+    """:func:`tolerance_for` in weights already loaded."""
+    found = [w.tolerance for w in weights if w.fy_from <= fiscal_year <= w.fy_to]
     return max(found) if found else None
 
 
@@ -165,34 +174,79 @@ def derive(fiscal_year: int, values: Mapping[str, object], *, path: Path | str |
     ``values``: scores by name (``total``, tools, ``i1``..``i10``; missing or NaN = unknown). A composite that
     was given is checked against its recomputed value (a :class:`Mismatch` when they differ by more than the
     tolerance, never overwritten); one that was not given is added to ``values`` (rounded half-up to two
-    decimals). Composites are computed from exact values, so rounding is applied once.
+    decimals). Composites are computed from exact values, so rounding is applied once. This is
+    :func:`derive_year` on one row.
     """
-    fiscal_year = int(fiscal_year)
     given = {k: to_score(v, where=k) for k, v in values.items() if not not_given(v)}
-    weights = load_weights(path)
-    tree, order = _year_tree(fiscal_year, weights)
-    tolerance = Fraction(tolerance_for(fiscal_year, path) or Decimal(0)) * 100  # in hundredths
-    # exact values as (numerator, denominator) in hundredths: integer arithmetic, no Fraction per step
-    exact: dict[str, tuple[int, int]] = {k: (int(v * 100), 1) for k, v in given.items()}
+    year = derive_year(int(fiscal_year), {k: np.array([int(v * 100)]) for k, v in given.items()},
+                       load_weights(path), rows=1)
     out = dict(given)
     computed: set[str] = set()
     mismatches = []
+    for name in year.order:
+        if year.computed[name][0]:
+            out[name] = cents_decimal(year.values[name][0])
+            computed.add(name)
+        elif year.mismatched[name][0]:
+            mismatches.append(Mismatch(name, given[name], cents_decimal(year.recomputed[name][0]),
+                                       year.components[name]))
+    return Derived(out, frozenset(computed), tuple(mismatches))
+
+
+def cents_decimal(cents: int) -> Decimal:
+    """Integer hundredths as the two-decimal Decimal of :func:`to_score`."""
+    return (Decimal(int(cents)) / 100).quantize(CENT)
+
+
+@dataclass(frozen=True)
+class DerivedYear:
+    """:func:`derive_year`: many rows of one fiscal year, as integer hundredths (``NOT_GIVEN`` = unknown)."""
+
+    values: dict[str, np.ndarray]  # every score given, plus the composites computed where not given
+    computed: dict[str, np.ndarray]  # per composite: True where its value was computed, not given
+    recomputed: dict[str, np.ndarray]  # per composite: what its parts give (NOT_GIVEN: a part unknown)
+    mismatched: dict[str, np.ndarray]  # per composite: given, and over the tolerance from ``recomputed``
+    components: dict[str, tuple[str, ...]]  # per composite: what it is computed from
+    order: tuple[str, ...]  # the composites in computing order (each after its parts)
+
+
+def derive_year(fiscal_year: int, given: Mapping[str, np.ndarray], weights: tuple[Weight, ...], *,
+                rows: int) -> DerivedYear:
+    """:func:`derive` for ``rows`` rows of ``fiscal_year`` at once: ``given`` maps names to int64 arrays of
+    hundredths, ``NOT_GIVEN`` (-1) where a row has no such score (a name absent: no row has it).
+
+    Exact as :func:`derive`: a composite's value is an integer numerator over one denominator per composite
+    (the least common multiple of its weights' and its parts' denominators), rounded half up once; a given
+    composite is kept and compared with what its parts give, within the year's tolerance.
+    """
+    tree, order = _year_tree(int(fiscal_year), weights)
+    tolerance = Fraction(tolerance_in(int(fiscal_year), weights) or Decimal(0)) * 100  # in hundredths
+    values = {k: np.asarray(v, dtype=np.int64) for k, v in given.items()}
+    exact = {k: (v, 1) for k, v in values.items()}  # (numerators, denominator) in hundredths
+    none = np.zeros(rows, dtype=bool)
+    computed, recomputed, mismatched = {}, {}, {}
     for name in order:
         parts = tree[name]
-        if not all(p in exact for p in parts):
-            continue
-        den = math.lcm(*(w.denominator * exact[p][1] for p, w in parts.items()))
-        num = sum(w.numerator * (den // (w.denominator * exact[p][1])) * exact[p][0]
-                  for p, w in parts.items())
-        shown = (Decimal((2 * num + den) // (2 * den)) / 100).quantize(CENT)  # half up, once
-        if name in given:
-            if Fraction(abs(exact[name][0] * den - num), den) > tolerance:
-                mismatches.append(Mismatch(name, given[name], shown, tuple(parts)))
-            continue
-        exact[name] = (num, den)
-        out[name] = shown
-        computed.add(name)
-    return Derived(out, frozenset(computed), tuple(mismatches))
+        known = np.ones(rows, dtype=bool)
+        for p in parts:
+            known &= values[p] >= 0 if p in values else none
+        den = math.lcm(*(w.denominator * exact[p][1] for p, w in parts.items() if p in exact))
+        if den >= 2 ** 40:
+            raise InputError(f"the weights of {name} for FY{fiscal_year} are too fine to compute exactly")
+        num = np.zeros(rows, dtype=np.int64)
+        for p, w in parts.items():
+            if p in exact:
+                num += w.numerator * (den // (w.denominator * exact[p][1])) * np.where(known, exact[p][0], 0)
+        shown = np.where(known, (2 * num + den) // (2 * den), NOT_GIVEN)  # half up, once
+        had = values[name] >= 0 if name in values else none
+        mismatched[name] = known & had & (
+            np.abs(values.get(name, shown) * den - num) * tolerance.denominator > tolerance.numerator * den)
+        computed[name] = known & ~had
+        recomputed[name] = shown
+        values[name] = np.where(had, values.get(name, shown), shown)
+        exact[name] = (np.where(had, values[name] * den, num), den)
+    return DerivedYear(values, computed, recomputed, mismatched, {n: tuple(tree[n]) for n in order},
+                       tuple(order))
 
 
 @cache

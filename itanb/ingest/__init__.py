@@ -22,10 +22,11 @@ from itanb import paths
 from itanb.agencies import Mention, load_pinned, resolve
 from itanb.errors import InputError
 from itanb.findings import Finding
-from itanb.ingest.assessments import Grader, assessment_records, candidates_of, checked, merge_assessments
+from itanb.ingest.assessments import assessment_records, candidates_of, checked, merge_assessments
 from itanb.ingest.files import MemoFile, MemoParser, is_memo, raw_files, read_bytes, sha256_hex
+from itanb.ingest.scoring import Rules, Scored
 from itanb.scores import ScoreRow, agency_key, read_scores_file
-from itanb.store import Tables, build_frame, write_tables
+from itanb.store import Tables, build_frame, frame_of_columns, write_tables
 
 SCORE_SUFFIXES = (".csv", ".xlsx")
 
@@ -126,11 +127,11 @@ def _read_rest(raw_dir: Path, parser: MemoParser, score_items: list[tuple[Path, 
         findings += [_finding_record(f, agency_id, m.memo.fiscal_year) for f in m.memo.findings]
 
     candidates = candidates_of(rows, row_ids, memos, memo_ids)
-    grader = Grader()
-    findings += [_finding_record(f) for f in checked(candidates, grader)]
+    scored = Scored(candidates, Rules.load())  # the rule files read once for the whole ingest
+    findings += [_finding_record(f) for f in checked(scored)]
     merged, dup_findings = merge_assessments(candidates)
     findings += [_finding_record(f) for f in dup_findings]
-    assessments, tool_scores, indicator_scores = assessment_records(merged, grader)
+    assessments, tool_scores, indicator_scores = assessment_records(merged, scored)
     measures = _measure_records(memos, memo_ids)
     findings.sort(key=lambda r: (r["source"], r["line"] if r["line"] is not None else -1, r["code"],
                                  r["message"]))
@@ -140,8 +141,8 @@ def _read_rest(raw_dir: Path, parser: MemoParser, score_items: list[tuple[Path, 
 
     tables = Tables(build_frame("agencies", agencies), build_frame("assessments", assessments),
                     build_frame("measures", measures), build_frame("findings", findings),
-                    build_frame("sources", sources), build_frame("tool_scores", tool_scores),
-                    build_frame("indicator_scores", indicator_scores))
+                    build_frame("sources", sources), frame_of_columns("tool_scores", tool_scores),
+                    frame_of_columns("indicator_scores", indicator_scores))
     summary = IngestSummary(
         raw_dir=raw_dir, processed_dir=Path(), memos=len(memos), score_tables=len(score_items),
         agencies_file=agencies_file, agencies=len(agencies),

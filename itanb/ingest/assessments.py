@@ -8,23 +8,23 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
+import numpy as np
+
 from itanb.errors import InputError
 from itanb.findings import Finding
 from itanb.grading import (
     INDICATORS,
+    NOT_GIVEN,
     TOOL_LABELS,
     TOOLS,
     TOTAL,
-    Derived,
-    Grade,
+    cents_decimal,
     contradicts,
-    derive,
-    grade,
     level_mismatch_message,
-    passed,
     reported_only,
-    tolerance_for,
+    tolerance_in,
 )
+from itanb.ingest.scoring import Rules, Scored, ScoredYear
 from itanb.scores import ScoreRow
 
 
@@ -49,39 +49,27 @@ class Candidate:
 
 
 
-class Grader:
-    """grading.derive, grade and passed for one candidate, memoised for one ingest (the rule files may change
-    between runs)."""
-
-    def __init__(self) -> None:
-        self._cache: dict[tuple, tuple[Derived, Grade, bool | None]] = {}
-
-    def __call__(self, c: Candidate) -> tuple[Derived, Grade, bool | None]:
-        """(the scores derived from the parts, the grade with every possible level, passed)."""
-        key = (c.fiscal_year, c.score, tuple(sorted(c.parts.items())))
-        if key not in self._cache:
-            derived = derive(c.fiscal_year, {TOTAL: c.score, **c.parts})
-            tools = {t: v for t, v in derived.values.items() if t in TOOLS}
-            self._cache[key] = (derived, grade(c.fiscal_year, c.score, **tools),
-                                passed(c.fiscal_year, c.score))
-        return self._cache[key]
-
-
 def _part_label(name: str) -> str:
     return TOOL_LABELS.get(name) or (f"ตัวชี้วัดที่ {name[1:]}" if name in INDICATORS else "คะแนนรวม")
 
 
-def mismatch_findings(c: Candidate, derived: Derived) -> list[Finding]:
-    """One ``total_mismatch`` per published composite that its published parts do not give."""
+def mismatch_findings(year: ScoredYear, rules: Rules) -> list[Finding]:
+    """One ``total_mismatch`` per published composite of a table row that its published parts do not give."""
     out = []
-    for m in derived.mismatches:
-        what = "คะแนนรวม" if m.name == TOTAL else f"คะแนน {_part_label(m.name)}"
-        parts = ", ".join(_part_label(p) for p in m.components)
-        out.append(Finding("total_mismatch",
-                           f"{what} ที่เผยแพร่ {m.reported} ไม่ตรงกับ {m.computed} ที่คำนวณจาก {parts} "
-                           f"ตามน้ำหนักของปีงบประมาณ {c.fiscal_year} (ต่างกันเกิน "
-                           f"{tolerance_for(c.fiscal_year)}); เก็บค่าที่เผยแพร่ไว้", c.file, c.line, c.agency_id,
-                           c.fiscal_year))
+    derived, tolerance = year.derived, tolerance_in(year.fiscal_year, rules.weights)
+    for name in derived.order:
+        what = "คะแนนรวม" if name == TOTAL else f"คะแนน {_part_label(name)}"
+        parts = ", ".join(_part_label(p) for p in derived.components[name])
+        for i in np.flatnonzero(derived.mismatched[name]):
+            c = year.candidates[i]
+            if c.from_memo:
+                continue
+            reported = cents_decimal(derived.values[name][i])
+            computed = cents_decimal(derived.recomputed[name][i])
+            out.append(Finding("total_mismatch",
+                               f"{what} ที่เผยแพร่ {reported} ไม่ตรงกับ {computed} ที่คำนวณจาก {parts} "
+                               f"ตามน้ำหนักของปีงบประมาณ {c.fiscal_year} (ต่างกันเกิน {tolerance}); "
+                               "เก็บค่าที่เผยแพร่ไว้", c.file, c.line, c.agency_id, c.fiscal_year))
     return out
 
 
@@ -108,19 +96,36 @@ def merge_assessments(candidates: Iterable[Candidate]) -> tuple[list[Candidate],
     return list(kept.values()), findings
 
 
-def level_findings(c: Candidate, g: Grade) -> list[Finding]:
-    if c.level_reported is None:
-        return []
-    if not g.possible:
-        if reported_only(c.fiscal_year, c.level_reported):
-            return []
-        return [Finding("unknown_level_scheme",
-                        f"ตรวจระดับที่รายงาน ({c.level_reported}) ไม่ได้: ไม่มีเกณฑ์ระดับที่คำนวณได้สำหรับ"
-                        f"ปีงบประมาณ {c.fiscal_year}", c.file, c.line, c.agency_id, c.fiscal_year)]
-    if not contradicts(g.fiscal_year, g.possible, c.level_reported):
-        return []  # the reported level is possible (perhaps needing tool scores we do not have)
-    message = level_mismatch_message(c.fiscal_year, c.score, c.level_reported, g.shown)
-    return [Finding("level_mismatch", message, c.file, c.line, c.agency_id, c.fiscal_year)]
+def level_findings(year: ScoredYear) -> list[Finding]:
+    """A table row's reported level against the levels its scores allow: ``level_mismatch`` where the
+    reported level is none of them, ``unknown_level_scheme`` where the year has no computed levels (each
+    distinct reported level and set of possible levels judged once)."""
+    fy, grades = year.fiscal_year, year.grades
+    verdicts: dict[tuple[int, str], str | None] = {}
+    out = []
+    for i, c in enumerate(year.candidates):
+        if c.level_reported is None or c.from_memo:
+            continue
+        key = (int(grades.possible[i]), c.level_reported)
+        if key not in verdicts:
+            verdicts[key] = _level_verdict(fy, grades.levels(key[0]), c.level_reported)
+        code = verdicts[key]
+        if code == "unknown_level_scheme":
+            out.append(Finding(code, f"ตรวจระดับที่รายงาน ({c.level_reported}) ไม่ได้: ไม่มีเกณฑ์ระดับที่คำนวณได้สำหรับ"
+                                     f"ปีงบประมาณ {fy}", c.file, c.line, c.agency_id, fy))
+        elif code == "level_mismatch":
+            shown = " / ".join(grades.levels(key[0])) or "–"
+            out.append(Finding(code, level_mismatch_message(fy, c.score, c.level_reported, shown), c.file,
+                               c.line, c.agency_id, fy))
+    return out
+
+
+def _level_verdict(fiscal_year: int, possible: tuple[str, ...], reported: str) -> str | None:
+    if not possible:
+        return None if reported_only(fiscal_year, reported) else "unknown_level_scheme"
+    if not contradicts(fiscal_year, possible, reported):
+        return None  # the reported level is possible (perhaps needing tool scores we do not have)
+    return "level_mismatch"
 
 
 def candidates_of(rows: list[ScoreRow], row_ids: list[str], memos: list,
@@ -137,30 +142,78 @@ def candidates_of(rows: list[ScoreRow], row_ids: list[str], memos: list,
     return candidates
 
 
-def checked(candidates: list[Candidate], grader: Grader) -> list[Finding]:
+def checked(scored: Scored) -> list[Finding]:
     """Every table row's totals and reported level checked, also when the row is dropped as a duplicate;
     a memo's was checked by the memo parser (level_mismatch, unknown_level_scheme are among its findings)."""
     findings: list[Finding] = []
-    for c in candidates:
-        if not c.from_memo:
-            derived, g, _ = grader(c)
-            findings += mismatch_findings(c, derived) + level_findings(c, g)
+    for year in scored.years:
+        findings += mismatch_findings(year, scored.rules) + level_findings(year)
     return findings
 
 
-def assessment_records(merged: list[Candidate], grader: Grader) -> tuple[list[dict], list[dict], list[dict]]:
-    """The rows of the assessments, tool_scores and indicator_scores tables of the merged candidates."""
-    assessments, tool_scores, indicator_scores = [], [], []
-    for c in sorted(merged, key=lambda c: (c.agency_id, c.fiscal_year)):
-        derived, g, ok = grader(c)
-        values = derived.values
-        iit, eit, oit = (float(values[t]) if t in values else None for t in ("iit", "eit", "oit"))
+def assessment_records(merged: list[Candidate], scored: Scored) -> tuple[list[dict], dict, dict]:
+    """The rows of the assessments table, and the columns of the tool_scores and indicator_scores tables, of
+    the merged candidates (sorted by agency and fiscal year; each tool and indicator in the order of
+    grading.TOOLS and grading.INDICATORS)."""
+    scored.add(merged)
+    ordered = sorted(merged, key=lambda c: (c.agency_id, c.fiscal_year))
+    where = _by_year([scored.of(c) for c in ordered])
+    columns = {name: _gathered(where, len(ordered), name) for name in (*TOOLS, *INDICATORS)}
+    computed = {t: _gathered(where, len(ordered), t, computed=True) for t in TOOLS}
+    levels = _gathered_objects(where, len(ordered), lambda year: year.grades.level())
+    passed = _gathered_objects(where, len(ordered), ScoredYear.passed)
+    assessments = []
+    for i, c in enumerate(ordered):
+        iit, eit, oit = (columns[t][i] / 100 if columns[t][i] >= 0 else None for t in ("iit", "eit", "oit"))
         assessments.append({"agency_id": c.agency_id, "fiscal_year": c.fiscal_year, "score": float(c.score),
-                            "level_reported": c.level_reported, "level": g.level, "passed": ok,
+                            "level_reported": c.level_reported, "level": levels[i], "passed": passed[i],
                             "iit": iit, "eit": eit, "oit": oit, "source": c.source})
-        key = {"agency_id": c.agency_id, "fiscal_year": c.fiscal_year}
-        tool_scores += [{**key, "tool": t, "score": float(values[t]), "computed": t in derived.computed,
-                         "source": c.source} for t in TOOLS if t in values]
-        indicator_scores += [{**key, "indicator": int(i[1:]), "score": float(c.parts[i]), "source": c.source}
-                             for i in INDICATORS if i in c.parts]
-    return assessments, tool_scores, indicator_scores
+    keys = {"agency_id": np.array([c.agency_id for c in ordered], dtype=object),
+            "fiscal_year": np.array([c.fiscal_year for c in ordered], dtype=np.int64),
+            "source": np.array([c.source for c in ordered], dtype=object)}
+    tools = _long(keys, columns, TOOLS, "tool", np.array(TOOLS, dtype=object))
+    tools["computed"] = np.stack([computed[t] for t in TOOLS], axis=1)[tools.pop("_given")]
+    indicators = _long(keys, columns, INDICATORS, "indicator", np.arange(1, len(INDICATORS) + 1))
+    del indicators["_given"]
+    return assessments, tools, indicators
+
+
+Where = list[tuple[ScoredYear, tuple[np.ndarray, np.ndarray]]]  # (year, (positions, rows in the year))
+
+
+def _gathered(where: Where, n: int, name: str, *, computed: bool = False) -> np.ndarray:
+    """One score (hundredths, NOT_GIVEN where unknown) or its computed flag, per position of ``where``."""
+    out = np.full(n, False if computed else NOT_GIVEN, dtype=bool if computed else np.int64)
+    for year, rows in where:
+        source = year.derived.computed if computed else year.derived.values
+        if name in source:
+            out[rows[0]] = source[name][rows[1]]
+    return out
+
+
+def _gathered_objects(where: Where, n: int, column) -> np.ndarray:
+    out = np.full(n, None, dtype=object)
+    for year, rows in where:
+        out[rows[0]] = column(year)[rows[1]]
+    return out
+
+
+def _by_year(where: list[tuple[ScoredYear, int]]) -> Where:
+    """(year, (positions in ``where``, rows in the year)) for each year of ``where`` (year, row) pairs."""
+    groups: dict[int, tuple[ScoredYear, list[int], list[int]]] = {}
+    for pos, (year, row) in enumerate(where):
+        group = groups.setdefault(id(year), (year, [], []))
+        group[1].append(pos)
+        group[2].append(row)
+    return [(year, (np.array(pos, dtype=np.int64), np.array(rows, dtype=np.int64)))
+            for year, pos, rows in groups.values()]
+
+
+def _long(keys: dict[str, np.ndarray], columns: dict[str, np.ndarray], names: tuple[str, ...], label: str,
+          labels: np.ndarray) -> dict[str, np.ndarray]:
+    """One row per candidate and name with a score, candidate by candidate, names in their order."""
+    wide = np.stack([columns[n] for n in names], axis=1)
+    given = wide >= 0
+    row, col = np.nonzero(given)
+    return {"agency_id": keys["agency_id"][row], "fiscal_year": keys["fiscal_year"][row], label: labels[col],
+            "score": wide[given] / 100, "source": keys["source"][row], "_given": given}

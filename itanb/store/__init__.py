@@ -23,6 +23,7 @@ from itanb.store.checks import (
 )
 from itanb.store.frames import (
     build_frame,
+    frame_of_columns,
     table,
 )
 from itanb.store.read import (
@@ -62,6 +63,7 @@ __all__ = [
     "build_frame",
     "check_frame",
     "check_tables",
+    "frame_of_columns",
     "load_agencies",
     "load_assessments",
     "load_findings",

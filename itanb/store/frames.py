@@ -38,6 +38,17 @@ def build_frame(table: str, records: list[dict]) -> pd.DataFrame:
     return _to_pandas(arrow, schema)
 
 
+def frame_of_columns(table: str, columns: dict) -> pd.DataFrame:
+    """:func:`build_frame` from columns (name -> sequence or numpy array, all of one length) instead of
+    records; raises SchemaError on a value of the wrong type."""
+    schema = SCHEMAS[table]
+    try:
+        arrow = pa.Table.from_pydict({c: columns[c] for c in schema.names}, schema=schema.arrow)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, KeyError) as exc:
+        raise _fail(schema.file, None, f"cannot build table: {exc}") from None
+    return _to_pandas(arrow, schema)
+
+
 def _to_arrow(df: pd.DataFrame, schema: TableSchema) -> pa.Table:
     df = df[schema.names]
     columns = {}
