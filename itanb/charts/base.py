@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable
 from contextlib import contextmanager
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 import matplotlib as mpl
@@ -149,8 +150,10 @@ def number_axis(ax: Axes, axis: str, thai_digits: bool, decimals: int = 0) -> No
     (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(fmt)
 
 
+@cache
 def level_colour(position: int, count: int) -> tuple[float, float, float, float]:
-    """Red (worst, position 0) to green (best, position count - 1)."""
+    """Red (worst, position 0) to green (best, position count - 1). Kept per process: matplotlib copies the
+    colour map for each look-up (about 1 ms)."""
     return mpl.colormaps["RdYlGn"](0.15 + 0.7 * position / max(count - 1, 1))
 
 
