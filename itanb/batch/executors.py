@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+import threading
 import time
 from collections import deque
 from collections.abc import Iterator
@@ -113,7 +114,8 @@ def run_job(job: Job, args: tuple, pool=None, *, more: bool = True) -> dict:
 
 def _local_worker(conn, args: tuple) -> None:
     """A local worker process, started before its batch knows its reports: its pool's zygote boots while it
-    imports, then ``(job, more)`` in and a result out until None. Until its first report it holds no kernel,
+    imports (on a thread, while it waits for its first report), then ``(job, more)`` in and a result out
+    until None. Until its first report it holds no kernel,
     and SIGTERM (a batch with less to do than workers) stops it and its zygote at once."""
     import signal
 
@@ -127,10 +129,15 @@ def _local_worker(conn, args: tuple) -> None:
     signal.signal(signal.SIGTERM, stop_booting)
     pool = new_pool(args[1])
     pools += [pool] if pool is not None else []
-    warm_worker()
+    # the imports and the template on a thread, so that the first report's kernel can start meanwhile
+    warming = threading.Thread(target=warm_worker, name="itanb-worker-warm-up", daemon=True)
+    warming.start()
     try:
         message = conn.recv()
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        if message is not None and pool is not None:
+            pool.prestart()  # forked as soon as the zygote is ready
+        warming.join()
         while message is not None:
             job, more = message
             conn.send(run_job(job, args, pool, more=more))
