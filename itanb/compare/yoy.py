@@ -73,9 +73,9 @@ def _scores_by_year(a: pd.DataFrame, m: pd.DataFrame) -> tuple[pd.DataFrame, pd.
     for column in ("score", "iit", "eit", "oit"):
         if column in a.columns:
             out[column] = np.array(_by_year(a, column, years, np.nan), dtype="float64")
-    reported = _by_year(a, "level_reported", years, None) if "level_reported" in a.columns else [None] * len(years)
-    out["level_reported"] = pd.Series(reported, dtype=object).where(pd.notna(pd.Series(reported, dtype=object)),
-                                                                     None)
+    reported = pd.Series(_by_year(a, "level_reported", years, None) if "level_reported" in a.columns
+                         else [None] * len(years), dtype=object)
+    out["level_reported"] = reported.where(reported.notna(), None)
     graded = grade_rows(out)
     out["level"], out["scheme"], out["passed"] = graded["level"], graded["scheme"], graded["passed"]
 
