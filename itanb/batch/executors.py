@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
+import threading
 import time
 from collections import deque
 from collections.abc import Iterator
@@ -31,14 +33,14 @@ def new_pool(processed_dir: str | None = None):
     os.environ.setdefault("PYTHAINLP_READ_ONLY", "1")
     if os.environ.get("ITANB_PRESTART", "1") == "0":
         return None
-    import jupyter_client  # noqa: F401 - imported here, not by two threads at once
-    import jupyter_core.utils  # noqa: F401
-
     from itanb.batch.kernels import KernelPool
     from itanb.render import KERNEL_NAME
 
     pool = KernelPool(KERNEL_NAME, processed_dir=processed_dir)
-    pool.start_zygote()  # boots while this process imports the rest
+    pool.start_zygote()  # first: it boots while this process imports the rest
+    import jupyter_client  # noqa: F401 - imported here, not by two threads at once
+    import jupyter_core.utils  # noqa: F401
+
     return pool
 
 
@@ -112,7 +114,8 @@ def run_job(job: Job, args: tuple, pool=None, *, more: bool = True) -> dict:
 
 def _local_worker(conn, args: tuple) -> None:
     """A local worker process, started before its batch knows its reports: its pool's zygote boots while it
-    imports, then ``(job, more)`` in and a result out until None. Until its first report it holds no kernel,
+    imports (on a thread, while it waits for its first report), then ``(job, more)`` in and a result out
+    until None. Until its first report it holds no kernel,
     and SIGTERM (a batch with less to do than workers) stops it and its zygote at once."""
     import signal
 
@@ -126,10 +129,15 @@ def _local_worker(conn, args: tuple) -> None:
     signal.signal(signal.SIGTERM, stop_booting)
     pool = new_pool(args[1])
     pools += [pool] if pool is not None else []
-    warm_worker()
+    # the imports and the template on a thread, so that the first report's kernel can start meanwhile
+    warming = threading.Thread(target=warm_worker, name="itanb-worker-warm-up", daemon=True)
+    warming.start()
     try:
         message = conn.recv()
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        if message is not None and pool is not None:
+            pool.prestart()  # forked as soon as the zygote is ready
+        warming.join()
         while message is not None:
             job, more = message
             conn.send(run_job(job, args, pool, more=more))
@@ -140,6 +148,9 @@ def _local_worker(conn, args: tuple) -> None:
         if pool is not None:
             pool.close()
         conn.close()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)  # all is closed: skip tearing down a Python with pandas and matplotlib (~0.3 s)
 
 
 class LocalWorkers:

@@ -11,6 +11,7 @@ import os
 import re
 import subprocess
 import threading
+from pathlib import Path
 
 from itanb.batch.jupyter_internals import forking_kernel_manager, quick_ready_client
 from itanb.batch.zygote import ForkedProcess, KernelZygote, zygote_prefix
@@ -22,19 +23,20 @@ LAZY_IMPORTS = ("pandas", "pyarrow.parquet", "matplotlib.pyplot", "IPython.displ
 
 def warm_modules(kinds: dict | None = None) -> list[str]:
     """The modules the report notebooks import (their import lines) and :data:`LAZY_IMPORTS`, imported into a
-    kernel ahead of time; ``kinds`` default: :func:`itanb.render.report_kinds`."""
-    import nbformat
+    kernel ahead of time; ``kinds`` default: :func:`itanb.render.report_kinds`. The notebooks are read as
+    JSON (a zygote waits for this list: nbformat's import and validation would delay it)."""
+    import json
 
     found: list[str] = []
     pattern = re.compile(r"^\s*(?:from\s+([\w.]+)\s+import\s+([\w, ]+)|import\s+([\w.]+))", re.M)
     from itanb.render import report_kinds
 
     for kind in (report_kinds() if kinds is None else kinds).values():
-        nb = nbformat.read(kind.notebook, as_version=4)
-        for cell in nb.cells:
-            if cell.cell_type != "code" or "parameters" in cell.metadata.get("tags", []):
+        cells = json.loads(kind.notebook.read_text(encoding="utf-8")).get("cells", [])
+        for cell in cells:
+            if cell.get("cell_type") != "code" or "parameters" in cell.get("metadata", {}).get("tags", []):
                 continue
-            for match in pattern.finditer(cell.source):
+            for match in pattern.finditer("".join(cell.get("source", ""))):
                 if match.group(3):
                     names = [match.group(3)]
                 else:
@@ -45,6 +47,24 @@ def warm_modules(kinds: dict | None = None) -> list[str]:
     found += [m for m in LAZY_IMPORTS if m not in found]
     return found
 
+
+def kernel_argv(kernel_name: str) -> list[str] | None:
+    """The command of the kernel spec ``kernel_name`` from the first ``kernels/<name>/kernel.json`` on
+    Jupyter's data path, the folders and order jupyter_client's KernelSpecManager reads; None when there is
+    none (jupyter_client then decides, e.g. its built-in python3). Cheap: no jupyter_client import."""
+    import json
+
+    from jupyter_core.paths import jupyter_path
+
+    for folder in jupyter_path("kernels"):
+        spec = Path(folder) / kernel_name / "kernel.json"
+        if spec.is_file():
+            try:
+                argv = json.loads(spec.read_text(encoding="utf-8"))["argv"]
+            except (OSError, ValueError, KeyError, TypeError):
+                return None
+            return [str(a) for a in argv] if isinstance(argv, list) else None
+    return None
 
 
 class KernelPool:
@@ -103,10 +123,9 @@ class KernelPool:
         kernels are not forked, or the kernel spec is not this Python's (those kernels start as usual)."""
         if not self._forking or self._zygote is not None:
             return
-        from jupyter_client.kernelspec import KernelSpecManager
-
         try:
-            prefix = zygote_prefix(KernelSpecManager().get_kernel_spec(self.kernel_name).argv)
+            argv = kernel_argv(self.kernel_name)
+            prefix = zygote_prefix(argv) if argv else None
             if prefix is not None:
                 self._zygote = KernelZygote(prefix, self._modules, self._preload)
         except Exception:  # no such kernel spec, or no process: papermill says why when it starts the kernel

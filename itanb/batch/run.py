@@ -86,10 +86,13 @@ def _warm_index_thread(provinces: set[str]):
     """A thread, started now and joined before the index is written, that does the index's first-use work
     while the workers run the reports (the driver only waits for them meanwhile): the provinces' file-name
     slugs (a name outside the known provinces loads pythainlp's dictionary) and the font subsetter (the
-    first page's Sarabun subset loads fontTools and the font). Caches only: the index is the same."""
+    first page's Sarabun subset loads fontTools and the font), at the lowest CPU priority: it must not slow
+    the workers' and zygotes' boot. Caches only: the index is the same."""
     import threading
 
     def warm() -> None:
+        with contextlib.suppress(AttributeError, OSError):  # Linux: a thread has its own nice value
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)  # after the workers' boot
         from itanb.agencies import province_slug
         from itanb.fonts import font_css
 
