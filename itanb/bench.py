@@ -157,14 +157,15 @@ def _batch(work: Path, jobs: list, workers: int) -> float:
     """``run_batch(jobs, force=True)`` in a fresh Python process, as ``itanb batch --force`` would run."""
     spec = json.dumps([[j.kind, j.agency_id, j.fiscal_year] for j in jobs])
     code = (
-        "import json, sys\n"
+        "import json, os, sys\n"
         "from itanb.batch import Job, run_batch\n"
         f"jobs = [Job.of(*j) for j in json.loads({spec!r})]\n"
         f"r = run_batch(jobs=jobs, force=True, workers={workers}, raw_dir={str(work / 'raw')!r}, "
         f"processed_dir={str(work / 'processed')!r}, reports_dir={str(work / f'batch-{workers}')!r}, "
         "progress=False)\n"
         "print(r.text())\n"
-        "sys.exit(0 if r.ok else 1)\n"
+        "sys.stdout.flush()\n"
+        "os._exit(0 if r.ok else 1)  # as the itanb command ends (itanb.cli.run)\n"
     )
     started = time.perf_counter()
     done = subprocess.run([sys.executable, "-c", code], env=_env(), capture_output=True, text=True,

@@ -106,30 +106,58 @@ def indicator_table(tables: Any, agency_id: str, fiscal_year: int, *,
         assessment's year (None when the agency has no indicator scores).
     """
     compare.check_agency(tables, agency_id)
-    year = _assessed_year(tables, agency_id, int(fiscal_year))
-    out = compare.indicators()[["indicator", "name", "tool"]].copy()
-    score = _scores(tables, agency_id, year)
-    out["score"] = out["indicator"].map(score).astype("float64")
-    prev_year = _previous_year(tables, agency_id, year) if year is not None else None
-    prev = _scores(tables, agency_id, prev_year)
-    out["prev_year"] = pd.array([prev_year] * len(out), dtype="Int64")
-    out["prev_score"] = out["indicator"].map(prev).astype("float64")
-    out["change"] = (out["score"] - out["prev_score"]).round(2)
+    ind = table(tables, "indicator_scores")
+    mine = ind[ind["agency_id"] == agency_id]
+    years = mine["fiscal_year"].to_numpy()
+    up_to = years[years <= int(fiscal_year)]
+    year = int(up_to.max()) if len(up_to) else _assessed_year(tables, agency_id, int(fiscal_year))
+    earlier = years[years < year] if year is not None else years[:0]
+    prev_year = int(earlier.max()) if len(earlier) else None
+    base = compare.indicators()
+    numbers = [int(i) for i in base["indicator"]]
+
+    def column(values: dict) -> np.ndarray:
+        return np.array([values.get(i, np.nan) for i in numbers], dtype="float64")
+
+    score, prev = column(_year_scores(mine, year)), column(_year_scores(mine, prev_year))
     figures = national.national_indicators() if figures is None else figures
-    nat = figures[figures["fiscal_year"] == year].set_index("indicator")["score"]
-    out["national"] = out["indicator"].map(nat).astype("float64")
-    out["gap_to_national"] = (out["score"] - out["national"]).round(2)
-    kind = tables.agencies.set_index("agency_id").loc[agency_id, "kind"]
-    ka = kind_averages(tables, year) if year is not None else pd.DataFrame(columns=["kind", "indicator"])
-    ka = ka[ka["kind"] == kind].set_index("indicator")
-    out["kind_average"] = out["indicator"].map(ka["average"] if len(ka) else {}).astype("float64")
-    out["kind_agencies"] = pd.array(out["indicator"].map(ka["agencies"] if len(ka) else {}), dtype="Int64")
-    out["gap_to_kind"] = (out["score"] - out["kind_average"]).round(2)
-    out["weak"] = (out["score"] < WEAK_BELOW).fillna(False).astype(bool)
-    out["rank_low"] = out["score"].rank(method="min").astype("Int64")
-    out = out[INDICATOR_COLUMNS]
+    nat = column(_year_scores(figures, year))
+    average, agencies = _kind_average(tables, ind, agency_id, year)
+    kind_average = column(average)
+    out = pd.DataFrame({
+        "indicator": base["indicator"].to_numpy(), "name": base["name"].to_numpy(),
+        "tool": base["tool"].to_numpy(), "score": score,
+        "prev_year": pd.array([prev_year] * len(numbers), dtype="Int64"), "prev_score": prev,
+        "change": np.round(score - prev, 2), "national": nat, "gap_to_national": np.round(score - nat, 2),
+        "kind_average": kind_average,
+        "kind_agencies": pd.array([agencies.get(i) for i in numbers], dtype="Int64"),
+        "gap_to_kind": np.round(score - kind_average, 2), "weak": score < WEAK_BELOW,
+        "rank_low": pd.Series(score).rank(method="min").astype("Int64")}, columns=INDICATOR_COLUMNS)
     out.attrs["fiscal_year"] = year
     return out
+
+
+def _year_scores(frame: pd.DataFrame, year: int | None) -> dict[int, float]:
+    """Indicator number -> score of ``frame``'s rows of ``year`` (one agency's scores, or the national
+    figures)."""
+    if year is None:
+        return {}
+    rows = frame["fiscal_year"].to_numpy() == year
+    return dict(zip(frame["indicator"].to_numpy()[rows].tolist(), frame["score"].to_numpy()[rows].tolist(),
+                    strict=True))
+
+
+def _kind_average(tables: Any, ind: pd.DataFrame, agency_id: str, year: int | None) -> tuple[dict, dict]:
+    """The row of :func:`kind_averages` of the agency's kind in ``year``: indicator -> average, indicator ->
+    number of agencies (the same grouping, over the agencies of that kind only)."""
+    if year is None:
+        return {}, {}
+    agencies = tables.agencies
+    kind = agencies.loc[agencies["agency_id"] == agency_id, "kind"].iloc[0]
+    same = agencies.loc[agencies["kind"] == kind, "agency_id"]
+    rows = ind[(ind["fiscal_year"] == int(year)) & ind["agency_id"].isin(same)]
+    grouped = rows.groupby("indicator")["score"].agg(["mean", "size"])
+    return grouped["mean"].round(2).to_dict(), grouped["size"].astype("int64").to_dict()
 
 
 def tool_table(tables: Any, agency_id: str, fiscal_year: int) -> pd.DataFrame:
@@ -189,13 +217,17 @@ class MeasuresAnswer:
     measures_year: int | None = None
 
 
-def measures_answer(tables: Any, agency_id: str, fiscal_year: int) -> MeasuresAnswer:
+def measures_answer(tables: Any, agency_id: str, fiscal_year: int, *,
+                    mapped: pd.DataFrame | None = None) -> MeasuresAnswer:
     """Meet the measures of ``fiscal_year`` with the weakest indicators of the assessment they respond to.
 
     The assessment is the latest before ``fiscal_year`` (a memo's measures respond to the previous year's
     assessment: the memo of FY2565 answers the FY2564 score); each measure is mapped to indicators by the
     keyword table (:func:`itanb.compare.measure_indicators`). A weak indicator that no measure addresses is
     a finding.
+
+    ``mapped``: :func:`itanb.compare.measure_indicators` of those measures (in the order of
+    ``tables.measures``) when the caller has it already.
 
     Returns
     -------
@@ -204,9 +236,10 @@ def measures_answer(tables: Any, agency_id: str, fiscal_year: int) -> MeasuresAn
     """
     ind = indicator_table(tables, agency_id, int(fiscal_year) - 1)
     weak = weakest(ind)
-    m = tables.measures
-    m = m[(m["agency_id"] == agency_id) & (m["fiscal_year"] == int(fiscal_year))]
-    mapped = compare.measure_indicators(m) if len(m) else pd.DataFrame({"measure": [], "indicators": []})
+    if mapped is None:
+        m = tables.measures
+        m = m[(m["agency_id"] == agency_id) & (m["fiscal_year"] == int(fiscal_year))]
+        mapped = compare.measure_indicators(m) if len(m) else pd.DataFrame({"measure": [], "indicators": []})
     names = {int(i): [r.measure for r in mapped.itertuples() if i in r.indicators] for i in weak["indicator"]}
     rows = weak[["indicator", "name", "score", "weak"]].copy()
     rows["measures"] = rows["indicator"].map(lambda i: len(names[int(i)])).astype("int64")

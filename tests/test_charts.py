@@ -231,3 +231,21 @@ def test_a_chart_is_drawn_once_for_its_png(synthetic_yoy):
     fig.canvas.mpl_connect("draw_event", draws.append)
     charts.png_bytes(fig)
     assert len(draws) == 1
+
+
+@pytest.mark.parametrize("thai_digits", [False, True])
+def test_texts_shaped_once_per_process_give_matplotlibs_own_pixels(synthetic_yoy, thai_digits):
+    """The charts' canvas keeps each text's shaping and metrics for the process (charts.agg): the PNG is the
+    same byte for byte with those tables empty, full from an earlier chart, or drawn by matplotlib's own
+    Agg canvas (no report's chart depends on what an earlier one left behind)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from itanb.charts import agg
+
+    agg.forget()
+    cold = charts.png_bytes(charts.score_trend(synthetic_yoy, thai_digits))
+    assert agg._GLYPHS and agg._METRICS  # the tables were used
+    warm = charts.png_bytes(charts.score_trend(synthetic_yoy, thai_digits))
+    plain = charts.score_trend(synthetic_yoy, thai_digits)
+    FigureCanvasAgg(plain)
+    assert cold == warm == charts.png_bytes(plain)

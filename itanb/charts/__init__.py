@@ -7,8 +7,9 @@ gives the report's compact PNG). Labels are Thai; numbers and years use Thai dig
 
 A figure is laid out once while it is built (``base.fit``) and drawn once, by its own Agg canvas at the PNG's
 resolution: the Thai text, whose shaping is most of a chart's cost, is measured and shaped once per figure.
-Modules: ``base`` (font, digits, figure, layout, PNG), ``trend`` (the score trend and its label placement),
-``bars`` (measure status, indicator bars), ``portfolio`` (distribution, indicator heat chart).
+Modules: ``agg`` (the canvas: each text shaped, measured and rasterised once per process), ``base`` (font,
+digits, figure, layout, PNG), ``trend`` (the score trend and its label placement), ``bars`` (measure status,
+indicator bars), ``portfolio`` (distribution, indicator heat chart), ``warm`` (:func:`warm_up`).
 """
 
 from itanb.charts.bars import STATUS_STYLE, indicator_bars, measure_status
@@ -25,10 +26,10 @@ from itanb.charts.base import (
     font_file,
     png_bytes,
     register_fonts,
-    warm_up,
 )
 from itanb.charts.portfolio import indicator_heatmap, portfolio_distribution
 from itanb.charts.trend import LABEL_PLACES, NATIONAL_MARKER, SCORE_MARKER, marker_extent, score_trend
+from itanb.charts.warm import warm_up
 
 __all__ = [
     "FALLBACK", "FAMILY", "LABEL_PLACES", "NATIONAL_COLOR", "NATIONAL_MARKER", "PASS_COLOR", "PASS_MARK",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable
 from contextlib import contextmanager
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 import matplotlib as mpl
@@ -20,6 +21,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from itanb import fonts, grading
+from itanb.charts import agg
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -36,6 +38,7 @@ SCORE_COLOR = "#2166ac"
 NATIONAL_COLOR = "#636363"
 PNG_DPI = 110  # 880 px for the report's 720 px: sharp on screen, fine on A4; keeps a report <= 100 kB
 PNG_COLOURS = 64  # a chart has a few flat colours and their anti-aliased edges: a palette keeps it sharp
+PNG_LEVEL = 8  # zlib level of the PNG
 PALETTE_SAMPLE = 2  # the palette is chosen from every 2nd pixel of every 2nd row (a quarter of the work)
 PAD = 0.15  # inches of white kept around a chart's content, and between the axes and a legend below them
 
@@ -66,7 +69,11 @@ def font_file(text: Any) -> str:
 def thai_rc() -> Iterator[None]:
     """matplotlib settings for building a chart: the bundled Thai font first (the global rc is untouched)."""
     register_fonts()
-    with mpl.rc_context({"font.family": [FAMILY, FALLBACK], "axes.unicode_minus": True}):
+    # a patch's or line's default colour "C0" is looked up in the property cycle each time it is resolved
+    # (about 1 ms); named once here, it is the same colour
+    first = mpl.colors.to_hex(mpl.rcParams["axes.prop_cycle"].by_key()["color"][0], keep_alpha=True)
+    with mpl.rc_context({"font.family": [FAMILY, FALLBACK], "axes.unicode_minus": True,
+                         "patch.facecolor": first, "lines.color": first}):
         yield
 
 
@@ -87,7 +94,7 @@ def number(value: float, thai_digits: bool, decimals: int = 2) -> str:
 def new_figure(figsize: tuple[float, float], ncols: int = 1) -> tuple[Figure, list[Axes]]:
     """A figure at :data:`PNG_DPI` with its own Agg canvas (no layout engine: :func:`fit` lays it out)."""
     fig = Figure(figsize=figsize, dpi=PNG_DPI)
-    FigureCanvasAgg(fig)
+    agg.Canvas(fig)
     axes = fig.subplots(1, ncols, squeeze=False)[0]
     for ax in axes:
         ax.tick_params(labelfontfamily=FAMILY)  # ticks made later, at draw time, keep the Thai font
@@ -143,8 +150,10 @@ def number_axis(ax: Axes, axis: str, thai_digits: bool, decimals: int = 0) -> No
     (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(fmt)
 
 
+@cache
 def level_colour(position: int, count: int) -> tuple[float, float, float, float]:
-    """Red (worst, position 0) to green (best, position count - 1)."""
+    """Red (worst, position 0) to green (best, position count - 1). Kept per process: matplotlib copies the
+    colour map for each look-up (about 1 ms)."""
     return mpl.colormaps["RdYlGn"](0.15 + 0.7 * position / max(count - 1, 1))
 
 
@@ -153,11 +162,12 @@ def png_bytes(fig: Figure, dpi: int = PNG_DPI) -> bytes:
     """The figure as a compact PNG: drawn once at ``dpi`` by its Agg canvas, then stored as an indexed
     (palette) image of at most :data:`PNG_COLOURS` colours without dithering (a third of the size of
     matplotlib's RGBA file, the same pixels to the eye: flat fills, lines and text keep their colours). The
-    palette is chosen (median cut) from a regular sample of the pixels, then every pixel takes its nearest
-    palette colour."""
+    palette is chosen (PIL's fast octree, a quarter of the median cut's time and a slightly smaller file) from
+    a regular sample of the pixels, then every pixel takes its nearest palette colour; zlib level 8 (level 9
+    takes twice as long for under 2 % less)."""
     from PIL import Image
 
-    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else agg.Canvas(fig)
     before = fig.dpi
     fig.set_dpi(dpi)
     try:
@@ -168,22 +178,9 @@ def png_bytes(fig: Figure, dpi: int = PNG_DPI) -> bytes:
         fig.set_dpi(before)
     sample = image.resize((max(1, image.width // PALETTE_SAMPLE), max(1, image.height // PALETTE_SAMPLE)),
                           Image.Resampling.NEAREST)
-    palette = sample.quantize(colors=PNG_COLOURS, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    palette = sample.quantize(colors=PNG_COLOURS, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
     out = io.BytesIO()
-    image.quantize(palette=palette, dither=Image.Dither.NONE).save(out, format="PNG", compress_level=9)
+    indexed = image.quantize(palette=palette, dither=Image.Dither.NONE)
+    indexed.save(out, format="PNG", compress_level=PNG_LEVEL)
     return out.getvalue()
 
-
-# ------------------------------------------------------------ warm-up
-def warm_up() -> None:
-    """Build and draw a small Thai chart to PNG in memory and forget it: the first-use work of matplotlib and
-    the font (font loading, glyph caches, the PNG writer, PIL's quantiser), paid once by a process that forks
-    kernels instead of once by every report."""
-    with thai_rc():
-        fig, (ax,) = new_figure((4.0, 3.0))
-        ax.plot([2564.0, 2565.0], [80.0, 90.0], "o-")
-        ax.bar([2564.0], [3.0])
-        ax.set_title("คะแนน ITA ผ่านดีเยี่ยม")
-        ax.annotate("ดีเยี่ยม\n90.00", (2565.0, 90.0), textcoords="offset points", xytext=(0, 8))
-        legend = fig.legend(handles=[mpl.lines.Line2D([], [], label="คะแนน")])
-        png_bytes(fit(fig, legend))

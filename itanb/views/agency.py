@@ -198,13 +198,15 @@ def indicators_table(ctx: Context, all_years: bool = False):
     ``all_years``. One row per indicator, with the measures that address it by their number."""
     from itanb.compare import indicator_summary, measure_indicators
 
-    m = ctx.tables.measures
-    m = m[m["agency_id"] == ctx.agency_id]
-    if not all_years:
-        m = m[m["fiscal_year"] == ctx.fiscal_year]
-    if m.empty:
+    if all_years:
+        m = ctx.tables.measures
+        m = m[m["agency_id"] == ctx.agency_id]
+        mapped = measure_indicators(m) if len(m) else m
+    else:
+        mapped = ctx.measure_map()  # this year's, shared with the weak indicators' answer
+    if mapped.empty:
         return html_block("<p>ไม่มีมาตรการให้จับคู่กับตัวชี้วัด</p>")
-    mapped = measure_indicators(m.sort_values(["fiscal_year", "no"]))
+    mapped = mapped.sort_values(["fiscal_year", "no"], kind="stable")
     summary = indicator_summary(mapped)
     which: dict[int, list[str]] = {}
     for rec in mapped.itertuples(index=False):

@@ -57,12 +57,25 @@ class Context:
             self._cache["indicators"] = indicator_table(self.tables, self.agency_id, self.fiscal_year)
         return self._cache["indicators"]
 
+    def measure_map(self) -> pd.DataFrame:
+        """:func:`itanb.compare.measure_indicators` of the agency's measures of the report's year, in the
+        order of the measures table (no rows without measures)."""
+        if "measure_map" not in self._cache:
+            from itanb.compare import measure_indicators
+
+            m = self.tables.measures
+            m = m[(m["agency_id"] == self.agency_id) & (m["fiscal_year"] == self.fiscal_year)]
+            self._cache["measure_map"] = (measure_indicators(m) if len(m)
+                                          else pd.DataFrame({"measure": [], "indicators": []}))
+        return self._cache["measure_map"]
+
     def measures_answer(self):
         """:func:`itanb.indicators.measures_answer` for the report's agency and year."""
         if "answer" not in self._cache:
             from itanb.indicators import measures_answer
 
-            self._cache["answer"] = measures_answer(self.tables, self.agency_id, self.fiscal_year)
+            self._cache["answer"] = measures_answer(self.tables, self.agency_id, self.fiscal_year,
+                                                    mapped=self.measure_map())
         return self._cache["answer"]
 
     def indicator_portfolio(self):
