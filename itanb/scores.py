@@ -18,7 +18,6 @@ import io
 import os
 import re
 import unicodedata
-import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -39,6 +38,7 @@ SUFFIXES = (".csv", ".xlsx")
 CE_LIMIT = MIN_BE_YEAR  # a year below this is CE
 BE_RANGE = (BE_MIN, BE_MAX)
 _INT_RE = re.compile(r"^[+]?\d+(?:\.0*)?$")
+_PLAIN_SCORE = re.compile(r"\d{1,2}\.\d\d|100\.00")  # two decimals in 0-100, nothing to tidy
 
 
 @dataclass(frozen=True)
@@ -199,6 +199,8 @@ def _year(value: object, file: str, line: int) -> tuple[int, bool]:
 
 
 def _score(value: object, column: str, file: str, line: int, *, required: bool) -> Decimal | None:
+    if type(value) is str and _PLAIN_SCORE.fullmatch(value):  # most cells: already what to_score gives
+        return Decimal(value)
     text = _text(value) if not isinstance(value, float) else value
     if text == "":
         if required:
@@ -232,21 +234,21 @@ def _csv_rows(data: bytes, file: str) -> Iterator[tuple[int, list[object]]]:
 
 
 def _xlsx_rows(data: bytes, file: str) -> Iterator[tuple[int, list[object]]]:
-    import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
+    """The first sheet's rows from A1 (empty cells as ""), numbered as in the sheet. python-calamine (Rust)
+    reads it in one pass: openpyxl's read-only mode parsed a sheet without a ``<dimension>`` twice and took
+    ~0.6 ms a row of 19 cells against calamine's ~0.03 ms."""
+    from python_calamine import CalamineError, CalamineWorkbook
 
     try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        try:
+            rows = book.get_sheet_by_index(0).to_python(skip_empty_area=False) if book.sheet_names else []
+        finally:
+            book.close()
+    except (CalamineError, ValueError, OSError) as exc:
         raise InputError(f"not a readable .xlsx workbook ({type(exc).__name__})", source=file) from None
-    try:
-        sheet = book.worksheets[0] if book.worksheets else None
-        if sheet is None:
-            return
-        for n, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-            yield n, list(row)
-    finally:
-        book.close()
+    for n, row in enumerate(rows, start=1):
+        yield n, list(row)
 
 
 def read_scores_file(path: Path, *, file: str | None = None, data: bytes | None = None) -> ScoreTable:
@@ -284,6 +286,7 @@ def read_scores_file(path: Path, *, file: str | None = None, data: bytes | None 
     findings: list[Finding] = []
     names: list[str] = []
     rows: list[ScoreRow] = []
+    part_columns = [(name, columns[name]) for name in (*TOOLS, *INDICATORS) if name in columns]
     for line, cells in table[1:]:
 
         def cell(name: str, cells: list[object] = cells) -> object:
@@ -295,7 +298,8 @@ def read_scores_file(path: Path, *, file: str | None = None, data: bytes | None 
             raise InputError("agency is empty", source=file, line=line)
         year, converted = _year(cell("fiscal_year"), file, line)
         score = _score(cell("score"), "score", file, line, required=True)
-        parts = {name: _score(cell(name), name, file, line, required=False) for name in (*TOOLS, *INDICATORS)}
+        parts = {name: _score(cells[i] if i < len(cells) else None, name, file, line, required=False)
+                 for name, i in part_columns}
         parts = {name: value for name, value in parts.items() if value is not None}
         level = _text(cell("level")) or None
         source = _text(cell("source")) or f"{file}:{line}"

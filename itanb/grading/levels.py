@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +16,7 @@ from itanb.grading.reported import contradicts
 from itanb.grading.schemes import Band, bands_for, bands_in, load_schemes, scheme_of
 from itanb.grading.values import (
     FIRST_PASS_YEAR,
+    FULL,
     PASS_MARK,
     TOOL_LABELS,
     TOOLS,
@@ -120,7 +121,10 @@ def _grade(fiscal_year: int, total: Decimal, tools: tuple[tuple[str, Decimal], .
     graded = tuple(graded)
     row = np.array([cents(total)])
     cents_given = {name: np.array([cents(value)]) for name, value in given.items()}
-    found = int(possible_levels(graded, fiscal_year, row, cents_given, weights)[0])
+    if given:
+        found = int(possible_levels(graded, fiscal_year, row, cents_given, weights)[0])
+    else:  # the total alone (memos, reports): every total of the year graded at once, then looked up
+        found = int(_totals_alone(fiscal_year, graded, weights)[row[0]])
     reason = None
     if not found:  # the tool scores given do not add up to the total: grade them as given
         found = int(possible_levels(graded, fiscal_year, row, cents_given, None)[0])
@@ -135,6 +139,13 @@ def _grade(fiscal_year: int, total: Decimal, tools: tuple[tuple[str, Decimal], .
     reason = (f"ต้องมีคะแนน {', '.join(missing)} จึงจะบอกได้ว่าเป็นระดับใดใน {' / '.join(possible)} "
               f"(tool scores needed to tell these levels apart: {', '.join(missing)})")
     return Grade(fiscal_year, total, graded[0].scheme, None, None, reason, confirmed, possible)
+
+
+@cache
+def _totals_alone(fiscal_year: int, graded: tuple[Band, ...], weights: tuple[Weight, ...]) -> np.ndarray:
+    """:func:`possible_levels` of every total 0.00-100.00 of the year without tool scores (index: hundredths),
+    computed once per year and rules."""
+    return possible_levels(graded, fiscal_year, np.arange(FULL + 1), {}, weights)
 
 
 def passed(fiscal_year: int, score: object) -> bool | None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+import numpy as np
+
 from itanb.errors import InputError
 
 _THAI_CONSONANTS = frozenset(chr(c) for c in range(0x0E01, 0x0E2F))
@@ -35,22 +37,21 @@ def plausible_thai(text: str) -> bool:
     The typographic characters cp874 shares with Windows-1252 (quotes, dashes, bullet, ellipsis, no-break
     space) count neither way.
     """
-    thai = consonants = bad = 0
-    prev = ""
-    for i, ch in enumerate(text):
-        if "\u0e00" <= ch <= "\u0e7f":
-            thai += 1
-            if ch in _THAI_CONSONANTS:
-                consonants += 1
-            elif ch in _THAI_MARKS:
-                bad += prev not in _MARK_BASES
-            elif ch in _LEADING_VOWELS:
-                bad += text[i + 1: i + 2] not in _THAI_CONSONANTS
-            bad += prev in _LATIN_LETTERS or text[i + 1: i + 2] in _LATIN_LETTERS
-        elif ch < " " and ch not in _HARMLESS_CONTROLS:
-            bad += 1  # control bytes mean binary data
-        prev = ch
-    return consonants > 0 and bad <= thai // 100
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    before = np.concatenate(([0], codes[:-1]))  # 0: no character (none of the sets below)
+    after = np.concatenate((codes[1:], [0]))
+    thai = (codes >= 0x0E00) & (codes <= 0x0E7F)
+    consonants = _is(codes, _THAI_CONSONANTS)
+    bad = (np.count_nonzero(_is(codes, _THAI_MARKS) & ~_is(before, _MARK_BASES))
+           + np.count_nonzero(_is(codes, _LEADING_VOWELS) & ~_is(after, _THAI_CONSONANTS))
+           + np.count_nonzero(thai & (_is(before, _LATIN_LETTERS) | _is(after, _LATIN_LETTERS)))
+           + np.count_nonzero((codes < 0x20) & ~_is(codes, _HARMLESS_CONTROLS)))  # control bytes: binary
+    return bool(consonants.any()) and int(bad) <= int(np.count_nonzero(thai)) // 100
+
+
+def _is(codes: np.ndarray, chars: frozenset[str]) -> np.ndarray:
+    """Per code point: is it one of ``chars``?"""
+    return np.isin(codes, np.fromiter((ord(c) for c in chars), dtype=np.uint32, count=len(chars)))
 
 
 def _looks_like_utf16(data: bytes) -> bool:
