@@ -409,3 +409,26 @@ def test_forked_kernels_start_with_the_batch_tables_loaded(built):
         finally:
             pool._stop(km)
     assert facts["tables"] == 1 and bare["tables"] == 0
+
+
+def test_a_worker_that_dies_fails_only_its_reports_and_is_replaced(built, tmp_path):
+    """Killed after its first report, a local worker takes with it the (at most IN_FLIGHT) reports it held;
+    a new worker builds the rest, and every report gets exactly one result."""
+    from itanb.batch.executors import IN_FLIGHT, LocalWorkers
+
+    base = _copy(built[0], tmp_path)
+    jobs = [Job.of("fiscal-year", a, fy) for a in AGENCIES for fy in (2565, 2566)][:5]
+    args = (str(base / "raw"), str(base / "processed"), str(tmp_path / "out"), False, False, False)
+    results = []
+    with LocalWorkers(1, args) as local:
+        for result in local.run(jobs):
+            results.append(result)
+            if len(results) == 1:
+                os.kill(local._processes[0].pid, signal.SIGKILL)
+    keys = [r["key"] for r in results]
+    assert sorted(keys) == sorted(j.key() for j in jobs)
+    died = [r for r in results if not r["ok"]]
+    assert 1 <= len(died) <= IN_FLIGHT
+    assert all("worker process failed" in r["summary"] for r in died)
+    assert all((tmp_path / "out" / r["key"]).is_file() for r in results if r["ok"])
+    assert len(local._processes) == 2  # the replacement

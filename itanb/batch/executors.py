@@ -1,13 +1,15 @@
 """Where a batch's reports run: local worker processes, or the workers of a Dask cluster.
 
 Every worker holds one :class:`~itanb.batch.kernels.KernelPool` for its life (a local worker: a variable of
-its loop; a Dask worker: the ``KernelPoolPlugin`` registered for the run) and passes it to :func:`run_job`,
-which gives papermill the pool's kernel through nbclient's ``km=`` argument. Workers execute notebooks
-in-process (:func:`itanb.render.render_report`: papermill and nbconvert in the worker, no ``jupyter``
-subprocess). ``ITANB_PRESTART=0``: no pool, papermill starts each kernel itself.
+its loop; a Dask worker: the ``KernelPoolPlugin`` registered for the run) and passes it to :func:`run_job`
+(:func:`start_job`), which gives papermill the pool's kernel through nbclient's ``km=`` argument. Workers
+execute notebooks in-process (:func:`itanb.render.start_report`: papermill and nbconvert in the worker, no
+``jupyter`` subprocess); a local worker writes one report's files while the next one's notebook runs.
+``ITANB_PRESTART=0``: no pool, papermill starts each kernel itself.
 
 An executor yields one small result dict per report as it finishes (``key``, ``ok``, ``seconds``,
-``summary``, ``cell_index``, ``cell_source``, ``failed_notebook``); a worker that dies fails its report only.
+``summary``, ``cell_index``, ``cell_source``, ``failed_notebook``); a worker that dies fails only the
+reports it had (at most :data:`IN_FLIGHT`).
 """
 
 from __future__ import annotations
@@ -18,13 +20,14 @@ import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from itertools import islice
 
 from itanb.batch.plan import Job
 from itanb.errors import ParameterError
 
 DASK_PLUGIN = "itanb-kernel-pool"
+IN_FLIGHT = 2  # reports given to a local worker at a time: one runs while the other's files are written
 
 
 def new_pool(processed_dir: str | None = None):
@@ -89,24 +92,39 @@ def run_job(job: Job, args: tuple, pool=None, *, more: bool = True) -> dict:
     dict
         The small picklable result (no notebook) described in the module docstring.
     """
-    from itanb.render import render_report
+    return start_job(job, args, pool, more=more)()
+
+
+def start_job(job: Job, args: tuple, pool=None, *, more: bool = True) -> Callable[[], dict]:
+    """:func:`run_job` in two steps: run the report's notebook now (its kernel goes back to ``pool`` at
+    once), and return the function that writes its files and gives the result dict."""
+    from itanb.render import start_report
 
     raw_dir, processed_dir, reports_dir, pdf, xlsx, docx = args
     started = time.perf_counter()
     km = pool.take(more=more) if pool is not None else None
     try:
-        result = render_report(job.spec, job.params(), reports_dir=reports_dir, raw_dir=raw_dir,
-                               processed_dir=processed_dir, pdf=pdf, xlsx=xlsx, docx=docx,
-                               engine_kwargs={"km": km} if km is not None else None)
+        report = start_report(job.spec, job.params(), reports_dir=reports_dir, raw_dir=raw_dir,
+                              processed_dir=processed_dir, pdf=pdf, xlsx=xlsx, docx=docx,
+                              engine_kwargs={"km": km} if km is not None else None)
     except Exception as exc:  # a bad parameter or a crash outside the notebook: no cell to name
-        return failure(job, f"{type(exc).__name__}: {exc}", time.perf_counter() - started)
+        failed = failure(job, f"{type(exc).__name__}: {exc}", time.perf_counter() - started)
+        return lambda: failed
     finally:
         if km is not None:
             pool.release(km)
-    return {"key": job.key(), "ok": result.ok, "seconds": result.seconds, "summary": result.summary(),
-            "docx": result.docx is not None,
-            "cell_index": result.cell_index, "cell_source": result.cell_source,
-            "failed_notebook": str(result.failed_notebook) if result.failed_notebook else None}
+
+    def finish() -> dict:
+        try:
+            result = report.finish()
+        except Exception as exc:  # a crash writing the files: no cell to name
+            return failure(job, f"{type(exc).__name__}: {exc}", time.perf_counter() - started)
+        return {"key": job.key(), "ok": result.ok, "seconds": result.seconds, "summary": result.summary(),
+                "docx": result.docx is not None,
+                "cell_index": result.cell_index, "cell_source": result.cell_source,
+                "failed_notebook": str(result.failed_notebook) if result.failed_notebook else None}
+
+    return finish
 
 
 # ------------------------------------------------------------------------------------------------ local
@@ -114,9 +132,9 @@ def run_job(job: Job, args: tuple, pool=None, *, more: bool = True) -> dict:
 
 def _local_worker(conn, args: tuple) -> None:
     """A local worker process, started before its batch knows its reports: its pool's zygote boots while it
-    imports (on a thread, while it waits for its first report), then ``(job, more)`` in and a result out
-    until None. Until its first report it holds no kernel,
-    and SIGTERM (a batch with less to do than workers) stops it and its zygote at once."""
+    imports (on a thread, while it waits for its first report), then it serves reports (:func:`_serve`)
+    until None. Until its first report it holds no kernel, and SIGTERM (a batch with less to do than
+    workers) stops it and its zygote at once."""
     import signal
 
     pools = []
@@ -138,10 +156,7 @@ def _local_worker(conn, args: tuple) -> None:
         if message is not None and pool is not None:
             pool.prestart()  # forked as soon as the zygote is ready
         warming.join()
-        while message is not None:
-            job, more = message
-            conn.send(run_job(job, args, pool, more=more))
-            message = conn.recv()
+        _serve(conn, args, pool, message)
     except EOFError:  # the driver is gone
         pass
     finally:
@@ -151,6 +166,26 @@ def _local_worker(conn, args: tuple) -> None:
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(0)  # all is closed: skip tearing down a Python with pandas and matplotlib (~0.3 s)
+
+
+def _serve(conn, args: tuple, pool, message) -> None:
+    """``(job, more)`` in and a result out, until None: each report's notebook runs on this thread, then its
+    files are written on another while the next report's notebook runs (the driver keeps two reports in
+    flight per worker), and results go back in the order the reports came."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    sending = threading.Lock()
+
+    def finish(step: Callable[[], dict]) -> None:
+        result = step()
+        with sending:
+            conn.send(result)
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="itanb-report-files") as files:
+        while message is not None:
+            job, more = message
+            files.submit(finish, start_job(job, args, pool, more=more))
+            message = conn.recv()
 
 
 class LocalWorkers:
@@ -188,41 +223,50 @@ class LocalWorkers:
             conn.close()
 
     def run(self, jobs: list[Job]) -> Iterator[dict]:
-        """Run ``jobs`` on the started workers (those beyond ``len(jobs)`` are stopped now); a worker that
-        dies fails its report and is replaced while reports remain."""
+        """Run ``jobs`` on the started workers (those beyond ``len(jobs)`` are stopped now), two in flight per
+        worker (:func:`_serve`); a worker that dies fails its reports and is replaced while reports remain."""
         from multiprocessing.connection import wait
 
         workers = min(len(self._idle), len(jobs))
         self._dismiss(self._idle[workers:])
         starting, self._idle = self._idle[:workers], []
         queue = deque(enumerate(jobs))
-        busy: dict = {}  # connection -> (job, process)
+        busy: dict = {}  # connection -> (process, the jobs it was given and has not answered, in order)
 
         def feed(conn, process) -> None:
+            given = busy.setdefault(conn, (process, deque()))[1]
+            while queue and len(given) < IN_FLIGHT:
+                i, job = queue.popleft()
+                conn.send((job, i < len(jobs) - workers))
+                given.append(job)
             if not queue:
-                conn.send(None)
-                return
-            i, job = queue.popleft()
-            conn.send((job, i < len(jobs) - workers))
-            busy[conn] = (job, process)
+                conn.send(None)  # nothing more: it ends after the reports it has
+                if not given:
+                    del busy[conn]
 
         try:
             for conn, process in starting:
                 feed(conn, process)
             while busy:
                 for ready in wait(list(busy)):
-                    job, process = busy.pop(ready)
+                    process, given = busy[ready]
                     try:
                         result = ready.recv()
                     except (EOFError, OSError):
+                        del busy[ready]
                         process.join(timeout=5)
-                        yield failure(job, f"the worker process failed (exit status {process.exitcode})")
+                        for job in given:
+                            yield failure(job, f"the worker process failed (exit status {process.exitcode})")
                         ready.close()
                         if queue:  # a new worker for the rest
                             feed(*self._start())
-                    else:
-                        yield result
+                        continue
+                    given.popleft()
+                    yield result
+                    if queue:
                         feed(ready, process)
+                    elif not given:
+                        del busy[ready]
         finally:
             for conn in busy:
                 with contextlib.suppress(OSError):

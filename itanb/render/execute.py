@@ -1,6 +1,8 @@
 """One report: execute its notebook in-process with papermill, convert it, write HTML (and PDF).
 
-One report is one call to :func:`render_report`: no shell, no ``jupyter nbconvert`` process.
+One report is one call to :func:`render_report`: no shell, no ``jupyter nbconvert`` process. It is two steps,
+:func:`start_report` (run the notebook) and :meth:`StartedReport.finish` (write the files), for a caller that
+runs the next notebook while this one's files are written (``itanb batch``'s workers).
 
 - atomic: HTML and PDF go to a temporary file in the target folder, then ``os.replace``.
 - a failed run writes no report; the executed notebook is kept as ``<report>.failed.ipynb`` and the result
@@ -210,6 +212,54 @@ def render_report(kind: str | Kind, params: dict, *, reports_dir: Path | str = p
         Bad parameters that can be seen without data: unknown kind or key, a year that is not a year, an
         agency_id that is not a file name.
     """
+    return start_report(kind, params, reports_dir=reports_dir, raw_dir=raw_dir, processed_dir=processed_dir,
+                        pdf=pdf, xlsx=xlsx, docx=docx, notebooks_dir=notebooks_dir, engine=engine,
+                        engine_kwargs=engine_kwargs).finish()
+
+
+@dataclass
+class StartedReport:
+    """A report whose notebook has run (:func:`start_report`); :meth:`finish` writes its files. Between the
+    two its kernel is no longer needed: ``itanb batch`` runs the next report's notebook meanwhile."""
+
+    result: ReportResult
+    nb: Any
+    started: float
+    failed: Path
+    options: dict
+
+    def finish(self) -> ReportResult:
+        """Write the HTML (and the PDF, workbook and draft asked for); the report's :class:`ReportResult`."""
+        result, nb, opts = self.result, self.nb, self.options
+        if nb is not None:
+            result.notebook = nb
+            spec, clean, scope = opts["spec"], result.params, opts["scope"]
+            fallback = f"{spec.title} · {scope or ''} {clean.get('fiscal_year', '')}".strip()
+            result.title = report_title(nb, fallback)
+            html_text = notebook_to_html(nb, result.title)
+            write_atomic(result.html, html_text.encode("utf-8"))
+            if opts["pdf"]:
+                try:
+                    result.pdf = html_to_pdf(html_text, result.html.with_suffix(".pdf"), title=result.title)
+                except Exception as exc:  # the HTML report stands; say why its PDF is missing
+                    result.fail(type(exc).__name__, f"HTML written, PDF not: {one_line(str(exc))}")
+            for wanted, companion in ((opts["xlsx"], (".xlsx", "Excel", "workbook.report_workbook")),
+                                      (opts["docx"], (".docx", "Word", "draft.report_draft"))):
+                if wanted:
+                    _companion(result, spec.name, clean, companion, processed_dir=opts["processed_dir"],
+                               raw_dir=opts["raw_dir"])
+            self.failed.unlink(missing_ok=True)
+        result.seconds = time.perf_counter() - self.started
+        return result
+
+
+def start_report(kind: str | Kind, params: dict, *, reports_dir: Path | str = paths.REPORTS,
+                 raw_dir: Path | str = paths.RAW, processed_dir: Path | str = paths.PROCESSED,
+                 pdf: bool = False, xlsx: bool = False, docx: bool = False,
+                 notebooks_dir: Path | str = paths.NOTEBOOKS,
+                 engine: str | None = None, engine_kwargs: dict | None = None) -> StartedReport:
+    """The first half of :func:`render_report` (same arguments and errors): check the parameters and run the
+    notebook; the returned :class:`StartedReport`'s ``finish()`` writes the files."""
     spec = kind if isinstance(kind, Kind) else kind_of(kind, notebooks_dir)
     clean = clean_params(spec, params)
     scope = scope_of(spec, clean)
@@ -222,21 +272,6 @@ def render_report(kind: str | Kind, params: dict, *, reports_dir: Path | str = p
                  "processed_dir": str(Path(processed_dir).resolve())}
     nb = _execute(result, spec.notebook, nb_params, failed, engine=engine,
                   engine_kwargs=dict(engine_kwargs or {}))
-    if nb is not None:
-        result.notebook = nb
-        fallback = f"{spec.title} · {scope or ''} {clean.get('fiscal_year', '')}".strip()
-        result.title = report_title(nb, fallback)
-        html_text = notebook_to_html(nb, result.title)
-        write_atomic(out, html_text.encode("utf-8"))
-        if pdf:
-            try:
-                result.pdf = html_to_pdf(html_text, out.with_suffix(".pdf"), title=result.title)
-            except Exception as exc:  # the HTML report stands; say why its PDF is missing
-                result.fail(type(exc).__name__, f"HTML written, PDF not: {one_line(str(exc))}")
-        for wanted, companion in ((xlsx, (".xlsx", "Excel", "workbook.report_workbook")),
-                                  (docx, (".docx", "Word", "draft.report_draft"))):
-            if wanted:
-                _companion(result, spec.name, clean, companion, processed_dir=processed_dir, raw_dir=raw_dir)
-        failed.unlink(missing_ok=True)
-    result.seconds = time.perf_counter() - started
-    return result
+    options = {"spec": spec, "scope": scope, "pdf": pdf, "xlsx": xlsx, "docx": docx,
+               "processed_dir": processed_dir, "raw_dir": raw_dir}
+    return StartedReport(result, nb, started, failed, options)
