@@ -173,23 +173,26 @@ def tool_table(tables: Any, agency_id: str, fiscal_year: int) -> pd.DataFrame:
     """
     compare.check_agency(tables, agency_id)
     tools = table(tables, "tool_scores")
-    mine = tools[(tools["agency_id"] == agency_id) & (tools["fiscal_year"] <= int(fiscal_year))]
-    if mine.empty:
+    mine = tools[tools["agency_id"] == agency_id]
+    years = mine["fiscal_year"].to_numpy()
+    if not (years <= int(fiscal_year)).any():
         return pd.DataFrame({c: pd.Series(dtype=object) for c in TOOL_COLUMNS})
-    year = int(mine["fiscal_year"].max())
-    cur = mine[mine["fiscal_year"] == year].set_index("tool")
-    earlier = mine[mine["fiscal_year"] < year]
-    prev_year = int(earlier["fiscal_year"].max()) if len(earlier) else None
-    prev = earlier[earlier["fiscal_year"] == prev_year].set_index("tool")["score"]
-    names = [t for t in grading.TOOLS if t in cur.index]
-    out = pd.DataFrame({"tool": names, "label": [grading.TOOL_LABELS[t] for t in names],
-                        "score": cur.loc[names, "score"].to_numpy(dtype="float64"),
-                        "computed": cur.loc[names, "computed"].to_numpy(dtype=bool)})
-    out["prev_year"] = pd.array([prev_year] * len(out), dtype="Int64")
-    out["prev_score"] = out["tool"].map(prev).astype("float64")
-    out["change"] = (out["score"] - out["prev_score"]).round(2)
+    year = int(years[years <= int(fiscal_year)].max())
+    earlier = years[years < year]
+    prev_year = int(earlier.max()) if len(earlier) else None
+    rows = list(zip(years.tolist(), mine["tool"], mine["score"].astype(float), mine["computed"].astype(bool),
+                    strict=True))
+    cur = {tool: (score, computed) for fy, tool, score, computed in rows if fy == year}
+    prev = {tool: score for fy, tool, score, _ in rows if fy == prev_year}
+    names = [t for t in grading.TOOLS if t in cur]
+    score = np.array([cur[t][0] for t in names], dtype="float64")
+    before = np.array([prev.get(t, np.nan) for t in names], dtype="float64")
+    out = pd.DataFrame({"tool": names, "label": [grading.TOOL_LABELS[t] for t in names], "score": score,
+                        "computed": np.array([cur[t][1] for t in names], dtype=bool),
+                        "prev_year": pd.array([prev_year] * len(names), dtype="Int64"), "prev_score": before,
+                        "change": np.round(score - before, 2)}, columns=TOOL_COLUMNS)
     out.attrs["fiscal_year"] = year
-    return out[TOOL_COLUMNS]
+    return out
 
 
 def weakest(indicator_frame: pd.DataFrame, *, lowest: int = 3) -> pd.DataFrame:

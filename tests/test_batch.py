@@ -411,11 +411,14 @@ def test_forked_kernels_start_with_the_batch_tables_loaded(built):
     assert facts["tables"] == 1 and bare["tables"] == 0
 
 
-def test_a_worker_that_dies_fails_only_its_reports_and_is_replaced(built, tmp_path):
+def test_a_worker_that_dies_fails_only_its_reports_and_is_replaced(built, tmp_path, monkeypatch):
     """Killed after its first report, a local worker takes with it the (at most IN_FLIGHT) reports it held;
-    a new worker builds the rest, and every report gets exactly one result."""
+    a new worker builds the rest, every report gets exactly one result, and the dead worker's zygote and
+    kernel end too."""
     from itanb.batch.executors import IN_FLIGHT, LocalWorkers
 
+    marker = f"worker-dies-{os.getpid()}"
+    monkeypatch.setenv("ITANB_TEST_MARK", marker)
     base = _copy(built[0], tmp_path)
     jobs = [Job.of("fiscal-year", a, fy) for a in AGENCIES for fy in (2565, 2566)][:5]
     args = (str(base / "raw"), str(base / "processed"), str(tmp_path / "out"), False, False, False)
@@ -432,3 +435,4 @@ def test_a_worker_that_dies_fails_only_its_reports_and_is_replaced(built, tmp_pa
     assert all("worker process failed" in r["summary"] for r in died)
     assert all((tmp_path / "out" / r["key"]).is_file() for r in results if r["ok"])
     assert len(local._processes) == 2  # the replacement
+    assert _none_left(marker, wait=15)

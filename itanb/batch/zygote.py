@@ -156,10 +156,14 @@ def _child(request: dict) -> None:
         os.chdir(request["cwd"])
     if "numpy" in sys.modules:
         sys.modules["numpy"].random.seed()
-    sys.argv = [request["argv0"], *request["args"]]
+    # ipykernel's parent poller: the kernel ends within a second of its zygote, which ends when its worker
+    # does (its stdin closes), so a worker that dies leaves no kernel running. jupyter_client's launcher
+    # names the launching process in JPY_PARENT_PID, read when ipykernel is imported: here, the zygote's.
+    args = [*request["args"], f"--IPKernelApp.parent_handle={os.getppid()}"]
+    sys.argv = [request["argv0"], *args]
     from ipykernel import kernelapp
 
-    kernelapp.launch_new_instance(argv=request["args"])
+    kernelapp.launch_new_instance(argv=args)
     os._exit(0)
 
 

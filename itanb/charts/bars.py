@@ -85,6 +85,7 @@ def indicator_bars(table: pd.DataFrame, thai_digits: bool = False, *, title: str
         ax.set_xticks(x, [base.digits(i, thai_digits) for i in table["indicator"]])
         ax.set_xlabel("ตัวชี้วัดที่")
         ax.set_ylim(0, 108)
+        ax.set_yticks(range(0, 101, 20))  # as the automatic ticks, without the one above the plot (120)
         base.number_axis(ax, "y", thai_digits)
         ax.set_ylabel("คะแนน")
         ax.grid(axis="y", alpha=0.3, zorder=0)

@@ -49,26 +49,33 @@ def year_over_year(tables: Any, agency_id: str, *, averages: pd.DataFrame | None
     """
     check_agency(tables, agency_id)
     assessments = tables.assessments
-    a = assessments[assessments["agency_id"] == agency_id].sort_values("fiscal_year")
+    a = assessments[assessments["agency_id"] == agency_id]
     m = tables.measures[tables.measures["agency_id"] == agency_id]
     out, graded = _scores_by_year(a, m)
     averages = national_averages() if averages is None else averages
-    out = out.merge(averages[["fiscal_year", "national_average"]], on="fiscal_year", how="left")
+    national = dict(zip(averages["fiscal_year"].astype(int), averages["national_average"], strict=True))
+    out["national_average"] = np.array([national.get(y, np.nan) for y in out["fiscal_year"]], dtype="float64")
     out["gap_to_national"] = (out["score"] - out["national_average"]).round(2)
     return _with_measures(out, m, graded)[YOY_COLUMNS]
+
+
+def _by_year(frame: pd.DataFrame, column: str, years: list[int], missing: object) -> list:
+    """``frame[column]`` (one row per fiscal year) for each of ``years``, ``missing`` where it has none."""
+    values = dict(zip(frame["fiscal_year"].astype(int), frame[column], strict=True))
+    return [values.get(y, missing) for y in years]
 
 
 def _scores_by_year(a: pd.DataFrame, m: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """One row per fiscal year of the assessments ``a`` or measures ``m``: score, levels, change from the
     previous scored year; and the grades (:func:`_grade`) of those rows."""
-    years = sorted(set(a["fiscal_year"].astype(int)) | set(m["fiscal_year"].astype(int)))
-    out = pd.DataFrame({"fiscal_year": pd.Series(years, dtype="int64")})
-    keep = [c for c in ("fiscal_year", "score", "level_reported", "iit", "eit", "oit") if c in a.columns]
-    out = out.merge(a[keep].astype({"fiscal_year": "int64"}), on="fiscal_year", how="left")
-    out["score"] = pd.to_numeric(out["score"]).astype("float64")
-    if "level_reported" not in out.columns:
-        out["level_reported"] = None
-    out["level_reported"] = out["level_reported"].astype(object).where(out["level_reported"].notna(), None)
+    years = sorted({int(y) for y in a["fiscal_year"]} | {int(y) for y in m["fiscal_year"]})
+    out = pd.DataFrame({"fiscal_year": np.array(years, dtype="int64")})
+    for column in ("score", "iit", "eit", "oit"):
+        if column in a.columns:
+            out[column] = np.array(_by_year(a, column, years, np.nan), dtype="float64")
+    reported = pd.Series(_by_year(a, "level_reported", years, None) if "level_reported" in a.columns
+                         else [None] * len(years), dtype=object)
+    out["level_reported"] = reported.where(reported.notna(), None)
     graded = grade_rows(out)
     out["level"], out["scheme"], out["passed"] = graded["level"], graded["scheme"], graded["passed"]
 
@@ -92,9 +99,9 @@ def _scores_by_year(a: pd.DataFrame, m: pd.DataFrame) -> tuple[pd.DataFrame, pd.
 def _with_measures(out: pd.DataFrame, m: pd.DataFrame, graded: pd.DataFrame) -> pd.DataFrame:
     """``out`` with each year's measure counts and completion, and whether the reported level agrees."""
     counts = _measure_counts(m)
-    out = out.merge(counts, on="fiscal_year", how="left")
-    count_cols = [c for c in counts.columns if c != "fiscal_year"]
-    out[count_cols] = out[count_cols].fillna(0).astype("int64")
+    for column in counts.columns:
+        if column != "fiscal_year":
+            out[column] = np.array(_by_year(counts, column, list(out["fiscal_year"]), 0), dtype="int64")
     total = out["measures_total"].replace(0, np.nan)
     out["completion_share"] = (out["measures_done"] / total).astype("float64")
     both = (graded["possible"].map(len).gt(0) & out["level_reported"].notna()).to_numpy()
