@@ -112,6 +112,10 @@ def _read_rest(raw_dir: Path, parser: MemoParser, score_items: list[tuple[Path, 
 
     pinned, agencies_file = _read_pinned(raw_dir, add_source)
     rows, score_findings = _read_score_tables(score_items, add_source)
+    # the table rows derived and graded while the memos are parsed (the rule files read once for the whole
+    # ingest); their agency ids, which need the memos' names, are filled in below
+    table_candidates = candidates_of(rows, [""] * len(rows), [], [])
+    scored = Scored(table_candidates, Rules.load())
     memos = parser.results()
     for m in memos:
         add_source(m.file, "memo", m.sha256, m.size)
@@ -126,8 +130,10 @@ def _read_rest(raw_dir: Path, parser: MemoParser, score_items: list[tuple[Path, 
     for m, agency_id in zip(memos, memo_ids, strict=True):
         findings += [_finding_record(f, agency_id, m.memo.fiscal_year) for f in m.memo.findings]
 
-    candidates = candidates_of(rows, row_ids, memos, memo_ids)
-    scored = Scored(candidates, Rules.load())  # the rule files read once for the whole ingest
+    for c, agency_id in zip(table_candidates, row_ids, strict=True):
+        c.agency_id = agency_id
+    candidates = table_candidates + candidates_of([], [], memos, memo_ids)
+    scored.add(candidates)  # the memos' scores
     findings += [_finding_record(f) for f in checked(scored)]
     merged, dup_findings = merge_assessments(candidates)
     findings += [_finding_record(f) for f in dup_findings]
