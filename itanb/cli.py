@@ -194,7 +194,8 @@ def _synthetic_commands(add_parser: Callable[..., argparse.ArgumentParser]) -> N
     p.set_defaults(func=cmd_synth)
 
     p = add_parser("bench", help="time batch runs against the plain papermill loop, on synthetic data")
-    p.add_argument("--reports", type=int, default=16, help="fiscal-year reports to time (default 16)")
+    p.add_argument("--reports", type=int, default=16,
+                   help="fiscal-year reports to time (default 16, at least 2)")
     p.add_argument("--national", type=int, default=0, help="also time the data path on N synthetic agencies")
     p.add_argument("--workdir", type=Path, default=None, help="keep the benchmark's files here")
     p.add_argument("--memos", type=int, default=300,

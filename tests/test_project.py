@@ -70,7 +70,11 @@ def test_build_products_are_not_committed(folder):
 
 
 def test_console_script_is_declared():
-    assert _pyproject()["project"]["scripts"]["itanb"] == "itanb.cli:main"
+    """The itanb command is cli.run: main() and then a fast exit (main stays callable in-process)."""
+    from itanb import cli
+
+    assert _pyproject()["project"]["scripts"]["itanb"] == "itanb.cli:run"
+    assert callable(cli.run) and callable(cli.main)
 
 
 def _imported_top_level(sources: list[str]) -> set[str]:
