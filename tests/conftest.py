@@ -101,3 +101,16 @@ def cut_off_texts(fig, margin_px: float = 2.0) -> list[str]:
         if min(box.x0 - frame.x0, box.y0 - frame.y0, frame.x1 - box.x1, frame.y1 - box.y1) < margin_px:
             cut.append(text.get_text())
     return cut
+
+
+def assert_pinned_to_tested(tested: dict[str, tuple[str, ...]]) -> None:
+    """Each distribution of ``tested`` (a module's TESTED: the versions its private uses were written against)
+    is pinned in pyproject.toml to exactly that minor version: ``dist>=X.Y,<X.Y+1``."""
+    import tomllib
+
+    deps = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
+    for dist, versions in tested.items():
+        (pin,) = [d for d in deps if d.split(">")[0].split("=")[0].strip() == dist]
+        for v in versions:
+            major, minor = (int(x) for x in v.split("."))
+            assert pin == f"{dist}>={major}.{minor},<{major}.{minor + 1}", pin

@@ -4,8 +4,9 @@ widening the pin (the forked kernels of itanb batch depend on it)."""
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
+
+from conftest import assert_pinned_to_tested
 
 from itanb.batch import jupyter_internals
 
@@ -17,12 +18,7 @@ def test_the_private_api_used_is_there():
 
 
 def test_the_tested_versions_are_the_pinned_ones():
-    deps = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
-    for dist, tested in jupyter_internals.TESTED.items():
-        (pin,) = [d for d in deps if d.split(">")[0].split("=")[0].strip() == dist]
-        for version in tested:
-            major, minor = (int(x) for x in version.split("."))
-            assert pin == f"{dist}>={major}.{minor},<{major}.{minor + 1}", pin
+    assert_pinned_to_tested(jupyter_internals.TESTED)
 
 
 def test_no_other_module_touches_private_jupyter_names():

@@ -33,25 +33,11 @@ PROVISIONER_ATTRIBUTES = ("process", "pid", "pgid", "cwd")  # set on jupyter_cli
 def check() -> list[str]:
     """What of the private API used here is missing or changed in the installed jupyter_client (empty: all
     there), and installed versions outside :data:`TESTED`."""
-    import importlib
-    from importlib.metadata import version
-
     from jupyter_client.provisioning import LocalProvisioner
 
-    problems = []
-    for dist, tested in TESTED.items():
-        installed = version(dist)
-        if not any(installed == v or installed.startswith(v + ".") for v in tested):
-            problems.append(f"{dist} {installed} is not a tested version ({', '.join(tested)})")
-    for dotted, names in PRIVATE.items():
-        module, _, cls_name = dotted.rpartition(".")
-        cls = getattr(importlib.import_module(module), cls_name)
-        for name, params in names.items():
-            member = getattr(cls, name, None)
-            if member is None:
-                problems.append(f"{dotted}.{name} is gone")
-            elif tuple(inspect.signature(member).parameters) != params:
-                problems.append(f"{dotted}.{name} now takes {tuple(inspect.signature(member).parameters)}")
+    from itanb.internals import changed_members, untested_versions
+
+    problems = untested_versions(TESTED) + changed_members(PRIVATE)
     source = inspect.getsource(LocalProvisioner.launch_kernel)
     problems += [f"LocalProvisioner.launch_kernel no longer sets self.{attr}"
                  for attr in PROVISIONER_ATTRIBUTES if f"self.{attr} =" not in source]

@@ -23,6 +23,52 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg, get_hi
 from matplotlib.font_manager import fontManager, get_font
 from matplotlib.ft2font import RenderMode
 
+# The one place that uses private parts of matplotlib (the charts' other modules use its public API only).
+# distribution -> the versions they were written against ("3.11" matches 3.11.x), pinned in pyproject.toml;
+# tests/test_charts.py fails when an upgrade removes or changes them: read this module before widening it.
+TESTED = {"matplotlib": ("3.11",)}
+PRIVATE = {  # class -> the private names used here, with their parameters (None: a C method, looked up only)
+    "matplotlib.backends.backend_agg.RendererAgg": {
+        "_prepare_font": ("self", "font_prop"),
+        "_draw_text_glyphs_and_boxes": ("self", "gc", "x", "y", "angle", "glyphs", "boxes")},
+    "matplotlib.backends.backend_agg.FigureCanvasAgg": {"_lastKey": None},
+    "matplotlib.font_manager.FontManager": {
+        "_find_fonts_by_props": ("self", "prop", "fontext", "directory", "fallback_to_default",
+                                 "rebuild_if_missing"),
+        "_findfont_cached": None},
+    "matplotlib.ft2font.FT2Font": {"_layout": None, "_set_transform": None, "_render_glyph": None},
+}
+# read by matplotlib.text.Text._get_layout from a renderer that has it, and the Agg renderer's own C renderer
+HOOKS = {"matplotlib.text.Text._get_layout": "_get_font_height_metrics",
+         "matplotlib.backends.backend_agg.RendererAgg.__init__": "self._renderer ="}
+
+
+def check() -> list[str]:
+    """What of the private API used here is missing or changed in the installed matplotlib (empty: all there),
+    and an installed version outside :data:`TESTED`."""
+    from itanb.internals import changed_members, untested_versions
+
+    problems = untested_versions(TESTED) + changed_members(PRIVATE)
+    return problems + _hook_problems()
+
+
+def _hook_problems() -> list[str]:
+    import inspect
+
+    from matplotlib.backends.backend_agg import RendererAgg
+    from matplotlib.text import Text
+
+    sources = {"matplotlib.text.Text._get_layout": inspect.getsource(Text._get_layout),
+               "matplotlib.backends.backend_agg.RendererAgg.__init__":
+                   inspect.getsource(RendererAgg.__init__)}
+    return [f"{where} no longer has {text!r}" for where, text in HOOKS.items() if text not in sources[where]]
+
+
+def forget_found_fonts() -> None:
+    """Empty matplotlib's cache of font look-ups (after the font list changed order: base.register_fonts)."""
+    fontManager._findfont_cached.cache_clear()
+
+
 LIMIT = 20_000  # entries per table: past it a table starts again empty (a kernel runs one report)
 _METRICS: dict[tuple, tuple[float, float, float]] = {}  # font key, text -> width, height, descent (pixels)
 _GLYPHS: dict[tuple, tuple] = {}  # font key, text, features, language -> ((font, glyph, x, y), ...)

@@ -56,7 +56,7 @@ def register_fonts() -> str:
         manager.addfont(path)
     if str(font_manager.findfont(font_manager.FontProperties(family=FAMILY))) not in ours:
         manager.ttflist.sort(key=lambda entry: entry.fname not in ours)  # stable: ours first
-        manager._findfont_cached.cache_clear()
+        agg.forget_found_fonts()
     return FAMILY
 
 
