@@ -84,6 +84,8 @@ def main() -> None:
     if not os.environ.get("MPLBACKEND"):
         os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
     from ipykernel import kernelapp  # noqa: F401 - imported once here, inherited by every kernel
+    # what a kernel imports as it starts: its debugger class (debugpy, 0.2 s of a kernel's CPU otherwise)
+    import_all(["ipykernel.debugger", "IPython.core.oinspect"])
 
     import_all(setup["modules"])
     with contextlib.suppress(Exception):
