@@ -126,12 +126,11 @@ def _prepare(work: Path, reports: int) -> list:
 
 def _cut_fonts() -> None:
     """The reports' font cut made before anything is timed: it is made once per machine and kept
-    (:data:`itanb.paths.CACHE`), and a first batch should not count it against one of the methods."""
-    import nbformat
+    (:data:`itanb.paths.CACHE`), and a first batch should not count it against one of the methods. A batch
+    worker's own warm-up makes it."""
+    from itanb.batch.executors import warm_worker
 
-    from itanb.render import notebook_to_html
-
-    notebook_to_html(nbformat.v4.new_notebook(), "itanb bench")
+    warm_worker()
 
 
 def _serial_loop(work: Path, jobs: list) -> float:

@@ -191,8 +191,9 @@ def _serve(conn, args: tuple, pool, message) -> None:
 class LocalWorkers:
     """Local worker processes (spawned: the driver holds threads), started as a batch begins so that they
     import papermill and nbconvert and boot their kernel zygotes while the driver plans. :meth:`run` gives
-    them the reports, one at a time each. Leaving the context (or :meth:`close`) stops them: a worker given
-    no report at once (it holds no kernel), the others after their report; then waits for them."""
+    them the reports, :data:`IN_FLIGHT` at a time each. Leaving the context (or :meth:`close`) stops them:
+    a worker given no report at once (it holds no kernel), the others after their reports; then waits for
+    them."""
 
     def __init__(self, workers: int, args: tuple):
         import multiprocessing

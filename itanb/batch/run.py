@@ -167,7 +167,8 @@ def _build(result: BatchResult, jobs: list[Job] | None, local, args: tuple, *, y
     from itanb.render import write_index
     from itanb.store import load_tables
 
-    _raw, processed_dir, reports_dir, pdf, xlsx, docx = args
+    _raw, processed, reports, pdf, xlsx, docx = args
+    processed_dir, reports_dir = Path(processed), Path(reports)
     tables = load_tables(processed_dir)
     if jobs is None:
         jobs = plan_jobs(tables, years, agencies)
@@ -178,9 +179,9 @@ def _build(result: BatchResult, jobs: list[Job] | None, local, args: tuple, *, y
               and draft.applies(tables, j.agency_id, j.fiscal_year)}
     del tables
     result.planned = len(jobs)
-    with lock(Path(reports_dir)):
-        remove_stale_temporaries(Path(reports_dir))
-        manifest = Manifest(Path(reports_dir)).load()
+    with lock(reports_dir):
+        remove_stale_temporaries(reports_dir)
+        manifest = Manifest(reports_dir).load()
         todo = [j for j in jobs if force or not manifest.is_current(j.key(), digests[j.key()], pdf, xlsx,
                                                                     j.key() in drafts)]
         result.unchanged = len(jobs) - len(todo)
@@ -193,4 +194,4 @@ def _build(result: BatchResult, jobs: list[Job] | None, local, args: tuple, *, y
         if local is not None:
             local.stop()  # the workers given no report stop now; the batch waits for the rest at its end
         warm.join()
-        result.index = write_index(Path(reports_dir), Path(processed_dir))
+        result.index = write_index(reports_dir, processed_dir)

@@ -85,6 +85,11 @@ class ReportResult:
         self.error = one_line(message) or name
 
 
+def _failed_path(report: Path) -> Path:
+    """Where the executed notebook of a failed run of ``report`` is kept."""
+    return report.with_name(report.stem + FAILED_SUFFIX)
+
+
 def _tags(cell) -> list[str]:
     return cell.get("metadata", {}).get("tags", [])
 
@@ -223,32 +228,37 @@ class StartedReport:
     two its kernel is no longer needed: ``itanb batch`` runs the next report's notebook meanwhile."""
 
     result: ReportResult
-    nb: Any
+    nb: Any  # the executed notebook; None when the run failed (``result`` says why)
     started: float
-    failed: Path
-    options: dict
+    spec: Kind
+    scope: str | None
+    pdf: bool
+    xlsx: bool
+    docx: bool
+    processed_dir: Path | str
+    raw_dir: Path | str
 
     def finish(self) -> ReportResult:
         """Write the HTML (and the PDF, workbook and draft asked for); the report's :class:`ReportResult`."""
-        result, nb, opts = self.result, self.nb, self.options
+        result, nb, spec = self.result, self.nb, self.spec
         if nb is not None:
             result.notebook = nb
-            spec, clean, scope = opts["spec"], result.params, opts["scope"]
-            fallback = f"{spec.title} · {scope or ''} {clean.get('fiscal_year', '')}".strip()
+            clean = result.params
+            fallback = f"{spec.title} · {self.scope or ''} {clean.get('fiscal_year', '')}".strip()
             result.title = report_title(nb, fallback)
             html_text = notebook_to_html(nb, result.title)
             write_atomic(result.html, html_text.encode("utf-8"))
-            if opts["pdf"]:
+            if self.pdf:
                 try:
                     result.pdf = html_to_pdf(html_text, result.html.with_suffix(".pdf"), title=result.title)
                 except Exception as exc:  # the HTML report stands; say why its PDF is missing
                     result.fail(type(exc).__name__, f"HTML written, PDF not: {one_line(str(exc))}")
-            for wanted, companion in ((opts["xlsx"], (".xlsx", "Excel", "workbook.report_workbook")),
-                                      (opts["docx"], (".docx", "Word", "draft.report_draft"))):
+            for wanted, companion in ((self.xlsx, (".xlsx", "Excel", "workbook.report_workbook")),
+                                      (self.docx, (".docx", "Word", "draft.report_draft"))):
                 if wanted:
-                    _companion(result, spec.name, clean, companion, processed_dir=opts["processed_dir"],
-                               raw_dir=opts["raw_dir"])
-            self.failed.unlink(missing_ok=True)
+                    _companion(result, spec.name, clean, companion, processed_dir=self.processed_dir,
+                               raw_dir=self.raw_dir)
+            _failed_path(result.html).unlink(missing_ok=True)
         result.seconds = time.perf_counter() - self.started
         return result
 
@@ -265,13 +275,11 @@ def start_report(kind: str | Kind, params: dict, *, reports_dir: Path | str = pa
     scope = scope_of(spec, clean)
     out = spec.path(reports_dir, scope, clean.get("fiscal_year"))
     out.parent.mkdir(parents=True, exist_ok=True)
-    failed = out.with_name(out.stem + FAILED_SUFFIX)
+    failed = _failed_path(out)
     result = ReportResult(kind=spec.name, params=clean, html=out)
     started = time.perf_counter()
     nb_params = {**clean, "raw_dir": str(Path(raw_dir).resolve()),
                  "processed_dir": str(Path(processed_dir).resolve())}
     nb = _execute(result, spec.notebook, nb_params, failed, engine=engine,
                   engine_kwargs=dict(engine_kwargs or {}))
-    options = {"spec": spec, "scope": scope, "pdf": pdf, "xlsx": xlsx, "docx": docx,
-               "processed_dir": processed_dir, "raw_dir": raw_dir}
-    return StartedReport(result, nb, started, failed, options)
+    return StartedReport(result, nb, started, spec, scope, pdf, xlsx, docx, processed_dir, raw_dir)
