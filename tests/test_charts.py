@@ -235,20 +235,26 @@ def test_a_chart_is_drawn_once_for_its_png(synthetic_yoy):
 
 @pytest.mark.parametrize("thai_digits", [False, True])
 def test_texts_shaped_once_per_process_give_matplotlibs_own_pixels(synthetic_yoy, thai_digits):
-    """The charts' canvas keeps each text's shaping and metrics for the process (charts.agg): the PNG is the
-    same byte for byte with those tables empty, full from an earlier chart, or drawn by matplotlib's own
-    Agg canvas (no report's chart depends on what an earlier one left behind)."""
+    """The charts' canvas keeps each text's shaping and metrics in a cache (charts.agg.TextCache, the
+    process's by default): the PNG is the same byte for byte drawn with an empty cache, with the same cache
+    full from an earlier chart, with the process's cache, or by matplotlib's own Agg canvas (no report's chart
+    depends on what an earlier one left behind)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     from itanb.charts import agg
 
-    agg.forget()
-    cold = charts.png_bytes(charts.score_trend(synthetic_yoy, thai_digits))
-    assert agg._GLYPHS and agg._METRICS  # the tables were used
-    warm = charts.png_bytes(charts.score_trend(synthetic_yoy, thai_digits))
-    plain = charts.score_trend(synthetic_yoy, thai_digits)
-    FigureCanvasAgg(plain)
-    assert cold == warm == charts.png_bytes(plain)
+    def drawn(canvas):
+        fig = charts.score_trend(synthetic_yoy, thai_digits)
+        canvas(fig)
+        return charts.png_bytes(fig)
+
+    texts = agg.TextCache()
+    cold = drawn(lambda fig: agg.Canvas(fig, texts))
+    assert texts.glyphs and texts.metrics and texts.bitmaps  # the cache was used
+    filled = len(texts)
+    warm = drawn(lambda fig: agg.Canvas(fig, texts))
+    assert len(texts) == filled  # nothing new to shape or render: the second chart was all looked up
+    assert cold == warm == drawn(lambda fig: None) == drawn(FigureCanvasAgg)
 
 
 def test_the_private_matplotlib_parts_the_charts_use_are_there_and_pinned():
