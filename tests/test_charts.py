@@ -83,15 +83,16 @@ def test_thai_digits_on_request(synthetic_yoy):
     fig = charts.score_trend(synthetic_yoy, thai_digits=True)
     _draw(fig)
     ax = fig.axes[0]
-    years = [t.get_text() for t in ax.get_xticklabels()]
+    years = [t.get_text() for t in charts.tick_labels(ax, "x")]
     assert years[0] == "๒๕๖๒" and "๒๕๖๔" in years  # the skipped year keeps its tick
-    ticks = [t.get_text() for t in ax.get_xticklabels() + ax.get_yticklabels() if t.get_text()]
-    assert all(THAI_DIGIT.search(t) and not ARABIC_DIGIT.search(t) for t in ticks)
+    ticks = [t.get_text() for t in charts.tick_labels(ax, "x") + charts.tick_labels(ax, "y")]
+    assert len(ticks) > len(years) and all(THAI_DIGIT.search(t) and not ARABIC_DIGIT.search(t) for t in ticks)
     assert any("๘๖.๗๘" in t.get_text() for t in _texts(fig))
 
     arabic = charts.score_trend(synthetic_yoy)
     _draw(arabic)
-    assert arabic.axes[0].get_xticklabels()[0].get_text() == "2562"
+    assert charts.tick_labels(arabic.axes[0], "x")[0].get_text() == "2562"
+    assert [t.get_text() for t in charts.tick_labels(arabic.axes[0], "y")][-2:] == ["90", "100"]
     assert any("86.78" in t.get_text() for t in _texts(arabic))
 
 
@@ -235,20 +236,26 @@ def test_a_chart_is_drawn_once_for_its_png(synthetic_yoy):
 
 @pytest.mark.parametrize("thai_digits", [False, True])
 def test_texts_shaped_once_per_process_give_matplotlibs_own_pixels(synthetic_yoy, thai_digits):
-    """The charts' canvas keeps each text's shaping and metrics for the process (charts.agg): the PNG is the
-    same byte for byte with those tables empty, full from an earlier chart, or drawn by matplotlib's own
-    Agg canvas (no report's chart depends on what an earlier one left behind)."""
+    """The charts' canvas keeps each text's shaping and metrics in a cache (charts.agg.TextCache, the
+    process's by default): the PNG is the same byte for byte drawn with an empty cache, with the same cache
+    full from an earlier chart, with the process's cache, or by matplotlib's own Agg canvas (no report's chart
+    depends on what an earlier one left behind)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     from itanb.charts import agg
 
-    agg.forget()
-    cold = charts.png_bytes(charts.score_trend(synthetic_yoy, thai_digits))
-    assert agg._GLYPHS and agg._METRICS  # the tables were used
-    warm = charts.png_bytes(charts.score_trend(synthetic_yoy, thai_digits))
-    plain = charts.score_trend(synthetic_yoy, thai_digits)
-    FigureCanvasAgg(plain)
-    assert cold == warm == charts.png_bytes(plain)
+    def drawn(canvas):
+        fig = charts.score_trend(synthetic_yoy, thai_digits)
+        canvas(fig)
+        return charts.png_bytes(fig)
+
+    texts = agg.TextCache()
+    cold = drawn(lambda fig: agg.Canvas(fig, texts))
+    assert texts.glyphs and texts.metrics and texts.bitmaps  # the cache was used
+    filled = len(texts)
+    warm = drawn(lambda fig: agg.Canvas(fig, texts))
+    assert len(texts) == filled  # nothing new to shape or render: the second chart was all looked up
+    assert cold == warm == drawn(lambda fig: None) == drawn(FigureCanvasAgg)
 
 
 def test_the_private_matplotlib_parts_the_charts_use_are_there_and_pinned():
@@ -271,3 +278,34 @@ def test_the_private_matplotlib_parts_the_charts_use_are_there_and_pinned():
     for path in sorted((root / "itanb").rglob("*.py")):
         if path.name != "agg.py":
             assert not used.findall(path.read_text(encoding="utf-8")), path
+
+
+def test_ticks_drawn_without_tick_objects_are_matplotlibs_own_pixel_for_pixel():
+    """charts.base.ticks draws ticks, tick labels and grid lines as a few plain artists: the PNG is byte for
+    byte the one matplotlib's own ticks give (labels, grid under the bars, axis labels at the same place)."""
+    from itanb.charts import base
+
+    years, levels = [2565, 2566, 2567], [0, 50, 100]
+
+    def chart(plain: bool) -> bytes:
+        with base.thai_rc():
+            fig, (ax,) = base.new_figure((4.0, 3.0))
+            ax.bar(years, [80, 95, 60], zorder=2)
+            ax.set_xlim(2564.4, 2567.6)
+            ax.set_ylim(0, 108)
+            if plain:
+                base.ticks(ax, "x", years, [base.digits(y, True) for y in years])
+                base.axis_label(ax, "x", "ปีงบประมาณ")
+                base.ticks(ax, "y", levels, [str(v) for v in levels], grid_alpha=0.3)
+                base.axis_label(ax, "y", "คะแนน")
+            else:
+                ax.set_xticks(years, [base.digits(y, True) for y in years])
+                ax.set_xlabel("ปีงบประมาณ")
+                ax.set_yticks(levels, [str(v) for v in levels])
+                ax.set_ylabel("คะแนน")
+                ax.grid(axis="y", alpha=0.3)
+            ax.set_title("ทดสอบ", y=1.0 if plain else None)
+            base.fit(fig, margins={"left": 0.8, "right": 0.2, "top": 0.4, "bottom": 0.6})
+        return charts.png_bytes(fig)
+
+    assert chart(plain=True) == chart(plain=False)

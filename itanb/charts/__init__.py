@@ -26,6 +26,7 @@ from itanb.charts.base import (
     font_file,
     png_bytes,
     register_fonts,
+    tick_labels,
 )
 from itanb.charts.portfolio import indicator_heatmap, portfolio_distribution
 from itanb.charts.trend import LABEL_PLACES, NATIONAL_MARKER, SCORE_MARKER, marker_extent, score_trend
@@ -35,5 +36,5 @@ __all__ = [
     "FALLBACK", "FAMILY", "LABEL_PLACES", "NATIONAL_COLOR", "NATIONAL_MARKER", "PASS_COLOR", "PASS_MARK",
     "PNG_COLOURS", "PNG_DPI", "SCORE_COLOR", "SCORE_MARKER", "STATUS_STYLE", "digits", "font_file",
     "indicator_bars", "indicator_heatmap", "marker_extent", "measure_status", "png_bytes",
-    "portfolio_distribution", "register_fonts", "score_trend", "warm_up",
+    "portfolio_distribution", "register_fonts", "score_trend", "tick_labels", "warm_up",
 ]

@@ -9,7 +9,7 @@ caches it per renderer) and the figure is drawn once.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -17,7 +17,9 @@ from typing import TYPE_CHECKING, Any
 import matplotlib as mpl
 from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
+from matplotlib.lines import TICKDOWN, TICKLEFT, Line2D
 from matplotlib.ticker import FuncFormatter
 
 from itanb import fonts, grading
@@ -28,6 +30,7 @@ if TYPE_CHECKING:
 
     from matplotlib.axes import Axes
     from matplotlib.legend import Legend
+    from matplotlib.text import Text
 
 FAMILY = fonts.FAMILY
 FALLBACK = "DejaVu Sans"  # ships inside matplotlib itself: only for a glyph Sarabun lacks
@@ -135,14 +138,66 @@ def fit(fig: Figure, legend: Legend | None = None, margins: dict[str, float] | N
     return fig
 
 
+def ticks(ax: Axes, axis: str, positions: Sequence[float], labels: Sequence[str], *,
+          grid_alpha: float | None = None) -> list[Text]:
+    """Ticks on the bottom x or left y ``axis`` of ``ax`` at data ``positions``, named ``labels`` (and grid
+    lines across the plot, ``grid_alpha`` opaque, when given), drawn as matplotlib draws its own ticks (the
+    rc's tick size, width, colour and pad, label size; grid style; under the plot's lines and bars) but as
+    a line of tick marks, a collection of grid lines and a text per label: matplotlib's Tick objects (five
+    artists each, two never shown) cost about 2 ms a tick to make and draw. Returns the label texts
+    (:func:`tick_labels`); call :func:`axis_label` after it."""
+    rc, name = mpl.rcParams, f"{axis}tick"
+    along = ax.xaxis if axis == "x" else ax.yaxis
+    along.set_ticks([])  # no Tick objects; the limits stay as set
+    size, pad = rc[f"{name}.major.size"], rc[f"{name}.major.pad"] + rc[f"{name}.major.size"]  # 'out'
+    zorder = 1.5  # as the axes' own ticks and grid (axes.axisbelow "line"): under lines, bars and spines
+    if axis == "x":
+        line, (place, va, ha), marker = ax.get_xaxis_transform(), ax.get_xaxis_text1_transform(pad), TICKDOWN
+        points, segments = [(p, 0.0) for p in positions], [[(p, 0.0), (p, 1.0)] for p in positions]
+    else:
+        line, (place, va, ha), marker = ax.get_yaxis_transform(), ax.get_yaxis_text1_transform(pad), TICKLEFT
+        points, segments = [(0.0, p) for p in positions], [[(0.0, p), (1.0, p)] for p in positions]
+    colour = rc[f"{name}.color"]
+    label_colour = colour if rc[f"{name}.labelcolor"] == "inherit" else rc[f"{name}.labelcolor"]
+    if grid_alpha is not None:
+        ax.add_collection(LineCollection(segments, colors=rc["grid.color"], linewidths=rc["grid.linewidth"],
+                                         linestyles=rc["grid.linestyle"], alpha=grid_alpha, transform=line,
+                                         zorder=zorder), autolim=False)
+    if points:
+        xs, ys = zip(*points, strict=True)
+        ax.add_artist(Line2D(xs, ys, transform=line, linestyle="none", marker=marker, markersize=size,
+                             markeredgewidth=rc[f"{name}.major.width"], color=colour, markeredgecolor=colour,
+                             clip_on=False, zorder=zorder))
+    return [ax.text(x, y, text, transform=place, va=va, ha=ha, fontsize=rc[f"{name}.labelsize"],
+                    color=label_colour, fontfamily=FAMILY, gid=name, zorder=zorder)
+            for (x, y), text in zip(points, labels, strict=True)]
+
+
+def tick_labels(ax: Axes, axis: str) -> list[Text]:
+    """The tick label texts :func:`ticks` made on ``axis`` ("x" or "y") of ``ax``, in order."""
+    return [t for t in ax.texts if t.get_gid() == f"{axis}tick"]
+
+
+def axis_label(ax: Axes, axis: str, text: str) -> None:
+    """Name ``axis`` of ``ax`` where matplotlib puts an axis label: the rc's label pad beyond the farthest
+    tick label (:func:`ticks`; measured by the figure's renderer)."""
+    renderer, labels = ax.figure.canvas.get_renderer(), tick_labels(ax, axis)
+    extents = [t.get_window_extent(renderer) for t in labels]
+    reach = max((e.height if axis == "x" else e.width for e in extents), default=0.0) * 72 / ax.figure.dpi
+    name = f"{axis}tick"
+    pad = mpl.rcParams["axes.labelpad"] + (mpl.rcParams[f"{name}.major.pad"]
+                                           + mpl.rcParams[f"{name}.major.size"] + reach if labels else 0)
+    (ax.set_xlabel if axis == "x" else ax.set_ylabel)(text, labelpad=pad)
+
+
 def year_axis(ax: Axes, years: Iterable[int], thai_digits: bool) -> None:
     years = sorted({int(y) for y in years})
     if not years:
         return
-    ticks = list(range(years[0], years[-1] + 1))  # every year, also the skipped ones: gaps stay visible
-    ax.set_xticks(ticks, [digits(y, thai_digits) for y in ticks])
-    ax.set_xlim(ticks[0] - 0.6, ticks[-1] + 0.6)
-    ax.set_xlabel("ปีงบประมาณ (พ.ศ.)")
+    every = list(range(years[0], years[-1] + 1))  # every year, also the skipped ones: gaps stay visible
+    ax.set_xlim(every[0] - 0.6, every[-1] + 0.6)
+    ticks(ax, "x", every, [digits(y, thai_digits) for y in every])
+    axis_label(ax, "x", "ปีงบประมาณ (พ.ศ.)")
 
 
 def number_axis(ax: Axes, axis: str, thai_digits: bool, decimals: int = 0) -> None:

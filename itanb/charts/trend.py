@@ -125,10 +125,10 @@ def score_trend(yoy: pd.DataFrame, thai_digits: bool = False, *, title: str | No
                     markersize=NATIONAL_MARKER, zorder=3)
         ax.set_ylim(y_min, 104)
         base.year_axis(ax, years, thai_digits)
-        ax.set_yticks(np.arange(np.ceil(y_min / 10) * 10, 100.1, 10))
-        base.number_axis(ax, "y", thai_digits)
-        ax.set_ylabel("คะแนน ITA")
-        ax.set_title(title or "คะแนน ITA รายปีงบประมาณ")
+        levels = np.arange(np.ceil(y_min / 10) * 10, 100.1, 10)
+        base.ticks(ax, "y", levels, [base.number(v, thai_digits, 0) for v in levels])
+        base.axis_label(ax, "y", "คะแนน ITA")
+        ax.set_title(title or "คะแนน ITA รายปีงบประมาณ", y=1.0)  # where matplotlib puts it, without looking
         x = data["fiscal_year"].to_numpy(dtype=float)
         base.fit(fig, _legend(fig, x, bool(len(national)), needs_tools, thai_digits), MARGINS)
         _place_labels(ax, labels, list(zip(national["fiscal_year"].astype(float),
@@ -154,7 +154,9 @@ def _place_labels(ax: Axes, labels: list[Annotation], national: list[tuple[float
         return
     fig = ax.figure
     renderer = fig.canvas.get_renderer()
-    fixed = [t.get_window_extent(renderer) for t in ax.texts if t not in labels and t.get_text().strip()]
+    ticks = {id(t) for axis in "xy" for t in base.tick_labels(ax, axis)}  # outside the plot: no clash
+    fixed = [t.get_window_extent(renderer) for t in ax.texts
+             if t not in labels and id(t) not in ticks and t.get_text().strip()]
     fixed += [marker_extent(ax, mx, my, NATIONAL_MARKER) for mx, my in national]
     axes_box = ax.get_window_extent(renderer)
     placed: list[Bbox] = []
