@@ -27,18 +27,27 @@ from itanb.batch.plan import Job
 from itanb.errors import ParameterError
 
 DASK_PLUGIN = "itanb-kernel-pool"
+ENGINES = ("shell", "kernel")  # ITANB_ENGINE: forked shells (itanb.batch.engine) or forked kernels
 IN_FLIGHT = 2  # reports given to a local worker at a time: one runs while the other's files are written
 
 
 def new_pool(processed_dir: str | None = None):
-    """This worker process's kernel pool, its zygote already booting (None with ``ITANB_PRESTART=0``), with
-    the tables of ``processed_dir`` preloaded for its kernels."""
+    """This worker process's pool, its zygote already booting, with the tables of ``processed_dir``
+    preloaded: a :class:`~itanb.batch.kernels.ShellPool` (``ITANB_ENGINE=shell``, the default, when the
+    kernel spec is this Python and processes can fork), else a :class:`~itanb.batch.kernels.KernelPool`
+    (``ITANB_ENGINE=kernel``); None with ``ITANB_PRESTART=0`` (papermill starts each kernel itself)."""
     os.environ.setdefault("PYTHAINLP_READ_ONLY", "1")
     if os.environ.get("ITANB_PRESTART", "1") == "0":
         return None
-    from itanb.batch.kernels import KernelPool
+    from itanb.batch.kernels import KernelPool, ShellPool
     from itanb.render import KERNEL_NAME
 
+    engine = os.environ.get("ITANB_ENGINE", "shell")
+    if engine not in ENGINES:
+        raise ParameterError(f"ITANB_ENGINE must be one of {', '.join(ENGINES)}, got {engine!r}")
+    if engine == "shell" and hasattr(os, "fork") and os.environ.get("ITANB_FORK_KERNELS", "1") != "0":
+        with contextlib.suppress(ValueError, OSError):
+            return ShellPool(KERNEL_NAME, processed_dir=processed_dir)
     pool = KernelPool(KERNEL_NAME, processed_dir=processed_dir)
     pool.start_zygote()  # first: it boots while this process imports the rest
     import jupyter_client  # noqa: F401 - imported here, not by two threads at once
@@ -102,17 +111,17 @@ def start_job(job: Job, args: tuple, pool=None, *, more: bool = True) -> Callabl
 
     raw_dir, processed_dir, reports_dir, pdf, xlsx, docx = args
     started = time.perf_counter()
-    km = pool.take(more=more) if pool is not None else None
+    engine, engine_kwargs, done = pool.papermill(more=more) if pool is not None else (None, {}, None)
     try:
         report = start_report(job.spec, job.params(), reports_dir=reports_dir, raw_dir=raw_dir,
-                              processed_dir=processed_dir, pdf=pdf, xlsx=xlsx, docx=docx,
-                              engine_kwargs={"km": km} if km is not None else None)
+                              processed_dir=processed_dir, pdf=pdf, xlsx=xlsx, docx=docx, engine=engine,
+                              engine_kwargs=engine_kwargs)
     except Exception as exc:  # a bad parameter or a crash outside the notebook: no cell to name
         failed = failure(job, f"{type(exc).__name__}: {exc}", time.perf_counter() - started)
         return lambda: failed
     finally:
-        if km is not None:
-            pool.release(km)
+        if done is not None:
+            done()
 
     def finish() -> dict:
         try:

@@ -11,6 +11,7 @@ import os
 import re
 import subprocess
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from itanb.batch.jupyter_internals import forking_kernel_manager, quick_ready_client
@@ -185,6 +186,14 @@ class KernelPool:
     def release(self, km) -> None:
         self._thread.submit(self._stop, km)
 
+    def papermill(self, *, more: bool = True) -> tuple[str | None, dict, Callable[[], None]]:
+        """For one report: papermill's engine name, its arguments, and what to call once the notebook has
+        run: here papermill's default engine on a kernel of this pool (``km=``), released afterwards."""
+        km = self.take(more=more)
+        if km is None:
+            return None, {}, _nothing
+        return None, {"km": km}, lambda: self.release(km)
+
     def close(self) -> None:
         """Stop the spare kernel and the zygote; every kernel of this pool is gone afterwards."""
         if self._next is not None:
@@ -193,3 +202,45 @@ class KernelPool:
             self._next = None
         self._thread.shutdown(wait=True)
         self._close_zygote()
+
+
+def _nothing() -> None:
+    pass
+
+
+class ShellPool:
+    """A worker's zygote for :mod:`itanb.batch.engine`'s forked shells (the batch's default engine), started
+    at once: each report is a fresh fork running its cells in IPython's shell, no kernel. Raises ValueError
+    when the kernel spec ``kernel_name`` is not this Python (a zygote can only fork itself): the caller
+    then uses a :class:`KernelPool`."""
+
+    def __init__(self, kernel_name: str = "python3", modules: list[str] | None = None, *,
+                 processed_dir: str | None = None):
+        argv = kernel_argv(kernel_name)
+        prefix = zygote_prefix(argv) if argv else None
+        if prefix is None:
+            raise ValueError(f"the kernel spec {kernel_name!r} is not this Python's")
+        self.zygote = KernelZygote(prefix, warm_modules() if modules is None else modules, processed_dir,
+                                   kernel=False)
+
+    def __enter__(self) -> ShellPool:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def prestart(self) -> None:
+        """Nothing to start ahead: a fork takes milliseconds."""
+
+    def papermill(self, *, more: bool = True) -> tuple[str | None, dict, Callable[[], None]]:
+        """For one report: this pool's engine on its zygote; papermill's default engine (a new kernel) if
+        the zygote has stopped."""
+        if not self.zygote.alive():
+            return None, {}, _nothing
+        from itanb.batch.engine import ENGINE, register
+
+        register()
+        return ENGINE, {"zygote": self.zygote}, _nothing
+
+    def close(self) -> None:
+        self.zygote.close()

@@ -79,13 +79,19 @@ def main() -> None:
 
     if sys.path and sys.path[0] in ("", str(Path.cwd())):  # as ipykernel_launcher; the kernel adds it back
         del sys.path[0]
-    setup = json.loads(sys.argv[1])  # {"modules": [...], "processed_dir": folder or None}
+    setup = json.loads(sys.argv[1])  # {"modules": [...], "processed_dir": folder or None, "kernel": bool}
     # ipykernel's own default, set by the kernel before any notebook imports matplotlib
     if not os.environ.get("MPLBACKEND"):
         os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
-    from ipykernel import kernelapp  # noqa: F401 - imported once here, inherited by every kernel
-    # what a kernel imports as it starts: its debugger class (debugpy, 0.2 s of a kernel's CPU otherwise)
-    import_all(["ipykernel.debugger", "IPython.core.oinspect"])
+    if setup.get("kernel", True):
+        from ipykernel import kernelapp  # noqa: F401 - imported once here, inherited by every kernel
+        # what a kernel imports as it starts: its debugger class (debugpy, 0.2 s of a kernel's CPU otherwise)
+        import_all(["ipykernel.debugger", "IPython.core.oinspect"])
+    else:  # forked shells (itanb.batch.engine): IPython's shell and the classes that record its outputs
+        from itanb.batch.jupyter_internals import recording_shell_classes
+
+        recording_shell_classes()
+        import_all(["IPython.core.oinspect", "ctypes", "socket"])
 
     import_all(setup["modules"])
     with contextlib.suppress(Exception):
@@ -158,6 +164,10 @@ def _child(request: dict) -> None:
         os.chdir(request["cwd"])
     if "numpy" in sys.modules:
         sys.modules["numpy"].random.seed()
+    if "shell" in request:
+        _end_with_parent()
+        _shell(request["shell"])
+        os._exit(0)
     # ipykernel's parent poller: the kernel ends within a second of its zygote, which ends when its worker
     # does (its stdin closes), so a worker that dies leaves no kernel running. jupyter_client's launcher
     # names the launching process in JPY_PARENT_PID, read when ipykernel is imported: here, the zygote's.
@@ -169,6 +179,44 @@ def _child(request: dict) -> None:
     os._exit(0)
 
 
+def _end_with_parent() -> None:
+    """Linux: this process is killed when its zygote ends (which ends with its worker), so a worker that dies
+    leaves no report running; elsewhere nothing."""
+    import ctypes
+    import signal
+
+    parent = os.getppid()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # the zygote ended before that took effect
+        os._exit(1)
+
+
+def _shell(request: dict) -> None:
+    """In a forked process (:mod:`itanb.batch.engine`): connect back, run the cells in order in a new
+    recording shell, send each cell's outputs as it ends; stop after the first cell that fails."""
+    import socket
+
+    from itanb.batch.jupyter_internals import recording_shell
+
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+        sock.connect(request["socket"])
+        answers = sock.makefile("wb")
+        shell, recorder = recording_shell()
+        for index, source in request["cells"]:
+            count = shell.execution_count
+            recorder.start()
+            result = shell.run_cell(source, store_history=True)
+            outputs, updates = recorder.finish()
+            line = {"index": index, "execution_count": count, "outputs": outputs, "updates": updates}
+            answers.write(json.dumps(line, default=str).encode() + b"\n")
+            answers.flush()
+            if not result.success:
+                break
+        answers.write(b"null\n")
+        answers.flush()
+
+
 class KernelZygote:
     """One process per worker that imports ipykernel and the notebooks' modules once, warms them up, and
     forks a kernel per report: a fork is fresh (nothing of a previous report: the zygote runs no cell) and
@@ -176,10 +224,11 @@ class KernelZygote:
 
     ``ITANB_FORK_KERNELS=0``: off (kernels are new processes, as jupyter_client starts them)."""
 
-    def __init__(self, prefix: list[str], modules: list[str], processed_dir: str | None = None):
+    def __init__(self, prefix: list[str], modules: list[str], processed_dir: str | None = None, *,
+                 kernel: bool = True):
         code = "from itanb.batch.zygote import main; main()"
         self.prefix = prefix
-        setup = json.dumps({"modules": modules, "processed_dir": processed_dir})
+        setup = json.dumps({"modules": modules, "processed_dir": processed_dir, "kernel": kernel})
         self.proc = subprocess.Popen([*prefix, "-c", code, setup], stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                                      start_new_session=True)
@@ -187,11 +236,23 @@ class KernelZygote:
         self._forked = False
 
     def fork(self, args: list[str], env: dict, cwd: str | None) -> ForkedProcess:
+        """A kernel: ipykernel's launcher with ``args``, in ``env`` and ``cwd``."""
+        where = str(cwd) if cwd else None
+        return self._fork({"argv0": self.prefix[0], "args": args, "env": env, "cwd": where})
+
+    def fork_shell(self, shell: dict, env: dict, cwd: str | None) -> ForkedProcess:
+        """A forked shell of :mod:`itanb.batch.engine` (``shell``: its socket and cells), in ``env`` and
+        ``cwd`` (a zygote made with ``kernel=False``)."""
+        return self._fork({"shell": shell, "env": env, "cwd": str(cwd) if cwd else None})
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def _fork(self, request: dict) -> ForkedProcess:
         if not self._ready:
             if self.proc.stdout.readline().strip() != b"ready":
                 raise OSError("the kernel zygote did not start")
             self._ready = True
-        request = {"argv0": self.prefix[0], "args": args, "env": env, "cwd": str(cwd) if cwd else None}
         self.proc.stdin.write(json.dumps(request).encode() + b"\n")
         self.proc.stdin.flush()
         answer = self.proc.stdout.readline().strip()
