@@ -281,17 +281,21 @@ def test_the_private_matplotlib_parts_the_charts_use_are_there_and_pinned():
 
 
 def test_ticks_drawn_without_tick_objects_are_matplotlibs_own_pixel_for_pixel():
-    """charts.base.ticks draws ticks, tick labels and grid lines as a few plain artists: the PNG is byte for
-    byte the one matplotlib's own ticks give (labels, grid under the bars, axis labels at the same place)."""
+    """charts.base.ticks draws ticks, tick labels and grid lines as a few plain artists, and base.bars the
+    bars as one collection: the PNG is byte for byte the one matplotlib's own ticks and bars give (labels,
+    grid under the bars, axis labels at the same place, the same x limits)."""
     from itanb.charts import base
 
-    years, levels = [2565, 2566, 2567], [0, 50, 100]
+    years, levels, scores = [2565, 2566, 2567], [0, 50, 100], [80, 95, 60]
+    colours = [base.SCORE_COLOR, base.PASS_COLOR, base.SCORE_COLOR]
 
     def chart(plain: bool) -> bytes:
         with base.thai_rc():
-            fig, (ax,) = base.new_figure((4.0, 3.0))
-            ax.bar(years, [80, 95, 60], zorder=2)
-            ax.set_xlim(2564.4, 2567.6)
+            fig, (ax,) = base.new_figure((4.0, 3.0), tick_objects=not plain)
+            if plain:
+                base.bars(ax, years, scores, colours)
+            else:
+                ax.bar(years, scores, color=colours, zorder=2)
             ax.set_ylim(0, 108)
             if plain:
                 base.ticks(ax, "x", years, [base.digits(y, True) for y in years])

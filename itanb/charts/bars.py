@@ -32,7 +32,7 @@ def measure_status(yoy: pd.DataFrame, thai_digits: bool = False, *, title: str |
     Above each bar: the number of measures and, when any, how many were overdue at the memo date.
     """
     with base.thai_rc():
-        fig, (ax,) = base.new_figure((8.0, 4.2))
+        fig, (ax,) = base.new_figure((8.0, 4.2), tick_objects=False)
         data = yoy[yoy["measures_total"] > 0].sort_values("fiscal_year")
         if data.empty:
             return base.empty(fig, [ax], "ไม่มีข้อมูลมาตรการ")
@@ -51,13 +51,13 @@ def measure_status(yoy: pd.DataFrame, thai_digits: bool = False, *, title: str |
             if overdue:
                 note += f"\nเลยกำหนด {base.digits(int(overdue), thai_digits)}"
             ax.text(xi, total + 0.1, note, ha="center", va="bottom", fontsize=8)
-        ax.set_ylim(0, float(bottom.max()) * 1.3 + 0.5)
+        top = float(bottom.max()) * 1.3 + 0.5
+        ax.set_ylim(0, top)
         base.year_axis(ax, yoy["fiscal_year"], thai_digits)
-        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-        base.number_axis(ax, "y", thai_digits)
-        ax.set_ylabel("จำนวนมาตรการ")
-        ax.set_title(title or "สถานะการดำเนินงานตามมาตรการ รายปีงบประมาณ")
-        ax.grid(axis="y", alpha=0.3, zorder=0)
+        counts = [v for v in MaxNLocator(integer=True).tick_values(0, top) if 0 <= v <= top]  # matplotlib's
+        base.ticks(ax, "y", counts, [base.number(v, thai_digits, 0) for v in counts], grid_alpha=0.3)
+        base.axis_label(ax, "y", "จำนวนมาตรการ")
+        ax.set_title(title or "สถานะการดำเนินงานตามมาตรการ รายปีงบประมาณ", y=1.0)
         legend = fig.legend(loc="lower center", fontsize=8, ncols=len(STATUS_STYLE), frameon=False)
         return base.fit(fig, legend, STATUS_MARGINS)
 
@@ -66,13 +66,13 @@ def indicator_bars(table: pd.DataFrame, thai_digits: bool = False, *, title: str
     """The ten indicators of an :func:`itanb.indicators.indicator_table` as bars, weak ones (below 85) in the
     pass-line colour, with the national figure as a marker where the NACC published one."""
     with base.thai_rc():
-        fig, (ax,) = base.new_figure((9.0, 3.8))
+        fig, (ax,) = base.new_figure((9.0, 3.8), tick_objects=False)
         scores = table["score"].to_numpy(dtype=float)
         x = np.arange(len(table))
         if np.isnan(scores).all():
             return base.empty(fig, [ax], "ไม่มีคะแนนรายตัวชี้วัด")
         colours = [base.PASS_COLOR if w else base.SCORE_COLOR for w in table["weak"]]
-        ax.bar(x, np.nan_to_num(scores), color=colours, zorder=2)
+        base.bars(ax, x, np.nan_to_num(scores), colours)
         for xi, v in zip(x, scores, strict=True):
             if not np.isnan(v):
                 ax.text(xi, v + 0.8, base.number(v, thai_digits), ha="center", va="bottom", fontsize=7)

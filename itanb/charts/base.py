@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import matplotlib as mpl
 from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.collections import LineCollection
+from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import TICKDOWN, TICKLEFT, Line2D
 from matplotlib.ticker import FuncFormatter
@@ -94,14 +94,28 @@ def number(value: float, thai_digits: bool, decimals: int = 2) -> str:
     return digits(f"{value:.{decimals}f}", thai_digits)
 
 
-def new_figure(figsize: tuple[float, float], ncols: int = 1) -> tuple[Figure, list[Axes]]:
-    """A figure at :data:`PNG_DPI` with its own Agg canvas (no layout engine: :func:`fit` lays it out)."""
+def new_figure(figsize: tuple[float, float], ncols: int = 1, *,
+               tick_objects: bool = True) -> tuple[Figure, list[Axes]]:
+    """A figure at :data:`PNG_DPI` with its own Agg canvas (no layout engine: :func:`fit` lays it out).
+    ``tick_objects=False``: a chart whose ticks are all made by :func:`ticks` (matplotlib's tick labels are
+    not given the Thai font)."""
     fig = Figure(figsize=figsize, dpi=PNG_DPI)
     agg.Canvas(fig)
     axes = fig.subplots(1, ncols, squeeze=False)[0]
-    for ax in axes:
+    for ax in axes if tick_objects else ():
         ax.tick_params(labelfontfamily=FAMILY)  # ticks made later, at draw time, keep the Thai font
     return fig, list(axes)
+
+
+def bars(ax: Axes, x: Sequence[float], heights: Sequence[float], colours: Sequence,
+         width: float = 0.8) -> None:
+    """Bars up from 0 as one collection, as :meth:`matplotlib.axes.Axes.bar` draws them (its default width,
+    no edge, over the grid) but one artist, not a patch each (~1 ms a bar); the x limits follow them as
+    they follow bars. Set the y limits: the bottom of the bars is not kept at 0 by autoscaling."""
+    half = width / 2
+    ax.add_collection(PolyCollection([[(xi - half, 0.0), (xi - half, h), (xi + half, h), (xi + half, 0.0)]
+                                      for xi, h in zip(x, heights, strict=True)],
+                                     facecolors=colours, edgecolors="none", zorder=2))
 
 
 def empty(fig: Figure, axes: Iterable[Axes], text: str) -> Figure:

@@ -110,7 +110,7 @@ def score_trend(yoy: pd.DataFrame, thai_digits: bool = False, *, title: str | No
     average where known, and each score with its computed level. A skipped year is a dashed segment.
     """
     with base.thai_rc():
-        fig, (ax,) = base.new_figure((8.0, 4.8))
+        fig, (ax,) = base.new_figure((8.0, 4.8), tick_objects=False)
         data = yoy[yoy["score"].notna()].sort_values("fiscal_year")
         years = [int(y) for y in yoy["fiscal_year"]]
         if not years:

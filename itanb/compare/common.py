@@ -113,22 +113,31 @@ def overdue(measures: pd.DataFrame) -> pd.Series:
     return late & ~measures["status"].isin(("done",))  # isin: a missing status is simply not done
 
 
+def level_change(now: tuple, before: tuple) -> tuple[int | None, str]:
+    """:func:`itanb.grading.level_steps` from graded values: ``now`` and ``before`` each (scheme, rank,
+    level), any of them missing as None or NA. Returns (steps, positive = better; None across schemes or
+    without both ranks) and the Thai label."""
+    (scheme, rank, level), (prev_scheme, prev_rank, prev_level) = now, before
+    same = not pd.isna(scheme) and not pd.isna(prev_scheme) and scheme == prev_scheme
+    steps = int(rank) - int(prev_rank) if same and not pd.isna(rank) and not pd.isna(prev_rank) else None
+    if not same:
+        change = "scheme"
+    elif steps is None:
+        change = "incomparable"
+    else:
+        change = "up" if steps > 0 else "down" if steps < 0 else "same"
+    return steps, level_change_label(change, _text(prev_level), _text(level), steps)
+
+
 def level_changes(frame: pd.DataFrame, has_prev: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Vectorised :func:`itanb.grading.level_steps` on columns scheme, rank, level and prev_scheme,
-    prev_rank, prev_level: (steps Int64, label object), label None where there is no previous year."""
-    scheme, rank, level = frame["scheme"], frame["rank"], frame["level"]
-    prev_scheme, prev_rank, prev_level = frame["prev_scheme"], frame["prev_rank"], frame["prev_level"]
-    same = has_prev & scheme.notna() & prev_scheme.notna() & (scheme == prev_scheme)
-    both = same & rank.notna() & prev_rank.notna()
-    steps = (rank.astype("Int64") - prev_rank.astype("Int64")).where(both, pd.NA).astype("Int64")
-    up = both & (steps > 0).fillna(False)
-    down = both & (steps < 0).fillna(False)
-    change = np.select([~has_prev, ~same, ~both, up, down], [None, "scheme", "incomparable", "up", "down"],
-                       default="same")
-    n = steps.astype("float64").fillna(0).astype("int64").to_numpy()
-    label = [None if c is None else level_change_label(c, _text(b), _text(a), k)
-             for c, b, a, k in zip(change, prev_level, level, n, strict=True)]
-    return steps, pd.Series(label, index=scheme.index, dtype=object)
+    """:func:`level_change` of each row of the columns scheme, rank, level and prev_scheme, prev_rank,
+    prev_level: (steps Int64, label object), both missing where ``has_prev`` is False."""
+    now = zip(frame["scheme"], frame["rank"], frame["level"], strict=True)
+    before = zip(frame["prev_scheme"], frame["prev_rank"], frame["prev_level"], strict=True)
+    changes = [level_change(n, b) if prev else (None, None) for prev, n, b in zip(has_prev, now, before,
+                                                                                   strict=True)]
+    return (pd.Series(pd.array([steps for steps, _ in changes], dtype="Int64"), index=frame.index),
+            pd.Series([label for _, label in changes], index=frame.index, dtype=object))
 
 
 def _text(value) -> str | None:

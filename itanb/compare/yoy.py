@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from itanb import grading
-from itanb.compare.common import check_agency, grade_rows, level_changes, overdue
+from itanb.compare.common import check_agency, grade_rows, level_change, overdue
 from itanb.national import national_averages
 from itanb.vocabulary import STATUSES
 
@@ -18,6 +18,8 @@ YOY_COLUMNS = [
     "measures_total", "measures_done", "measures_in_progress", "measures_not_started", "measures_unmarked",
     "completion_share", "measures_overdue", "level_agrees",
 ]
+COUNTS = ("measures_total", "measures_done", "measures_in_progress", "measures_not_started",
+          "measures_unmarked", "measures_overdue")
 
 
 def year_over_year(tables: Any, agency_id: str, *, averages: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -46,17 +48,41 @@ def year_over_year(tables: Any, agency_id: str, *, averages: pd.DataFrame | None
       without computed levels).
 
     Raises ParameterError for an agency_id that is not in ``tables.agencies``.
+
+    A record has a few rows: it is built year by year in plain Python and made a frame once (pandas' cost
+    per operation, not the rows, was most of its time).
     """
     check_agency(tables, agency_id)
-    assessments = tables.assessments
+    assessments, measures = tables.assessments, tables.measures
     a = assessments[assessments["agency_id"] == agency_id]
-    m = tables.measures[tables.measures["agency_id"] == agency_id]
-    out, graded = _scores_by_year(a, m)
+    m = measures[measures["agency_id"] == agency_id]
+    years = sorted({int(y) for y in a["fiscal_year"]} | {int(y) for y in m["fiscal_year"]})
+    out: dict[str, Any] = {"fiscal_year": np.array(years, dtype="int64")}
+    scores = {c: np.array(_by_year(a, c, years, np.nan), dtype="float64")
+              for c in ("score", "iit", "eit", "oit") if c in a.columns}
+    out["score"] = scores["score"]
+    graded = grade_rows(pd.DataFrame({"fiscal_year": out["fiscal_year"], **scores}))
+    reported = (_by_year(a, "level_reported", years, None) if "level_reported" in a.columns
+                else [None] * len(years))
+    out["level"] = graded["level"].to_numpy()
+    out["level_reported"] = np.array([None if pd.isna(r) else r for r in reported], dtype=object)
+    out["scheme"], out["passed"] = graded["scheme"].to_numpy(), graded["passed"].array
+    out.update(_changes(years, out, graded["rank"].tolist()))
     averages = national_averages() if averages is None else averages
     national = dict(zip(averages["fiscal_year"].astype(int), averages["national_average"], strict=True))
-    out["national_average"] = np.array([national.get(y, np.nan) for y in out["fiscal_year"]], dtype="float64")
-    out["gap_to_national"] = (out["score"] - out["national_average"]).round(2)
-    return _with_measures(out, m, graded)[YOY_COLUMNS]
+    out["national_average"] = np.array([national.get(y, np.nan) for y in years], dtype="float64")
+    out["gap_to_national"] = np.round(out["score"] - out["national_average"], 2)
+    counts = _measure_counts(m)
+    for column in COUNTS:
+        out[column] = np.array([counts.get(y, {}).get(column, 0) for y in years], dtype="int64")
+    total = out["measures_total"]
+    out["completion_share"] = np.divide(out["measures_done"], total, out=np.full(len(years), np.nan),
+                                        where=total > 0)
+    out["level_agrees"] = pd.array([
+        None if not (possible and isinstance(rep, str)) else not grading.contradicts(fy, possible, rep)
+        for fy, possible, rep in zip(years, graded["possible"], out["level_reported"], strict=True)],
+        dtype="boolean")
+    return pd.DataFrame({c: out[c] for c in YOY_COLUMNS})
 
 
 def _by_year(frame: pd.DataFrame, column: str, years: list[int], missing: object) -> list:
@@ -65,64 +91,35 @@ def _by_year(frame: pd.DataFrame, column: str, years: list[int], missing: object
     return [values.get(y, missing) for y in years]
 
 
-def _scores_by_year(a: pd.DataFrame, m: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """One row per fiscal year of the assessments ``a`` or measures ``m``: score, levels, change from the
-    previous scored year; and the grades (:func:`_grade`) of those rows."""
-    years = sorted({int(y) for y in a["fiscal_year"]} | {int(y) for y in m["fiscal_year"]})
-    out = pd.DataFrame({"fiscal_year": np.array(years, dtype="int64")})
-    for column in ("score", "iit", "eit", "oit"):
-        if column in a.columns:
-            out[column] = np.array(_by_year(a, column, years, np.nan), dtype="float64")
-    reported = pd.Series(_by_year(a, "level_reported", years, None) if "level_reported" in a.columns
-                         else [None] * len(years), dtype=object)
-    out["level_reported"] = reported.where(reported.notna(), None)
-    graded = grade_rows(out)
-    out["level"], out["scheme"], out["passed"] = graded["level"], graded["scheme"], graded["passed"]
-
-    scored = out[out["score"].notna()]
-    prev = pd.DataFrame({
-        "prev_year": scored["fiscal_year"].shift(1),
-        "prev_score": scored["score"].shift(1),
-        "prev_level": scored["level"].shift(1),
-        "prev_rank": graded.loc[scored.index, "rank"].shift(1),
-        "prev_scheme": scored["scheme"].shift(1),
-    }, index=scored.index).reindex(out.index)
-    has_prev = prev["prev_year"].notna()
-    out["prev_year"] = prev["prev_year"].astype("Int64")
-    out["years_gap"] = (out["fiscal_year"] - out["prev_year"]).astype("Int64")
-    out["score_change"] = (out["score"] - prev["prev_score"].astype("float64")).round(2)
-    out["level_change_steps"], out["level_change_label"] = level_changes(
-        pd.concat([out[["scheme", "level"]], graded[["rank"]], prev], axis=1), has_prev)
-    return out, graded
+def _changes(years: list[int], out: dict[str, Any], ranks: list) -> dict[str, Any]:
+    """Per row with a score, the change from the latest earlier scored row: prev_year, years_gap,
+    score_change, level_change_steps and level_change_label (missing elsewhere)."""
+    n = len(years)
+    prev_year, steps, labels = [None] * n, [None] * n, [None] * n
+    change = np.full(n, np.nan)
+    last = None
+    for i, score in enumerate(out["score"]):
+        if np.isnan(score):
+            continue
+        if last is not None:
+            prev_year[i] = years[last]
+            change[i] = score - out["score"][last]
+            steps[i], labels[i] = level_change((out["scheme"][i], ranks[i], out["level"][i]),
+                                               (out["scheme"][last], ranks[last], out["level"][last]))
+        last = i
+    prev = pd.array(prev_year, dtype="Int64")
+    return {"prev_year": prev, "years_gap": pd.array(years, dtype="Int64") - prev,
+            "score_change": np.round(change, 2), "level_change_steps": pd.array(steps, dtype="Int64"),
+            "level_change_label": np.array(labels, dtype=object)}
 
 
-def _with_measures(out: pd.DataFrame, m: pd.DataFrame, graded: pd.DataFrame) -> pd.DataFrame:
-    """``out`` with each year's measure counts and completion, and whether the reported level agrees."""
-    counts = _measure_counts(m)
-    for column in counts.columns:
-        if column != "fiscal_year":
-            out[column] = np.array(_by_year(counts, column, list(out["fiscal_year"]), 0), dtype="int64")
-    total = out["measures_total"].replace(0, np.nan)
-    out["completion_share"] = (out["measures_done"] / total).astype("float64")
-    both = (graded["possible"].map(len).gt(0) & out["level_reported"].notna()).to_numpy()
-    agrees = pd.array([not grading.contradicts(fy, possible, reported) for fy, possible, reported
-                       in zip(out["fiscal_year"], graded["possible"], out["level_reported"], strict=True)],
-                      dtype="boolean")
-    agrees[~both] = pd.NA
-    out["level_agrees"] = agrees
-    return out
-
-
-def _measure_counts(m: pd.DataFrame) -> pd.DataFrame:
-    """Per fiscal_year: measures_total/done/in_progress/not_started/unmarked/overdue (int64)."""
-    status = m["status"].where(m["status"].isin(STATUSES), None)
-    flags = pd.DataFrame({
-        "fiscal_year": m["fiscal_year"].astype("int64"),
-        "measures_total": 1,
-        "measures_done": (status == "done").astype("int64"),
-        "measures_in_progress": (status == "in_progress").astype("int64"),
-        "measures_not_started": (status == "not_started").astype("int64"),
-        "measures_unmarked": status.isna().astype("int64"),
-        "measures_overdue": overdue(m).astype("int64"),
-    }, index=m.index)
-    return flags.groupby("fiscal_year", as_index=False).sum()
+def _measure_counts(m: pd.DataFrame) -> dict[int, dict[str, int]]:
+    """fiscal_year -> measures_total/done/in_progress/not_started/unmarked/overdue (an unknown status is
+    unmarked)."""
+    counts: dict[int, dict[str, int]] = {}
+    for fy, status, late in zip(m["fiscal_year"], m["status"], overdue(m), strict=True):
+        year = counts.setdefault(int(fy), dict.fromkeys(COUNTS, 0))
+        year["measures_total"] += 1
+        year[f"measures_{status}" if status in STATUSES else "measures_unmarked"] += 1
+        year["measures_overdue"] += bool(late)
+    return counts
