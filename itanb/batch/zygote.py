@@ -83,7 +83,7 @@ def main() -> None:
     # {"modules": [...], "processed_dir": folder or None, "kernel": bool, "listen": socket path or None}
     setup = json.loads(sys.argv[1])
     listening = _listen(setup["listen"]) if setup.get("listen") else None
-    _boot(setup)
+    shell = _boot(setup)
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # forked processes are reaped by the system
     if listening is None:
         requests, answers = sys.stdin.buffer, sys.stdout.buffer
@@ -101,7 +101,7 @@ def main() -> None:
         pid = os.fork()
         if pid == 0:
             try:
-                _child(request)
+                _child(request, shell)
             finally:
                 os._exit(1)
         answers.write(f"{pid}\n".encode())
@@ -121,9 +121,10 @@ def _listen(path: str):
     return server
 
 
-def _boot(setup: dict) -> None:
+def _boot(setup: dict):
     """What every fork inherits: ipykernel (kernels) or IPython's recording shell (forked shells), the
-    notebooks' modules, the libraries' first-use work, the batch's tables."""
+    notebooks' modules, the libraries' first-use work, the batch's tables. Returns the shell and its
+    recorder for forked shells (made last, never run here), else None."""
     # ipykernel's own default, set by the kernel before any notebook imports matplotlib
     if not os.environ.get("MPLBACKEND"):
         os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
@@ -142,6 +143,11 @@ def _boot(setup: dict) -> None:
     if setup.get("processed_dir"):
         with contextlib.suppress(Exception):
             _preload(setup["processed_dir"])
+    if setup.get("kernel", True):
+        return None
+    from itanb.batch.jupyter_internals import recording_shell
+
+    return recording_shell()
 
 
 def _warm_up() -> None:
@@ -174,7 +180,7 @@ def _preload(processed_dir: str) -> None:
     ctx.yoy(), ctx.indicators(), ctx.measures_answer()
 
 
-def _child(request: dict) -> None:
+def _child(request: dict, shell=None) -> None:
     """In a freshly forked kernel: own process group, no inherited pipes, the launcher's env and cwd, a new
     random seed; then ipykernel's launcher, as ``python -m ipykernel_launcher ARGS`` would run."""
     import signal
@@ -194,7 +200,7 @@ def _child(request: dict) -> None:
         sys.modules["numpy"].random.seed()
     if "shell" in request:
         _end_with_parent()
-        _shell(request["shell"])
+        _shell(request["shell"], shell)
         os._exit(0)
     # ipykernel's parent poller: the kernel ends within a second of its zygote, which ends when its worker
     # does (its stdin closes), so a worker that dies leaves no kernel running. jupyter_client's launcher
@@ -220,17 +226,19 @@ def _end_with_parent() -> None:
         os._exit(1)
 
 
-def _shell(request: dict) -> None:
-    """In a forked process (:mod:`itanb.batch.engine`): connect back, run the cells in order in a new
-    recording shell, send each cell's outputs as it ends; stop after the first cell that fails."""
+def _shell(request: dict, made=None) -> None:
+    """In a forked process (:mod:`itanb.batch.engine`): connect back, run the cells in order in the
+    recording shell the zygote ``made`` (never run before: this process is its only user) or a new one,
+    send each cell's outputs as it ends; stop after the first cell that fails."""
     import socket
 
-    from itanb.batch.jupyter_internals import recording_shell
+    from itanb.batch.jupyter_internals import record_streams, recording_shell
 
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
         sock.connect(request["socket"])
         answers = sock.makefile("wb")
-        shell, recorder = recording_shell()
+        shell, recorder = made or recording_shell()
+        record_streams(recorder)
         for index, source in request["cells"]:
             count = shell.execution_count
             recorder.start()
