@@ -164,3 +164,14 @@ def test_the_engine_needs_a_zygote(tmp_path):
     with pytest.raises(ValueError, match="needs a zygote"):
         papermill.execute_notebook(str(_notebook(tmp_path / "nb.ipynb", ["x = 1"])), None, engine_name=ENGINE,
                                    kernel_name=KERNEL_NAME, progress_bar=False)
+
+
+def test_each_report_starts_in_a_fresh_shell(shells, tmp_path):
+    """The zygote makes the shell once, before it forks: what one report defines never reaches the next."""
+    first = _run(shells, _notebook(tmp_path / "a.ipynb", ["x = 1", "leak = 'from the first report'", "x"]),
+                 tmp_path / "a-out.ipynb")
+    second = _run(shells, _notebook(tmp_path / "b.ipynb", ["x = 1", "'leak' in dir()"]),
+                  tmp_path / "b-out.ipynb")
+    assert first.cells[-1].outputs[0]["data"]["text/plain"] == "40"
+    assert second.cells[-1].outputs[0]["data"]["text/plain"] == "False"
+    assert [c.execution_count for c in second.cells] == [1, 2, 3]  # counted from 1 again

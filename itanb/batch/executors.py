@@ -1,4 +1,5 @@
-"""Where a batch's reports run: local worker processes, or the workers of a Dask cluster.
+"""Where a batch's reports run: local worker processes (here), or the workers of a Dask cluster
+(:mod:`itanb.batch.cluster`).
 
 Every worker holds one :class:`~itanb.batch.kernels.KernelPool` for its life (a local worker: a variable of
 its loop; a Dask worker: the ``KernelPoolPlugin`` registered for the run) and passes it to :func:`run_job`
@@ -21,34 +22,49 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
-from itertools import islice
 
 from itanb.batch.plan import Job
 from itanb.errors import ParameterError
 
-DASK_PLUGIN = "itanb-kernel-pool"
 ENGINES = ("shell", "kernel")  # ITANB_ENGINE: forked shells (itanb.batch.engine) or forked kernels
 IN_FLIGHT = 2  # reports given to a local worker at a time: one runs while the other's files are written
 
 
-def new_pool(processed_dir: str | None = None):
-    """This worker process's pool, its zygote already booting, with the tables of ``processed_dir``
-    preloaded: a :class:`~itanb.batch.kernels.ShellPool` (``ITANB_ENGINE=shell``, the default, when the
-    kernel spec is this Python and processes can fork), else a :class:`~itanb.batch.kernels.KernelPool`
-    (``ITANB_ENGINE=kernel``); None with ``ITANB_PRESTART=0`` (papermill starts each kernel itself)."""
-    os.environ.setdefault("PYTHAINLP_READ_ONLY", "1")
+def pool_kind() -> str | None:
+    """The kind of pool a worker holds (:func:`new_pool`): ``shell`` (``ITANB_ENGINE=shell``, the default,
+    where processes can fork), ``kernel``, or None (``ITANB_PRESTART=0``: papermill starts each kernel)."""
     if os.environ.get("ITANB_PRESTART", "1") == "0":
         return None
-    from itanb.batch.kernels import KernelPool, ShellPool
-    from itanb.render import KERNEL_NAME
-
     engine = os.environ.get("ITANB_ENGINE", "shell")
     if engine not in ENGINES:
         raise ParameterError(f"ITANB_ENGINE must be one of {', '.join(ENGINES)}, got {engine!r}")
     if engine == "shell" and hasattr(os, "fork") and os.environ.get("ITANB_FORK_KERNELS", "1") != "0":
+        return "shell"
+    return "kernel"
+
+
+def new_pool(processed_dir: str | None = None, zygote: dict | None = None):
+    """This worker process's pool (:func:`pool_kind`), its zygote booting, with the tables of
+    ``processed_dir`` preloaded: a :class:`~itanb.batch.kernels.ShellPool` or a
+    :class:`~itanb.batch.kernels.KernelPool` (also when the kernel spec is not this Python); None with
+    ``ITANB_PRESTART=0``. ``zygote``: the one the driver started for this worker
+    (:func:`~itanb.batch.kernels.listening_zygote`), attached to instead of starting one."""
+    os.environ.setdefault("PYTHAINLP_READ_ONLY", "1")
+    kind = pool_kind()
+    if kind is None:
+        return None
+    from itanb.batch.kernels import KernelPool, ShellPool
+    from itanb.batch.zygote import KernelZygote
+    from itanb.render import KERNEL_NAME
+
+    attached = None
+    if zygote is not None:
+        with contextlib.suppress(OSError):
+            attached = KernelZygote.attach(zygote["prefix"], zygote["address"], zygote["pid"])
+    if kind == "shell":
         with contextlib.suppress(ValueError, OSError):
-            return ShellPool(KERNEL_NAME, processed_dir=processed_dir)
-    pool = KernelPool(KERNEL_NAME, processed_dir=processed_dir)
+            return ShellPool(KERNEL_NAME, processed_dir=processed_dir, zygote=attached)
+    pool = KernelPool(KERNEL_NAME, processed_dir=processed_dir, zygote=attached)
     pool.start_zygote()  # first: it boots while this process imports the rest
     import jupyter_client  # noqa: F401 - imported here, not by two threads at once
     import jupyter_core.utils  # noqa: F401
@@ -139,11 +155,11 @@ def start_job(job: Job, args: tuple, pool=None, *, more: bool = True) -> Callabl
 # ------------------------------------------------------------------------------------------------ local
 
 
-def _local_worker(conn, args: tuple) -> None:
-    """A local worker process, started before its batch knows its reports: its pool's zygote boots while it
-    imports (on a thread, while it waits for its first report), then it serves reports (:func:`_serve`)
-    until None. Until its first report it holds no kernel, and SIGTERM (a batch with less to do than
-    workers) stops it and its zygote at once."""
+def _local_worker(conn, args: tuple, zygote: dict | None = None) -> None:
+    """A local worker process, started before its batch knows its reports, with the zygote the driver
+    started for it just before (``zygote``, booting meanwhile): it imports (on a thread, while it waits for
+    its first report), then serves reports (:func:`_serve`) until None. Until its first report it holds no
+    kernel, and SIGTERM (a batch with less to do than workers) stops it and its zygote at once."""
     import signal
 
     pools = []
@@ -154,7 +170,7 @@ def _local_worker(conn, args: tuple) -> None:
         os._exit(0)
 
     signal.signal(signal.SIGTERM, stop_booting)
-    pool = new_pool(args[1])
+    pool = new_pool(args[1], zygote)
     pools += [pool] if pool is not None else []
     # the imports and the template on a thread, so that the first report's kernel can start meanwhile
     warming = threading.Thread(target=warm_worker, name="itanb-worker-warm-up", daemon=True)
@@ -209,7 +225,9 @@ class LocalWorkers:
 
         self._context = multiprocessing.get_context("spawn")
         self._args = args
+        self._kind = pool_kind()
         self._processes: list = []
+        self._zygotes: dict = {}  # worker process -> the zygote started for it (the driver's child)
         self._idle = [self._start() for _ in range(max(1, workers))]
 
     def __enter__(self) -> LocalWorkers:
@@ -219,10 +237,22 @@ class LocalWorkers:
         self.close()
 
     def _start(self):
+        """A worker process, and first its zygote (which boots longest, while the worker starts)."""
+        started = None
+        if self._kind is not None:
+            from itanb.batch.kernels import listening_zygote
+            from itanb.render import KERNEL_NAME
+
+            with contextlib.suppress(OSError):
+                started = listening_zygote(KERNEL_NAME, kernel=self._kind == "kernel",
+                                           processed_dir=self._args[1])
         parent, child = self._context.Pipe()
-        process = self._context.Process(target=_local_worker, args=(child, self._args), daemon=True,
+        attach = started[1] if started is not None else None
+        process = self._context.Process(target=_local_worker, args=(child, self._args, attach), daemon=True,
                                         name="itanb-batch-worker")
         process.start()
+        if started is not None:
+            self._zygotes[process] = started[0]
         child.close()  # the worker's end: a worker that dies makes recv() raise EOFError here
         self._processes.append(process)
         return parent, process
@@ -231,6 +261,14 @@ class LocalWorkers:
         for conn, process in idle:
             process.terminate()
             conn.close()
+            self._end_zygote(process)
+
+    def _end_zygote(self, process) -> None:
+        """The zygote of a worker that has ended or is told to: it ends with its worker's connection (or was
+        never connected to); killed if still there, and reaped."""
+        zygote = self._zygotes.pop(process, None)
+        if zygote is not None:
+            zygote.close()
 
     def run(self, jobs: list[Job]) -> Iterator[dict]:
         """Run ``jobs`` on the started workers (those beyond ``len(jobs)`` are stopped now), two in flight per
@@ -265,6 +303,7 @@ class LocalWorkers:
                     except (EOFError, OSError):
                         del busy[ready]
                         process.join(timeout=5)
+                        self._end_zygote(process)
                         for job in given:
                             yield failure(job, f"the worker process failed (exit status {process.exitcode})")
                         ready.close()
@@ -296,86 +335,4 @@ class LocalWorkers:
             if process.is_alive():
                 process.terminate()
                 process.join(timeout=5)
-
-
-# ------------------------------------------------------------------------------------------------ dask
-
-
-def _dask_plugin(processed_dir: str):
-    from distributed import WorkerPlugin
-
-    class KernelPoolPlugin(WorkerPlugin):
-        """One kernel pool per Dask worker for the run: made in ``setup``, closed in ``teardown``."""
-
-        name = DASK_PLUGIN
-
-        def setup(self, worker) -> None:
-            self.pool = worker_pool(processed_dir)
-
-        def teardown(self, worker) -> None:
-            if getattr(self, "pool", None) is not None:
-                self.pool.close()
-
-    return KernelPoolPlugin()
-
-
-def _dask_job(job: Job, args: tuple, more: bool) -> dict:
-    from distributed import get_worker
-
-    plugin = get_worker().plugins.get(DASK_PLUGIN)
-    return run_job(job, args, getattr(plugin, "pool", None), more=more)
-
-
-def _outcome(future, job: Job) -> dict:
-    """The result of a finished future; a worker that died (killed, out of memory) fails its report."""
-    try:
-        return future.result()
-    except Exception as exc:
-        return failure(job, f"the worker process failed: {type(exc).__name__}: {exc}")
-
-
-def _dask_client(workers: int, scheduler: str | None):
-    import logging
-
-    from distributed import Client, LocalCluster
-
-    if scheduler:
-        try:
-            return Client(scheduler, timeout="30s"), None
-        except (OSError, TimeoutError) as exc:
-            raise ParameterError(f"cannot reach the Dask scheduler {scheduler!r}: {exc}") from None
-    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                           dashboard_address=None, silence_logs=logging.ERROR)
-    return Client(cluster), cluster
-
-
-def run_dask(jobs: list[Job], args: tuple, workers: int, scheduler: str | None) -> Iterator[dict]:
-    """Run ``jobs`` on a Dask cluster (``scheduler``'s, or a LocalCluster of ``workers`` processes), two per
-    worker thread in flight; every worker has a kernel pool for the run (:class:`KernelPoolPlugin`)."""
-    from distributed import as_completed
-
-    client, cluster = _dask_client(workers, scheduler)
-    try:
-        client.register_plugin(_dask_plugin(args[1]), name=DASK_PLUGIN)
-        slots = max(1, sum(client.nthreads().values()))
-        queue = iter(enumerate(jobs))
-        index: dict = {}
-
-        def submit(i: int, job: Job):
-            future = client.submit(_dask_job, job, args, i < len(jobs) - slots, pure=False)
-            index[future.key] = i
-            return future
-
-        completed = as_completed([submit(i, j) for i, j in islice(queue, 2 * slots)])
-        for future in completed:
-            result = _outcome(future, jobs[index.pop(future.key)])
-            future.release()
-            for i, job in islice(queue, 1):
-                completed.add(submit(i, job))
-            yield result
-    finally:
-        with contextlib.suppress(Exception):
-            client.unregister_worker_plugin(DASK_PLUGIN)  # closes every worker's pool
-        client.close()
-        if cluster is not None:
-            cluster.close()
+            self._end_zygote(process)

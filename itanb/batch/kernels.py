@@ -78,15 +78,16 @@ class KernelPool:
     """
 
     def __init__(self, kernel_name: str = "python3", modules: list[str] | None = None, *,
-                 fork: bool | None = None, processed_dir: str | None = None):
+                 fork: bool | None = None, processed_dir: str | None = None,
+                 zygote: KernelZygote | None = None):
         from concurrent.futures import ThreadPoolExecutor
 
         self.kernel_name = kernel_name
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="itanb-kernel")
         self._lock = threading.Lock()  # a Dask worker may run reports on several threads
         self._next = None
-        self._modules = warm_modules() if modules is None else modules
-        self._zygote: KernelZygote | None = None
+        self._modules = warm_modules() if modules is None and zygote is None else (modules or [])
+        self._zygote: KernelZygote | None = zygote  # started by the driver for this worker, or on first use
         self._preload = processed_dir  # the zygote loads these tables for every kernel it forks
         if fork is None:
             fork = os.environ.get("ITANB_FORK_KERNELS", "1") != "0"
@@ -215,9 +216,11 @@ class ShellPool:
     then uses a :class:`KernelPool`."""
 
     def __init__(self, kernel_name: str = "python3", modules: list[str] | None = None, *,
-                 processed_dir: str | None = None):
-        argv = kernel_argv(kernel_name)
-        prefix = zygote_prefix(argv) if argv else None
+                 processed_dir: str | None = None, zygote: KernelZygote | None = None):
+        if zygote is not None:  # started by the driver for this worker
+            self.zygote = zygote
+            return
+        prefix = _prefix(kernel_name)
         if prefix is None:
             raise ValueError(f"the kernel spec {kernel_name!r} is not this Python's")
         self.zygote = KernelZygote(prefix, warm_modules() if modules is None else modules, processed_dir,
@@ -244,3 +247,23 @@ class ShellPool:
 
     def close(self) -> None:
         self.zygote.close()
+
+
+def _prefix(kernel_name: str) -> list[str] | None:
+    argv = kernel_argv(kernel_name)
+    return zygote_prefix(argv) if argv else None
+
+
+def listening_zygote(kernel_name: str, *, kernel: bool, processed_dir: str | None = None):
+    """A zygote started now for a worker process about to start (so that it boots while the worker does),
+    listening on a Unix socket in a private folder: (the zygote, what the worker passes to
+    :meth:`KernelZygote.attach <itanb.batch.zygote.KernelZygote.attach>`); None when the kernel spec is not
+    this Python."""
+    import tempfile
+
+    prefix = _prefix(kernel_name)
+    if prefix is None:
+        return None
+    address = str(Path(tempfile.mkdtemp(prefix="itanb-zygote-")) / "s")
+    zygote = KernelZygote(prefix, warm_modules(), processed_dir, kernel=kernel, listen=address)
+    return zygote, {"prefix": prefix, "address": address, "pid": zygote.pid}

@@ -57,7 +57,7 @@ def _execute(todo: list[Job], args: tuple, *, local, workers: int, scheduler: st
     """The results of ``todo``, as they come: on the batch's local workers, else on a Dask cluster."""
     if local is not None:
         return local.run(todo)
-    from itanb.batch.executors import run_dask
+    from itanb.batch.cluster import run_dask
 
     return run_dask(todo, args, workers, scheduler)
 

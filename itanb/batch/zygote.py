@@ -73,13 +73,58 @@ class ForkedProcess:
 
 
 def main() -> None:
-    """The zygote process (see :class:`KernelZygote`): import ipykernel and the notebooks' modules, warm
-    them up, then fork one kernel per request line on stdin and answer its pid on stdout."""
+    """The zygote process (see :class:`KernelZygote`): import what its forks need and warm it up, then fork
+    one process per request line and answer its pid; requests come on stdin, or on the one connection to
+    the Unix socket ``setup["listen"]`` (a zygote started for a worker that does not exist yet)."""
     import signal
 
     if sys.path and sys.path[0] in ("", str(Path.cwd())):  # as ipykernel_launcher; the kernel adds it back
         del sys.path[0]
-    setup = json.loads(sys.argv[1])  # {"modules": [...], "processed_dir": folder or None, "kernel": bool}
+    # {"modules": [...], "processed_dir": folder or None, "kernel": bool, "listen": socket path or None}
+    setup = json.loads(sys.argv[1])
+    listening = _listen(setup["listen"]) if setup.get("listen") else None
+    shell = _boot(setup)
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # forked processes are reaped by the system
+    if listening is None:
+        requests, answers = sys.stdin.buffer, sys.stdout.buffer
+    else:
+        conn = listening.accept()[0]
+        listening.close()
+        with contextlib.suppress(OSError):
+            Path(setup["listen"]).unlink()
+            Path(setup["listen"]).parent.rmdir()
+        requests, answers = conn.makefile("rb"), conn.makefile("wb")
+    answers.write(b"ready\n")
+    answers.flush()
+    for line in requests:
+        request = json.loads(line)
+        pid = os.fork()
+        if pid == 0:
+            try:
+                _child(request, shell)
+            finally:
+                os._exit(1)
+        answers.write(f"{pid}\n".encode())
+        answers.flush()
+    os._exit(0)  # requests closed: done (a Python with pandas and matplotlib takes ~0.3 s to tear down)
+
+
+def _listen(path: str):
+    """The socket a worker connects to, bound before anything is imported (its connection waits until the
+    zygote is ready); the zygote dies with the process that started it."""
+    import socket
+
+    _end_with_parent()
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    server.bind(path)
+    server.listen(1)
+    return server
+
+
+def _boot(setup: dict):
+    """What every fork inherits: ipykernel (kernels) or IPython's recording shell (forked shells), the
+    notebooks' modules, the libraries' first-use work, the batch's tables. Returns the shell and its
+    recorder for forked shells (made last, never run here), else None."""
     # ipykernel's own default, set by the kernel before any notebook imports matplotlib
     if not os.environ.get("MPLBACKEND"):
         os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
@@ -92,28 +137,17 @@ def main() -> None:
 
         recording_shell_classes()
         import_all(["IPython.core.oinspect", "ctypes", "socket"])
-
     import_all(setup["modules"])
     with contextlib.suppress(Exception):
         _warm_up()
     if setup.get("processed_dir"):
         with contextlib.suppress(Exception):
             _preload(setup["processed_dir"])
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # forked kernels are reaped by the system
-    requests, answers = sys.stdin.buffer, sys.stdout.buffer
-    answers.write(b"ready\n")
-    answers.flush()
-    for line in requests:
-        request = json.loads(line)
-        pid = os.fork()
-        if pid == 0:
-            try:
-                _child(request)
-            finally:
-                os._exit(1)
-        answers.write(f"{pid}\n".encode())
-        answers.flush()
-    os._exit(0)  # stdin closed: done (a Python with pandas and matplotlib takes ~0.3 s to tear down)
+    if setup.get("kernel", True):
+        return None
+    from itanb.batch.jupyter_internals import recording_shell
+
+    return recording_shell()
 
 
 def _warm_up() -> None:
@@ -146,7 +180,7 @@ def _preload(processed_dir: str) -> None:
     ctx.yoy(), ctx.indicators(), ctx.measures_answer()
 
 
-def _child(request: dict) -> None:
+def _child(request: dict, shell=None) -> None:
     """In a freshly forked kernel: own process group, no inherited pipes, the launcher's env and cwd, a new
     random seed; then ipykernel's launcher, as ``python -m ipykernel_launcher ARGS`` would run."""
     import signal
@@ -166,7 +200,7 @@ def _child(request: dict) -> None:
         sys.modules["numpy"].random.seed()
     if "shell" in request:
         _end_with_parent()
-        _shell(request["shell"])
+        _shell(request["shell"], shell)
         os._exit(0)
     # ipykernel's parent poller: the kernel ends within a second of its zygote, which ends when its worker
     # does (its stdin closes), so a worker that dies leaves no kernel running. jupyter_client's launcher
@@ -192,17 +226,19 @@ def _end_with_parent() -> None:
         os._exit(1)
 
 
-def _shell(request: dict) -> None:
-    """In a forked process (:mod:`itanb.batch.engine`): connect back, run the cells in order in a new
-    recording shell, send each cell's outputs as it ends; stop after the first cell that fails."""
+def _shell(request: dict, made=None) -> None:
+    """In a forked process (:mod:`itanb.batch.engine`): connect back, run the cells in order in the
+    recording shell the zygote ``made`` (never run before: this process is its only user) or a new one,
+    send each cell's outputs as it ends; stop after the first cell that fails."""
     import socket
 
-    from itanb.batch.jupyter_internals import recording_shell
+    from itanb.batch.jupyter_internals import record_streams, recording_shell
 
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
         sock.connect(request["socket"])
         answers = sock.makefile("wb")
-        shell, recorder = recording_shell()
+        shell, recorder = made or recording_shell()
+        record_streams(recorder)
         for index, source in request["cells"]:
             count = shell.execution_count
             recorder.start()
@@ -225,15 +261,41 @@ class KernelZygote:
     ``ITANB_FORK_KERNELS=0``: off (kernels are new processes, as jupyter_client starts them)."""
 
     def __init__(self, prefix: list[str], modules: list[str], processed_dir: str | None = None, *,
-                 kernel: bool = True):
+                 kernel: bool = True, listen: str | None = None):
         code = "from itanb.batch.zygote import main; main()"
         self.prefix = prefix
-        setup = json.dumps({"modules": modules, "processed_dir": processed_dir, "kernel": kernel})
-        self.proc = subprocess.Popen([*prefix, "-c", code, setup], stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                                     start_new_session=True)
-        self._ready = False
-        self._forked = False
+        setup = json.dumps({"modules": modules, "processed_dir": processed_dir, "kernel": kernel,
+                            "listen": listen})
+        pipe = subprocess.PIPE if listen is None else subprocess.DEVNULL
+        self.proc = subprocess.Popen([*prefix, "-c", code, setup], stdin=pipe, stdout=pipe,
+                                     stderr=subprocess.DEVNULL, start_new_session=True)
+        self.pid = self.proc.pid
+        self._requests, self._answers = self.proc.stdin, self.proc.stdout
+        self._ready = self._forked = self._broken = False
+
+    @classmethod
+    def attach(cls, prefix: list[str], address: str, pid: int, timeout: float = 30.0) -> KernelZygote:
+        """The zygote ``pid`` that another process started with ``listen=address`` (for this process, which
+        did not exist yet), reached at its socket; it ends when this process closes it or ends."""
+        import socket
+
+        self = cls.__new__(cls)
+        self.prefix, self.proc, self.pid = prefix, None, pid
+        self._ready = self._forked = self._broken = False
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                sock.connect(address)
+                break
+            except (FileNotFoundError, ConnectionRefusedError):  # not bound yet
+                if time.monotonic() > deadline or not _running(pid):
+                    sock.close()
+                    raise OSError("the kernel zygote did not start") from None
+                time.sleep(0.01)
+        self._sock = sock
+        self._requests, self._answers = sock.makefile("wb"), sock.makefile("rb")
+        return self
 
     def fork(self, args: list[str], env: dict, cwd: str | None) -> ForkedProcess:
         """A kernel: ipykernel's launcher with ``args``, in ``env`` and ``cwd``."""
@@ -246,35 +308,55 @@ class KernelZygote:
         return self._fork({"shell": shell, "env": env, "cwd": str(cwd) if cwd else None})
 
     def alive(self) -> bool:
-        return self.proc.poll() is None
+        if self._broken:
+            return False
+        return self.proc.poll() is None if self.proc is not None else _running(self.pid)
 
     def _fork(self, request: dict) -> ForkedProcess:
-        if not self._ready:
-            if self.proc.stdout.readline().strip() != b"ready":
-                raise OSError("the kernel zygote did not start")
-            self._ready = True
-        self.proc.stdin.write(json.dumps(request).encode() + b"\n")
-        self.proc.stdin.flush()
-        answer = self.proc.stdout.readline().strip()
-        if not answer.isdigit():
-            raise OSError("the kernel zygote stopped")
+        try:
+            if not self._ready:
+                if self._answers.readline().strip() != b"ready":
+                    raise OSError("the kernel zygote did not start")
+                self._ready = True
+            self._requests.write(json.dumps(request).encode() + b"\n")
+            self._requests.flush()
+            answer = self._answers.readline().strip()
+            if not answer.isdigit():
+                raise OSError("the kernel zygote stopped")
+        except OSError:
+            self._broken = True
+            raise
         self._forked = True
         return ForkedProcess(int(answer))
 
     def close(self) -> None:
         """Stop the zygote: killed when it forked nothing (it may still be booting), else told to end."""
+        import signal
+
         if not self._forked:
             with contextlib.suppress(OSError):
-                self.proc.kill()
-        with contextlib.suppress(Exception):
-            self.proc.stdin.close()
-        try:
-            self.proc.wait(timeout=5)
-        except Exception:
-            self.proc.kill()
+                os.kill(self.pid, signal.SIGKILL)
+        for stream in (self._requests, self._answers, getattr(self, "_sock", None)):
             with contextlib.suppress(Exception):
+                if stream is not None:
+                    stream.close()
+        if self.proc is not None:  # our child: reap it (an attached zygote is its starter's to reap)
+            try:
                 self.proc.wait(timeout=5)
-        self.proc.stdout.close()
+            except Exception:
+                self.proc.kill()
+                with contextlib.suppress(Exception):
+                    self.proc.wait(timeout=5)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass
+    return True
 
 
 def zygote_prefix(cmd: list[str]) -> list[str] | None:
