@@ -19,8 +19,10 @@ from itanb.batch.engine import ENGINE, register
 from itanb.batch.kernels import KernelPool, ShellPool
 from itanb.render import KERNEL_NAME
 
+# a 1x1 PNG
+PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
 CELLS = [
-    "x = 1",  # the parameters cell
+    f"x = 1\nPNG = {PNG!r}",  # the parameters cell
     "print('a')\nprint('c')",
     "import sys\nprint('to stderr', file=sys.stderr)",
     "from IPython.display import HTML, clear_output, display\ndisplay(HTML('<b>ผลการประเมิน</b>'))\n"
@@ -30,6 +32,7 @@ CELLS = [
     "",  # an empty cell is not run
     "print('gone')\nclear_output(wait=True)\nprint('after clear')",
     "x + 1; x + 2",
+    "import base64\ndisplay({'image/png': base64.b64decode(PNG), 'text/plain': 'a dot'}, raw=True)  # bytes",
     "1 / 0",
     "print('never')",
 ]
@@ -87,6 +90,7 @@ def test_a_notebook_gives_the_same_outputs_and_failure_as_in_a_kernel(shells, tm
     assert "'a\\nc\\n'" in texts and "to stderr" in texts and "ผลการประเมิน" in texts and "74.83" in texts
     assert "second" in texts and "'first'" not in texts  # the display update reached the earlier cell
     assert "after clear" in texts and "gone" not in texts and "never" not in texts
+    assert any(o.get("data", {}).get("image/png") == PNG for _, outs in shell for o in outs)
     results = [o.get("data", {}).get("text/plain") for _, outs in shell for o in outs]
     assert "42" in results  # x + 2 with the injected x = 40
     traceback = [o for _, outs in shell for o in outs if o["output_type"] == "error"]

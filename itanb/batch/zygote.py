@@ -245,12 +245,31 @@ def _shell(request: dict, made=None) -> None:
             result = shell.run_cell(source, store_history=True)
             outputs, updates = recorder.finish()
             line = {"index": index, "execution_count": count, "outputs": outputs, "updates": updates}
-            answers.write(json.dumps(line, default=str).encode() + b"\n")
+            answers.write(_json_line(line))
             answers.flush()
             if not result.success:
                 break
         answers.write(b"null\n")
         answers.flush()
+
+
+def _json_line(message: dict) -> bytes:
+    """``message`` as one line of JSON, packed as a kernel packs its messages when it holds more than JSON
+    (jupyter_client's ``json_default``: bytes such as a PNG in base64, dates in ISO format, numbers); what
+    even that cannot pack, as its ``str``."""
+    try:
+        text = json.dumps(message)
+    except (TypeError, ValueError):
+        from jupyter_client.jsonutil import json_default
+
+        def default(value):
+            try:
+                return json_default(value)
+            except (TypeError, ValueError):
+                return str(value)
+
+        text = json.dumps(message, default=default)
+    return text.encode() + b"\n"
 
 
 class KernelZygote:
