@@ -136,7 +136,8 @@ def _boot(setup: dict):
         from itanb.batch.jupyter_internals import recording_shell_classes
 
         recording_shell_classes()
-        import_all(["IPython.core.oinspect", "ctypes", "socket"])
+        # and what a shell imports as it runs its first cell
+        import_all(["IPython.core.oinspect", "IPython.core.logger", "bdb", "ctypes", "socket"])
     import_all(setup["modules"])
     with contextlib.suppress(Exception):
         _warm_up()
