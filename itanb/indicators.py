@@ -152,12 +152,32 @@ def _kind_average(tables: Any, ind: pd.DataFrame, agency_id: str, year: int | No
     number of agencies (the same grouping, over the agencies of that kind only)."""
     if year is None:
         return {}, {}
-    agencies = tables.agencies
-    kind = agencies.loc[agencies["agency_id"] == agency_id, "kind"].iloc[0]
-    same = agencies.loc[agencies["kind"] == kind, "agency_id"]
-    rows = ind[(ind["fiscal_year"] == int(year)) & ind["agency_id"].isin(same)]
-    grouped = rows.groupby("indicator")["score"].agg(["mean", "size"])
-    return grouped["mean"].round(2).to_dict(), grouped["size"].astype("int64").to_dict()
+    kinds = dict(zip(tables.agencies["agency_id"], tables.agencies["kind"], strict=True))
+    kind = kinds[agency_id]
+    in_year = ind["fiscal_year"].to_numpy() == int(year)
+    agency_ids, numbers = ind["agency_id"].to_numpy()[in_year], ind["indicator"].to_numpy()[in_year]
+    scores: dict[int, list[float]] = {}
+    for agency, indicator, score in zip(agency_ids, numbers, ind["score"].to_numpy(dtype="float64")[in_year],
+                                        strict=True):
+        if kinds.get(agency) == kind:
+            scores.setdefault(int(indicator), []).append(score)
+    return ({i: _mean(values) for i, values in scores.items()},
+            {i: len(values) for i, values in scores.items()})
+
+
+def _mean(values: list[float]) -> float:
+    """The mean of the scores given (NaN left out; NaN when none), to two decimals, summed in order with
+    compensation (Kahan) as pandas' groupby mean sums: the same average to the last bit."""
+    total = compensation = 0.0
+    given = 0
+    for value in values:
+        if not np.isnan(value):
+            given += 1
+            y = value - compensation
+            t = total + y
+            compensation = t - total - y
+            total = t
+    return float(np.round(total / given, 2)) if given else np.nan  # rounded as pandas rounds
 
 
 def tool_table(tables: Any, agency_id: str, fiscal_year: int) -> pd.DataFrame:
@@ -198,9 +218,11 @@ def tool_table(tables: Any, agency_id: str, fiscal_year: int) -> pd.DataFrame:
 def weakest(indicator_frame: pd.DataFrame, *, lowest: int = 3) -> pd.DataFrame:
     """The weakest indicators of an :func:`indicator_table`: every weak one (below 85), else the ``lowest``
     lowest scores (then ``weak`` is False for them). Lowest score first; same columns; RangeIndex."""
-    scored = indicator_frame.dropna(subset=["score"]).sort_values(["score", "indicator"])
-    weak = scored[scored["weak"]]
-    return (weak if len(weak) else scored.head(lowest)).reset_index(drop=True)
+    score = indicator_frame["score"].to_numpy(dtype="float64")
+    scored = np.flatnonzero(~np.isnan(score))
+    scored = scored[np.lexsort((indicator_frame["indicator"].to_numpy()[scored], score[scored]))]
+    weak = scored[indicator_frame["weak"].to_numpy(dtype=bool)[scored]]
+    return indicator_frame.iloc[weak if len(weak) else scored[:lowest]].reset_index(drop=True)
 
 
 @dataclass
@@ -243,17 +265,20 @@ def measures_answer(tables: Any, agency_id: str, fiscal_year: int, *,
         m = tables.measures
         m = m[(m["agency_id"] == agency_id) & (m["fiscal_year"] == int(fiscal_year))]
         mapped = compare.measure_indicators(m) if len(m) else pd.DataFrame({"measure": [], "indicators": []})
-    names = {int(i): [r.measure for r in mapped.itertuples() if i in r.indicators] for i in weak["indicator"]}
+    measures = list(zip(mapped["measure"], mapped["indicators"], strict=True))
+    names = [[measure for measure, numbers in measures if i in numbers] for i in weak["indicator"]]
     rows = weak[["indicator", "name", "score", "weak"]].copy()
-    rows["measures"] = rows["indicator"].map(lambda i: len(names[int(i)])).astype("int64")
+    rows["measures"] = np.array([len(n) for n in names], dtype="int64")
     rows["addressed"] = rows["measures"] > 0
-    rows["measure_names"] = [names[int(i)] for i in rows["indicator"]]
+    rows["measure_names"] = names
     year = ind.attrs.get("fiscal_year")
     findings = [Finding("weak_indicator_unaddressed",
-                        f"ตัวชี้วัดที่ {r.indicator} {r.name} ได้ {r.score:.2f} คะแนน (ต่ำกว่า 85) ในปีงบประมาณ {year} "
+                        f"ตัวชี้วัดที่ {i} {name} ได้ {score:.2f} คะแนน (ต่ำกว่า 85) ในปีงบประมาณ {year} "
                         f"แต่ไม่มีมาตรการของปีงบประมาณ {fiscal_year} ที่ตอบตัวชี้วัดนี้",
                         "indicator_scores", None, agency_id, int(fiscal_year))
-                for r in rows.itertuples() if r.weak and not r.addressed]
+                for i, name, score, is_weak, n in zip(rows["indicator"], rows["name"], rows["score"],
+                                                      rows["weak"], rows["measures"], strict=True)
+                if is_weak and not n]
     return MeasuresAnswer(rows.reset_index(drop=True), findings, year, int(fiscal_year))
 
 

@@ -313,3 +313,22 @@ def test_ticks_drawn_without_tick_objects_are_matplotlibs_own_pixel_for_pixel():
         return charts.png_bytes(fig)
 
     assert chart(plain=True) == chart(plain=False)
+
+
+def test_a_chart_starts_from_a_copy_of_a_blank_figure_the_same_as_a_new_one(synthetic_yoy, monkeypatch):
+    """base.new_figure copies a blank figure kept (pickled) for the process: each copy is a figure of its
+    own, a copy follows matplotlib's settings as a new figure would, and the chart's PNG is byte for byte
+    the one it gets from a figure made afresh."""
+    from matplotlib.colors import to_hex
+
+    from itanb.charts import base
+
+    kept = charts.png_bytes(charts.score_trend(synthetic_yoy))
+    (first, (ax1,)), (second, (ax2,)) = base.new_figure((4.0, 3.0)), base.new_figure((4.0, 3.0))
+    ax1.text(0.5, 0.5, "ทดสอบ")
+    assert first is not second and ax1 is not ax2 and not ax2.texts
+    with matplotlib.rc_context({"axes.facecolor": "#ff0000"}):
+        assert to_hex(base.new_figure((4.0, 3.0))[1][0].get_facecolor()) == "#ff0000"
+    assert to_hex(base.new_figure((4.0, 3.0))[1][0].get_facecolor()) == "#ffffff"
+    monkeypatch.setattr(base.BlankFigures, "copy", lambda _self, *args: base._blank_figure(*args))
+    assert charts.png_bytes(charts.score_trend(synthetic_yoy)) == kept

@@ -37,6 +37,27 @@ def test_indicator_table_columns_scores_change_national_and_kind(tables):
     assert int(row.loc[10, "rank_low"]) == 1 and int(row.loc[8, "rank_low"]) == 2
 
 
+def test_an_agencys_kind_average_is_its_kinds_row_of_kind_averages(tables):
+    """indicator_table averages the agency's kind itself (over that kind's rows only): the same averages and
+    counts, to the last bit, as kind_averages' grouping of every kind (pandas' mean)."""
+    kinds = dict(zip(tables.agencies["agency_id"], tables.agencies["kind"], strict=True))
+    compared = 0
+    for fiscal_year in (2565, 2566):
+        averages = indicators.kind_averages(tables, fiscal_year).set_index(["kind", "indicator"])
+        for agency_id, kind in kinds.items():
+            t = indicators.indicator_table(tables, agency_id, fiscal_year)
+            if t.attrs["fiscal_year"] != fiscal_year:
+                continue
+            for row in t.itertuples():
+                if pd.isna(row.kind_agencies):  # no scores of the kind that year (the agency has none)
+                    assert (kind, row.indicator) not in averages.index
+                    continue
+                expected = averages.loc[(kind, row.indicator)]
+                assert (row.kind_average, row.kind_agencies) == (expected["average"], expected["agencies"])
+                compared += 1
+    assert compared >= 20
+
+
 def test_weakest_are_those_below_85_else_the_three_lowest(tables):
     t = indicators.indicator_table(tables, AGENCY_ID, 2566)
     assert indicators.weakest(t)["indicator"].tolist() == [10, 8]

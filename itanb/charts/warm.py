@@ -48,8 +48,9 @@ def warm_up() -> None:
     """Draw the reports' charts once on made-up figures (Arabic digits, as a batch's reports) to PNG in
     memory, and forget them: the first-use work of matplotlib, the font and PIL, and the shaping of the texts
     every report's charts share (titles, axis and tick labels, legends, the grading bands' and levels'
-    names), which the charts' canvas keeps in the process's text cache (:data:`itanb.charts.agg.TEXTS`). A
-    batch's zygote calls it once before it forks the reports' kernels, so each kernel starts with it done;
+    names), which the charts' canvas keeps in the process's text cache (:data:`itanb.charts.agg.TEXTS`),
+    and the blank figures the charts start from (:data:`itanb.charts.base.FIGURES`). A batch's zygote calls
+    it once before it forks the reports' kernels, so each kernel starts with it done;
     no report's figures are involved. Last, what the process holds is frozen out of the garbage collector's
     walks (:func:`gc.freeze`)."""
     record = _record(SCORES)

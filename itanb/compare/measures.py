@@ -105,17 +105,20 @@ def measure_indicators(measures: pd.DataFrame, *, keywords: pd.DataFrame | None 
     """
     keywords = indicator_keywords() if keywords is None else keywords
     steps = measures["steps"] if "steps" in measures.columns else pd.Series("", index=measures.index)
-    text = (measures["measure"].fillna("").astype(str) + " " + steps.fillna("").astype(str)).map(match_key)
-    hits = {row.keyword: text.str.contains(row.key, regex=False).to_numpy()
-            for row in keywords.itertuples() if row.key}
-    hit_matrix = np.column_stack(list(hits.values())) if hits else np.zeros((len(measures), 0), dtype=bool)
-    names = np.array(list(hits.keys()), dtype=object)
+    texts = [match_key(f"{'' if _absent(name) else name} {'' if _absent(step) else step}")
+             for name, step in zip(measures["measure"], steps, strict=True)]
+    keys = {keyword: key for keyword, key in zip(keywords["keyword"], keywords["key"], strict=True) if key}
+    matched = [[keyword for keyword, key in keys.items() if key in text] for text in texts]
     numbers = dict(zip(keywords["keyword"], keywords["indicators"], strict=True))
-    matched = [list(names[row]) for row in hit_matrix]
     out = measures[[c for c in ("agency_id", "fiscal_year", "no", "measure") if c in measures.columns]].copy()
     out["indicators"] = [sorted({n for kw in kws for n in numbers[kw]}) for kws in matched]
     out["keywords"] = matched
     return out
+
+
+def _absent(value: object) -> bool:
+    """What ``Series.fillna("")`` empties: None, NA and NaN."""
+    return value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value))
 
 
 def indicator_summary(mapped: pd.DataFrame, *, table: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -125,15 +128,16 @@ def indicator_summary(mapped: pd.DataFrame, *, table: pd.DataFrame | None = None
     (measures addressing it), addressed bool, fiscal_years object (sorted list[int] of the years).
     """
     table = indicators() if table is None else table
-    exploded = mapped.explode("indicators").dropna(subset=["indicators"])
-    exploded = exploded.assign(indicator=exploded["indicators"].astype("int64"))
-    counts = exploded.groupby("indicator").size()
-    if "fiscal_year" in exploded.columns:
-        years = exploded.groupby("indicator")["fiscal_year"].agg(lambda s: sorted({int(y) for y in s}))
-    else:
-        years = pd.Series(dtype=object)
+    counts: dict[int, int] = {}
+    years: dict[int, set[int]] = {}
+    fiscal_years = mapped["fiscal_year"] if "fiscal_year" in mapped.columns else [None] * len(mapped)
+    for numbers, year in zip(mapped["indicators"], fiscal_years, strict=True):
+        for number in numbers if isinstance(numbers, list | tuple) else ():
+            counts[int(number)] = counts.get(int(number), 0) + 1
+            if year is not None:
+                years.setdefault(int(number), set()).add(int(year))
     out = table[["indicator", "name", "tool"]].copy()
-    out["measures"] = out["indicator"].map(counts).fillna(0).astype("int64")
+    out["measures"] = np.array([counts.get(int(i), 0) for i in out["indicator"]], dtype="int64")
     out["addressed"] = out["measures"] > 0
-    out["fiscal_years"] = [years.get(i, []) for i in out["indicator"]]
+    out["fiscal_years"] = [sorted(years.get(int(i), ())) for i in out["indicator"]]
     return out.sort_values("indicator", ignore_index=True)

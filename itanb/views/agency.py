@@ -26,6 +26,7 @@ from itanb.views.format import (
     html_table,
     is_missing,
     prose_digits,
+    records,
 )
 from itanb.views.yoy import level_shown
 from itanb.vocabulary import FINDING_LABELS
@@ -131,7 +132,7 @@ def measures_frame(ctx: Context) -> pd.DataFrame:
     m = ctx.tables.measures
     m = m[(m["agency_id"] == ctx.agency_id) & (m["fiscal_year"] == ctx.fiscal_year)].sort_values("no")
     rows = []
-    for rec, late in zip(m.itertuples(index=False), overdue(m), strict=True):
+    for rec, late in zip(records(m), overdue(m), strict=True):
         status = rec.status if not is_missing(rec.status) else None
         due = (fmt_date(rec.due, ctx.thai_digits) if not is_missing(rec.due)
                else ctx.num(rec.due_text) if rec.due_text else "–")
@@ -209,13 +210,13 @@ def indicators_table(ctx: Context, all_years: bool = False):
     mapped = mapped.sort_values(["fiscal_year", "no"], kind="stable")
     summary = indicator_summary(mapped)
     which: dict[int, list[str]] = {}
-    for rec in mapped.itertuples(index=False):
+    for rec in records(mapped):
         label = (f"{ctx.num(rec.no)} (พ.ศ. {ctx.num(rec.fiscal_year)})" if all_years else ctx.num(rec.no))
         for indicator in rec.indicators:
             which.setdefault(int(indicator), []).append(label)
     unmatched = sum(1 for inds in mapped["indicators"] if not inds)
     rows = [[ctx.num(r.indicator), r.name, r.tool, ctx.num(r.measures),
-             ", ".join(which.get(int(r.indicator), [])) or "–"] for r in summary.itertuples(index=False)]
+             ", ".join(which.get(int(r.indicator), [])) or "–"] for r in records(summary)]
     addressed = int(summary["addressed"].sum())
     lead = (f"<p>มาตรการครอบคลุม {ctx.num(addressed)} จาก {ctx.num(len(summary))} ตัวชี้วัด"
             + (f" · มาตรการที่ไม่ตรงกับตัวชี้วัดใด {ctx.num(unmatched)}" if unmatched else "") + "</p>")
@@ -250,7 +251,7 @@ def findings_items(ctx: Context) -> list[tuple[str, str, str]]:
     else:
         years = {int(y) for y in yoy["fiscal_year"]}
     shown = yoy[yoy["fiscal_year"].isin(years) & (yoy["level_agrees"] == False)]  # noqa: E712 (nullable)
-    for rec in shown.itertuples(index=False):
+    for rec in records(shown):
         computed = rec.level if not is_missing(rec.level) else level_shown(rec.fiscal_year, rec.score)
         items.append((FINDING_LABELS["level_mismatch"],
                       level_mismatch_text(int(rec.fiscal_year), rec.score, rec.level_reported, computed,
@@ -260,7 +261,7 @@ def findings_items(ctx: Context) -> list[tuple[str, str, str]]:
     fy = pd.to_numeric(f["fiscal_year"], errors="coerce")
     mine = f[(f["agency_id"] == ctx.agency_id) & (fy.isna() | fy.isin(years))
              & (f["code"] != "level_mismatch")]
-    for rec in mine.itertuples(index=False):
+    for rec in records(mine):
         where = str(rec.source) + (f":{int(rec.line)}" if not is_missing(rec.line) else "")
         text = rec.message + (f" ({rec.places})" if not is_missing(rec.places) else "")
         items.append((FINDING_LABELS.get(rec.code, rec.code), prose_digits(text, ctx.thai_digits), where))
@@ -325,7 +326,7 @@ def provenance(ctx: Context, now: datetime | None = None):
     """
     frame = provenance_frame(ctx)
     rows = []
-    for rec in frame.itertuples(index=False):
+    for rec in records(frame):
         state = {True: "ตรงกับไฟล์ปัจจุบัน", False: "ไฟล์เปลี่ยนไปหลังนำเข้า", None: "ไม่พบไฟล์"}[rec.unchanged]
         rows.append([rec.path, rec.kind, Raw(f"<code>{esc(rec.sha256)}</code>"), f"{int(rec.bytes):,}",
                      fmt_datetime(rec.ingested_at, ctx.thai_digits), state])

@@ -5,7 +5,9 @@ from __future__ import annotations
 import html
 import math
 import re
+from collections import namedtuple
 from datetime import UTC
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -50,6 +52,19 @@ def html_table(headers: list[str], rows: list[list[object]], *, numeric: set[int
         body.append(f"<tr{cls}>{tds}</tr>")
     cls = f' class="{css_class}"' if css_class else ""
     return f"<table{cls}><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
+@lru_cache(maxsize=64)
+def _record_type(columns: tuple[str, ...]) -> type:
+    return namedtuple("Record", columns, rename=True)
+
+
+def records(frame: pd.DataFrame) -> list[tuple]:
+    """The rows of ``frame`` as named tuples of Python values (fields: the columns, renamed as
+    :meth:`pandas.DataFrame.itertuples` renames them), column by column: ``itertuples`` takes about 1.5 ms
+    for a report's small frame, most of it per column."""
+    make = _record_type(tuple(map(str, frame.columns)))._make
+    return list(map(make, zip(*(frame[c].tolist() for c in frame.columns), strict=True)))
 
 
 def is_missing(value: object) -> bool:

@@ -6,7 +6,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from itanb.views.context import Context
-from itanb.views.format import esc, fmt_change, fmt_score, fmt_share, html_block, html_table, is_missing
+from itanb.views.format import (
+    esc,
+    fmt_change,
+    fmt_score,
+    fmt_share,
+    html_block,
+    html_table,
+    is_missing,
+    records,
+)
 
 
 def _gap(score: object, other: object, t: bool) -> str:
@@ -39,7 +48,7 @@ def tool_score_rows(ctx: Context) -> TextTable | None:
     if tools.empty:
         return None
     rows = [[r.label, fmt_score(r.score, t) + (" *" if r.computed else ""), fmt_change(r.change, t)]
-            for r in tools.itertuples(index=False)]
+            for r in records(tools)]
     return TextTable(f"คะแนนรายเครื่องมือ ปีงบประมาณ พ.ศ. {ctx.num(tools.attrs['fiscal_year'])}",
                      ["เครื่องมือ", "คะแนน", "เปลี่ยนแปลงจากปีก่อน"], rows, [False] * len(rows), TOOLS_NOTE)
 
@@ -53,7 +62,7 @@ def indicator_score_rows(ctx: Context) -> TextTable:
         return TextTable(f"ยังไม่มีคะแนนรายตัวชี้วัด (ตัวชี้วัดที่ {n(1)}–{n(10)}) ของหน่วยงานนี้ถึงปีงบประมาณ "
                          f"พ.ศ. {n(ctx.fiscal_year)} ในข้อมูลที่นำเข้า")
     rows = []
-    for r in ind.itertuples(index=False):
+    for r in records(ind):
         kind = ("–" if is_missing(r.kind_average)
                 else f"{fmt_score(r.kind_average, t)} (n = {n(r.kind_agencies)})")
         rows.append([n(r.indicator), r.name, r.tool, fmt_score(r.score, t), fmt_change(r.change, t),
@@ -100,7 +109,7 @@ def weak_indicator_lines(ctx: Context) -> TextTable:
             f"ไม่มีตัวชี้วัดใดต่ำกว่า 85 ในปีงบประมาณ พ.ศ. {n(answer.assessment_year)}: "
             "ตัวชี้วัดที่ได้คะแนนต่ำที่สุดสามตัว")
     lines, marked = [], []
-    for r in answer.rows.itertuples(index=False):
+    for r in records(answer.rows):
         head = f"ตัวชี้วัดที่ {n(r.indicator)} {r.name} ({fmt_score(r.score, t)} คะแนน)"
         if r.addressed:
             names = ", ".join(f"“{m}”" for m in r.measure_names)
@@ -150,14 +159,14 @@ def indicator_portfolio_table(ctx: Context):
         return html_block(f"<p>ยังไม่มีคะแนนรายตัวชี้วัดของหน่วยงานที่เลือกในปีงบประมาณ พ.ศ. {n(ctx.fiscal_year)}</p>")
     rows = [[n(r.indicator), r.name, r.tool, f"{n(r.below)} / {n(r.agencies)}", fmt_share(r.share_below, t),
              fmt_score(r.mean, t), fmt_score(r.national, t), fmt_change(r.gap_to_national, t)]
-            for r in p.below.itertuples(index=False)]
+            for r in records(p.below)]
     lead = (f"<p>หน่วยงานที่มีคะแนนรายตัวชี้วัด {n(len(p.matrix))} หน่วยงาน: ตัวชี้วัดเรียงตามจำนวนหน่วยงานที่ได้"
             "ต่ำกว่า 85 มากที่สุดก่อน</p>")
     table = html_table(["ตัวชี้วัด", "ชื่อตัวชี้วัด", "เครื่องมือ", "ต่ำกว่า 85", "สัดส่วน", "ค่าเฉลี่ยกลุ่ม",
                     "ค่าระดับประเทศ", "ต่างจากระดับประเทศ"], rows, numeric={0, 3, 4, 5, 6, 7})
     kinds = p.by_kind
     kind_rows = [[r.kind, n(r.indicator), fmt_score(r.mean, t), n(r.agencies), fmt_score(r.kind_average, t),
-                  fmt_change(r.gap_to_kind, t)] for r in kinds.itertuples(index=False)]
+                  fmt_change(r.gap_to_kind, t)] for r in records(kinds)]
     kind_table = html_table(["ประเภท", "ตัวชี้วัด", "ค่าเฉลี่ยกลุ่ม", "หน่วยงาน", "ค่าเฉลี่ยประเภทนี้ทั้งหมด",
                          "ต่างกัน"], kind_rows, numeric={1, 2, 3, 4, 5})
     return html_block(lead + table + "<p>ค่าเฉลี่ยรายตัวชี้วัดตามประเภทหน่วยงาน</p>" + kind_table)

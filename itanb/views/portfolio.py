@@ -13,6 +13,7 @@ from itanb.views.format import (
     html_block,
     html_table,
     is_missing,
+    records,
 )
 from itanb.views.yoy import level_shown
 from itanb.vocabulary import FINDING_LABELS
@@ -39,7 +40,7 @@ def portfolio_summary(ctx: Context):
 def level_distribution_table(ctx: Context):
     dist = ctx.portfolio().level_distribution
     rows = [[rec.level, ctx.num(rec.agencies), fmt_share(rec.share, ctx.thai_digits)]
-            for rec in dist.itertuples(index=False)]
+            for rec in records(dist)]
     return html_block(html_table(["ระดับ", "จำนวนหน่วยงาน", "สัดส่วน"], rows, numeric={1, 2},
                                  css_class="itanb-compact"))
 
@@ -55,7 +56,7 @@ def ranking_table(ctx: Context, limit: int | None = None):
              rec.level if not is_missing(rec.level) else level_shown(ctx.fiscal_year, rec.score),
              fmt_change(rec.score_change, t),
              fmt_change(rec.gap_to_national, t)]
-            for rec in ranking.itertuples(index=False)]
+            for rec in records(ranking)]
     return html_block(html_table(["อันดับ", "หน่วยงาน", "ที่ตั้ง", "คะแนน", "ระดับ", "เปลี่ยนแปลงจากปีก่อน",
                          "ห่างจากค่าเฉลี่ยประเทศ"], rows, numeric={0, 3, 5, 6}))
 
@@ -68,7 +69,7 @@ def changes_table(ctx: Context, which: str = "gains"):
     t, n = ctx.thai_digits, ctx.num
     rows = [[rec.name, f"พ.ศ. {n(rec.prev_year)}", fmt_score(rec.prev_score, t), fmt_score(rec.score, t),
              fmt_change(rec.score_change, t), n(rec.level_change_label)]
-            for rec in frame.itertuples(index=False)]
+            for rec in records(frame)]
     return html_block(html_table(["หน่วยงาน", "ปีก่อนหน้า", "คะแนนปีก่อน", "คะแนนปีนี้", "เปลี่ยนแปลง", "ระดับ"], rows,
                         numeric={2, 3, 4}))
 
@@ -82,12 +83,12 @@ def data_quality_table(ctx: Context):
     else:
         rows = [[rec.name or rec.agency_id, ctx.num(rec.findings),
                  ", ".join(FINDING_LABELS.get(c.strip(), c.strip()) for c in str(rec.codes).split(","))]
-                for rec in p.data_quality.itertuples(index=False)]
+                for rec in records(p.data_quality)]
         parts.append(html_table(["หน่วยงาน", "จำนวนข้อสังเกต", "ประเภท"], rows, numeric={1}))
     if not p.missing.empty:
         rows = [[rec.name or rec.agency_id, place_text({"district": rec.district, "province": rec.province}),
                  "–" if is_missing(rec.last_year) else f"พ.ศ. {ctx.num(rec.last_year)}"]
-                for rec in p.missing.itertuples(index=False)]
+                for rec in records(p.missing)]
         parts.append("<p>หน่วยงานที่ไม่มีคะแนนในปีนี้</p>")
         parts.append(html_table(["หน่วยงาน", "ที่ตั้ง", "คะแนนล่าสุด"], rows))
     return html_block("".join(parts))

@@ -14,6 +14,7 @@ from itanb.views.format import (
     html_block,
     html_table,
     is_missing,
+    records,
 )
 
 
@@ -32,7 +33,7 @@ def yoy_table(ctx: Context):
     """The agency's record by fiscal year: score, level (reported), change, national average, measures."""
     yoy, t, n = ctx.yoy(), ctx.thai_digits, ctx.num
     rows = []
-    for rec in yoy.itertuples(index=False):
+    for rec in records(yoy):
         level = rec.level if not is_missing(rec.level) else level_shown(rec.fiscal_year, rec.score)
         if not is_missing(rec.level_reported) and rec.level_reported != rec.level:
             level = f"{level} (รายงาน {rec.level_reported})"
@@ -76,7 +77,7 @@ def measures_changes(ctx: Context):
         return STATUS_LABELS.get(None if is_missing(value) else value, "–")
 
     rows = []
-    for rec in mot.itertuples(index=False):
+    for rec in records(mot):
         rows.append([f"พ.ศ. {ctx.num(rec.fiscal_year)}", CHANGE_LABELS.get(rec.change, rec.change),
                      rec.measure if not is_missing(rec.measure) else rec.prev_measure,
                      status(rec.status) if rec.change != "dropped" else "–",
