@@ -184,3 +184,13 @@ def test_each_report_starts_in_a_fresh_shell(shells, tmp_path):
     assert first.cells[-1].outputs[0]["data"]["text/plain"] == "40"
     assert second.cells[-1].outputs[0]["data"]["text/plain"] == "False"
     assert [c.execution_count for c in second.cells] == [1, 2, 3]  # counted from 1 again
+
+
+def test_outputs_go_to_papermills_stdout_and_stderr_files_as_with_its_own_engine(shells, tmp_path):
+    source = _notebook(tmp_path / "nb.ipynb",
+                       ["x = 1", "import sys\nprint('ผลลัพธ์')\nprint('oops', file=sys.stderr)"])
+    with (tmp_path / "out.txt").open("w", encoding="utf-8") as out, \
+            (tmp_path / "err.txt").open("w", encoding="utf-8") as err:
+        _run(shells, source, tmp_path / "out.ipynb", stdout_file=out, stderr_file=err)
+    assert (tmp_path / "out.txt").read_text(encoding="utf-8") == "ผลลัพธ์\n"
+    assert (tmp_path / "err.txt").read_text(encoding="utf-8") == "oops\n"
