@@ -22,14 +22,15 @@ from itanb.render import KERNEL_NAME
 # a 1x1 PNG
 PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
 CELLS = [
-    f"x = 1\nPNG = {PNG!r}",  # the parameters cell
-    "print('a')\nprint('c')",
+    "x = 1",  # the parameters cell
+    f"PNG = {PNG!r}\nprint('a')\nprint('c')",
     "import sys\nprint('to stderr', file=sys.stderr)",
     "from IPython.display import HTML, clear_output, display\ndisplay(HTML('<b>ผลการประเมิน</b>'))\n"
     "handle = display('first', display_id='d1')",
     "handle.update('second')  # changes the output of the cell above",
     "import pandas as pd\npd.DataFrame({'คะแนน': [74.83, 80.0]})",
     "",  # an empty cell is not run
+    "raise ValueError('allowed to fail')",  # tagged raises-exception: the run goes on
     "print('gone')\nclear_output(wait=True)\nprint('after clear')",
     "x + 1; x + 2",
     "import base64\ndisplay({'image/png': base64.b64decode(PNG), 'text/plain': 'a dot'}, raw=True)  # bytes",
@@ -41,6 +42,9 @@ CELLS = [
 def _notebook(path, cells=CELLS):
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
     nb.cells[0].metadata["tags"] = ["parameters"]
+    for cell in nb.cells:
+        if cell.source.startswith("raise ValueError"):
+            cell.metadata["tags"] = ["raises-exception"]
     nb.metadata["kernelspec"] = {"name": KERNEL_NAME, "display_name": "Python 3", "language": "python"}
     nbformat.write(nb, path)
     return path
@@ -83,7 +87,7 @@ def test_a_notebook_gives_the_same_outputs_and_failure_as_in_a_kernel(shells, tm
             failures[name] = (info.value.cell_index, info.value.ename, info.value.evalue)
             executed[name] = nbformat.read(tmp_path / f"{name}.ipynb", as_version=4)
     assert failures["shell"] == failures["kernel"]
-    assert failures["shell"][1:] == ("ZeroDivisionError", "division by zero")
+    assert failures["shell"][1:] == ("ZeroDivisionError", "division by zero")  # papermill names the last
     shell, kernel = _outputs(executed["shell"]), _outputs(executed["kernel"])
     assert shell == kernel
     texts = str(shell)
@@ -93,8 +97,9 @@ def test_a_notebook_gives_the_same_outputs_and_failure_as_in_a_kernel(shells, tm
     assert any(o.get("data", {}).get("image/png") == PNG for _, outs in shell for o in outs)
     results = [o.get("data", {}).get("text/plain") for _, outs in shell for o in outs]
     assert "42" in results  # x + 2 with the injected x = 40
-    traceback = [o for _, outs in shell for o in outs if o["output_type"] == "error"]
-    assert traceback and executed["shell"].metadata.papermill["exception"] is True
+    errors = [o["ename"] for _, outs in shell for o in outs if o["output_type"] == "error"]
+    assert errors == ["ValueError", "ZeroDivisionError"]  # the run went on after the cell that may fail
+    assert executed["shell"].metadata.papermill["exception"] is True
 
 
 def test_a_report_is_the_same_from_a_forked_shell_as_from_a_kernel(shipped_processed, memo_agency_id,
@@ -179,3 +184,13 @@ def test_each_report_starts_in_a_fresh_shell(shells, tmp_path):
     assert first.cells[-1].outputs[0]["data"]["text/plain"] == "40"
     assert second.cells[-1].outputs[0]["data"]["text/plain"] == "False"
     assert [c.execution_count for c in second.cells] == [1, 2, 3]  # counted from 1 again
+
+
+def test_outputs_go_to_papermills_stdout_and_stderr_files_as_with_its_own_engine(shells, tmp_path):
+    source = _notebook(tmp_path / "nb.ipynb",
+                       ["x = 1", "import sys\nprint('ผลลัพธ์')\nprint('oops', file=sys.stderr)"])
+    with (tmp_path / "out.txt").open("w", encoding="utf-8") as out, \
+            (tmp_path / "err.txt").open("w", encoding="utf-8") as err:
+        _run(shells, source, tmp_path / "out.ipynb", stdout_file=out, stderr_file=err)
+    assert (tmp_path / "out.txt").read_text(encoding="utf-8") == "ผลลัพธ์\n"
+    assert (tmp_path / "err.txt").read_text(encoding="utf-8") == "oops\n"

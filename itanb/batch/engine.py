@@ -10,8 +10,9 @@ records the outputs is :func:`itanb.batch.jupyter_internals.recording_shell` (it
 
 The protocol: the engine listens on a Unix socket in a folder of its own (mode 0700), asks the zygote to
 fork (:meth:`itanb.batch.zygote.KernelZygote.fork_shell`), and reads one JSON line per executed cell
-(``index``, ``execution_count``, ``outputs``, ``updates``), then ``null``. A process that dies or stops
-answering fails the report at the cell it was running.
+(``index``, ``execution_count``, ``outputs``, ``updates``), then ``null``; it stops at the first cell that
+fails unless the cell is tagged ``raises-exception`` (as nbclient; papermill then still reports the
+error). A process that dies or stops answering fails the report at the cell it was running.
 """
 
 from __future__ import annotations
@@ -73,11 +74,14 @@ class ForkedShellEngine(Engine):
 
     @classmethod
     def execute_managed_notebook(cls, nb_man, kernel_name, *, zygote=None, start_timeout=START_TIMEOUT,
-                                 execution_timeout=None, cwd=None, **kwargs) -> None:
+                                 execution_timeout=None, cwd=None, log_output=False, stdout_file=None,
+                                 stderr_file=None, **kwargs) -> None:
         if zygote is None:
             raise ValueError(f"the {ENGINE} engine needs a zygote (engine_kwargs={{'zygote': ...}})")
         cells = nb_man.nb.cells
-        code = [[i, c.source] for i, c in enumerate(cells) if c.cell_type == "code" and c.source.strip()]
+        # [index, source, may fail]: a cell tagged raises-exception fails without ending the run (as nbclient)
+        code = [[i, c.source, "raises-exception" in c.metadata.get("tags", [])]
+                for i, c in enumerate(cells) if c.cell_type == "code" and c.source.strip()]
         listener = _Listener()
         process = None
         try:
@@ -85,15 +89,32 @@ class ForkedShellEngine(Engine):
             conn = listener.accept(process, float(start_timeout or START_TIMEOUT))
             with conn, conn.makefile("rb") as answers:
                 conn.settimeout(execution_timeout)
-                _follow(nb_man, cells, {i for i, _ in code}, answers)
+                log = _output_log(log_output, stdout_file, stderr_file)
+                _follow(nb_man, cells, {i: allowed for i, _, allowed in code}, answers, log)
         finally:
             listener.close()
             if process is not None:
                 process.kill()  # it has ended, unless a cell timed out or the engine failed
 
 
-def _follow(nb_man, cells, code: set[int], answers) -> None:
-    """Fill the cells from the forked process's answers, with papermill's start/exception/complete hooks."""
+def _output_log(log_output: bool, stdout_file, stderr_file):
+    """What papermill's own engine does with each output for ``log_output``, ``stdout_file`` and
+    ``stderr_file`` (papermill's ``log_output_message``), or None when none is asked for."""
+    if not (log_output or stdout_file or stderr_file):
+        return None
+    from types import SimpleNamespace
+
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.log import logger
+
+    options = SimpleNamespace(log_output=log_output, stdout_file=stdout_file, stderr_file=stderr_file,
+                              log=logger)
+    return lambda output: PapermillNotebookClient.log_output_message(options, output)
+
+
+def _follow(nb_man, cells, code: dict[int, bool], answers, log=None) -> None:
+    """Fill the cells from the forked process's answers, with papermill's start/exception/complete hooks
+    (``code``: the index of each cell that runs -> whether it may fail; ``log``: called with each output)."""
     import nbformat
 
     displays: dict[str, list] = {}  # display_id -> the outputs showing it, for update_display_data
@@ -109,12 +130,14 @@ def _follow(nb_man, cells, code: set[int], answers) -> None:
                 display_id = output.pop("display_id", None)
                 node = nbformat.from_dict(output)
                 cell.outputs.append(node)
+                if log is not None:
+                    log(node)
                 if display_id:
                     displays.setdefault(display_id, []).append(node)
             for display_id, data, metadata in answer["updates"]:
                 for node in displays.get(display_id, []):
                     node.data, node.metadata = nbformat.from_dict(data), nbformat.from_dict(metadata)
-            if any(o.output_type == "error" for o in cell.outputs):
+            if not code[index] and any(o.output_type == "error" for o in cell.outputs):
                 nb_man.cell_exception(cell, cell_index=index)
                 break
         finally:

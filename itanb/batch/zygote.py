@@ -136,7 +136,8 @@ def _boot(setup: dict):
         from itanb.batch.jupyter_internals import recording_shell_classes
 
         recording_shell_classes()
-        import_all(["IPython.core.oinspect", "ctypes", "socket"])
+        # and what a shell imports as it runs its first cell
+        import_all(["IPython.core.oinspect", "IPython.core.logger", "bdb", "ctypes", "socket"])
     import_all(setup["modules"])
     with contextlib.suppress(Exception):
         _warm_up()
@@ -229,7 +230,7 @@ def _end_with_parent() -> None:
 def _shell(request: dict, made=None) -> None:
     """In a forked process (:mod:`itanb.batch.engine`): connect back, run the cells in order in the
     recording shell the zygote ``made`` (never run before: this process is its only user) or a new one,
-    send each cell's outputs as it ends; stop after the first cell that fails."""
+    send each cell's outputs as it ends; stop after the first cell that fails (unless it may)."""
     import socket
 
     from itanb.batch.jupyter_internals import record_streams, recording_shell
@@ -239,7 +240,7 @@ def _shell(request: dict, made=None) -> None:
         answers = sock.makefile("wb")
         shell, recorder = made or recording_shell()
         record_streams(recorder)
-        for index, source in request["cells"]:
+        for index, source, may_fail in request["cells"]:
             count = shell.execution_count
             recorder.start()
             result = shell.run_cell(source, store_history=True)
@@ -247,7 +248,7 @@ def _shell(request: dict, made=None) -> None:
             line = {"index": index, "execution_count": count, "outputs": outputs, "updates": updates}
             answers.write(_json_line(line))
             answers.flush()
-            if not result.success:
+            if not (result.success or may_fail):
                 break
         answers.write(b"null\n")
         answers.flush()
