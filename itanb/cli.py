@@ -75,16 +75,17 @@ def cmd_grade(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     """The report's path (and its PDF's) on stdout; a failed run: one line on stderr, 1."""
     from itanb import draft
+    from itanb.batch.executors import render_one
     from itanb.errors import ParameterError
-    from itanb.render import render_report, report_params
+    from itanb.render import report_params
 
     if args.docx and not draft.knows(args.kind):
         raise ParameterError(f"--docx (the Word draft of an agency's analysis) goes with --kind fiscal-year, "
                              f"not {args.kind}")
     params = report_params(args.kind, agency=args.agency, fiscal_year=args.year)
-    result = render_report(args.kind, params, reports_dir=args.reports, raw_dir=args.raw,
-                           processed_dir=args.processed, pdf=args.pdf, xlsx=args.xlsx,
-                           docx=args.docx).raise_for_error()
+    result = render_one(args.kind, params, reports_dir=args.reports, raw_dir=args.raw,
+                        processed_dir=args.processed, pdf=args.pdf, xlsx=args.xlsx,
+                        docx=args.docx).raise_for_error()
     if args.docx and result.docx is None:  # asked for by name: a draft that does not apply is an error
         raise ParameterError(f"HTML written; {'; '.join(result.skipped)}")
     print("\n".join(str(p) for p in (result.html, result.pdf, result.xlsx, result.docx) if p))

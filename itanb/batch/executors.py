@@ -92,6 +92,26 @@ def worker_pool(processed_dir: str | None = None):
     return pool
 
 
+def render_one(kind: str, params: dict, **options):
+    """:func:`itanb.render.render_report` (same arguments, same result) with the batch's engine: a zygote of
+    this process's own (:func:`new_pool`, the tables of ``processed_dir`` preloaded) boots while papermill
+    and nbconvert are imported here, and the report runs in a fork of it; papermill's own kernel when
+    there is no pool (``ITANB_PRESTART=0``) or its zygote has stopped. ``itanb report`` uses it."""
+    processed_dir = options.get("processed_dir")
+    pool = new_pool(str(processed_dir) if processed_dir is not None else None)
+    from itanb.render import render_report
+
+    done = None
+    try:
+        engine, engine_kwargs, done = pool.papermill(more=False) if pool is not None else (None, {}, None)
+        return render_report(kind, params, engine=engine, engine_kwargs=engine_kwargs, **options)
+    finally:
+        if done is not None:
+            done()
+        if pool is not None:
+            pool.close()
+
+
 def failure(job: Job, reason: str, seconds: float = 0.0) -> dict:
     """The result of a report that failed outside its notebook (no cell to name, no notebook kept)."""
     return {"key": job.key(), "ok": False, "seconds": seconds, "cell_index": None, "cell_source": None,
