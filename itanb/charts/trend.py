@@ -160,8 +160,9 @@ def _place_labels(ax: Axes, labels: list[Annotation], national: list[tuple[float
     fixed += [marker_extent(ax, mx, my, NATIONAL_MARKER) for mx, my in national]
     axes_box = ax.get_window_extent(renderer)
     placed: list[Bbox] = []
-    for label in labels:
-        others = fixed + placed + [marker_extent(ax, *other.xy) for other in labels if other is not label]
+    markers = [marker_extent(ax, *label.xy) for label in labels]  # each point's, measured once
+    for i, label in enumerate(labels):
+        others = fixed + placed + markers[:i] + markers[i + 1:]
         choices = []
         for place in LABEL_PLACES:
             _set_place(label, place)
