@@ -12,6 +12,7 @@ from conftest import cut_off_texts
 from matplotlib.figure import Figure
 from matplotlib.ft2font import FT2Font
 from matplotlib.text import Text
+from matplotlib.transforms import Bbox
 
 from itanb import charts, compare, fonts
 
@@ -150,7 +151,7 @@ def test_score_labels_overlap_no_marker_and_no_other_text(synthetic_yoy, variant
     national = yoy[["fiscal_year", "national_average"]].dropna()
     nat_markers = [charts.marker_extent(ax, x, y, charts.NATIONAL_MARKER)
                    for x, y in zip(national["fiscal_year"], national["national_average"], strict=True)]
-    legend = fig.legends[0].get_window_extent(renderer)
+    legend = Bbox.union([a.get_window_extent(renderer) for a in charts.legend_artists(fig)])
     for label in labels:
         box = boxes[id(label)]
         for other in ax.texts:
@@ -212,8 +213,11 @@ def test_the_fixed_layout_cuts_off_no_text_and_the_legend_covers_no_axis(synthet
         charts.png_bytes(fig)
         assert cut_off_texts(fig) == [], name
         renderer = fig.canvas.get_renderer()
-        for legend in fig.legends:
-            box = legend.get_window_extent(renderer)
+        ours = charts.legend_artists(fig)
+        boxes = [legend.get_window_extent(renderer) for legend in fig.legends]
+        boxes += [Bbox.union([a.get_window_extent(renderer) for a in ours])] if ours else []
+        assert boxes or name.startswith("portfolio"), name  # the trend and status charts have a legend
+        for box in boxes:
             axes_texts = [t for ax in fig.axes for t in ax.findobj(Text) if t.get_visible() and t.get_text()]
             assert not [t.get_text() for t in axes_texts if box.overlaps(t.get_window_extent(renderer))], name
 
@@ -362,3 +366,30 @@ def test_the_png_writer_gives_pil_the_same_image_back(synthetic_yoy, monkeypatch
     assert len(data) <= 1.02 * len(theirs.getvalue())
     with pytest.raises(ValueError, match="indexed"):
         png.indexed_png(image.convert("RGB"))
+
+
+@pytest.mark.parametrize("title", [None, "* หมายเหตุของเกณฑ์"])
+def test_the_row_legend_is_matplotlibs_legend_pixel_for_pixel(title):
+    """charts.legend.RowLegend lays a one-row legend out once as plain artists: the PNG is byte for byte the
+    one matplotlib's figure legend (one row, no frame) gives, with a title or without."""
+    import matplotlib as mpl
+
+    from itanb.charts import base
+    from itanb.charts.legend import RowLegend
+
+    def chart(plain: bool) -> bytes:
+        with base.thai_rc():
+            fig, (ax,) = base.new_figure((6.0, 3.0), tick_objects=False)
+            ax.plot([1, 2], [3, 4])
+            handles = [mpl.lines.Line2D([], [], color=base.SCORE_COLOR, marker="o", linewidth=2,
+                                        label="คะแนน"),
+                       mpl.lines.Line2D([], [], color=base.PASS_COLOR, linestyle="--", label="เกณฑ์ผ่าน (85)"),
+                       mpl.lines.Line2D([], [], color=base.NATIONAL_COLOR, marker="D", linestyle="none",
+                                        label="ค่าเฉลี่ยระดับประเทศ")]
+            legend = (RowLegend(fig, handles, fontsize=8, title=title, title_fontsize=7) if plain else
+                      fig.legend(handles=handles, ncols=len(handles), fontsize=8, frameon=False, title=title,
+                                 title_fontsize=7))
+            base.fit(fig, legend, {"left": 0.5, "right": 0.2, "top": 0.3, "bottom": 0.3})
+        return charts.png_bytes(fig)
+
+    assert chart(plain=True) == chart(plain=False)

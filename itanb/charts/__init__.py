@@ -28,6 +28,7 @@ from itanb.charts.base import (
     register_fonts,
     tick_labels,
 )
+from itanb.charts.legend import legend_artists
 from itanb.charts.portfolio import indicator_heatmap, portfolio_distribution
 from itanb.charts.trend import LABEL_PLACES, NATIONAL_MARKER, SCORE_MARKER, marker_extent, score_trend
 from itanb.charts.warm import warm_up
@@ -35,6 +36,6 @@ from itanb.charts.warm import warm_up
 __all__ = [
     "FALLBACK", "FAMILY", "LABEL_PLACES", "NATIONAL_COLOR", "NATIONAL_MARKER", "PASS_COLOR", "PASS_MARK",
     "PNG_COLOURS", "PNG_DPI", "SCORE_COLOR", "SCORE_MARKER", "STATUS_STYLE", "digits", "font_file",
-    "indicator_bars", "indicator_heatmap", "marker_extent", "measure_status", "png_bytes",
+    "indicator_bars", "indicator_heatmap", "legend_artists", "marker_extent", "measure_status", "png_bytes",
     "portfolio_distribution", "register_fonts", "score_trend", "tick_labels", "warm_up",
 ]

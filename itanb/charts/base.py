@@ -24,6 +24,7 @@ from matplotlib.ticker import FuncFormatter
 
 from itanb import fonts, grading
 from itanb.charts import agg
+from itanb.charts.legend import RowLegend
 from itanb.charts.png import indexed_png
 
 if TYPE_CHECKING:
@@ -155,9 +156,10 @@ def empty(fig: Figure, axes: Iterable[Axes], text: str) -> Figure:
     return fit(fig)
 
 
-def fit(fig: Figure, legend: Legend | None = None, margins: dict[str, float] | None = None) -> Figure:
-    """Lay the figure out once, without drawing it, with a figure ``legend`` (when given) centred below the
-    axes.
+def fit(fig: Figure, legend: Legend | RowLegend | None = None,
+        margins: dict[str, float] | None = None) -> Figure:
+    """Lay the figure out once, without drawing it, with a figure ``legend`` (when given: matplotlib's, or a
+    :class:`~itanb.charts.legend.RowLegend`) centred below the axes.
 
     ``margins`` (inches: ``left``, ``right``, ``top``, ``bottom`` around the axes, ``bottom`` above the
     legend; ``wspace`` between panels, as a fraction of a panel's width): a fixed layout for a chart whose
@@ -167,7 +169,9 @@ def fit(fig: Figure, legend: Legend | None = None, margins: dict[str, float] | N
     renderer = fig.canvas.get_renderer()
     width, height = fig.get_size_inches()
     below = 0.0
-    if legend is not None:
+    if isinstance(legend, RowLegend):
+        below = (legend.place(renderer, PAD * fig.dpi) / fig.dpi + PAD) / height
+    elif legend is not None:
         legend.set_loc("lower center")
         legend.set_bbox_to_anchor((0.5, PAD / height), transform=fig.transFigure)
         legend.borderaxespad = 0

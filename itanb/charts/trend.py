@@ -12,6 +12,7 @@ from matplotlib.transforms import Bbox
 
 from itanb import grading
 from itanb.charts import base
+from itanb.charts.legend import RowLegend
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -99,8 +100,7 @@ def _legend(fig: Figure, x: np.ndarray, national: bool, needs_tools: bool, thai_
                                         label="ค่าเฉลี่ยระดับประเทศ"))
     if len(x) > 1 and (np.diff(x) > 1).any():
         handles.append(mpl.lines.Line2D([], [], color=base.SCORE_COLOR, linestyle=":", label="ปีที่ไม่มีคะแนน"))
-    return fig.legend(handles=handles, loc="lower center", ncols=len(handles), fontsize=8, frameon=False,
-                      title=TOOLS_NOTE if needs_tools else None, title_fontsize=7)
+    return RowLegend(fig, handles, fontsize=8, title=TOOLS_NOTE if needs_tools else None, title_fontsize=7)
 
 
 def score_trend(yoy: pd.DataFrame, thai_digits: bool = False, *, title: str | None = None) -> Figure:
