@@ -37,9 +37,12 @@ def test_indicator_table_columns_scores_change_national_and_kind(tables):
     assert int(row.loc[10, "rank_low"]) == 1 and int(row.loc[8, "rank_low"]) == 2
 
 
-def test_an_agencys_kind_average_is_its_kinds_row_of_kind_averages(tables):
-    """indicator_table averages the agency's kind itself (over that kind's rows only): the same averages and
-    counts, to the last bit, as kind_averages' grouping of every kind (pandas' mean)."""
+@pytest.mark.parametrize("few_rows", [indicators.FEW_ROWS, -1])
+def test_an_agencys_kind_average_is_its_kinds_row_of_kind_averages(tables, monkeypatch, few_rows):
+    """indicator_table averages the agency's kind itself (over that kind's rows only; in plain Python, or
+    with few_rows -1 by pandas' groupby as a national table is): the same averages and counts, to the last
+    bit, as kind_averages' grouping of every kind (pandas' mean)."""
+    monkeypatch.setattr(indicators, "FEW_ROWS", few_rows)
     kinds = dict(zip(tables.agencies["agency_id"], tables.agencies["kind"], strict=True))
     compared = 0
     for fiscal_year in (2565, 2566):
