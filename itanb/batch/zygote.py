@@ -144,11 +144,17 @@ def _boot(setup: dict):
     if setup.get("processed_dir"):
         with contextlib.suppress(Exception):
             _preload(setup["processed_dir"])
-    if setup.get("kernel", True):
-        return None
-    from itanb.batch.jupyter_internals import recording_shell
+    made = None
+    if not setup.get("kernel", True):
+        from itanb.batch.jupyter_internals import recording_shell
 
-    return recording_shell()
+        made = recording_shell()
+    # all of it lives as long as the zygote: out of the garbage collector's walks in every fork (the
+    # charts' warm-up froze what there was before the tables and the shell)
+    import gc
+
+    gc.freeze()
+    return made
 
 
 def _warm_up() -> None:
