@@ -83,7 +83,7 @@ class ForkedShellEngine(Engine):
         code = [[i, c.source, "raises-exception" in c.metadata.get("tags", [])]
                 for i, c in enumerate(cells) if c.cell_type == "code" and c.source.strip()]
         listener = _Listener()
-        process = None
+        process, answered = None, False
         try:
             process = zygote.fork_shell({"socket": listener.path, "cells": code}, dict(os.environ), cwd)
             conn = listener.accept(process, float(start_timeout or START_TIMEOUT))
@@ -91,10 +91,11 @@ class ForkedShellEngine(Engine):
                 conn.settimeout(execution_timeout)
                 log = _output_log(log_output, stdout_file, stderr_file)
                 _follow(nb_man, cells, {i: allowed for i, _, allowed in code}, answers, log)
+                answered = True  # it ends by itself after its last cell (no pid to signal once it is gone)
         finally:
             listener.close()
-            if process is not None:
-                process.kill()  # it has ended, unless a cell timed out or the engine failed
+            if process is not None and not answered:
+                process.kill()  # a cell that timed out, or the engine failed: stop it
 
 
 def _output_log(log_output: bool, stdout_file, stderr_file):
