@@ -9,6 +9,7 @@ Plain POSIX and ipykernel's public launcher; how jupyter_client is told about a 
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import os
 import subprocess
@@ -149,11 +150,7 @@ def _boot(setup: dict):
         from itanb.batch.jupyter_internals import recording_shell
 
         made = recording_shell()
-    # all of it lives as long as the zygote: out of the garbage collector's walks in every fork (the
-    # charts' warm-up froze what there was before the tables and the shell)
-    import gc
-
-    gc.freeze()
+    gc.freeze()  # all of it lives as long as the zygote: out of every fork's garbage collections
     return made
 
 
