@@ -101,15 +101,26 @@ def render_one(kind: str, params: dict, **options):
     pool = new_pool(str(processed_dir) if processed_dir is not None else None)
     from itanb.render import render_report
 
-    done = None
     try:
-        engine, engine_kwargs, done = pool.papermill(more=False) if pool is not None else (None, {}, None)
-        return render_report(kind, params, engine=engine, engine_kwargs=engine_kwargs, **options)
+        with _engine(pool, more=False) as (engine, engine_kwargs):
+            return render_report(kind, params, engine=engine, engine_kwargs=engine_kwargs, **options)
     finally:
-        if done is not None:
-            done()
         if pool is not None:
             pool.close()
+
+
+@contextlib.contextmanager
+def _engine(pool, *, more: bool = True):
+    """papermill's engine name and arguments for one report on ``pool`` (None: papermill's own kernel), and
+    the pool's part of the report (a kernel) given back when the notebook has run."""
+    if pool is None:
+        yield None, {}
+        return
+    engine, engine_kwargs, done = pool.papermill(more=more)
+    try:
+        yield engine, engine_kwargs
+    finally:
+        done()
 
 
 def failure(job: Job, reason: str, seconds: float = 0.0) -> dict:
@@ -147,17 +158,14 @@ def start_job(job: Job, args: tuple, pool=None, *, more: bool = True) -> Callabl
 
     raw_dir, processed_dir, reports_dir, pdf, xlsx, docx = args
     started = time.perf_counter()
-    engine, engine_kwargs, done = pool.papermill(more=more) if pool is not None else (None, {}, None)
     try:
-        report = start_report(job.spec, job.params(), reports_dir=reports_dir, raw_dir=raw_dir,
-                              processed_dir=processed_dir, pdf=pdf, xlsx=xlsx, docx=docx, engine=engine,
-                              engine_kwargs=engine_kwargs)
+        with _engine(pool, more=more) as (engine, engine_kwargs):
+            report = start_report(job.spec, job.params(), reports_dir=reports_dir, raw_dir=raw_dir,
+                                  processed_dir=processed_dir, pdf=pdf, xlsx=xlsx, docx=docx, engine=engine,
+                                  engine_kwargs=engine_kwargs)
     except Exception as exc:  # a bad parameter or a crash outside the notebook: no cell to name
         failed = failure(job, f"{type(exc).__name__}: {exc}", time.perf_counter() - started)
         return lambda: failed
-    finally:
-        if done is not None:
-            done()
 
     def finish() -> dict:
         try:

@@ -126,8 +126,7 @@ class KernelPool:
         if not self._forking or self._zygote is not None:
             return
         try:
-            argv = kernel_argv(self.kernel_name)
-            prefix = zygote_prefix(argv) if argv else None
+            prefix = _prefix(self.kernel_name)
             if prefix is not None:
                 self._zygote = KernelZygote(prefix, self._modules, self._preload)
         except Exception:  # no such kernel spec, or no process: papermill says why when it starts the kernel
@@ -250,6 +249,7 @@ class ShellPool:
 
 
 def _prefix(kernel_name: str) -> list[str] | None:
+    """The interpreter part of the kernel spec's command (:func:`zygote_prefix`), if it is this Python."""
     argv = kernel_argv(kernel_name)
     return zygote_prefix(argv) if argv else None
 
