@@ -10,6 +10,7 @@ import argparse
 import json
 import os
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -106,6 +107,28 @@ def cmd_batch(args: argparse.Namespace) -> int:
     return 0 if result.ok else 1
 
 
+def cmd_standby(args: argparse.Namespace) -> int:
+    """One line: the standby's state after ``start``, ``stop`` or ``status`` (1: ``status`` finds none)."""
+    from itanb.batch import standby
+
+    if args.action == "start":
+        found = standby.start(idle=args.idle * 60)
+        print(f"itanb standby: running, pid {found['pid']}, ends after {found['idle_s'] / 60:g} min without "
+              f"a batch ({standby.folder()})")
+    elif args.action == "stop":
+        stopped = standby.stop()
+        print(f"itanb standby: stopped pid {', '.join(map(str, stopped))}" if stopped
+              else "itanb standby: none was running")
+    else:
+        found = standby.status()
+        if found is None:
+            print("itanb standby: not running for this installation and folder")
+            return 1
+        print(f"itanb standby: running, pid {found['pid']}, up {time.time() - found['started']:.0f} s, "
+              f"{found['forked']} workers forked, ends after {found['idle_s'] / 60:g} min without a batch")
+    return 0
+
+
 def cmd_synth(args: argparse.Namespace) -> int:
     from itanb.synth import write_synthetic
 
@@ -152,7 +175,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _report_commands(add_parser: Callable[..., argparse.ArgumentParser]) -> None:
-    """``report`` and ``batch``."""
+    """``report``, ``batch`` and ``standby``."""
     p = add_parser("report", help="one report (HTML, optionally PDF)")
     p.add_argument("--agency", help="agency_id (see data/processed agencies)")
     p.add_argument("--year", type=int, help="fiscal year (BE)")
@@ -179,6 +202,12 @@ def _report_commands(add_parser: Callable[..., argparse.ArgumentParser]) -> None
     p.add_argument("--force", action="store_true", help="rebuild reports even when nothing changed")
     _dirs(p, "raw", "processed", "reports")
     p.set_defaults(func=cmd_batch)
+
+    p = add_parser("standby", help="a process kept ready between batches, so that each starts at once")
+    p.add_argument("action", choices=["start", "stop", "status"])
+    p.add_argument("--idle", type=float, default=15,
+                   help="start: minutes without a batch after which it ends (default 15)")
+    p.set_defaults(func=cmd_standby)
 
 
 def _synthetic_commands(add_parser: Callable[..., argparse.ArgumentParser]) -> None:

@@ -11,6 +11,8 @@ import pytest
 
 os.environ.setdefault("PYTHAINLP_READ_ONLY", "1")
 os.environ.setdefault("MPLBACKEND", "Agg")
+# a standby the developer started (itanb standby start) is not the tests' to use; test_standby starts its own
+os.environ["ITANB_STANDBY"] = "0"
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED_RAW = ROOT / "data" / "raw"

@@ -183,7 +183,7 @@ def start_job(job: Job, args: tuple, pool=None, *, more: bool = True) -> Callabl
 # ------------------------------------------------------------------------------------------------ local
 
 
-def _local_worker(conn, args: tuple, zygote: dict | None = None) -> None:
+def local_worker(conn, args: tuple, zygote: dict | None = None) -> None:
     """A local worker process, started before its batch knows its reports, with the zygote the driver
     started for it just before (``zygote``, booting meanwhile): it imports (on a thread, while it waits for
     its first report), then serves reports (:func:`_serve`) until None. Until its first report it holds no
@@ -265,7 +265,12 @@ class LocalWorkers:
         self.close()
 
     def _start(self):
-        """A worker process, and first its zygote (which boots longest, while the worker starts)."""
+        """A worker process, and first its zygote (which boots longest, while the worker starts); both
+        forked by the standby (:mod:`itanb.batch.standby`) when one runs for this installation."""
+        forked = self._from_standby()
+        if forked is not None:
+            self._processes.append(forked[1])
+            return forked
         started = None
         if self._kind is not None:
             from itanb.batch.kernels import listening_zygote
@@ -276,7 +281,7 @@ class LocalWorkers:
                                            processed_dir=self._args[1])
         parent, child = self._context.Pipe()
         attach = started[1] if started is not None else None
-        process = self._context.Process(target=_local_worker, args=(child, self._args, attach), daemon=True,
+        process = self._context.Process(target=local_worker, args=(child, self._args, attach), daemon=True,
                                         name="itanb-batch-worker")
         process.start()
         if started is not None:
@@ -284,6 +289,17 @@ class LocalWorkers:
         child.close()  # the worker's end: a worker that dies makes recv() raise EOFError here
         self._processes.append(process)
         return parent, process
+
+    def _from_standby(self):
+        """(connection, process) of a worker forked by this installation's standby; None without one."""
+        if self._kind != "shell":
+            return None
+        from itanb.batch import standby
+        from itanb.batch.kernels import _prefix
+        from itanb.render import KERNEL_NAME
+
+        prefix = _prefix(KERNEL_NAME)
+        return standby.worker(self._args, prefix) if prefix is not None else None
 
     def _dismiss(self, idle: list) -> None:
         for conn, process in idle:
@@ -332,8 +348,9 @@ class LocalWorkers:
                         del busy[ready]
                         process.join(timeout=5)
                         self._end_zygote(process)
+                        status = "unknown" if process.exitcode is None else process.exitcode
                         for job in given:
-                            yield failure(job, f"the worker process failed (exit status {process.exitcode})")
+                            yield failure(job, f"the worker process failed (exit status {status})")
                         ready.close()
                         if queue:  # a new worker for the rest
                             feed(*self._start())

@@ -15,7 +15,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from itanb.batch.jupyter_internals import forking_kernel_manager, quick_ready_client
-from itanb.batch.zygote import ForkedProcess, KernelZygote, zygote_prefix
+from itanb.batch.processes import ForkedProcess
+from itanb.batch.zygote import KernelZygote, zygote_prefix
 
 # imported inside itanb functions on first use: imported into a pre-started kernel with the notebooks' modules
 LAZY_IMPORTS = ("pandas", "pyarrow.parquet", "matplotlib.pyplot", "IPython.display", "pythainlp.util",

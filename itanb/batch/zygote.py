@@ -18,6 +18,8 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
+from itanb.batch.processes import ForkedProcess, running
+
 
 def import_all(modules: Iterable[str]) -> None:
     """Import ``modules``, skipping any that fails (the notebook that needs it will say why)."""
@@ -28,63 +30,23 @@ def import_all(modules: Iterable[str]) -> None:
             importlib.import_module(name)
 
 
-class ForkedProcess:
-    """A kernel forked by a :class:`KernelZygote`, with what jupyter_client's LocalProvisioner uses of a
-    ``subprocess.Popen``. Not our child (the zygote's, which reaps it): its end is seen by ``kill(pid, 0)``.
-    """
-
-    stdin = stdout = stderr = None
-
-    def __init__(self, pid: int):
-        self.pid = pid
-        self.returncode: int | None = None
-
-    def poll(self) -> int | None:
-        if self.returncode is None:
-            try:
-                os.kill(self.pid, 0)
-            except ProcessLookupError:
-                self.returncode = 0
-            except PermissionError:
-                pass
-        return self.returncode
-
-    def wait(self, timeout: float | None = None) -> int:
-        deadline = None if timeout is None else time.monotonic() + timeout
-        while self.poll() is None:
-            if deadline is not None and time.monotonic() > deadline:
-                raise subprocess.TimeoutExpired(str(self.pid), timeout)
-            time.sleep(0.01)
-        return self.returncode
-
-    def send_signal(self, signum: int) -> None:
-        if self.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(self.pid, signum)
-
-    def kill(self) -> None:
-        import signal
-
-        self.send_signal(signal.SIGKILL)
-
-    def terminate(self) -> None:
-        import signal
-
-        self.send_signal(signal.SIGTERM)
-
-
 def main() -> None:
     """The zygote process (see :class:`KernelZygote`): import what its forks need and warm it up, then fork
     one process per request line and answer its pid; requests come on stdin, or on the one connection to
     the Unix socket ``setup["listen"]`` (a zygote started for a worker that does not exist yet)."""
-    import signal
-
     if sys.path and sys.path[0] in ("", str(Path.cwd())):  # as ipykernel_launcher; the kernel adds it back
         del sys.path[0]
     # {"modules": [...], "processed_dir": folder or None, "kernel": bool, "listen": socket path or None}
     setup = json.loads(sys.argv[1])
-    listening = _listen(setup["listen"]) if setup.get("listen") else None
-    shell = _boot(setup)
+    listening = listen(setup["listen"]) if setup.get("listen") else None
+    serve(listening, setup.get("listen"), boot(setup))
+
+
+def serve(listening, address: str | None, shell) -> None:
+    """Answer "ready", then fork one process per request line and answer its pid, until the requests end;
+    on stdin, or on the one connection to ``listening`` (bound at ``address``). Ends the process."""
+    import signal
+
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # forked processes are reaped by the system
     if listening is None:
         requests, answers = sys.stdin.buffer, sys.stdout.buffer
@@ -92,8 +54,8 @@ def main() -> None:
         conn = listening.accept()[0]
         listening.close()
         with contextlib.suppress(OSError):
-            Path(setup["listen"]).unlink()
-            Path(setup["listen"]).parent.rmdir()
+            Path(address).unlink()
+            Path(address).parent.rmdir()
         requests, answers = conn.makefile("rb"), conn.makefile("wb")
     answers.write(b"ready\n")
     answers.flush()
@@ -110,7 +72,7 @@ def main() -> None:
     os._exit(0)  # requests closed: done (a Python with pandas and matplotlib takes ~0.3 s to tear down)
 
 
-def _listen(path: str):
+def listen(path: str):
     """The socket a worker connects to, bound before anything is imported (its connection waits until the
     zygote is ready); the zygote dies with the process that started it."""
     import socket
@@ -122,7 +84,7 @@ def _listen(path: str):
     return server
 
 
-def _boot(setup: dict):
+def boot(setup: dict):
     """What every fork inherits: ipykernel (kernels) or IPython's recording shell (forked shells), the
     notebooks' modules, the libraries' first-use work, the batch's tables. Returns the shell and its
     recorder for forked shells (made last, never run here), else None."""
@@ -144,7 +106,7 @@ def _boot(setup: dict):
         _warm_up()
     if setup.get("processed_dir"):
         with contextlib.suppress(Exception):
-            _preload(setup["processed_dir"])
+            preload(setup["processed_dir"])
     made = None
     if not setup.get("kernel", True):
         from itanb.batch.jupyter_internals import recording_shell
@@ -167,7 +129,7 @@ def _warm_up() -> None:
     frame.to_dict("records")
 
 
-def _preload(processed_dir: str) -> None:
+def preload(processed_dir: str) -> None:
     """The batch's processed tables loaded and checked, and the data files a report reads (national figures,
     indicators, grading rules), read by the analyses of one agency-year: every forked kernel starts with
     them instead of loading them again (0.15-0.25 s a report). Caches only, keyed on the files' stamps (a
@@ -312,7 +274,7 @@ class KernelZygote:
                 sock.connect(address)
                 break
             except (FileNotFoundError, ConnectionRefusedError):  # not bound yet
-                if time.monotonic() > deadline or not _running(pid):
+                if time.monotonic() > deadline or not running(pid):
                     sock.close()
                     raise OSError("the kernel zygote did not start") from None
                 time.sleep(0.01)
@@ -333,7 +295,7 @@ class KernelZygote:
     def alive(self) -> bool:
         if self._broken:
             return False
-        return self.proc.poll() is None if self.proc is not None else _running(self.pid)
+        return self.proc.poll() is None if self.proc is not None else running(self.pid)
 
     def _fork(self, request: dict) -> ForkedProcess:
         try:
@@ -370,16 +332,6 @@ class KernelZygote:
                 self.proc.kill()
                 with contextlib.suppress(Exception):
                     self.proc.wait(timeout=5)
-
-
-def _running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        pass
-    return True
 
 
 def zygote_prefix(cmd: list[str]) -> list[str] | None:

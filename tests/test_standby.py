@@ -1,0 +1,152 @@
+"""The standby (itanb/batch/standby.py): a process kept ready between batches that forks a batch's workers
+and their zygotes. A batch on it makes the same reports as without it; a standby that is not this
+installation's, is idle, was killed or sits in a folder others can open is not used, and leaves nothing."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+from conftest import run_cli
+
+from itanb.batch import Job, run_batch, standby
+from itanb.errors import ParameterError
+
+AGENCIES = ("synthetic-0001", "synthetic-0002")
+MADE = re.compile(r"สร้างรายงานเมื่อ [^<]*? น\.")  # the minute a page was made: the one thing that may differ
+
+
+@pytest.fixture
+def runtime(monkeypatch):
+    """A standby folder of the test's own (short: a socket's path has at most 107 bytes), standbys allowed."""
+    base = Path(tempfile.mkdtemp(prefix="itanb-t-"))
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(base))
+    monkeypatch.setenv("ITANB_STANDBY", "1")
+    yield base
+    standby.stop()
+    shutil.rmtree(base, ignore_errors=True)
+
+
+def _gone(pid: int, wait: float = 10.0) -> bool:
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def _data(tmp_path_factory):
+    from itanb.ingest import ingest
+    from itanb.synth import write_synthetic
+
+    base = tmp_path_factory.mktemp("standby")
+    write_synthetic(base / "raw", agencies=2, years=(2565, 2566), seed=3)
+    ingest(raw_dir=base / "raw", processed_dir=base / "processed")
+    return base
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory):
+    return _data(tmp_path_factory)
+
+
+def _batch(data: Path, out: Path, workers: int = 1):
+    jobs = [Job.of("fiscal-year", a, fy) for a in AGENCIES for fy in (2565, 2566)]
+    return run_batch(jobs=jobs, force=True, workers=workers, raw_dir=data / "raw",
+                     processed_dir=data / "processed", reports_dir=out, progress=False)
+
+
+def _pages(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): MADE.sub("", p.read_text(encoding="utf-8"))
+            for p in sorted(folder.rglob("*.html"))}
+
+
+def test_a_batch_on_the_standby_makes_the_same_reports_and_leaves_it_running(runtime, data, tmp_path,
+                                                                          monkeypatch):
+    started = standby.start(idle=120)
+    assert started["forked"] == 0
+    on_it = _batch(data, tmp_path / "standby", workers=2)
+    assert on_it.ok, on_it.failures()
+    after = standby.status()
+    assert after["pid"] == started["pid"] and after["forked"] == 2  # both workers came from it
+    monkeypatch.setenv("ITANB_STANDBY", "0")
+    alone = _batch(data, tmp_path / "alone", workers=2)
+    assert alone.ok, alone.failures()
+    assert standby.status()["forked"] == 2  # not asked
+    pages = _pages(tmp_path / "standby")
+    reports = {f"{fy}/fiscal-year/{a}.html" for a in AGENCIES for fy in (2565, 2566)}
+    assert reports | {"index.html"} <= set(pages)
+    assert pages == _pages(tmp_path / "alone")
+    assert "synthetic" in pages["2565/fiscal-year/synthetic-0001.html"].lower()
+
+
+def test_a_standby_ends_after_its_idle_time_and_takes_its_socket(runtime):
+    started = standby.start(idle=1)
+    socket_file = standby.address()
+    assert socket_file.exists()
+    assert _gone(started["pid"], wait=15)
+    assert not socket_file.exists()
+    assert standby.status() is None
+
+
+def test_a_killed_standby_is_not_used_and_stop_clears_what_it_left(runtime, data, tmp_path):
+    started = standby.start(idle=120)
+    os.kill(started["pid"], signal.SIGKILL)
+    assert _gone(started["pid"])
+    assert standby.address().exists()  # left behind
+    assert standby.status() is None
+    assert standby.worker((None,) * 6, ["python"]) is None
+    result = _batch(data, tmp_path / "out")  # its own zygote and worker, as without a standby
+    assert result.ok, result.failures()
+    assert standby.stop() == []
+    assert not standby.address().exists()
+
+
+def test_a_standby_folder_others_can_open_is_not_used(runtime):
+    folder = standby.folder()
+    folder.mkdir(mode=0o755)
+    folder.chmod(0o755)
+    assert not standby.private(folder)
+    assert standby.status() is None
+    with pytest.raises(ParameterError, match="mode 700"):
+        standby.start()
+
+
+def test_the_fingerprint_follows_the_files_and_the_settings_that_matter(tmp_path):
+    (tmp_path / "a.py").write_text("x = 1\n", encoding="utf-8")
+    env = {"MPLBACKEND": "Agg", "ITANB_STANDBY": "1", "UNRELATED": "1"}
+    first = standby.fingerprint([tmp_path], env)
+    assert standby.fingerprint([tmp_path], env) == first
+    assert standby.fingerprint([tmp_path], {**env, "UNRELATED": "2", "ITANB_STANDBY": "0"}) == first
+    assert standby.fingerprint([tmp_path], {**env, "MPLBACKEND": "svg"}) != first
+    assert standby.fingerprint([tmp_path], {**env, "ITANB_PROCESSED": "/elsewhere"}) != first
+    (tmp_path / "a.py").write_text("x = 22\n", encoding="utf-8")
+    assert standby.fingerprint([tmp_path], env) != first
+    (tmp_path / "__pycache__").mkdir()
+    changed = standby.fingerprint([tmp_path], env)
+    (tmp_path / "__pycache__" / "a.cpython-311.pyc").write_bytes(b"x")
+    assert standby.fingerprint([tmp_path], env) == changed  # compiled files are not the code
+
+
+def test_the_command_starts_reports_and_stops_a_standby(runtime):
+    env = {"XDG_RUNTIME_DIR": str(runtime), "ITANB_STANDBY": "1"}
+    assert run_cli("standby", "status", env=env).returncode == 1
+    done = run_cli("standby", "start", "--idle", "2", env=env)
+    assert done.returncode == 0, done.stderr
+    pid = int(re.search(r"pid (\d+)", done.stdout).group(1))
+    assert "ends after 2 min" in done.stdout
+    shown = run_cli("standby", "status", env=env)
+    assert shown.returncode == 0 and f"pid {pid}" in shown.stdout and "0 workers forked" in shown.stdout
+    stopped = run_cli("standby", "stop", env=env)
+    assert stopped.returncode == 0 and f"stopped pid {pid}" in stopped.stdout
+    assert _gone(pid)
+    assert run_cli("standby", "stop", env=env).stdout.strip() == "itanb standby: none was running"
