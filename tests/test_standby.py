@@ -150,3 +150,25 @@ def test_the_command_starts_reports_and_stops_a_standby(runtime):
     assert stopped.returncode == 0 and f"stopped pid {pid}" in stopped.stdout
     assert _gone(pid)
     assert run_cli("standby", "stop", env=env).stdout.strip() == "itanb standby: none was running"
+
+
+def test_a_fork_reads_its_inherited_files_at_its_own_offset(tmp_path):
+    """What each worker and zygote forked by the standby does first: the files it inherited open for
+    reading get descriptions of its own (a font file read by two workers at once gave broken glyphs)."""
+    path = tmp_path / "font.bin"
+    path.write_bytes(bytes(range(256)) * 4)
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        for own in (False, True):
+            os.lseek(fd, 0, os.SEEK_SET)
+            pid = os.fork()
+            if pid == 0:
+                if own:
+                    standby._own_files()
+                os.lseek(fd, 700, os.SEEK_SET)
+                os._exit(0 if os.read(fd, 1) == bytes([700 % 256]) else 1)
+            assert os.waitpid(pid, 0)[1] == 0
+            # shared: the child moved this process's offset too; its own: this one's is where it was
+            assert os.lseek(fd, 0, os.SEEK_CUR) == (0 if own else 701)
+    finally:
+        os.close(fd)
