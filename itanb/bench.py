@@ -31,68 +31,26 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 
+from itanb.bench_data import NATIONAL_YEARS, memo_formats, national_path, timed
+
 BIN = Path(sys.executable).parent
-NATIONAL_YEARS = (2562, 2568)
 
 RUNS = 2  # runs of each batch, the best one kept
 
 
-def _env() -> dict:
-    return {**os.environ, "PYTHAINLP_READ_ONLY": "1", "MPLBACKEND": "Agg"}
+def _env(**extra: str) -> dict:
+    """The benchmark's processes' environment: no standby unless ``extra`` asks (a developer's own would
+    otherwise serve the batches timed without one)."""
+    return {**os.environ, "PYTHAINLP_READ_ONLY": "1", "MPLBACKEND": "Agg", "ITANB_STANDBY": "0", **extra}
 
 
 def _tool(name: str) -> str:
     found = BIN / name
     return str(found) if found.exists() else (shutil.which(name) or name)
-
-
-class PeakRSS:
-    """Peak resident memory of this process plus its children, sampled every 50 ms on a thread."""
-
-    def __init__(self, interval: float = 0.05):
-        self.interval = interval
-        self.peak = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _sample(self) -> int:
-        import psutil
-
-        me = psutil.Process()
-        total = me.memory_info().rss
-        for child in me.children(recursive=True):
-            try:
-                total += child.memory_info().rss
-            except psutil.Error:
-                continue
-        return total
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            self.peak = max(self.peak, self._sample())
-            self._stop.wait(self.interval)
-
-    def __enter__(self) -> PeakRSS:
-        self.peak = self._sample()
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._stop.set()
-        self._thread.join()
-        self.peak = max(self.peak, self._sample())
-
-
-def _timed(fn: Callable[[], object]) -> tuple[float, object]:
-    started = time.perf_counter()
-    value = fn()
-    return time.perf_counter() - started, value
 
 
 @contextmanager
@@ -155,7 +113,7 @@ def _serial_loop(work: Path, jobs: list) -> float:
     return time.perf_counter() - started
 
 
-def _batch(work: Path, jobs: list, workers: int) -> float:
+def _batch(work: Path, jobs: list, workers: int, env: dict | None = None) -> float:
     """``run_batch(jobs, force=True)`` in a fresh Python process, as ``itanb batch --force`` would run."""
     spec = json.dumps([[j.kind, j.agency_id, j.fiscal_year] for j in jobs])
     code = (
@@ -170,12 +128,28 @@ def _batch(work: Path, jobs: list, workers: int) -> float:
         "os._exit(0 if r.ok else 1)  # as the itanb command ends (itanb.cli.run)\n"
     )
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", code], env=_env(), capture_output=True, text=True,
+    done = subprocess.run([sys.executable, "-c", code], env=env or _env(), capture_output=True, text=True,
                           check=False)
     seconds = time.perf_counter() - started
     if done.returncode != 0:
         raise RuntimeError(f"itanb batch with {workers} workers failed:\n{done.stdout}{done.stderr}")
     return seconds
+
+
+def _on_standby(work: Path, jobs: list, small: int) -> tuple[float, float]:
+    """The best of :data:`RUNS` one-worker batches of the first ``small`` and of all ``jobs`` with a
+    standby running (``itanb standby start``, in a folder of the benchmark's own, stopped afterwards)."""
+    runtime = tempfile.mkdtemp(prefix="itanb-bench-standby-")  # short: a socket's path has at most 107 bytes
+    env = _env(ITANB_STANDBY="1", XDG_RUNTIME_DIR=runtime)
+    command = [sys.executable, "-m", "itanb.cli", "standby"]
+    try:
+        subprocess.run([*command, "start", "--idle", "10"], env=env, capture_output=True, check=True)
+        small_s = min(_batch(work, jobs[:small], 1, env) for _ in range(RUNS))
+        full_s = min(_batch(work, jobs, 1, env) for _ in range(RUNS))
+    finally:
+        subprocess.run([*command, "stop"], env=env, capture_output=True, check=False)
+        shutil.rmtree(runtime, ignore_errors=True)
+    return small_s, full_s
 
 
 CELLS_CODE = """
@@ -230,84 +204,11 @@ def _floor(work: Path, runs: int = 3) -> float:
     nbformat.write(nb, source)
     times = []
     for i in range(runs + 1):
-        seconds, _ = _timed(lambda: papermill.execute_notebook(str(source), None, kernel_name="python3",
+        seconds, _ = timed(lambda: papermill.execute_notebook(str(source), None, kernel_name="python3",
                                                                progress_bar=False))
         if i:
             times.append(seconds)
     return sorted(times)[len(times) // 2]
-
-
-# ------------------------------------------------------------------------------------------------ national
-
-
-def _national(work: Path, n: int) -> list[tuple[str, str]]:
-    from itanb.batch import dependency_hashes, plan_jobs
-    from itanb.compare import portfolio
-    from itanb.ingest import ingest
-    from itanb.store import load_tables
-    from itanb.synth import write_synthetic
-
-    rows: list[tuple[str, str]] = []
-    raw, processed = work / "national-raw", work / "national-processed"
-    with PeakRSS() as synth_mem:
-        synth_s, _ = _timed(lambda: write_synthetic(raw, agencies=n, years=NATIONAL_YEARS, seed=0))
-    with PeakRSS() as ingest_mem:
-        ingest_s, _ = _timed(lambda: ingest(raw_dir=raw, processed_dir=processed))
-    years = NATIONAL_YEARS[1] - NATIONAL_YEARS[0] + 1
-    rows.append((f"synth: {n} memos + {n}x{years} score rows (s)", f"{synth_s:.2f}"))
-    rows.append(("ingest (s)", f"{ingest_s:.2f}"))
-    rows.append(("ingest memos/s", f"{n / ingest_s:,.0f}"))
-    rows.append(("synth + ingest memos/s", f"{n / (synth_s + ingest_s):,.0f}"))
-    with PeakRSS() as use_mem:
-        load_s, tables = _timed(lambda: load_tables(processed))
-        port_s, _ = _timed(lambda: portfolio(tables, NATIONAL_YEARS[1]))
-        plan_s, jobs = _timed(lambda: plan_jobs(tables))
-        hash_s, _ = _timed(lambda: dependency_hashes(tables, jobs))
-    rows.append(("load processed tables (s)", f"{load_s:.2f}"))
-    rows.append((f"portfolio analytics FY{NATIONAL_YEARS[1]} (s)", f"{port_s:.2f}"))
-    rows.append((f"plan + hash all {len(jobs):,} batch reports (s)", f"{plan_s + hash_s:.2f}"))
-    mib = 1024 * 1024
-    rows.append(("peak RSS synth (MiB)", f"{synth_mem.peak / mib:,.0f}"))
-    rows.append(("peak RSS ingest, children incl. (MiB)", f"{ingest_mem.peak / mib:,.0f}"))
-    rows.append(("peak RSS load + portfolio + plan (MiB)", f"{use_mem.peak / mib:,.0f}"))
-    return rows
-
-
-# ------------------------------------------------------------------------------------------------ memos
-
-
-def _parse_count(path: str) -> tuple[int, float]:
-    """(measures, CPU seconds) of parsing one memo file."""
-    from itanb.memo import parse_memo_file
-
-    started = time.process_time()
-    found = len(parse_memo_file(Path(path)).measures)
-    return found, time.process_time() - started
-
-
-def _memo_formats(work: Path, n: int) -> list[tuple[str, ...]]:
-    """Memos parsed per second in each format: ``n`` synthetic memos written as Markdown, as Word and as PDF
-    (the same texts), parsed by ``parse_memo_file`` in a process per core after a warm-up. Besides the
-    wall-clock rate, the CPU time per memo and what the cores give at that cost (``cores_x_cpu_rate``: the
-    rate on an otherwise idle machine; the wall rate falls below it when other work shares the cores)."""
-    from concurrent.futures import ProcessPoolExecutor
-
-    from itanb.synth import write_synthetic
-
-    cores = os.cpu_count() or 1
-    rows = []
-    with ProcessPoolExecutor(max_workers=cores) as pool:
-        for fmt in ("md", "docx", "pdf"):
-            raw = work / f"memos-{fmt}"
-            write_synthetic(raw, agencies=n, years=(2565, 2566), seed=8, memo_formats=(fmt,))
-            files = sorted(str(p) for p in (raw / "memos").rglob("synthetic-*") if p.is_file())
-            list(pool.map(_parse_count, files[: cores * 2]))  # imports and caches in every worker
-            seconds, results = _timed(lambda f=files: list(pool.map(_parse_count, f, chunksize=8)))
-            cpu = sum(c for _, c in results) / len(files)
-            measures = sum(m for m, _ in results)
-            rows.append((fmt, f"{len(files)}", f"{measures}", f"{len(files) / seconds:,.0f}",
-                         f"{cpu * 1000:.1f}", f"{cores / cpu:,.0f}"))
-    return rows
 
 
 # ------------------------------------------------------------------------------------------------ main
@@ -325,6 +226,43 @@ def _table(rows: list[tuple[str, ...]]) -> str:
     return "\n".join(lines)
 
 
+def _time_reports(work: Path, jobs: list) -> dict:
+    """Every timing of the fiscal-year reports (the module docstring), and the figures derived from them."""
+    n = len(jobs)
+    t = {"n": n, "loop_s": _serial_loop(work, jobs)}
+    print(f"  serial loop done in {t['loop_s']:.1f} s", flush=True)
+    # the best of two runs of each batch: on a shared machine a run can fall on someone else's burst
+    t["batch_s"] = {w: min(_batch(work, jobs, w) for _ in range(RUNS)) for w in (1, 2)}
+    t["small"] = small = max(1, n // 4)
+    t["small_s"] = min(_batch(work, jobs[:small], 1) for _ in range(RUNS))
+    t["standby_small_s"], t["standby_s"] = _on_standby(work, jobs, small)
+    for prefix, few, full in (("", t["small_s"], t["batch_s"][1]),
+                              ("standby_", t["standby_small_s"], t["standby_s"])):
+        t[f"{prefix}marginal_s"] = marginal = (full - few) / max(1, n - small)  # one more report, one worker
+        t[f"{prefix}startup_s"] = few - small * marginal  # what a batch costs before its first report
+    t["cells_s"], t["cells_cpu_s"] = _cells(work, jobs)
+    t["floor_s"] = _floor(work)
+    return t
+
+
+def _report_table(t: dict) -> str:
+    n, small = t["n"], t["small"]
+    rows = [("method", "reports", "total_s", "per_report_s")]
+    rows.append(("serial loop: papermill CLI + jupyter nbconvert CLI", str(n), f"{t['loop_s']:.2f}",
+                 f"{t['loop_s'] / n:.2f}"))
+    for w, seconds in t["batch_s"].items():
+        rows.append((f"itanb batch --force --workers {w}", str(n), f"{seconds:.2f}", f"{seconds / n:.2f}"))
+    rows.append((f"itanb batch --force --workers 1 (the first {small})", str(small), f"{t['small_s']:.2f}",
+                 f"{t['small_s'] / small:.2f}"))
+    rows.append(("the same two, with a standby running (itanb standby start)", f"{small}, {n}",
+                 f"{t['standby_small_s']:.2f}, {t['standby_s']:.2f}", f"{t['standby_s'] / n:.2f}"))
+    rows.append(("floor: empty notebook, papermill in-process", "1", f"{t['floor_s']:.2f}",
+                 f"{t['floor_s']:.2f}"))
+    rows.append(("cells: the notebook's code in one in-process IPython shell", str(n - 1),
+                 f"{t['cells_s'] * (n - 1):.2f}", f"{t['cells_s']:.2f}"))
+    return _table(rows)
+
+
 def run_bench(reports: int = 16, national: int = 0, workdir: Path | str | None = None, memos: int = 0) -> int:
     """Run the benchmark (see the module docstring) and print its table; 0 on success. ``memos=N`` also
     times parsing N synthetic memos in each format (Markdown, Word, PDF) on every core."""
@@ -335,42 +273,23 @@ def run_bench(reports: int = 16, national: int = 0, workdir: Path | str | None =
     with _workdir(workdir) as work:
         print(f"itanb bench: {reports} fiscal-year reports on synthetic data in {work} ({cores} cores)",
               flush=True)
-        jobs = _prepare(work, reports)
-        n = len(jobs)
-        loop_s = _serial_loop(work, jobs)
-        print(f"  serial loop done in {loop_s:.1f} s", flush=True)
-        # the best of two runs of each batch: on a shared machine a run can fall on someone else's burst
-        batch_s = {w: min(_batch(work, jobs, w) for _ in range(RUNS)) for w in (1, 2)}
-        small = max(1, n // 4)
-        small_s = min(_batch(work, jobs[:small], 1) for _ in range(RUNS))
-        marginal_s = (batch_s[1] - small_s) / max(1, n - small)  # one more report on one worker
-        startup_s = small_s - small * marginal_s  # what a batch costs before its first report
-        cells_s, cells_cpu_s = _cells(work, jobs)
-        floor_s = _floor(work)
-        rows = [("method", "reports", "total_s", "per_report_s")]
-        rows.append(("serial loop: papermill CLI + jupyter nbconvert CLI", str(n), f"{loop_s:.2f}",
-                     f"{loop_s / n:.2f}"))
-        for w, seconds in batch_s.items():
-            rows.append((f"itanb batch --force --workers {w}", str(n), f"{seconds:.2f}",
-                         f"{seconds / n:.2f}"))
-        rows.append((f"itanb batch --force --workers 1 (the first {small})", str(small), f"{small_s:.2f}",
-                     f"{small_s / small:.2f}"))
-        rows.append(("floor: empty notebook, papermill in-process", "1", f"{floor_s:.2f}", f"{floor_s:.2f}"))
-        rows.append(("cells: the notebook's code in one in-process IPython shell", str(n - 1),
-                     f"{cells_s * (n - 1):.2f}", f"{cells_s:.2f}"))
-        print(_table(rows))
-        print(f"marginal_s={marginal_s:.3f} (per report, --workers 1, from {small} and {n} reports) "
-              f"startup_s={startup_s:.2f} cells_s={cells_s:.3f} (CPU {cells_cpu_s:.3f}) "
-              f"marginal/cells={marginal_s / cells_s:.2f} load_average={os.getloadavg()[0]:.2f}")
+        t = _time_reports(work, _prepare(work, reports))
+        print(_report_table(t))
+        print(f"marginal_s={t['marginal_s']:.3f} (per report, --workers 1, from {t['small']} and {t['n']} "
+              f"reports) startup_s={t['startup_s']:.2f} cells_s={t['cells_s']:.3f} (CPU "
+              f"{t['cells_cpu_s']:.3f}) marginal/cells={t['marginal_s'] / t['cells_s']:.2f} with a standby: "
+              f"marginal_s={t['standby_marginal_s']:.3f} startup_s={t['standby_startup_s']:.2f} "
+              f"load_average={os.getloadavg()[0]:.2f}")
         if national:
             print(f"\nnational data path: {national:,} synthetic agencies, FY{NATIONAL_YEARS[0]}-"
                   f"{NATIONAL_YEARS[1]}", flush=True)
-            print(_table([("measure", "value"), *_national(work, int(national))]))
+            print(_table([("measure", "value"), *national_path(work, int(national))]))
         if memos:
             print(f"\nmemo formats: {memos:,} synthetic memos per format, {cores} processes", flush=True)
             head = ("format", "memos", "measures", "memos_per_s", "cpu_ms_per_memo", "cores_x_cpu_rate")
-            print(_table([head, *_memo_formats(work, int(memos))]))
-        best = min(batch_s.values())
-        print(f"speedup_vs_loop={loop_s / best:.2f} per_report_s={best / n:.2f} floor_s={floor_s:.2f} "
-              f"cells_s={cells_s:.3f} marginal_s={marginal_s:.3f} startup_s={startup_s:.2f}")
+            print(_table([head, *memo_formats(work, int(memos))]))
+        best = min(t["batch_s"].values())
+        print(f"speedup_vs_loop={t['loop_s'] / best:.2f} per_report_s={best / t['n']:.2f} "
+              f"floor_s={t['floor_s']:.2f} cells_s={t['cells_s']:.3f} marginal_s={t['marginal_s']:.3f} "
+              f"startup_s={t['startup_s']:.2f} standby_startup_s={t['standby_startup_s']:.2f}")
     return 0

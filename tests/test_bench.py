@@ -23,17 +23,19 @@ def test_bench_prints_every_method_and_the_summary_line(tmp_path, capsys):
     assert "national data path: 40 synthetic agencies" in out
     last = out.strip().splitlines()[-1]
     match = re.fullmatch(r"speedup_vs_loop=(\d+\.\d\d) per_report_s=(\d+\.\d\d) floor_s=(\d+\.\d\d) "
-                         r"cells_s=(\d+\.\d{3}) marginal_s=(-?\d+\.\d{3}) startup_s=(-?\d+\.\d\d)", last)
+                         r"cells_s=(\d+\.\d{3}) marginal_s=(-?\d+\.\d{3}) startup_s=(-?\d+\.\d\d) "
+                         r"standby_startup_s=(-?\d+\.\d\d)", last)
     assert match and all(float(x) > 0 for x in match.groups()[:4])  # two batch sizes may differ by noise
     assert "cells: the notebook's code in one in-process IPython shell" in out
+    assert "the same two, with a standby running (itanb standby start)" in out
     # the benchmark works on synthetic data in its own folder, never in the project's data folders
     assert any((tmp_path / "bench").rglob("*.html"))
 
 
 def test_bench_times_memos_in_each_format(tmp_path):
-    from itanb.bench import _memo_formats
+    from itanb.bench_data import memo_formats
 
-    rows = _memo_formats(tmp_path, 9)
+    rows = memo_formats(tmp_path, 9)
     assert [r[0] for r in rows] == ["md", "docx", "pdf"]
     assert len({r[2] for r in rows}) == 1  # the same memos found the same measures in every format
     assert all(int(r[1]) == 9 and float(r[4]) > 0 for r in rows)

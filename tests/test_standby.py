@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from conftest import run_cli
 
-from itanb.batch import Job, run_batch, standby
+from itanb.batch import Job, run_batch, standby, standby_process
 from itanb.errors import ParameterError
 
 AGENCIES = ("synthetic-0001", "synthetic-0002")
@@ -164,7 +164,7 @@ def test_a_fork_reads_its_inherited_files_at_its_own_offset(tmp_path):
             pid = os.fork()
             if pid == 0:
                 if own:
-                    standby._own_files()
+                    standby_process.own_files()
                 os.lseek(fd, 700, os.SEEK_SET)
                 os._exit(0 if os.read(fd, 1) == bytes([700 % 256]) else 1)
             assert os.waitpid(pid, 0)[1] == 0
@@ -172,3 +172,20 @@ def test_a_fork_reads_its_inherited_files_at_its_own_offset(tmp_path):
             assert os.lseek(fd, 0, os.SEEK_CUR) == (0 if own else 701)
     finally:
         os.close(fd)
+
+
+def test_a_report_takes_its_zygote_from_the_standby(runtime, data, tmp_path, monkeypatch):
+    """``itanb report`` (render_one): the same page with a zygote forked by the standby as with its own."""
+    from itanb.batch.executors import render_one
+
+    started = standby.start(idle=120)
+    options = {"raw_dir": data / "raw", "processed_dir": data / "processed"}
+    params = {"agency": "synthetic-0002", "fiscal_year": 2566}
+    on_it = render_one("fiscal-year", params, reports_dir=tmp_path / "standby", **options)
+    assert on_it.ok, on_it.summary()
+    assert standby.status()["forked"] == started["forked"] + 1
+    monkeypatch.setenv("ITANB_STANDBY", "0")
+    alone = render_one("fiscal-year", params, reports_dir=tmp_path / "alone", **options)
+    assert alone.ok, alone.summary()
+    assert standby.status()["forked"] == started["forked"] + 1
+    assert _pages(tmp_path / "standby") == _pages(tmp_path / "alone")

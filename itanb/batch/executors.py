@@ -48,7 +48,8 @@ def new_pool(processed_dir: str | None = None, zygote: dict | None = None):
     ``processed_dir`` preloaded: a :class:`~itanb.batch.kernels.ShellPool` or a
     :class:`~itanb.batch.kernels.KernelPool` (also when the kernel spec is not this Python); None with
     ``ITANB_PRESTART=0``. ``zygote``: the one the driver started for this worker
-    (:func:`~itanb.batch.kernels.listening_zygote`), attached to instead of starting one."""
+    (:func:`~itanb.batch.kernels.listening_zygote`), attached to instead of starting one; without it, forked
+    shells take one from the standby when one runs (:func:`itanb.batch.standby.zygote`)."""
     os.environ.setdefault("PYTHAINLP_READ_ONLY", "1")
     kind = pool_kind()
     if kind is None:
@@ -58,6 +59,12 @@ def new_pool(processed_dir: str | None = None, zygote: dict | None = None):
     from itanb.render import KERNEL_NAME
 
     attached = None
+    if zygote is None and kind == "shell":  # a zygote forked by the standby, when one runs
+        from itanb.batch import standby
+        from itanb.batch.kernels import kernel_prefix
+
+        prefix = kernel_prefix(KERNEL_NAME)
+        zygote = standby.zygote(processed_dir, prefix) if prefix is not None else None
     if zygote is not None:
         with contextlib.suppress(OSError):
             attached = KernelZygote.attach(zygote["prefix"], zygote["address"], zygote["pid"])
@@ -295,10 +302,10 @@ class LocalWorkers:
         if self._kind != "shell":
             return None
         from itanb.batch import standby
-        from itanb.batch.kernels import _prefix
+        from itanb.batch.kernels import kernel_prefix
         from itanb.render import KERNEL_NAME
 
-        prefix = _prefix(KERNEL_NAME)
+        prefix = kernel_prefix(KERNEL_NAME)
         return standby.worker(self._args, prefix) if prefix is not None else None
 
     def _dismiss(self, idle: list) -> None:

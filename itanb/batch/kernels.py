@@ -127,7 +127,7 @@ class KernelPool:
         if not self._forking or self._zygote is not None:
             return
         try:
-            prefix = _prefix(self.kernel_name)
+            prefix = kernel_prefix(self.kernel_name)
             if prefix is not None:
                 self._zygote = KernelZygote(prefix, self._modules, self._preload)
         except Exception:  # no such kernel spec, or no process: papermill says why when it starts the kernel
@@ -220,7 +220,7 @@ class ShellPool:
         if zygote is not None:  # started by the driver for this worker
             self.zygote = zygote
             return
-        prefix = _prefix(kernel_name)
+        prefix = kernel_prefix(kernel_name)
         if prefix is None:
             raise ValueError(f"the kernel spec {kernel_name!r} is not this Python's")
         self.zygote = KernelZygote(prefix, warm_modules() if modules is None else modules, processed_dir,
@@ -249,7 +249,7 @@ class ShellPool:
         self.zygote.close()
 
 
-def _prefix(kernel_name: str) -> list[str] | None:
+def kernel_prefix(kernel_name: str) -> list[str] | None:
     """The interpreter part of the kernel spec's command (:func:`zygote_prefix`), if it is this Python."""
     argv = kernel_argv(kernel_name)
     return zygote_prefix(argv) if argv else None
@@ -262,7 +262,7 @@ def listening_zygote(kernel_name: str, *, kernel: bool, processed_dir: str | Non
     this Python."""
     import tempfile
 
-    prefix = _prefix(kernel_name)
+    prefix = kernel_prefix(kernel_name)
     if prefix is None:
         return None
     address = str(Path(tempfile.mkdtemp(prefix="itanb-zygote-")) / "s")

@@ -1,0 +1,130 @@
+"""The benchmark's data-path and memo-parsing parts (:mod:`itanb.bench` runs them with ``national=N`` and
+``memos=N``): the data path on N synthetic agencies over FY2562-2568 (writing, ingesting, loading, portfolio
+analytics, planning and hashing, peak RSS with children), and N synthetic memos per format parsed on every
+core. Nothing is written into data/raw."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+NATIONAL_YEARS = (2562, 2568)
+
+
+class PeakRSS:
+    """Peak resident memory of this process plus its children, sampled every 50 ms on a thread."""
+
+    def __init__(self, interval: float = 0.05):
+        self.interval = interval
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _sample(self) -> int:
+        import psutil
+
+        me = psutil.Process()
+        total = me.memory_info().rss
+        for child in me.children(recursive=True):
+            try:
+                total += child.memory_info().rss
+            except psutil.Error:
+                continue
+        return total
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, self._sample())
+            self._stop.wait(self.interval)
+
+    def __enter__(self) -> PeakRSS:
+        self.peak = self._sample()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, self._sample())
+
+
+def timed(fn: Callable[[], object]) -> tuple[float, object]:
+    started = time.perf_counter()
+    value = fn()
+    return time.perf_counter() - started, value
+
+
+# ------------------------------------------------------------------------------------------------ national
+
+
+def national_path(work: Path, n: int) -> list[tuple[str, str]]:
+    from itanb.batch import dependency_hashes, plan_jobs
+    from itanb.compare import portfolio
+    from itanb.ingest import ingest
+    from itanb.store import load_tables
+    from itanb.synth import write_synthetic
+
+    rows: list[tuple[str, str]] = []
+    raw, processed = work / "national-raw", work / "national-processed"
+    with PeakRSS() as synth_mem:
+        synth_s, _ = timed(lambda: write_synthetic(raw, agencies=n, years=NATIONAL_YEARS, seed=0))
+    with PeakRSS() as ingest_mem:
+        ingest_s, _ = timed(lambda: ingest(raw_dir=raw, processed_dir=processed))
+    years = NATIONAL_YEARS[1] - NATIONAL_YEARS[0] + 1
+    rows.append((f"synth: {n} memos + {n}x{years} score rows (s)", f"{synth_s:.2f}"))
+    rows.append(("ingest (s)", f"{ingest_s:.2f}"))
+    rows.append(("ingest memos/s", f"{n / ingest_s:,.0f}"))
+    rows.append(("synth + ingest memos/s", f"{n / (synth_s + ingest_s):,.0f}"))
+    with PeakRSS() as use_mem:
+        load_s, tables = timed(lambda: load_tables(processed))
+        port_s, _ = timed(lambda: portfolio(tables, NATIONAL_YEARS[1]))
+        plan_s, jobs = timed(lambda: plan_jobs(tables))
+        hash_s, _ = timed(lambda: dependency_hashes(tables, jobs))
+    rows.append(("load processed tables (s)", f"{load_s:.2f}"))
+    rows.append((f"portfolio analytics FY{NATIONAL_YEARS[1]} (s)", f"{port_s:.2f}"))
+    rows.append((f"plan + hash all {len(jobs):,} batch reports (s)", f"{plan_s + hash_s:.2f}"))
+    mib = 1024 * 1024
+    rows.append(("peak RSS synth (MiB)", f"{synth_mem.peak / mib:,.0f}"))
+    rows.append(("peak RSS ingest, children incl. (MiB)", f"{ingest_mem.peak / mib:,.0f}"))
+    rows.append(("peak RSS load + portfolio + plan (MiB)", f"{use_mem.peak / mib:,.0f}"))
+    return rows
+
+
+# ------------------------------------------------------------------------------------------------ memos
+
+
+def _parse_count(path: str) -> tuple[int, float]:
+    """(measures, CPU seconds) of parsing one memo file."""
+    from itanb.memo import parse_memo_file
+
+    started = time.process_time()
+    found = len(parse_memo_file(Path(path)).measures)
+    return found, time.process_time() - started
+
+
+def memo_formats(work: Path, n: int) -> list[tuple[str, ...]]:
+    """Memos parsed per second in each format: ``n`` synthetic memos written as Markdown, as Word and as PDF
+    (the same texts), parsed by ``parse_memo_file`` in a process per core after a warm-up. Besides the
+    wall-clock rate, the CPU time per memo and what the cores give at that cost (``cores_x_cpu_rate``: the
+    rate on an otherwise idle machine; the wall rate falls below it when other work shares the cores)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from itanb.synth import write_synthetic
+
+    cores = os.cpu_count() or 1
+    rows = []
+    with ProcessPoolExecutor(max_workers=cores) as pool:
+        for fmt in ("md", "docx", "pdf"):
+            raw = work / f"memos-{fmt}"
+            write_synthetic(raw, agencies=n, years=(2565, 2566), seed=8, memo_formats=(fmt,))
+            files = sorted(str(p) for p in (raw / "memos").rglob("synthetic-*") if p.is_file())
+            list(pool.map(_parse_count, files[: cores * 2]))  # imports and caches in every worker
+            seconds, results = timed(lambda f=files: list(pool.map(_parse_count, f, chunksize=8)))
+            cpu = sum(c for _, c in results) / len(files)
+            measures = sum(m for m, _ in results)
+            rows.append((fmt, f"{len(files)}", f"{measures}", f"{len(files) / seconds:,.0f}",
+                         f"{cpu * 1000:.1f}", f"{cores / cpu:,.0f}"))
+    return rows
