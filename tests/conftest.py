@@ -116,3 +116,23 @@ def assert_pinned_to_tested(tested: dict[str, tuple[str, ...]]) -> None:
         for v in versions:
             major, minor = (int(x) for x in v.split("."))
             assert pin == f"{dist}>={major}.{minor},<{major}.{minor + 1}", pin
+
+
+def kill_first_worker(jobs: list, args: tuple) -> tuple[list[dict], object]:
+    """``jobs`` on one local worker (``args`` as for ``LocalWorkers``), SIGKILLed once its first report is
+    answered: every result, and the ``LocalWorkers`` (its ``_processes``: the dead worker and its
+    replacement). Checks that every report got exactly one result, and that the dead worker failed at least
+    one and at most the reports it held."""
+    import signal
+
+    from itanb.batch.executors import IN_FLIGHT, LocalWorkers
+
+    results: list[dict] = []
+    with LocalWorkers(1, args) as local:
+        for result in local.run(jobs):
+            results.append(result)
+            if len(results) == 1:
+                os.kill(local._processes[0].pid, signal.SIGKILL)
+    assert sorted(r["key"] for r in results) == sorted(j.key() for j in jobs)
+    assert 1 <= sum(not r["ok"] for r in results) <= IN_FLIGHT
+    return results, local

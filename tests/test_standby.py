@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import run_cli
+from conftest import kill_first_worker, run_cli
 
 from itanb.batch import Job, run_batch, standby, standby_process
 from itanb.errors import ParameterError
@@ -42,6 +42,16 @@ def _gone(pid: int, wait: float = 10.0) -> bool:
             return True
         time.sleep(0.05)
     return False
+
+
+def _nothing_left(pid: int, wait: float = 15.0) -> bool:
+    """Whether the standby ``pid`` has no fork left running (workers, zygotes, reports)."""
+    import psutil
+
+    deadline = time.monotonic() + wait
+    while psutil.Process(pid).children(recursive=True) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return not psutil.Process(pid).children(recursive=True)
 
 
 def _data(tmp_path_factory):
@@ -78,6 +88,7 @@ def test_a_batch_on_the_standby_makes_the_same_reports_and_leaves_it_running(run
     assert on_it.ok, on_it.failures()
     after = standby.status()
     assert after["pid"] == started["pid"] and after["forked"] == 2  # both workers came from it
+    assert _nothing_left(started["pid"])
     monkeypatch.setenv("ITANB_STANDBY", "0")
     alone = _batch(data, tmp_path / "alone", workers=2)
     assert alone.ok, alone.failures()
@@ -189,3 +200,17 @@ def test_a_report_takes_its_zygote_from_the_standby(runtime, data, tmp_path, mon
     assert alone.ok, alone.summary()
     assert standby.status()["forked"] == started["forked"] + 1
     assert _pages(tmp_path / "standby") == _pages(tmp_path / "alone")
+    assert _nothing_left(started["pid"])
+
+
+def test_a_worker_of_the_standby_that_dies_fails_only_its_reports_and_leaves_nothing(runtime, data,
+                                                                                    tmp_path):
+    started = standby.start(idle=120)
+    jobs = [Job.of("fiscal-year", a, fy) for a in AGENCIES for fy in (2565, 2566)]
+    args = (str(data / "raw"), str(data / "processed"), str(tmp_path / "out"), False, False, False)
+    results, _ = kill_first_worker(jobs, args)
+    died = [r for r in results if not r["ok"]]
+    assert all("the worker process failed (exit status unknown)" in r["summary"] for r in died)
+    assert all(r["ok"] for r in results if r not in died)
+    assert standby.status()["forked"] == 2  # the replacement came from it too
+    assert _nothing_left(started["pid"])  # the dead worker's zygote and report ended with it

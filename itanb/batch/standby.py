@@ -1,6 +1,6 @@
 """A standby (``itanb standby start``): one long-lived process per user, installation and project folder that
 has imported and warmed up everything a batch's worker and its zygote need (pandas, matplotlib, IPython's
-shell, papermill, nbconvert and the report template: ~4.5 s of CPU), and forks them on request. A batch then
+shell, papermill, nbconvert and the report template: ~3.5 s of CPU), and forks them on request. A batch then
 starts its reports in about the time the driver takes to plan, instead of after that boot; ``itanb report``
 gets its zygote at once.
 
