@@ -248,10 +248,15 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run() -> None:
-    """The ``itanb`` command: :func:`main`, then out of the process without tearing down its modules (pandas,
+    """The ``itanb`` command: :func:`main` (in a fork of the standby when one runs:
+    :func:`itanb.batch.standby.forward`), then out of the process without tearing down its modules (pandas,
     pyarrow, matplotlib and pythainlp's dictionaries take 0.3-0.8 s to free, after everything the command
     writes is written and closed): standard output and error are flushed first."""
-    code = main()
+    from itanb.batch.standby import forward
+
+    code = forward(sys.argv[1:])  # in a fork of the standby, when one runs
+    if code is None:
+        code = main()
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)

@@ -193,8 +193,7 @@ def worker(args: tuple, prefix: list[str]):
     from itanb.batch.processes import ForkedWorker
 
     ours, theirs = multiprocessing.Pipe()
-    request = {"op": "worker", "args": base64.b64encode(pickle.dumps(args)).decode(), "prefix": prefix,
-               "env": dict(os.environ), "cwd": str(Path.cwd()), "driver": os.getpid()}
+    request = _from_here("worker", args=base64.b64encode(pickle.dumps(args)).decode(), prefix=prefix)
     with sock:
         try:
             answer = _ask(sock, request, [theirs.fileno(), sys.stdout.fileno(), sys.stderr.fileno()])
@@ -204,6 +203,58 @@ def worker(args: tuple, prefix: list[str]):
         finally:
             theirs.close()
     return ours, ForkedWorker(int(answer["pid"]))
+
+
+def _from_here(op: str, **fields) -> dict:
+    """A request to fork a process that runs as this one would: its environment, folder, umask, and its
+    pid (the fork ends when this process has)."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return {"op": op, "env": dict(os.environ), "cwd": str(Path.cwd()), "umask": umask, "client": os.getpid(),
+            **fields}
+
+
+def forward(argv: list[str]) -> int | None:
+    """Run the ``itanb`` command ``argv`` in a fork of this installation's standby, on this process's
+    standard input, output and error, and return its exit status; Ctrl-C and termination are passed on to
+    it. None when there is no standby (or ``ITANB_STANDBY=0``), or for ``standby`` and ``bench`` (which
+    run here): the caller runs the command itself."""
+    if not argv or argv[0] in ("standby", "bench") or os.environ.get("ITANB_STANDBY", "1") == "0":
+        return None
+    sock = _connect(address()) if hasattr(os, "fork") else None
+    if sock is None:
+        return None
+    with sock:
+        try:
+            socket.send_fds(sock, [json.dumps(_from_here("command", argv=argv)).encode() + b"\n"], [0, 1, 2])
+            answers = sock.makefile("rb")
+            pid = int(json.loads(answers.readline())["pid"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None  # nothing ran: the caller runs it
+        sock.settimeout(None)
+        return _wait_for(pid, answers)
+
+
+def _wait_for(pid: int, answers) -> int:
+    """The exit status the forked command ``pid`` sends when it ends, passing it the signals this process
+    gets meanwhile; 1 with a line on stderr when it ends without one."""
+    import signal
+
+    def pass_on(signum, frame) -> None:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signum)
+
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, pass_on)
+    line = b""
+    with contextlib.suppress(OSError):
+        line = answers.readline()
+    try:
+        return int(json.loads(line)["exit"])
+    except (ValueError, KeyError, TypeError):
+        print(f"itanb: the standby's process for this command (pid {pid}) ended without an exit status",
+              file=sys.stderr)
+        return 1
 
 
 def zygote(processed_dir: str | None, prefix: list[str]) -> dict | None:

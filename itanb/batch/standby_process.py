@@ -44,14 +44,16 @@ def main() -> None:
 
 
 def _boot():
-    """A zygote's boot without tables (each worker's zygote loads its batch's), and a worker's."""
+    """A zygote's boot without tables (each worker's zygote loads its batch's), a worker's, and the
+    commands' modules."""
     from itanb.batch.executors import warm_worker
     from itanb.batch.kernels import warm_modules
-    from itanb.batch.zygote import boot
+    from itanb.batch.zygote import boot, import_all
 
     shell = boot({"modules": warm_modules(), "processed_dir": None, "kernel": False})
     with contextlib.suppress(Exception):
         warm_worker()
+    import_all(["itanb.cli", "itanb.batch.run", "tqdm", "itanb.render.execute"])  # what commands import
     import multiprocessing.connection  # noqa: F401 - a worker's connection to its driver
 
     return shell
@@ -81,14 +83,39 @@ def _serve(server: socket.socket, final: Path, shell, state: dict) -> None:
 
 
 def _answer(conn: socket.socket, server: socket.socket, shell, state: dict) -> bool:
-    """One request: ``status``, ``stop`` (False: end), ``worker`` or ``zygote`` (fork one). Requests from
-    another user are not answered."""
+    """One request: ``status``, ``stop`` (False: end), ``worker``, ``zygote`` or ``command`` (fork one; a
+    command's process answers for itself). Requests from another user are not answered."""
+    request, fds = _request(conn)
+    op = request.get("op")
+    answer = {k: v for k, v in state.items() if k != "inode"}
+    if op == "zygote":
+        where = str(Path(tempfile.mkdtemp(prefix="itanb-zygote-")) / "s")
+        answer = {"pid": _fork(server, conn, _zygote, where, request.get("processed_dir"), shell),
+                  "address": where}
+    elif op == "worker" and len(fds) == 3:
+        answer = {"pid": _fork(server, conn, _worker, request, fds, shell)}
+    elif op == "command" and len(fds) == 3:
+        _fork(server, None, _command, request, fds, conn)
+        answer = None
+    state["forked"] += op in ("zygote", "worker", "command")
+    for fd in fds:
+        os.close(fd)
+    if answer is not None:
+        with contextlib.suppress(OSError):
+            conn.sendall(json.dumps(answer).encode() + b"\n")
+    return op != "stop"
+
+
+def _request(conn: socket.socket) -> tuple[dict, list[int]]:
+    """The connection's request line and the descriptors sent with it; an empty request when it comes from
+    another user or is not one."""
     import struct
 
     conn.settimeout(10.0)
     uid = struct.unpack("3i", conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, 12))[1]
     if uid != os.getuid():
-        return True
+        return {}, []
+    fds: list[int] = []
     try:
         data, fds, _, _ = socket.recv_fds(conn, 1 << 16, 3)
         while not data.endswith(b"\n"):
@@ -96,58 +123,91 @@ def _answer(conn: socket.socket, server: socket.socket, shell, state: dict) -> b
             if not more:
                 raise OSError("incomplete request")
             data += more
-        request = json.loads(data)
+        return json.loads(data), fds
     except (OSError, ValueError):
-        return True
-    answer = {k: v for k, v in state.items() if k != "inode"}
-    if request.get("op") == "zygote":
-        where = str(Path(tempfile.mkdtemp(prefix="itanb-zygote-")) / "s")
-        pid = os.fork()
-        if pid == 0:
-            try:
-                server.close()
-                conn.close()
-                _zygote(where, request.get("processed_dir"), shell)
-            finally:
-                os._exit(1)
-        state["forked"] += 1
-        answer = {"pid": pid, "address": where}
-    if request.get("op") == "worker" and len(fds) == 3:
-        pid = os.fork()
-        if pid == 0:
-            try:
-                server.close()
-                conn.close()
-                _worker(request, fds, shell)
-            finally:
-                os._exit(1)
-        state["forked"] += 1
-        answer = {"pid": pid}
-    for fd in fds:
-        os.close(fd)
-    with contextlib.suppress(OSError):
-        conn.sendall(json.dumps(answer).encode() + b"\n")
-    return request.get("op") != "stop"
+        for fd in fds:
+            os.close(fd)
+        return {}, []
 
 
-def _worker(request: dict, fds: list[int], shell) -> None:
-    """In a fork of the standby: become the driver's worker, in its environment, folder, output and error;
-    first fork its zygote (the batch's tables preloaded), which ends with this process."""
+def _fork(server: socket.socket, conn: socket.socket | None, target, *args) -> int:
+    """Fork; the child closes the standby's socket (and ``conn``, unless None) and runs ``target(*args)``,
+    then ends. The child's pid."""
+    pid = os.fork()
+    if pid == 0:
+        try:
+            server.close()
+            if conn is not None:
+                conn.close()
+            target(*args)
+        finally:
+            os._exit(1)
+    return pid
+
+
+def _as_client(request: dict, fds: dict[int, int]) -> None:
+    """In a fork: the client's descriptors (``fds``: each onto the one it stands for), environment, folder
+    and umask; the signals as a new Python has them; a new random seed."""
     import signal
 
-    from itanb.batch.executors import local_worker
-
-    for signum in (signal.SIGCHLD, signal.SIGINT, signal.SIGTERM, signal.SIGPIPE):
+    for signum in (signal.SIGCHLD, signal.SIGTERM):
         signal.signal(signum, signal.SIG_DFL)
-    for fd, onto in ((fds[1], 1), (fds[2], 2)):
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    for onto, fd in fds.items():
         os.dup2(fd, onto)
         os.close(fd)
     os.environ.clear()
     os.environ.update(request["env"])
     os.chdir(request["cwd"])
+    os.umask(int(request.get("umask", 0o022)))
     time.tzset()
     if "numpy" in sys.modules:
         sys.modules["numpy"].random.seed()
+
+
+def _command(request: dict, fds: list[int], conn: socket.socket) -> None:
+    """In a fork: run the ``itanb`` command ``request["argv"]`` as the client would have run it
+    (:func:`itanb.cli.main`, on the client's terminal or pipes), telling the client this process's pid first
+    and the exit status last; it ends with the client."""
+    import io
+    import traceback
+
+    _as_client(request, dict(enumerate(fds)))
+    encoding = sys.stdout.encoding or "utf-8"
+    sys.stdin = io.TextIOWrapper(io.FileIO(0, "r", closefd=False), encoding=encoding)
+    sys.stdout = io.TextIOWrapper(io.FileIO(1, "w", closefd=False), encoding=encoding,
+                                  line_buffering=os.isatty(1), write_through=False)
+    sys.stderr = io.TextIOWrapper(io.FileIO(2, "w", closefd=False), encoding=encoding,
+                                  errors="backslashreplace", line_buffering=True)
+    own_files()
+    _end_with_driver(int(request["client"]))
+    conn.settimeout(None)
+    conn.sendall(json.dumps({"pid": os.getpid()}).encode() + b"\n")
+    sys.argv = ["itanb", *request["argv"]]
+    from itanb.cli import main
+
+    try:
+        code = main(list(request["argv"]))
+    except SystemExit as exc:  # argparse: --help, or a usage error
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+        if not isinstance(exc.code, int | None):
+            print(exc.code, file=sys.stderr)
+    except BaseException:  # as Python shows what escapes a program
+        traceback.print_exc()
+        code = 1
+    sys.stdout.flush()
+    sys.stderr.flush()
+    with contextlib.suppress(OSError):
+        conn.sendall(json.dumps({"exit": code}).encode() + b"\n")
+    os._exit(code)
+
+
+def _worker(request: dict, fds: list[int], shell) -> None:
+    """In a fork of the standby: become the driver's worker, in its environment, folder, output and error;
+    first fork its zygote (the batch's tables preloaded), which ends with this process."""
+    from itanb.batch.executors import local_worker
+
+    _as_client(request, {1: fds[1], 2: fds[2]})
     args = pickle.loads(base64.b64decode(request["args"]))
     where = str(Path(tempfile.mkdtemp(prefix="itanb-zygote-")) / "s")
     pid = os.fork()
@@ -155,7 +215,7 @@ def _worker(request: dict, fds: list[int], shell) -> None:
         os.close(fds[0])  # the driver's connection is the worker's alone
         _zygote(where, args[1], shell)
     own_files()
-    _end_with_driver(request["driver"])
+    _end_with_driver(int(request["client"]))
     from multiprocessing.connection import Connection
 
     local_worker(Connection(fds[0]), args, {"prefix": request["prefix"], "address": where, "pid": pid})
