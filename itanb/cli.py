@@ -125,7 +125,7 @@ def cmd_standby(args: argparse.Namespace) -> int:
             print("itanb standby: not running for this installation and folder")
             return 1
         print(f"itanb standby: running, pid {found['pid']}, up {time.time() - found['started']:.0f} s, "
-              f"{found['forked']} workers forked, ends after {found['idle_s'] / 60:g} min without a batch")
+              f"{found['forked']} processes forked, ends after {found['idle_s'] / 60:g} min without a batch")
     return 0
 
 

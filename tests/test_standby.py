@@ -156,7 +156,7 @@ def test_the_command_starts_reports_and_stops_a_standby(runtime):
     pid = int(re.search(r"pid (\d+)", done.stdout).group(1))
     assert "ends after 2 min" in done.stdout
     shown = run_cli("standby", "status", env=env)
-    assert shown.returncode == 0 and f"pid {pid}" in shown.stdout and "0 workers forked" in shown.stdout
+    assert shown.returncode == 0 and f"pid {pid}" in shown.stdout and "0 processes forked" in shown.stdout
     stopped = run_cli("standby", "stop", env=env)
     assert stopped.returncode == 0 and f"stopped pid {pid}" in stopped.stdout
     assert _gone(pid)
@@ -214,3 +214,47 @@ def test_a_worker_of_the_standby_that_dies_fails_only_its_reports_and_leaves_not
     assert all(r["ok"] for r in results if r not in died)
     assert standby.status()["forked"] == 2  # the replacement came from it too
     assert _nothing_left(started["pid"])  # the dead worker's zygote and report ended with it
+
+
+def test_a_command_runs_in_a_fork_of_the_standby_as_it_runs_alone(runtime, data, tmp_path):
+    """``itanb report`` forwarded to the standby (itanb.cli.run -> standby.forward): the same output, exit
+    status and page as without it; a bad agency gives the same one line and status 2, no traceback."""
+    started = standby.start(idle=120)
+    on, off = {"XDG_RUNTIME_DIR": str(runtime), "ITANB_STANDBY": "1"}, {"ITANB_STANDBY": "0"}
+    folders = ["--raw", data / "raw", "--processed", data / "processed"]
+    report = ["report", "--agency", "synthetic-0001", "--year", "2566", *folders]
+    done = {name: run_cli(*report, "--reports", tmp_path / name, env=env) for name, env in
+            (("standby", on), ("alone", off))}
+    assert all(d.returncode == 0 for d in done.values()), done["standby"].stderr
+    assert done["standby"].stdout == done["alone"].stdout.replace("alone", "standby")
+    assert done["standby"].stdout.strip().endswith("2566/fiscal-year/synthetic-0001.html")
+    assert standby.status()["forked"] == started["forked"] + 2  # the command and its report's zygote
+    assert _pages(tmp_path / "standby") == _pages(tmp_path / "alone")
+    bad = ["report", "--agency", "nope", "--year", "2566", *folders, "--reports", tmp_path / "bad"]
+    wrong = {name: run_cli(*bad, env=env) for name, env in (("standby", on), ("alone", off))}
+    assert wrong["standby"].returncode == wrong["alone"].returncode == 2
+    assert wrong["standby"].stderr == wrong["alone"].stderr
+    line = wrong["standby"].stderr
+    assert len(line.strip().splitlines()) == 1 and "Traceback" not in line
+    assert standby.status()["forked"] == started["forked"] + 4  # a command and a zygote again
+    assert run_cli("--help", env=on).stdout == run_cli("--help", env=off).stdout
+    assert _nothing_left(started["pid"])
+
+
+def test_ctrl_c_reaches_a_command_running_on_the_standby(runtime, data, tmp_path):
+    import subprocess
+    import sys
+
+    started = standby.start(idle=120)
+    env = {**os.environ, "XDG_RUNTIME_DIR": str(runtime), "ITANB_STANDBY": "1"}
+    command = [sys.executable, "-m", "itanb.cli", "batch", "--force", "--workers", "1", "--raw",
+               str(data / "raw"), "--processed", str(data / "processed"), "--reports", str(tmp_path / "out")]
+    client = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while standby.status()["forked"] < started["forked"] + 2 and time.monotonic() < deadline:
+        time.sleep(0.05)  # the command, then its worker
+    client.send_signal(signal.SIGINT)
+    out, err = client.communicate(timeout=60)
+    assert client.returncode == 130, (out, err)
+    assert err.strip().splitlines()[-1] == "itanb: interrupted"
+    assert _nothing_left(started["pid"])

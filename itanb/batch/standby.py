@@ -1,20 +1,22 @@
 """A standby (``itanb standby start``): one long-lived process per user, installation and project folder that
-has imported and warmed up everything a batch's worker and its zygote need (pandas, matplotlib, IPython's
-shell, papermill, nbconvert and the report template: ~3.5 s of CPU), and forks them on request. A batch then
-starts its reports in about the time the driver takes to plan, instead of after that boot; ``itanb report``
-gets its zygote at once.
+has imported and warmed up everything an ``itanb`` command, a batch's worker and a zygote need (pandas,
+matplotlib, IPython's shell, papermill, nbconvert and the report template: ~3.5 s of CPU), and forks them on
+request: the command itself (:func:`forward`, on the client's terminal or pipes), a batch's local workers
+(:func:`worker`) and a pool's zygote (:func:`zygote`). A batch then starts its reports in about the time it
+takes to plan, and ``itanb report`` takes under a second.
 
-What it forks is what the batch would otherwise start itself, and each report is still a fresh fork of a
-zygote that ran no cell: a worker (:func:`worker`) is a fork of the standby that first forks its own zygote
-(the batch's tables preloaded in it, as :func:`itanb.batch.zygote.preload` does), then serves the driver over
-a connection passed with ``SCM_RIGHTS``, in the driver's environment, folder, standard output and error.
+What it forks is what the command would otherwise start itself, and each report is still a fresh fork of a
+zygote that ran no cell: a worker is a fork of the standby that first forks its own zygote (the batch's
+tables preloaded in it, as :func:`itanb.batch.zygote.preload` does), then serves the driver over a
+connection passed with ``SCM_RIGHTS``, in the driver's environment, folder, standard output and error.
 
 Found by its address (:func:`address`): a Unix socket in a folder only this user can open, named by a
-fingerprint (:func:`fingerprint`) of the interpreter, the package's files, the installed packages' folders,
-the current folder and the environment variables that change how a report is made. Any change, and the
-batch no longer finds it: it starts its own processes as before. The standby ends after ``idle`` seconds
-without a request, when another standby takes its address, or with ``itanb standby stop``; a connection from
-another user is refused. ``ITANB_STANDBY=0``: a batch does not look for one.
+fingerprint (:func:`fingerprint`) of the interpreter, where itanb is, the installed packages' folders, the
+package's files, the current folder and the environment variables that change how a report is made. Any
+change, and the command no longer finds it: it starts its own processes as before. The standby
+(:mod:`itanb.batch.standby_process`) ends after ``idle`` seconds without a request, when another standby
+takes its address, or with ``itanb standby stop``; a connection from another user is refused.
+``ITANB_STANDBY=0``: not looked for.
 """
 
 from __future__ import annotations
@@ -62,17 +64,20 @@ def private(path: Path) -> bool:
 
 
 def fingerprint(roots: list[Path] | None = None, env: dict | None = None) -> str:
-    """What a standby must share with the process that uses it: the interpreter, the import path and the
-    stamps of its folders (an install or an upgrade changes one), every file under ``roots`` (default: the
-    package: code, notebooks, data files, template) by name, size and time, the current folder, and the
-    environment variables of :data:`KEY_ENV_PREFIXES` and :data:`KEY_ENV_NAMES` (``env``: default
-    ``os.environ``)."""
+    """What a standby must share with the process that uses it: the interpreter, where itanb is, the stamps
+    of the installed packages' folders (an install or an upgrade changes one), every file under ``roots``
+    (default: the package: code, notebooks, data files, template) by name, size and time, the current
+    folder, and the environment variables of :data:`KEY_ENV_PREFIXES` and :data:`KEY_ENV_NAMES` (``env``:
+    default ``os.environ``; ``PYTHONPATH`` among them)."""
+    import site
+
     from itanb import paths
 
-    digest = hashlib.sha256(repr((sys.executable, sys.version, sys.path[1:], str(Path.cwd()))).encode())
-    for entry in sys.path[1:]:  # not the script's folder (`python -c`: ''), the one entry that differs
+    digest = hashlib.sha256(repr((sys.executable, sys.version, sys.prefix, str(paths.PACKAGE),
+                                  str(Path.cwd()))).encode())
+    for folder_ in [*site.getsitepackages(), site.getusersitepackages()]:
         with contextlib.suppress(OSError):
-            digest.update(f"{entry}:{Path(entry or '.').stat().st_mtime_ns}".encode())
+            digest.update(f"{folder_}:{Path(folder_).stat().st_mtime_ns}".encode())
     for root in roots if roots is not None else [paths.PACKAGE]:
         for file in sorted(root.rglob("*")):
             if "__pycache__" not in file.parts and file.is_file():
@@ -206,12 +211,13 @@ def worker(args: tuple, prefix: list[str]):
 
 
 def _from_here(op: str, **fields) -> dict:
-    """A request to fork a process that runs as this one would: its environment, folder, umask, and its
-    pid (the fork ends when this process has)."""
+    """A request to fork a process that runs as this one would: its environment, folder, umask, import
+    path (so that the fork finds the standby this one found), and its pid (the fork ends when this process
+    has)."""
     umask = os.umask(0o022)
     os.umask(umask)
     return {"op": op, "env": dict(os.environ), "cwd": str(Path.cwd()), "umask": umask, "client": os.getpid(),
-            **fields}
+            "path": sys.path, **fields}
 
 
 def forward(argv: list[str]) -> int | None:

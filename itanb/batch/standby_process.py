@@ -146,8 +146,8 @@ def _fork(server: socket.socket, conn: socket.socket | None, target, *args) -> i
 
 
 def _as_client(request: dict, fds: dict[int, int]) -> None:
-    """In a fork: the client's descriptors (``fds``: each onto the one it stands for), environment, folder
-    and umask; the signals as a new Python has them; a new random seed."""
+    """In a fork: the client's descriptors (``fds``: each onto the one it stands for), environment, import
+    path, folder and umask; the signals as a new Python has them; a new random seed."""
     import signal
 
     for signum in (signal.SIGCHLD, signal.SIGTERM):
@@ -158,6 +158,7 @@ def _as_client(request: dict, fds: dict[int, int]) -> None:
         os.close(fd)
     os.environ.clear()
     os.environ.update(request["env"])
+    sys.path[:] = request["path"]
     os.chdir(request["cwd"])
     os.umask(int(request.get("umask", 0o022)))
     time.tzset()
