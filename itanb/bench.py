@@ -8,13 +8,16 @@ In one run, on the same fiscal-year reports:
   :data:`RUNS` runs, as for the next);
 - ``itanb batch --force --workers 1`` on the first quarter of those reports: with the full run, the
   marginal cost of a report on one worker (``marginal_s``) and the fixed start-up of a batch (``startup_s``);
+- the same two batch sizes with a standby running (``itanb standby start``), and ``itanb report`` for one
+  report without and with it (the command as an analyst types it);
 - the cells: the notebooks' code executed in one in-process IPython shell (``cells_s`` per report, also as
   CPU time; the first report, which pays the imports, left out): what a report costs without any kernel
   machinery;
 - the floor: an empty notebook executed in-process with papermill (kernel start and shutdown).
 
 It prints a table and one final line ``speedup_vs_loop=X per_report_s=Y floor_s=Z cells_s=C marginal_s=M
-startup_s=S`` (X: loop time over the best batch time; Y: best batch time per report). With ``national=N``
+startup_s=S standby_startup_s=T`` (X: loop time over the best batch time; Y: best batch time per report; T:
+the start-up with a standby running). With ``national=N``
 it also times the data path on N synthetic agencies over FY2562-2568: writing and ingesting N memos and
 N x 7 score rows, loading the processed tables, portfolio analytics for one year, planning and hashing
 every report of a batch, and the peak RSS (psutil, children included). With ``memos=N`` it times
@@ -136,9 +139,24 @@ def _batch(work: Path, jobs: list, workers: int, env: dict | None = None) -> flo
     return seconds
 
 
-def _on_standby(work: Path, jobs: list, small: int) -> tuple[float, float]:
-    """The best of :data:`RUNS` one-worker batches of the first ``small`` and of all ``jobs`` with a
-    standby running (``itanb standby start``, in a folder of the benchmark's own, stopped afterwards)."""
+def _report_cli(work: Path, job, env: dict) -> float:
+    """The best of :data:`RUNS` runs of ``itanb report`` for ``job`` (the command, as an analyst types it)."""
+    command = [_tool("itanb"), "report", "--agency", job.agency_id, "--year", str(job.fiscal_year),
+               "--raw", str(work / "raw"), "--processed", str(work / "processed"), "--reports",
+               str(work / "report-cli")]
+    times = []
+    for _ in range(RUNS):
+        seconds, done = timed(lambda: subprocess.run(command, env=env, capture_output=True, check=False))
+        if done.returncode != 0:
+            raise RuntimeError(f"itanb report failed:\n{done.stdout}{done.stderr}")
+        times.append(seconds)
+    return min(times)
+
+
+def _on_standby(work: Path, jobs: list, small: int) -> tuple[float, float, float]:
+    """With a standby running (``itanb standby start``, in a folder of the benchmark's own, stopped
+    afterwards): the best of :data:`RUNS` one-worker batches of the first ``small`` and of all ``jobs``, and
+    of ``itanb report`` for the first job."""
     runtime = tempfile.mkdtemp(prefix="itanb-bench-standby-")  # short: a socket's path has at most 107 bytes
     env = _env(ITANB_STANDBY="1", XDG_RUNTIME_DIR=runtime)
     command = [sys.executable, "-m", "itanb.cli", "standby"]
@@ -146,10 +164,11 @@ def _on_standby(work: Path, jobs: list, small: int) -> tuple[float, float]:
         subprocess.run([*command, "start", "--idle", "10"], env=env, capture_output=True, check=True)
         small_s = min(_batch(work, jobs[:small], 1, env) for _ in range(RUNS))
         full_s = min(_batch(work, jobs, 1, env) for _ in range(RUNS))
+        report_s = _report_cli(work, jobs[0], env)
     finally:
         subprocess.run([*command, "stop"], env=env, capture_output=True, check=False)
         shutil.rmtree(runtime, ignore_errors=True)
-    return small_s, full_s
+    return small_s, full_s, report_s
 
 
 CELLS_CODE = """
@@ -235,7 +254,8 @@ def _time_reports(work: Path, jobs: list) -> dict:
     t["batch_s"] = {w: min(_batch(work, jobs, w) for _ in range(RUNS)) for w in (1, 2)}
     t["small"] = small = max(1, n // 4)
     t["small_s"] = min(_batch(work, jobs[:small], 1) for _ in range(RUNS))
-    t["standby_small_s"], t["standby_s"] = _on_standby(work, jobs, small)
+    t["report_s"] = _report_cli(work, jobs[0], _env())
+    t["standby_small_s"], t["standby_s"], t["standby_report_s"] = _on_standby(work, jobs, small)
     for prefix, few, full in (("", t["small_s"], t["batch_s"][1]),
                               ("standby_", t["standby_small_s"], t["standby_s"])):
         t[f"{prefix}marginal_s"] = marginal = (full - few) / max(1, n - small)  # one more report, one worker
@@ -256,6 +276,8 @@ def _report_table(t: dict) -> str:
                  f"{t['small_s'] / small:.2f}"))
     rows.append(("the same two, with a standby running (itanb standby start)", f"{small}, {n}",
                  f"{t['standby_small_s']:.2f}, {t['standby_s']:.2f}", f"{t['standby_s'] / n:.2f}"))
+    rows.append(("itanb report: one report, the command (without, with a standby)", "1",
+                 f"{t['report_s']:.2f}, {t['standby_report_s']:.2f}", f"{t['standby_report_s']:.2f}"))
     rows.append(("floor: empty notebook, papermill in-process", "1", f"{t['floor_s']:.2f}",
                  f"{t['floor_s']:.2f}"))
     rows.append(("cells: the notebook's code in one in-process IPython shell", str(n - 1),

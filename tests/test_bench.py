@@ -28,6 +28,7 @@ def test_bench_prints_every_method_and_the_summary_line(tmp_path, capsys):
     assert match and all(float(x) > 0 for x in match.groups()[:4])  # two batch sizes may differ by noise
     assert "cells: the notebook's code in one in-process IPython shell" in out
     assert "the same two, with a standby running (itanb standby start)" in out
+    assert "itanb report: one report, the command (without, with a standby)" in out
     # the benchmark works on synthetic data in its own folder, never in the project's data folders
     assert any((tmp_path / "bench").rglob("*.html"))
 

@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 from conftest import kill_first_worker, run_cli
 
-from itanb.batch import Job, run_batch, standby, standby_process
+from itanb import standby_process
+from itanb.batch import Job, run_batch, standby
 from itanb.errors import ParameterError
 
 AGENCIES = ("synthetic-0001", "synthetic-0002")

@@ -14,7 +14,7 @@ Found by its address (:func:`address`): a Unix socket in a folder only this user
 fingerprint (:func:`fingerprint`) of the interpreter, where itanb is, the installed packages' folders, the
 package's files, the current folder and the environment variables that change how a report is made. Any
 change, and the command no longer finds it: it starts its own processes as before. The standby
-(:mod:`itanb.batch.standby_process`) ends after ``idle`` seconds without a request, when another standby
+(:mod:`itanb.standby_process`) ends after ``idle`` seconds without a request, when another standby
 takes its address, or with ``itanb standby stop``; a connection from another user is refused.
 ``ITANB_STANDBY=0``: not looked for.
 """
@@ -43,7 +43,7 @@ KEY_ENV_PREFIXES = ("ITANB_", "MPL", "PYTHAINLP_", "JUPYTER", "PYTHON", "LC_")
 KEY_ENV_NAMES = ("TZ", "LANG", "HOME", "PATH", "VIRTUAL_ENV")
 # starts the standby in a session of its own and ends, answering its pid
 LAUNCHER = ("import subprocess, sys\n"
-            "code = 'from itanb.batch.standby_process import main; main()'\n"
+            "code = 'from itanb.standby_process import main; main()'\n"
             "print(subprocess.Popen([sys.argv[1], '-c', code, sys.argv[2]], stdin=subprocess.DEVNULL,"
             " stdout=subprocess.DEVNULL, start_new_session=True).pid)")
 
