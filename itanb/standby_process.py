@@ -1,6 +1,6 @@
-"""The standby process itself (:mod:`itanb.batch.standby` starts, finds and asks it): it boots what a
-batch's worker and its zygote need, takes its address, and forks workers and zygotes on request until it is
-idle, replaced or stopped."""
+"""The standby process itself (:mod:`itanb.batch.standby` starts, finds and asks it): it boots what an
+``itanb`` command, a batch's worker and a zygote need, takes its address, and forks commands, workers and
+zygotes on request until it is idle, replaced or stopped."""
 
 from __future__ import annotations
 
@@ -19,8 +19,8 @@ from itanb.batch.standby import folder
 
 
 def main() -> None:
-    """The standby process (:func:`start`): bind a socket under a temporary name, boot, take the address,
-    then answer requests until idle, replaced or stopped."""
+    """The standby process (:func:`itanb.batch.standby.start`): bind a socket under a temporary name, boot,
+    take the address, then answer requests until idle, replaced or stopped."""
     import signal
 
     if sys.path and sys.path[0] in ("", str(Path.cwd())):  # as a zygote: what `python -c` adds
@@ -86,6 +86,8 @@ def _answer(conn: socket.socket, server: socket.socket, shell, state: dict) -> b
     """One request: ``status``, ``stop`` (False: end), ``worker``, ``zygote`` or ``command`` (fork one; a
     command's process answers for itself). Requests from another user are not answered."""
     request, fds = _request(conn)
+    if not request:  # another user's, or not a request: no answer
+        return True
     op = request.get("op")
     answer = {k: v for k, v in state.items() if k != "inode"}
     if op == "zygote":
@@ -123,7 +125,10 @@ def _request(conn: socket.socket) -> tuple[dict, list[int]]:
             if not more:
                 raise OSError("incomplete request")
             data += more
-        return json.loads(data), fds
+        request = json.loads(data)
+        if not isinstance(request, dict):
+            raise ValueError("not a request")
+        return request, fds
     except (OSError, ValueError):
         for fd in fds:
             os.close(fd)

@@ -259,3 +259,32 @@ def test_ctrl_c_reaches_a_command_running_on_the_standby(runtime, data, tmp_path
     assert client.returncode == 130, (out, err)
     assert err.strip().splitlines()[-1] == "itanb: interrupted"
     assert _nothing_left(started["pid"])
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to act as another user")
+def test_another_user_can_neither_reach_nor_use_the_standby(runtime):
+    """The standby's folder is its user's alone; a request that is not one gets no answer, and the standby
+    goes on serving."""
+    import socket
+
+    started = standby.start(idle=120)
+    runtime.chmod(0o755)  # the test's parent folder: let the other user get as far as the standby's own
+    where = str(standby.address())  # this user's standby (the other user's would be in a folder of its own)
+    pid = os.fork()
+    if pid == 0:
+        code = 3
+        try:
+            os.setuid(65534)  # nobody
+            try:
+                socket.socket(socket.AF_UNIX).connect(where)
+                code = 1
+            except PermissionError:
+                code = 0
+        finally:
+            os._exit(code)
+    assert os.waitpid(pid, 0)[1] == 0  # refused by the folder's mode
+    with socket.socket(socket.AF_UNIX) as sock:
+        sock.connect(str(standby.address()))
+        sock.sendall(b"[1, 2]\n")
+        assert sock.recv(100) == b""  # not a request: no answer
+    assert standby.status()["pid"] == started["pid"]
