@@ -114,7 +114,7 @@ def cmd_standby(args: argparse.Namespace) -> int:
     if args.action == "start":
         found = standby.start(idle=args.idle * 60)
         print(f"itanb standby: running, pid {found['pid']}, ends after {found['idle_s'] / 60:g} min without "
-              f"a batch ({standby.folder()})")
+              f"a command ({standby.folder()})")
     elif args.action == "stop":
         stopped = standby.stop()
         print(f"itanb standby: stopped pid {', '.join(map(str, stopped))}" if stopped
@@ -125,7 +125,8 @@ def cmd_standby(args: argparse.Namespace) -> int:
             print("itanb standby: not running for this installation and folder")
             return 1
         print(f"itanb standby: running, pid {found['pid']}, up {time.time() - found['started']:.0f} s, "
-              f"{found['forked']} processes forked, ends after {found['idle_s'] / 60:g} min without a batch")
+              f"{found['forked']} processes forked, ends after {found['idle_s'] / 60:g} min without a "
+              "command")
     return 0
 
 
@@ -206,7 +207,7 @@ def _report_commands(add_parser: Callable[..., argparse.ArgumentParser]) -> None
     p = add_parser("standby", help="a process kept ready between batches, so that each starts at once")
     p.add_argument("action", choices=["start", "stop", "status"])
     p.add_argument("--idle", type=float, default=15,
-                   help="start: minutes without a batch after which it ends (default 15)")
+                   help="start: minutes without a command after which it ends (default 15)")
     p.set_defaults(func=cmd_standby)
 
 
