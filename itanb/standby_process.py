@@ -40,6 +40,8 @@ def main() -> None:
     with contextlib.suppress(OSError):
         if final.stat().st_ino == state["inode"]:
             final.unlink()
+    with contextlib.suppress(OSError):  # its boot's messages (read by start when a boot fails): none left
+        final.with_suffix(".log").unlink()
     os._exit(0)
 
 

@@ -107,6 +107,7 @@ def test_a_standby_ends_after_its_idle_time_and_takes_its_socket(runtime):
     assert socket_file.exists()
     assert _gone(started["pid"], wait=15)
     assert not socket_file.exists()
+    assert not any(standby.folder().iterdir())  # nor the log of its boot
     assert standby.status() is None
 
 
@@ -120,7 +121,7 @@ def test_a_killed_standby_is_not_used_and_stop_clears_what_it_left(runtime, data
     result = _batch(data, tmp_path / "out")  # its own zygote and worker, as without a standby
     assert result.ok, result.failures()
     assert standby.stop() == []
-    assert not standby.address().exists()
+    assert not any(standby.folder().iterdir())  # neither its socket nor its log
 
 
 def test_a_standby_folder_others_can_open_is_not_used(runtime):

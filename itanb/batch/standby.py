@@ -139,8 +139,9 @@ def stop() -> list[int]:
     for where in sorted(folder().glob("*.sock")) if private(folder()) else []:
         sock = _connect(where)
         if sock is None:
-            with contextlib.suppress(OSError):
-                where.unlink()  # a standby that was killed: its socket is left
+            for left in (where, where.with_suffix(".log")):  # a standby that was killed left them
+                with contextlib.suppress(OSError):
+                    left.unlink()
             continue
         with sock, contextlib.suppress(OSError, ValueError):
             stopped.append(_ask(sock, {"op": "stop"})["pid"])
