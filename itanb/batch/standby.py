@@ -95,6 +95,14 @@ def address(key: str | None = None) -> Path:
     return folder() / f"{key or fingerprint()}.sock"
 
 
+def _reach() -> socket.socket | None:
+    """A connection to this installation's standby; None when there is none, when this system cannot fork,
+    or with ``ITANB_STANDBY=0``."""
+    if os.environ.get("ITANB_STANDBY", "1") == "0" or not hasattr(os, "fork"):
+        return None
+    return _connect(address())
+
+
 def _connect(where: Path, timeout: float = 10.0) -> socket.socket | None:
     if not private(where.parent):
         return None
@@ -153,10 +161,10 @@ def start(idle: float = IDLE_S, timeout: float = 120.0) -> dict:
     a few seconds). ParameterError when it cannot start (no ``fork``) or ends while booting."""
     if not hasattr(os, "fork"):
         raise ParameterError("a standby needs a system with fork (Linux or macOS)")
-    found = status()
+    key = fingerprint()
+    found = status(key)
     if found is not None:
         return found
-    key = fingerprint()
     where = folder()
     where.mkdir(mode=0o700, exist_ok=True)
     if not private(where):
@@ -189,9 +197,7 @@ def worker(args: tuple, prefix: list[str]):
     :func:`itanb.batch.executors.local_worker`) and the kernel spec's interpreter ``prefix``: (the driver's
     end of its connection, a :class:`~itanb.batch.processes.ForkedWorker`); None when there is no standby
     (or ``ITANB_STANDBY=0``)."""
-    if os.environ.get("ITANB_STANDBY", "1") == "0" or not hasattr(os, "fork"):
-        return None
-    sock = _connect(address())
+    sock = _reach()
     if sock is None:
         return None
     import multiprocessing
@@ -226,9 +232,9 @@ def forward(argv: list[str]) -> int | None:
     standard input, output and error, and return its exit status; Ctrl-C and termination are passed on to
     it. None when there is no standby (or ``ITANB_STANDBY=0``), or for ``standby`` and ``bench`` (which
     run here): the caller runs the command itself."""
-    if not argv or argv[0] in ("standby", "bench") or os.environ.get("ITANB_STANDBY", "1") == "0":
+    if not argv or argv[0] in ("standby", "bench"):
         return None
-    sock = _connect(address()) if hasattr(os, "fork") else None
+    sock = _reach()
     if sock is None:
         return None
     with sock:
@@ -268,9 +274,7 @@ def zygote(processed_dir: str | None, prefix: list[str]) -> dict | None:
     """A zygote for this process's forked shells, forked by this installation's standby with the tables of
     ``processed_dir`` preloaded: what :meth:`~itanb.batch.zygote.KernelZygote.attach` takes (``prefix``:
     the kernel spec's interpreter); None when there is no standby (or ``ITANB_STANDBY=0``)."""
-    if os.environ.get("ITANB_STANDBY", "1") == "0" or not hasattr(os, "fork"):
-        return None
-    sock = _connect(address())
+    sock = _reach()
     if sock is None:
         return None
     with sock, contextlib.suppress(OSError, ValueError, KeyError):
