@@ -196,8 +196,8 @@ def _command(request: dict, fds: list[int], conn: socket.socket) -> None:
 
     try:
         code = main(list(request["argv"]))
-    except SystemExit as exc:  # argparse: --help, or a usage error
-        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+    except SystemExit as exc:  # argparse (--help, a usage error), as Python ends on it: a message is status 1
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
         if not isinstance(exc.code, int | None):
             print(exc.code, file=sys.stderr)
     except BaseException:  # as Python shows what escapes a program
