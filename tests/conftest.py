@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -17,6 +19,9 @@ os.environ["ITANB_STANDBY"] = "0"
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED_RAW = ROOT / "data" / "raw"
 MEMO_AGENCY_NAME = "องค์การบริหารส่วนตำบลโคกสะอาด"
+# when a page was built, to the minute: the one thing two builds of the same report or index may differ in
+REPORT_MADE = re.compile(r"สร้างรายงานเมื่อ [^<]*? น\.")
+INDEX_UPDATED = re.compile(r"ปรับปรุงเมื่อ [^<]*<")
 
 
 def run_cli(*args: str | Path, cwd: Path | None = None, env: dict | None = None,
@@ -136,3 +141,32 @@ def kill_first_worker(jobs: list, args: tuple) -> tuple[list[dict], object]:
     assert sorted(r["key"] for r in results) == sorted(j.key() for j in jobs)
     assert 1 <= sum(not r["ok"] for r in results) <= IN_FLIGHT
     return results, local
+
+
+def without_build_times(page: str) -> str:
+    """``page`` with the minute it was built masked (a report's :data:`REPORT_MADE`, an index's
+    :data:`INDEX_UPDATED`): two builds may straddle a minute."""
+    page = REPORT_MADE.sub("สร้างรายงานเมื่อ <time>", page)
+    return INDEX_UPDATED.sub("ปรับปรุงเมื่อ <time><", page)
+
+
+def gone(pid: int, wait: float = 10.0) -> bool:
+    """Whether process ``pid`` has ended within ``wait`` seconds."""
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def synthetic_ingested(base: Path, *, agencies: int, seed: int) -> Path:
+    """SYNTHETIC raw data for FY2565-2566 in ``base/raw``, ingested into ``base/processed``; ``base``."""
+    from itanb.ingest import ingest
+    from itanb.synth import write_synthetic
+
+    write_synthetic(base / "raw", agencies=agencies, years=(2565, 2566), seed=seed)
+    ingest(raw_dir=base / "raw", processed_dir=base / "processed")
+    return base

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import kill_first_worker, run_cli
+from conftest import kill_first_worker, run_cli, synthetic_ingested
 
 from itanb import batch
 from itanb.batch import JOURNAL, MANIFEST, Job, plan_jobs, run_batch
@@ -57,11 +57,7 @@ def _run(base: Path, **kw):
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     """Synthetic raw data, ingested, and one full batch (local executor, 2 workers) through the CLI entry."""
-    from itanb.synth import write_synthetic
-
-    base = tmp_path_factory.mktemp("batch")
-    write_synthetic(base / "raw", agencies=3, years=(2565, 2566), seed=0)
-    _ingest(base / "raw", base / "processed")
+    base = synthetic_ingested(tmp_path_factory.mktemp("batch"), agencies=3, seed=0)
     done = run_cli("batch", "--workers", "2", "--raw", base / "raw", "--processed", base / "processed",
                    "--reports", base / "reports")
     return base, done

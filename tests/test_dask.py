@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import synthetic_ingested, without_build_times
 
 pytestmark = pytest.mark.slow
 
@@ -24,10 +25,8 @@ def _env() -> dict:
 
 
 def _normalised(path: Path) -> str:
-    text = path.read_text(encoding="utf-8")
-    text = re.sub(r"สร้างรายงานเมื่อ [^<]*? น\.", "สร้างรายงานเมื่อ <time>", text)  # the build time
-    text = re.sub(r'id="cell-id=[0-9a-f-]+"', 'id="cell-id"', text)  # papermill's random id of its cell
-    return re.sub(r"ปรับปรุงเมื่อ [^<]*<", "ปรับปรุงเมื่อ <time><", text)  # index.html
+    text = without_build_times(path.read_text(encoding="utf-8"))
+    return re.sub(r'id="cell-id=[0-9a-f-]+"', 'id="cell-id"', text)  # papermill's random id of its cell
 
 
 def _reports(folder: Path) -> dict[str, str]:
@@ -54,13 +53,7 @@ def _wait_for_workers(address: str, n: int, timeout: float = 90) -> None:
 
 @pytest.fixture(scope="module")
 def data(tmp_path_factory):
-    from itanb.ingest import ingest
-    from itanb.synth import write_synthetic
-
-    base = tmp_path_factory.mktemp("dask")
-    write_synthetic(base / "raw", agencies=3, years=(2565, 2566), seed=1)
-    ingest(raw_dir=base / "raw", processed_dir=base / "processed")
-    return base
+    return synthetic_ingested(tmp_path_factory.mktemp("dask"), agencies=3, seed=1)
 
 
 @pytest.fixture(scope="module")

@@ -5,14 +5,12 @@ nothing behind."""
 
 from __future__ import annotations
 
-import os
-import re
 import time
 
 import nbformat
 import papermill
 import pytest
-from conftest import SHIPPED_RAW
+from conftest import REPORT_MADE, SHIPPED_RAW, gone, without_build_times
 from papermill.exceptions import PapermillExecutionError
 
 from itanb import render
@@ -121,21 +119,9 @@ def test_a_report_is_the_same_from_a_forked_shell_as_from_a_kernel(shipped_proce
             pages[name] = result.html.read_text(encoding="utf-8")
     assert engine is None and kwargs.get("km") is not None  # the second was a kernel indeed
     # the time the report was made (to the minute) is the one thing that may differ
-    made = re.compile(r"สร้างรายงานเมื่อ [^<]*? น\.")
-    assert all(len(made.findall(page)) == 1 for page in pages.values())
-    assert made.sub("", pages["shell"]) == made.sub("", pages["kernel"])
+    assert all(len(REPORT_MADE.findall(page)) == 1 for page in pages.values())
+    assert without_build_times(pages["shell"]) == without_build_times(pages["kernel"])
     assert "74.83" in pages["shell"]
-
-
-def _gone(pid: int, wait: float = 5.0) -> bool:
-    deadline = time.monotonic() + wait
-    while time.monotonic() < deadline:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return True
-        time.sleep(0.05)
-    return False
 
 
 def test_a_forked_process_that_dies_fails_the_report_at_its_cell(shells, tmp_path):
@@ -157,7 +143,7 @@ def test_a_cell_that_does_not_finish_in_time_fails_and_its_process_is_stopped(sh
         _run(shells, source, tmp_path / "out.ipynb", execution_timeout=1)
     assert time.monotonic() - started < 30
     kept = nbformat.read(tmp_path / "out.ipynb", as_version=4)
-    assert _gone(int(kept.cells[2].outputs[0]["text"]))
+    assert gone(int(kept.cells[2].outputs[0]["text"]))
 
 
 def test_without_its_zygote_a_pool_falls_back_to_papermills_own_kernels(tmp_path):

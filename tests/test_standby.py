@@ -13,14 +13,13 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import kill_first_worker, run_cli
+from conftest import gone, kill_first_worker, run_cli, synthetic_ingested, without_build_times
 
 from itanb import standby_process
 from itanb.batch import Job, run_batch, standby
 from itanb.errors import ParameterError
 
 AGENCIES = ("synthetic-0001", "synthetic-0002")
-MADE = re.compile(r"สร้างรายงานเมื่อ [^<]*? น\.")  # the minute a page was made: the one thing that may differ
 
 
 @pytest.fixture
@@ -34,17 +33,6 @@ def runtime(monkeypatch):
     shutil.rmtree(base, ignore_errors=True)
 
 
-def _gone(pid: int, wait: float = 10.0) -> bool:
-    deadline = time.monotonic() + wait
-    while time.monotonic() < deadline:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return True
-        time.sleep(0.05)
-    return False
-
-
 def _nothing_left(pid: int, wait: float = 15.0) -> bool:
     """Whether the standby ``pid`` has no fork left running (workers, zygotes, reports)."""
     import psutil
@@ -55,19 +43,9 @@ def _nothing_left(pid: int, wait: float = 15.0) -> bool:
     return not psutil.Process(pid).children(recursive=True)
 
 
-def _data(tmp_path_factory):
-    from itanb.ingest import ingest
-    from itanb.synth import write_synthetic
-
-    base = tmp_path_factory.mktemp("standby")
-    write_synthetic(base / "raw", agencies=2, years=(2565, 2566), seed=3)
-    ingest(raw_dir=base / "raw", processed_dir=base / "processed")
-    return base
-
-
 @pytest.fixture(scope="module")
 def data(tmp_path_factory):
-    return _data(tmp_path_factory)
+    return synthetic_ingested(tmp_path_factory.mktemp("standby"), agencies=2, seed=3)
 
 
 def _batch(data: Path, out: Path, workers: int = 1):
@@ -77,7 +55,7 @@ def _batch(data: Path, out: Path, workers: int = 1):
 
 
 def _pages(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): MADE.sub("", p.read_text(encoding="utf-8"))
+    return {str(p.relative_to(folder)): without_build_times(p.read_text(encoding="utf-8"))
             for p in sorted(folder.rglob("*.html"))}
 
 
@@ -105,7 +83,7 @@ def test_a_standby_ends_after_its_idle_time_and_takes_its_socket(runtime):
     started = standby.start(idle=1)
     socket_file = standby.address()
     assert socket_file.exists()
-    assert _gone(started["pid"], wait=15)
+    assert gone(started["pid"], wait=15)
     assert not socket_file.exists()
     assert not any(standby.folder().iterdir())  # nor the log of its boot
     assert standby.status() is None
@@ -114,7 +92,7 @@ def test_a_standby_ends_after_its_idle_time_and_takes_its_socket(runtime):
 def test_a_killed_standby_is_not_used_and_stop_clears_what_it_left(runtime, data, tmp_path):
     started = standby.start(idle=120)
     os.kill(started["pid"], signal.SIGKILL)
-    assert _gone(started["pid"])
+    assert gone(started["pid"])
     assert standby.address().exists()  # left behind
     assert standby.status() is None
     assert standby.worker((None,) * 6, ["python"]) is None
@@ -161,7 +139,7 @@ def test_the_command_starts_reports_and_stops_a_standby(runtime):
     assert shown.returncode == 0 and f"pid {pid}" in shown.stdout and "0 processes forked" in shown.stdout
     stopped = run_cli("standby", "stop", env=env)
     assert stopped.returncode == 0 and f"stopped pid {pid}" in stopped.stdout
-    assert _gone(pid)
+    assert gone(pid)
     assert run_cli("standby", "stop", env=env).stdout.strip() == "itanb standby: none was running"
 
 
