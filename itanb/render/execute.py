@@ -27,6 +27,7 @@ from itanb.render.files import one_line, write_atomic
 from itanb.render.kinds import Kind, clean_params, kind_of, scope_of
 
 KERNEL_NAME = "python3"
+ENGINE = "itanb"  # the papermill engine of itanb.render.engine; "nbclient": papermill's own (a kernel)
 FAILED_SUFFIX = ".failed.ipynb"
 
 
@@ -121,6 +122,10 @@ def _execute(result: ReportResult, notebook: Path, nb_params: dict, failed: Path
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
+    if engine != ENGINE:
+        # the kernel's own log ("running over TCP without encryption", "KeyboardInterrupt caught" when a
+        # failed run is stopped) is noise on our stderr; errors of cells are in the notebook
+        engine_kwargs = {"extra_arguments": ["--IPKernelApp.log_level=CRITICAL"], **engine_kwargs}
     out = result.html
     fd, tmp_name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.stem}.", suffix=".ipynb")
     os.close(fd)
@@ -129,10 +134,7 @@ def _execute(result: ReportResult, notebook: Path, nb_params: dict, failed: Path
         return papermill.execute_notebook(
             str(notebook), str(tmp_nb), parameters=nb_params, engine_name=engine,
             kernel_name=KERNEL_NAME, progress_bar=False, log_output=False,
-            request_save_on_cell_execute=False,
-            # the kernel's own log ("running over TCP without encryption", "KeyboardInterrupt caught" when a
-            # failed run is stopped) is noise on our stderr; errors of cells are in the notebook
-            extra_arguments=["--IPKernelApp.log_level=CRITICAL"], **engine_kwargs,
+            request_save_on_cell_execute=False, **engine_kwargs,
         )
     except PapermillExecutionError as exc:
         result.fail(exc.ename, exc.evalue)
@@ -179,7 +181,7 @@ def render_report(kind: str | Kind, params: dict, *, reports_dir: Path | str = p
                   raw_dir: Path | str = paths.RAW, processed_dir: Path | str = paths.PROCESSED,
                   pdf: bool = False, xlsx: bool = False, docx: bool = False,
                   notebooks_dir: Path | str = paths.NOTEBOOKS,
-                  engine: str | None = None, engine_kwargs: dict | None = None) -> ReportResult:
+                  engine: str | None = ENGINE, engine_kwargs: dict | None = None) -> ReportResult:
     """Execute the notebook of report kind ``kind`` with ``params`` and write its report.
 
     Parameters
@@ -203,7 +205,8 @@ def render_report(kind: str | Kind, params: dict, *, reports_dir: Path | str = p
     notebooks_dir
         Where the report notebooks are (the package's by default).
     engine, engine_kwargs
-        A papermill engine name (None: papermill's default) and the arguments it takes.
+        A papermill engine name and the arguments it takes: ``itanb`` (the cells in this process's IPython
+        shell, :mod:`itanb.render.engine`), or ``nbclient`` (papermill's own: a ``python3`` kernel).
 
     Returns
     -------
@@ -267,7 +270,7 @@ def start_report(kind: str | Kind, params: dict, *, reports_dir: Path | str = pa
                  raw_dir: Path | str = paths.RAW, processed_dir: Path | str = paths.PROCESSED,
                  pdf: bool = False, xlsx: bool = False, docx: bool = False,
                  notebooks_dir: Path | str = paths.NOTEBOOKS,
-                 engine: str | None = None, engine_kwargs: dict | None = None) -> StartedReport:
+                 engine: str | None = ENGINE, engine_kwargs: dict | None = None) -> StartedReport:
     """The first half of :func:`render_report` (same arguments and errors): check the parameters and run the
     notebook; the returned :class:`StartedReport`'s ``finish()`` writes the files."""
     spec = kind if isinstance(kind, Kind) else kind_of(kind, notebooks_dir)
