@@ -204,36 +204,51 @@ def test_reingest_of_unchanged_files_builds_nothing(built, tmp_path):
     assert result.built == [] and result.unchanged == len(EXPECTED)
 
 
-def test_touching_one_agencys_memo_rebuilds_only_its_reports(built, tmp_path):
+def test_a_raw_file_edited_after_the_ingest_rebuilds_the_reports_naming_it(built, tmp_path):
+    """Without a re-ingest the tables are the same, but the reports whose provenance names the edited memo
+    (its agency's, and the portfolios, which name every file) are rebuilt and say the file changed."""
     base = _copy(built[0], tmp_path)
     memo = next((base / "raw" / "memos").rglob("synthetic-0002-*"))
-    text = memo.read_text(encoding="utf-8")
-    memo.write_text(text.replace("จึงเรียนมาเพื่อโปรดพิจารณา", "จึงเรียนมาเพื่อโปรดทราบและพิจารณา"),
-                    encoding="utf-8")
-    _ingest(base / "raw", base / "processed")
-    before = _mtimes(base / "reports")
+    memo.write_text(memo.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     result = _run(base)
-    # the agency's own reports, and the portfolios (they list every agency's raw files)
     expected = sorted(r for r in EXPECTED if "synthetic-0002" in r or "/portfolio/" in r)
     assert sorted(result.built) == expected
-    after = _mtimes(base / "reports")
-    assert sorted(r for r in EXPECTED if after[r] != before[r]) == expected
+    page = (base / "reports" / "2566" / "fiscal-year" / "synthetic-0002.html").read_text(encoding="utf-8")
+    assert "ไฟล์เปลี่ยนไปหลังนำเข้า" in page
+    assert _run(base).built == []  # and then it is current
 
 
-def test_changing_one_score_rebuilds_that_agency_only(built, tmp_path):
-    base = _copy(built[0], tmp_path)
-    # FY2566: cp874, Thai headers, the year first (FY2565 scores are also cited by the memos)
-    table = base / "raw" / "scores" / "synthetic-ita-scores-2566.csv"
+def _swap_two_indicators(table: Path, agency_suffix: str) -> None:
+    """Swap indicators 1 and 2 of one agency's row in a SYNTHETIC cp874 score table (Thai headers): the IIT,
+    the other tools and the total stay the same."""
     lines = table.read_bytes().decode("cp874").splitlines()
-    row = next(i for i, line in enumerate(lines) if line.split(",")[1].endswith(" 0003"))  # any kind
+    header = lines[0].split(",")
+    i1, i2 = header.index("ตัวชี้วัดที่ 1"), header.index("ตัวชี้วัดที่ 2")
+    row = next(i for i, line in enumerate(lines) if line.split(",")[1].endswith(agency_suffix)
+               and line.split(",")[i1] != line.split(",")[i2])
     cells = lines[row].split(",")
-    cells[2] = f"{float(cells[2]) - 1.5:.2f}"
-    cells[3] = ""  # the level may no longer hold; leave it out
+    cells[i1], cells[i2] = cells[i2], cells[i1]
     lines[row] = ",".join(cells)
     table.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp874"))
+
+
+def test_changed_indicator_scores_leave_no_report_stale(built, tmp_path):
+    """Two indicators of one agency swapped (its tools and total unchanged) and re-ingested: the batch
+    rebuilds what shows them, its reports and those showing its kind's averages, and every page is then
+    the page a clean --force build gives; the next run builds nothing."""
+    from conftest import without_build_times
+
+    base = _copy(built[0], tmp_path / "incremental")
+    _swap_two_indicators(base / "raw" / "scores" / "synthetic-ita-scores-2566.csv", " 0003")
     _ingest(base / "raw", base / "processed")
     result = _run(base)
-    assert sorted(result.built) == sorted(r for r in EXPECTED if "synthetic-0003" in r or "/portfolio/" in r)
+    assert result.ok and "synthetic-0003" in " ".join(result.built)
+    clean = _copy(base, tmp_path / "clean", reports=False)
+    assert _run(clean, force=True).ok
+    for rel in EXPECTED:
+        pages = [(b / "reports" / rel).read_text(encoding="utf-8") for b in (base, clean)]
+        assert without_build_times(pages[0]) == without_build_times(pages[1]), rel
+    assert _run(base).built == []
 
 
 def test_killed_run_resumes_without_redoing_finished_reports(built, tmp_path):

@@ -172,12 +172,12 @@ def _build(result: BatchResult, jobs: list[Job] | None, local, args: tuple, *, y
     from itanb.render import write_index
     from itanb.store import load_tables
 
-    _raw, processed, reports, pdf, xlsx, docx = args
+    raw, processed, reports, pdf, xlsx, docx = args
     processed_dir, reports_dir = Path(processed), Path(reports)
     tables = load_tables(processed_dir)
     if jobs is None:
         jobs = plan_jobs(tables, years, agencies)
-    digests = dependency_hashes(tables, jobs)
+    digests = dependency_hashes(tables, jobs, raw)
     warm = _warm_index_thread({p for p in tables.agencies["province"] if isinstance(p, str)})
     # the fiscal-year reports whose Word draft is wanted: those with a result to analyse
     drafts = {j.key() for j in jobs if docx and draft.knows(j.kind)

@@ -30,6 +30,7 @@ from itanb.views.agency import (
     place_text,
     provenance,
     provenance_frame,
+    provenance_paths,
     show_title,
 )
 from itanb.views.context import (
@@ -134,6 +135,7 @@ __all__ = [
     "prose_digits",
     "provenance",
     "provenance_frame",
+    "provenance_paths",
     "ranking_table",
     "show_title",
     "suggest_agencies",
