@@ -84,9 +84,9 @@ def font_table(docx: bytes) -> bytes:
     import io
     import zipfile
 
+    from docx.opc.oxml import serialize_part_xml
     from docx.oxml import OxmlElement, parse_xml
     from docx.oxml.ns import qn
-    from lxml import etree
 
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(docx)) as source, \
@@ -100,7 +100,7 @@ def font_table(docx: bytes) -> bytes:
                                    ("w:pitch", "variable")):  # charset DE: THAI_CHARSET
                     font.append(OxmlElement(tag, {qn("w:val"): value}))
                 root.append(font)
-                data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+                data = serialize_part_xml(root)
             target.writestr(info, data)
     return out.getvalue()
 

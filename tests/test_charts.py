@@ -262,28 +262,6 @@ def test_texts_shaped_once_per_process_give_matplotlibs_own_pixels(synthetic_yoy
     assert cold == warm == drawn(lambda fig: None) == drawn(FigureCanvasAgg)
 
 
-def test_the_private_matplotlib_parts_the_charts_use_are_there_and_pinned():
-    """charts/agg.py redraws text with private parts of matplotlib 3.11: they must be in the installed
-    version, the pin in pyproject.toml must be the tested minor version, and no other module may touch them.
-    When this fails after an upgrade, read charts/agg.py before widening the pin."""
-    import re
-    from pathlib import Path
-
-    from conftest import assert_pinned_to_tested
-
-    from itanb.charts import agg
-
-    root = Path(__file__).resolve().parents[1]
-    assert agg.check() == []
-    assert_pinned_to_tested(agg.TESTED)
-    names = {n for members in agg.PRIVATE.values() for n in members}
-    names |= {"_get_font_height_metrics", "_renderer"}
-    used = re.compile(r"\.(" + "|".join(sorted(names)) + r")\b")
-    for path in sorted((root / "itanb").rglob("*.py")):
-        if path.name != "agg.py":
-            assert not used.findall(path.read_text(encoding="utf-8")), path
-
-
 def test_ticks_drawn_without_tick_objects_are_matplotlibs_own_pixel_for_pixel():
     """charts.base.ticks draws ticks, tick labels and grid lines as a few plain artists, and base.bars the
     bars as one collection: the PNG is byte for byte the one matplotlib's own ticks and bars give (labels,
