@@ -208,6 +208,41 @@ def _floor(work: Path, runs: int = 3) -> float:
     return sorted(times)[len(times) // 2]
 
 
+# ------------------------------------------------------------------------------------------------ a year
+
+
+NATIONAL_AGENCIES = 8300  # the agencies the NACC scores in a year (ITA-REFERENCE.md)
+
+
+def year_batch(work: Path, agencies: int) -> list[tuple[str, str]]:
+    """One fiscal year's batch for ``agencies`` SYNTHETIC agencies (FY2565-2566 data; the FY2566 reports:
+    fiscal-year, year-over-year and the portfolio) on every core, in a fresh process, and the national year
+    extrapolated from its time per report."""
+    from itanb.ingest import ingest
+    from itanb.synth import write_synthetic
+
+    year = work / "year"
+    write_synthetic(year / "raw", agencies=agencies, years=(2565, 2566), seed=1)
+    ingest(raw_dir=year / "raw", processed_dir=year / "processed")
+    cores = os.cpu_count() or 1
+    code = ("import sys\nfrom itanb.batch import run_batch\n"
+            f"r = run_batch((2566, 2566), force=True, workers={cores}, raw_dir={str(year / 'raw')!r}, "
+            f"processed_dir={str(year / 'processed')!r}, reports_dir={str(year / 'reports')!r}, "
+            "progress=False)\nprint(r.planned)\nsys.exit(0 if r.ok else 1)\n")
+    command = [sys.executable, "-c", code]
+    seconds, done = timed(lambda: subprocess.run(command, env=_env(), capture_output=True, text=True,
+                                                 check=False))
+    if done.returncode != 0:
+        raise RuntimeError(f"the year's batch failed:\n{done.stdout}{done.stderr}")
+    reports = int(done.stdout.strip().splitlines()[-1])
+    per_report = seconds / reports
+    national = per_report * reports * NATIONAL_AGENCIES / agencies
+    return [(f"FY2566 batch of {agencies} agencies, {cores} workers: reports", f"{reports:,}"),
+            ("  total (s)", f"{seconds:.1f}"), ("  per report (s)", f"{per_report:.3f}"),
+            (f"  a national year of {NATIONAL_AGENCIES:,} agencies, extrapolated (min)",
+             f"{national / 60:.1f}")]
+
+
 # ------------------------------------------------------------------------------------------------ main
 
 
@@ -258,9 +293,11 @@ def _report_table(t: dict) -> str:
     return _table(rows)
 
 
-def run_bench(reports: int = 16, national: int = 0, workdir: Path | str | None = None, memos: int = 0) -> int:
+def run_bench(reports: int = 16, national: int = 0, workdir: Path | str | None = None, memos: int = 0,
+              year_agencies: int = 0) -> int:
     """Run the benchmark (see the module docstring) and print its table; 0 on success. ``memos=N`` also
-    times parsing N synthetic memos in each format (Markdown, Word, PDF) on every core."""
+    times parsing N synthetic memos in each format (Markdown, Word, PDF) on every core; ``year_agencies=N`` a
+    fiscal year's whole batch for N agencies, extrapolated to the national year (:func:`year_batch`)."""
     os.environ.setdefault("PYTHAINLP_READ_ONLY", "1")
     os.environ.setdefault("MPLBACKEND", "Agg")
     reports = max(2, int(reports))  # two batch sizes, and the cells of all reports but the first
@@ -278,6 +315,9 @@ def run_bench(reports: int = 16, national: int = 0, workdir: Path | str | None =
             print(f"\nnational data path: {national:,} synthetic agencies, FY{NATIONAL_YEARS[0]}-"
                   f"{NATIONAL_YEARS[1]}", flush=True)
             print(_table([("measure", "value"), *national_path(work, int(national))]))
+        if year_agencies:
+            print(f"\na fiscal year's batch: {year_agencies:,} synthetic agencies", flush=True)
+            print(_table([("measure", "value"), *year_batch(work, int(year_agencies))]))
         if memos:
             print(f"\nmemo formats: {memos:,} synthetic memos per format, {cores} processes", flush=True)
             head = ("format", "memos", "measures", "memos_per_s", "cpu_ms_per_memo", "cores_x_cpu_rate")

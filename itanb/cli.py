@@ -118,7 +118,8 @@ def cmd_synth(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     from itanb.bench import run_bench
 
-    return run_bench(reports=args.reports, national=args.national, workdir=args.workdir, memos=args.memos)
+    return run_bench(reports=args.reports, national=args.national, workdir=args.workdir, memos=args.memos,
+                     year_agencies=args.year_agencies)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -200,6 +201,9 @@ def _synthetic_commands(add_parser: Callable[..., argparse.ArgumentParser]) -> N
     p.add_argument("--workdir", type=Path, default=None, help="keep the benchmark's files here")
     p.add_argument("--memos", type=int, default=300,
                    help="also time parsing N synthetic memos per format (md, docx, pdf; default 300)")
+    p.add_argument("--year-agencies", type=int, default=0,
+                   help="also time one fiscal year's whole batch for N synthetic agencies and extrapolate "
+                        "it to the national year (at least 250 for 500 reports)")
     p.set_defaults(func=cmd_bench)
 
 
