@@ -165,6 +165,17 @@ def test_each_notebook_starts_afresh(tmp_path):
     assert [c.execution_count for c in second.cells] == [1, 2, 3, 4]  # counted from 1 again
 
 
+def test_the_process_keeps_its_main_module_and_can_spawn_workers(tmp_path):
+    """Running notebooks in-process leaves ``sys.modules['__main__']`` alone: a spawn worker still starts."""
+    import multiprocessing
+
+    main = sys.modules["__main__"]
+    _run(ENGINE_NAME, _notebook(tmp_path / "nb.ipynb", ["x = 1", "x"]), tmp_path / "out.ipynb")
+    assert sys.modules["__main__"] is main
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        assert pool.apply(abs, (-3,)) == 3
+
+
 def test_shell_commands_and_figures_are_outputs(tmp_path):
     """``!cmd`` output is the cell's (IPython pipes it through sys.stdout); a figure shows inline."""
     nb = _run(ENGINE_NAME, _notebook(tmp_path / "nb.ipynb", [

@@ -151,6 +151,11 @@ class ReportShell(InteractiveShell):
         with contextlib.suppress(ImportError):  # as a kernel does: figures shown inline
             self.enable_matplotlib("inline")
 
+    def init_sys_modules(self) -> None:
+        """The process's ``__main__`` stays its own: IPython would put the shell's namespace module there
+        (a module without ``__spec__``), and a process that then starts workers with ``spawn`` (a batch in a
+        process that ran a report, a test session) could not."""
+
     def enable_gui(self, gui=None) -> None:
         """No event loop to hook: figures are shown inline (what ``%matplotlib inline`` asks)."""
 
