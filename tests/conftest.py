@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 os.environ.setdefault("PYTHAINLP_READ_ONLY", "1")
@@ -22,6 +23,14 @@ MEMO_AGENCY_NAME = "องค์การบริหารส่วนตำบ
 # when a page was built, to the minute: the one thing two builds of the same report or index may differ in
 REPORT_MADE = re.compile(r"สร้างรายงานเมื่อ [^<]*? น\.")
 INDEX_UPDATED = re.compile(r"ปรับปรุงเมื่อ [^<]*<")
+# pandas' default dtype for a column of text: "object" under pandas 2, "str" under pandas 3
+TEXT = str(pd.Series(["x"]).dtype)
+
+
+def nones(values) -> list:
+    """``values`` as a list, every missing value as None (a text column holds None under pandas 2, NaN
+    under pandas 3)."""
+    return [None if not isinstance(v, list | tuple) and pd.isna(v) else v for v in values]
 
 
 def run_cli(*args: str | Path, cwd: Path | None = None, env: dict | None = None,
