@@ -1,4 +1,5 @@
-"""JupyterLab from the project's environment serves the three notebooks and the python3 kernel."""
+"""JupyterLab from the project's environment, as ``make lab`` starts it on notebooks/, serves the three report
+notebooks and the python3 kernel."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from pathlib import Path
 import pytest
 
 from itanb.paths import NOTEBOOKS
+
+LAB_ROOT = NOTEBOOKS.parent  # make lab: notebooks/, the report notebooks in its reports/ folder
 
 pytestmark = pytest.mark.slow
 
@@ -34,7 +37,7 @@ def lab(tmp_path, free_port):
     log = (tmp_path / "lab.log").open("w")
     proc = subprocess.Popen(
         [str(jupyter), "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}", "--port-retries=0",
-         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={NOTEBOOKS}",
+         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={LAB_ROOT}",
          "--LabApp.extension_manager=readonly",  # no PyPI look-ups from the test
          *(["--allow-root"] if os.geteuid() == 0 else [])],
         stdout=log, stderr=subprocess.STDOUT, env=env, cwd=tmp_path)
@@ -65,12 +68,12 @@ def lab(tmp_path, free_port):
 
 def test_lab_serves_the_notebooks_and_the_python3_kernel(lab):
     base, token = lab
-    contents = _get(f"{base}/api/contents", token)
+    contents = _get(f"{base}/api/contents/{NOTEBOOKS.name}", token)
     names = {item["name"] for item in contents["content"]}
     assert {"fiscal_year_report.ipynb", "year_over_year.ipynb", "portfolio.ipynb"} <= names
     specs = _get(f"{base}/api/kernelspecs", token)
     assert "python3" in specs["kernelspecs"]
-    notebook = _get(f"{base}/api/contents/fiscal_year_report.ipynb", token)
+    notebook = _get(f"{base}/api/contents/{NOTEBOOKS.name}/fiscal_year_report.ipynb", token)
     assert notebook["content"]["metadata"]["kernelspec"]["name"] == "python3"
 
 

@@ -332,7 +332,8 @@ def test_failed_run_keeps_the_executed_notebook_and_names_the_cell(tmp_path, shi
                       if c.source.startswith("ctx = views.check_params"))
     assert result.cell_index == check_cell
     assert result.cell_source.startswith("ctx = views.check_params(")
-    assert result.failed_notebook == result.html.with_name("sao-khok-sa-ad.failed.ipynb")
+    assert result.failed_notebook == paths.CACHE / "failed" / "2565" / "fiscal-year" / "sao-khok-sa-ad.ipynb"
+    assert list(tmp_path.iterdir()) == []  # the reports folder: nothing written, not even a folder
     kept = nbformat.read(result.failed_notebook, as_version=4)
     assert any(o.get("ename") == "ParameterError" for c in kept.cells for o in c.get("outputs", ()))
     assert f"at cell {check_cell}" in result.summary()
