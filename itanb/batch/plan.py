@@ -14,8 +14,8 @@ The key of a report (:func:`dependency_hashes`) covers everything the report rea
 - the raw files its provenance shows (:func:`itanb.views.provenance_paths`), by their stamp (modification
   time and size) in the raw folder now: a file edited, removed or put back after the ingest rebuilds the
   reports that name it, which then say so;
-- its notebook's cells (their type, source and tags: saving the notebook again, re-ordering its metadata or
-  filling in ``language_info`` changes nothing), the package's code and data files, the report template,
+- its notebook's ``itanb`` metadata and cells (their type, source and tags: a save by JupyterLab that
+  changed no cell rebuilds nothing), the package's code and data files, the report template,
   ``itanb.__version__`` and the parameters.
 
 Keys are computed for all reports at once from per-row hashes of the tables (vectorised, ~1 s for 8,300
@@ -166,6 +166,20 @@ def _file_digest(path: Path) -> str:
     return h.hexdigest()
 
 
+def notebook_digest(path: Path) -> str:
+    """The hash of what a report notebook makes a report from: its ``itanb`` metadata and each cell's type,
+    tags and source (the parameters cell included). Not the file's bytes: JupyterLab's autosave re-orders
+    keys, fills ``language_info`` or records outputs and execution counts, which change no report."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    parts = [json.dumps(nb.get("metadata", {}).get("itanb"), sort_keys=True, ensure_ascii=False)]
+    for cell in nb.get("cells", ()):
+        source = cell.get("source", "")
+        tags = cell.get("metadata", {}).get("tags", [])
+        parts += [cell.get("cell_type", ""), "\x1f".join(map(str, tags)),
+                  source if isinstance(source, str) else "".join(source)]
+    return _digest(*parts)
+
+
 def code_digests(kinds: dict[str, Kind] | None = None) -> dict[str, str]:
     """Hashes of what every report depends on besides the data: package code and data, template, version; and
     one per report kind (its notebook)."""
@@ -179,15 +193,6 @@ def code_digests(kinds: dict[str, Kind] | None = None) -> dict[str, str]:
             shared.append(f"{path.relative_to(folder).as_posix()}={_file_digest(path)}")
     common = _digest(*shared)
     return {kind: _digest(common, notebook_digest(spec.notebook)) for kind, spec in kinds.items()}
-
-
-def notebook_digest(path: Path) -> str:
-    """Hash of what running a notebook depends on: its cells' types, sources and tags, in order (not the
-    file's bytes: metadata, outputs and key order, which a save in JupyterLab may change, run nothing)."""
-    cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
-    return _digest(*(json.dumps([c.get("cell_type"), "".join(c.get("source", "")),
-                                 sorted(c.get("metadata", {}).get("tags", []))], ensure_ascii=False)
-                     for c in cells))
 
 
 def data_digest(tables) -> str:

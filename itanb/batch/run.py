@@ -88,7 +88,7 @@ def _warm_index_thread(provinces: set[str]):
     while the workers run the reports (the driver only waits for them meanwhile): the provinces' file-name
     slugs (a name outside the known provinces loads pythainlp's dictionary) and the font subsetter (the
     first page's Sarabun subset loads fontTools and the font), at the lowest CPU priority: it must not slow
-    the workers' and zygotes' boot. Caches only: the index is the same."""
+    the workers' boot. Caches only: the index is the same."""
     import threading
 
     def warm() -> None:
@@ -199,4 +199,4 @@ def _build(result: BatchResult, jobs: list[Job] | None, local, args: tuple, *, y
         if local is not None:
             local.close()  # the workers stop now (at once when given no report)
         warm.join()
-        result.index = write_index(reports_dir, processed_dir)
+        result.index = write_index(reports_dir, processed_dir, failed=[f["key"] for f in result.failed])

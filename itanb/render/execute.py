@@ -3,8 +3,10 @@
 One report is one call to :func:`render_report`: no shell, no ``jupyter nbconvert`` process.
 
 - atomic: HTML and PDF go to a temporary file in the target folder, then ``os.replace``.
-- a failed run writes no report; the executed notebook is kept as ``<report>.failed.ipynb`` and the result
-  names the failing cell (its index in the source notebook and first line) and the error.
+- a failed run writes nothing in the reports folder (not even a folder): the executed notebook is kept
+  outside it, as ``<cache>/failed/<report's path>.ipynb`` (:data:`itanb.paths.CACHE`), and the result names
+  that file, the failing cell (its index in the source notebook and first line) and the error; a later
+  run that succeeds removes it.
 - the engine: papermill's engine ``itanb`` (:mod:`itanb.render.engine`) runs the cells in this process's
   IPython shell; ``engine="nbclient"`` is papermill's own (a ``python3`` kernel), for the same page.
 """
@@ -26,7 +28,7 @@ from itanb.render.kinds import Kind, clean_params, kind_of, scope_of
 
 KERNEL_NAME = "python3"
 ENGINE = "itanb"  # the papermill engine of itanb.render.engine; "nbclient": papermill's own (a kernel)
-FAILED_SUFFIX = ".failed.ipynb"
+FAILED_DIR = "failed"  # under paths.CACHE: the executed notebooks of failed runs, never published
 
 
 class ReportFailed(ItanbError):
@@ -84,9 +86,10 @@ class ReportResult:
         self.error = one_line(message) or name
 
 
-def _failed_path(report: Path) -> Path:
-    """Where the executed notebook of a failed run of ``report`` is kept."""
-    return report.with_name(report.stem + FAILED_SUFFIX)
+def failed_path(report: Path, reports_dir: Path | str) -> Path:
+    """Where the executed notebook of a failed run of ``report`` (a path in ``reports_dir``) is kept: outside
+    the reports folder, under the cache, at the report's relative path with ``.ipynb``."""
+    return paths.CACHE / FAILED_DIR / Path(report).relative_to(reports_dir).with_suffix(".ipynb")
 
 
 def _tags(cell) -> list[str]:
@@ -100,7 +103,7 @@ def _source_index(nb, executed_index: int) -> int:
 
 
 def _keep_failed(result: ReportResult, tmp_nb: Path, failed: Path, cell_index: int | None) -> None:
-    """Keep the executed notebook of a failed run next to the report; point ``cell_index`` at the source."""
+    """Keep the executed notebook of a failed run at ``failed``; point ``cell_index`` at the source."""
     if not (tmp_nb.exists() and tmp_nb.stat().st_size):
         return
     if cell_index is not None:
@@ -124,8 +127,8 @@ def _execute(result: ReportResult, notebook: Path, nb_params: dict, failed: Path
         # the kernel's own log ("running over TCP without encryption", "KeyboardInterrupt caught" when a
         # failed run is stopped) is noise on our stderr; errors of cells are in the notebook
         engine_kwargs = {"extra_arguments": ["--IPKernelApp.log_level=CRITICAL"], **engine_kwargs}
-    out = result.html
-    fd, tmp_name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.stem}.", suffix=".ipynb")
+    failed.parent.mkdir(parents=True, exist_ok=True)  # the reports folder is written only by finish()
+    fd, tmp_name = tempfile.mkstemp(dir=failed.parent, prefix=f".{failed.stem}.", suffix=".ipynb")
     os.close(fd)
     tmp_nb = Path(tmp_name)
     try:
@@ -222,12 +225,12 @@ def render_report(kind: str | Kind, params: dict, *, reports_dir: Path | str = p
     clean = clean_params(spec, params)
     scope = scope_of(spec, clean)
     out = spec.path(reports_dir, scope, clean.get("fiscal_year"))
-    out.parent.mkdir(parents=True, exist_ok=True)
+    failed = failed_path(out, reports_dir)
     result = ReportResult(kind=spec.name, params=clean, html=out)
     started = time.perf_counter()
     nb_params = {**clean, "raw_dir": str(Path(raw_dir).resolve()),
                  "processed_dir": str(Path(processed_dir).resolve())}
-    nb = _execute(result, spec.notebook, nb_params, _failed_path(out), engine=engine,
+    nb = _execute(result, spec.notebook, nb_params, failed, engine=engine,
                   engine_kwargs=dict(engine_kwargs or {}))
     if nb is not None:
         _write(result, nb, f"{spec.title} · {scope or ''} {clean.get('fiscal_year', '')}".strip(), pdf=pdf)
@@ -235,7 +238,7 @@ def render_report(kind: str | Kind, params: dict, *, reports_dir: Path | str = p
                                   (docx, (".docx", "Word", "draft.report_draft"))):
             if wanted:
                 _companion(result, spec.name, clean, companion, processed_dir=processed_dir, raw_dir=raw_dir)
-        _failed_path(out).unlink(missing_ok=True)
+        failed.unlink(missing_ok=True)
     result.seconds = time.perf_counter() - started
     return result
 
