@@ -305,7 +305,7 @@ def test_failed_report_keeps_its_notebook_and_names_the_cell(built, tmp_path):
     (failed_line,) = result.failures()
     assert "2599/fiscal-year/synthetic-0001.html" in failed_line
     assert "cell" in failed_line and "ParameterError" in failed_line
-    kept = Path(result.failed[0]["failed_notebook"])  # kept outside the published folder, and named
+    kept = Path(result.failed[0].failed_notebook)  # kept outside the published folder, and named
     assert kept.is_file() and kept.suffix == ".ipynb" and str(kept) in failed_line
     assert base / "reports" not in kept.parents
     assert not (base / "reports" / "2599").exists()  # nothing of the failed report is published

@@ -199,4 +199,4 @@ def _build(result: BatchResult, jobs: list[Job] | None, local, args: tuple, *, y
         if local is not None:
             local.close()  # the workers stop now (at once when given no report)
         warm.join()
-        result.index = write_index(reports_dir, processed_dir, failed=[f["key"] for f in result.failed])
+        result.index = write_index(reports_dir, processed_dir, failed=[f.key for f in result.failed])
