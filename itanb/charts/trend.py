@@ -12,12 +12,12 @@ from matplotlib.transforms import Bbox
 
 from itanb import grading
 from itanb.charts import base
-from itanb.charts.legend import RowLegend
 
 if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
+    from matplotlib.legend import Legend
     from matplotlib.text import Annotation
 
 SCORE_MARKER, NATIONAL_MARKER = 7, 5  # marker sizes (points) of the score and the national average
@@ -87,7 +87,7 @@ def _draw_scores(ax: Axes, data: pd.DataFrame, thai_digits: bool) -> list[Annota
     return labels
 
 
-def _legend(fig: Figure, x: np.ndarray, national: bool, needs_tools: bool, thai_digits: bool):
+def _legend(fig: Figure, x: np.ndarray, national: bool, needs_tools: bool, thai_digits: bool) -> Legend:
     """The figure legend below the plot (inside, it would cover the lowest band labels and low scores), with
     the footnote on the levels that need tool scores as its title."""
     handles = [
@@ -100,7 +100,8 @@ def _legend(fig: Figure, x: np.ndarray, national: bool, needs_tools: bool, thai_
                                         label="ค่าเฉลี่ยระดับประเทศ"))
     if len(x) > 1 and (np.diff(x) > 1).any():
         handles.append(mpl.lines.Line2D([], [], color=base.SCORE_COLOR, linestyle=":", label="ปีที่ไม่มีคะแนน"))
-    return RowLegend(fig, handles, fontsize=8, title=TOOLS_NOTE if needs_tools else None, title_fontsize=7)
+    return fig.legend(handles=handles, ncols=len(handles), fontsize=8, frameon=False,
+                      title=TOOLS_NOTE if needs_tools else None, title_fontsize=7)
 
 
 def score_trend(yoy: pd.DataFrame, thai_digits: bool = False, *, title: str | None = None) -> Figure:
@@ -110,7 +111,7 @@ def score_trend(yoy: pd.DataFrame, thai_digits: bool = False, *, title: str | No
     average where known, and each score with its computed level. A skipped year is a dashed segment.
     """
     with base.thai_rc():
-        fig, (ax,) = base.new_figure((8.0, 4.8), tick_objects=False)
+        fig, (ax,) = base.new_figure((8.0, 4.8))
         data = yoy[yoy["score"].notna()].sort_values("fiscal_year")
         years = [int(y) for y in yoy["fiscal_year"]]
         if not years:
@@ -126,9 +127,9 @@ def score_trend(yoy: pd.DataFrame, thai_digits: bool = False, *, title: str | No
         ax.set_ylim(y_min, 104)
         base.year_axis(ax, years, thai_digits)
         levels = np.arange(np.ceil(y_min / 10) * 10, 100.1, 10)
-        base.ticks(ax, "y", levels, [base.number(v, thai_digits, 0) for v in levels])
-        base.axis_label(ax, "y", "คะแนน ITA")
-        ax.set_title(title or "คะแนน ITA รายปีงบประมาณ", y=1.0)  # where matplotlib puts it, without looking
+        base.number_ticks(ax, "y", levels, thai_digits)
+        ax.set_ylabel("คะแนน ITA")
+        ax.set_title(title or "คะแนน ITA รายปีงบประมาณ")
         x = data["fiscal_year"].to_numpy(dtype=float)
         base.fit(fig, _legend(fig, x, bool(len(national)), needs_tools, thai_digits), MARGINS)
         _place_labels(ax, labels, list(zip(national["fiscal_year"].astype(float),
@@ -148,15 +149,13 @@ def _place_labels(ax: Axes, labels: list[Annotation], national: list[tuple[float
     year's score, the national average), another text of the axes or a label already placed, or leave
     the plot; when both sides clash, the side with fewer clashes.
 
-    Runs after :func:`~itanb.charts.base.fit`, on the final layout, from the texts' measured extents (the
-    figure's renderer measures each text once and keeps it for the drawing): nothing is drawn here."""
+    Runs after :func:`~itanb.charts.base.fit`, on the final layout, from the texts' extents measured by
+    the figure's renderer (``fig.canvas.get_renderer()``): nothing is drawn here."""
     if not labels:
         return
     fig = ax.figure
     renderer = fig.canvas.get_renderer()
-    ticks = {id(t) for axis in "xy" for t in base.tick_labels(ax, axis)}  # outside the plot: no clash
-    fixed = [t.get_window_extent(renderer) for t in ax.texts
-             if t not in labels and id(t) not in ticks and t.get_text().strip()]
+    fixed = [t.get_window_extent(renderer) for t in ax.texts if t not in labels and t.get_text().strip()]
     fixed += [marker_extent(ax, mx, my, NATIONAL_MARKER) for mx, my in national]
     axes_box = ax.get_window_extent(renderer)
     placed: list[Bbox] = []
