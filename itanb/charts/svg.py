@@ -74,7 +74,8 @@ def _outlined(match: re.Match) -> str:
     style = {key.strip(): value.strip() for key, value in style.items()}
     attrs = dict(_ATTR.findall(match["attrs"]))
     text = html.unescape(match["text"])
-    prop = FontProperties(family=[base.FAMILY, base.FALLBACK], size=float(style["font-size"].removesuffix("px")),
+    size = float(style["font-size"].removesuffix("px"))
+    prop = FontProperties(family=[base.FAMILY, base.FALLBACK], size=size,
                           weight=int(style.get("font-weight", 400)), style=style.get("font-style", "normal"))
     with base.thai_rc():
         width = text_to_path.get_text_width_height_descent(text, prop, ismath=False)[0]
@@ -97,7 +98,8 @@ def _path_data(path, x0: float, y0: float) -> str:
         if code == 79:  # CLOSEPOLY
             parts.append("Z")
             continue
-        points = " ".join(f"{x0 + x:.2f} {y0 - y:.2f}" for x, y in zip(vertices[::2], vertices[1::2], strict=True))
+        pairs = zip(vertices[::2], vertices[1::2], strict=True)
+        points = " ".join(f"{x0 + x:.2f} {y0 - y:.2f}" for x, y in pairs)
         parts.append(f"{letters[int(code)]}{points}")
     return "".join(parts)
 

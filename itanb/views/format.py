@@ -153,8 +153,8 @@ def fmt_passed(value: object, thai_digits: bool = False) -> str:
 
 
 def figure(fig, alt: str | None = None):
-    """A matplotlib Figure as the report's inline SVG (:func:`itanb.charts.svg_text`: its text kept as text, in
-    the page's Sarabun), an :class:`itanb.charts.Chart` a notebook shows; the figure is closed afterwards.
+    """A matplotlib Figure as the report's inline SVG (:func:`itanb.charts.svg_text`: its text kept as text,
+    in the page's Sarabun), an :class:`itanb.charts.Chart` a notebook shows; the figure is closed afterwards.
 
     ``alt`` (default: the figure's titles, :func:`itanb.charts.alt_text`) is what the chart is called for
     readers that cannot see it (the SVG's ``<title>`` and ``aria-label``).
