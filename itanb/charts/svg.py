@@ -20,8 +20,6 @@ import io
 import re
 from typing import TYPE_CHECKING
 
-import matplotlib as mpl
-
 from itanb.charts import base
 
 if TYPE_CHECKING:
@@ -60,7 +58,7 @@ def svg_text(fig: Figure, alt: str | None = None) -> str:
     family, titled ``alt`` (default :func:`alt_text`)."""
     alt = alt_text(fig) if alt is None else alt
     out = io.StringIO()
-    with base.thai_rc(), mpl.rc_context(SVG_RC):
+    with base.thai_rc(SVG_RC):
         fig.savefig(out, format="svg", metadata=NO_METADATA)
     svg = _compact(_PROLOG.sub("", out.getvalue(), count=1))
     label = html.escape(alt, quote=True)
