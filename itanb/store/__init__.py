@@ -5,10 +5,11 @@ file of one ingest, so a reader can tell a consistent set from a mix of two runs
 writes into a temporary folder inside the processed folder and moves the files into place only when all
 of them are written; a failure (or a kill before the moves) leaves the previous tables as they were.
 
-dtypes (pandas, as loaded): ``str`` = object column of Python str (None where nullable); ``int64``;
-``Int64`` = pandas nullable integer; ``float64`` (NaN where nullable); ``bool``; ``boolean`` = pandas
-nullable boolean; ``datetime64[ns]`` (NaT where nullable); ``datetime64[ns, UTC]``; ``list<str>`` = object
-column of Python lists of str.
+dtypes (pandas, as loaded): ``str`` = pandas' default text dtype (pandas 2: object column of Python str,
+None where nullable; pandas 3: the ``str`` dtype, NaN where nullable; test a missing value with pd.isna);
+``int64``; ``Int64`` = pandas nullable integer; ``float64`` (NaN where nullable); ``bool``; ``boolean`` =
+pandas nullable boolean; ``datetime64[ns]`` (NaT where nullable); ``datetime64[ns, UTC]``; ``list<str>`` =
+object column of Python lists of str.
 
 The package by job, in import order: ``schema`` (columns, dtypes, keys; Tables), ``frames`` (records and Arrow
 to frames), ``checks`` (strict checks), ``read`` (the loaders), ``write`` (atomic writes). Import from
