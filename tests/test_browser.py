@@ -97,7 +97,7 @@ def test_report_opens_offline_without_errors(chromium, reports, memo_agency_id, 
     assert seen["images_ok"]
     assert shot.stat().st_size > 10_000
     charts = seen["charts"]
-    assert len(charts) == 2  # the indicators (none yet: the chart says so) and the score trend
+    assert [c["label"] for c in charts] == ["คะแนน ITA รายปีงบประมาณ"]  # the agency has no indicator scores
     for chart in charts:
         assert chart["role"] == "img" and chart["label"], chart
         assert 300 < chart["width"] <= 720, chart  # the column's width, at most 720 px
