@@ -37,8 +37,8 @@ SCORE_HEADERS = PACKAGE_DATA / "score_headers.csv"
 SUFFIXES = (".csv", ".xlsx")
 CE_LIMIT = MIN_BE_YEAR  # a year below this is CE
 BE_RANGE = (BE_MIN, BE_MAX)
-_INT_RE = re.compile(r"^[+]?\d+(?:\.0*)?$")
-_PLAIN_SCORE = re.compile(r"\d{1,2}\.\d\d|100\.00")  # two decimals in 0-100, nothing to tidy
+_INT_RE = re.compile(r"^[+]?[0-9]+(?:\.0*)?$")
+_PLAIN_SCORE = re.compile(r"[0-9]{1,2}\.[0-9][0-9]|100\.00")  # two decimals in 0-100, nothing to tidy
 
 
 @dataclass(frozen=True)
