@@ -67,11 +67,12 @@ SCORE_ROWS = Limit("ITANB_MAX_SCORE_ROWS", 200_000, "rows of the score table")
 SCORE_FILE = Limit("ITANB_MAX_SCORE_FILE_MB", 256, "size of the score table file", "MB", MB)
 # memos
 MEMO_ROWS = Limit("ITANB_MAX_MEMO_ROWS", 2_000, "table rows of the memo")
+MEMO_FILE = Limit("ITANB_MAX_MEMO_FILE_MB", 100, "size of the memo file", "MB", MB)
 PDF_PAGES = Limit("ITANB_MAX_PDF_PAGES", 200, "pages of the PDF memo")
 TEXT_MEMO = Limit("ITANB_MAX_TEXT_MEMO_MB", 1, "size of the text memo", "MB", MB)
 
 LIMITS = (ZIP_PART, ZIP_TOTAL, ZIP_PARTS, SHEET_CELLS, SHARED_STRINGS, SHEET_TEXT, CELL_TEXT, SCORE_ROWS,
-          SCORE_FILE, MEMO_ROWS, PDF_PAGES, TEXT_MEMO)
+          SCORE_FILE, MEMO_ROWS, MEMO_FILE, PDF_PAGES, TEXT_MEMO)
 
 
 def check_limits() -> None:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from itanb import paths
+from itanb import limits, paths
 from itanb.agencies import Mention, load_pinned, resolve
 from itanb.errors import InputError
 from itanb.findings import Finding
@@ -173,7 +173,7 @@ def _read_score_tables(score_items: list[tuple[Path, str]], add_source: Callable
     rows: list[ScoreRow] = []
     score_findings: list[tuple[Finding, str]] = []
     for path, rel in score_items:
-        data = read_bytes(path, rel)
+        data = read_bytes(path, rel, limits.SCORE_FILE)
         table = read_scores_file(path, file=rel, data=data)
         rows.extend(table.rows)
         score_findings.extend(zip(table.findings, table.finding_agencies, strict=True))

@@ -9,8 +9,10 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from itanb import limits
 from itanb.errors import InputError, ItanbError
-from itanb.memo.read import KNOWN_SUFFIXES, has_signature
+from itanb.limits import Limit
+from itanb.memo.read import KNOWN_SUFFIXES, TEXT_SUFFIXES, has_signature
 
 POOL_THRESHOLD = 200  # parse memos in worker processes above this many files
 
@@ -39,9 +41,12 @@ def raw_files(folder: Path, root: Path) -> list[tuple[Path, str]]:
     return sorted(found, key=lambda pr: pr[1])
 
 
-def read_bytes(path: Path, rel: str) -> bytes:
-    """A raw file's bytes, read once: parsed and hashed from the same read."""
+def read_bytes(path: Path, rel: str, limit: Limit | None = None) -> bytes:
+    """A raw file's bytes, read once: parsed and hashed from the same read; ``limit``: its size's, checked
+    before it is read."""
     try:
+        if limit is not None:
+            limit.check(path.stat().st_size, source=rel)
         return path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror}", source=rel) from None
@@ -71,7 +76,8 @@ def _parse_memo(item: tuple[str, str]) -> tuple[str, object, str | None, str, in
 
     path, rel = Path(item[0]), item[1]
     try:
-        data = read_bytes(path, rel)
+        text = path.suffix.lower() in TEXT_SUFFIXES
+        data = read_bytes(path, rel, limits.TEXT_MEMO if text else limits.MEMO_FILE)
         memo = parse_memo_bytes(data, rel)
     except ItanbError as exc:
         return rel, None, str(exc) if exc.source else f"{rel}: {exc}", "", 0

@@ -6,8 +6,9 @@ suffix says (an old binary Word file named ``.docx``) get the one line that says
 
 from __future__ import annotations
 
+from itanb import limits
 from itanb.errors import InputError
-from itanb.memo.document import Document
+from itanb.memo.document import Document, Table
 from itanb.thai import decode_thai_text
 
 TEXT_SUFFIXES = (".md", ".txt")
@@ -32,6 +33,7 @@ def read_text_bytes(data: bytes, source: str) -> Document:
     """A Markdown or plain-text memo: UTF-8, UTF-8 with BOM or cp874 (:func:`itanb.thai.decode_thai_text`)."""
     from itanb.memo.read_text import read_text
 
+    limits.TEXT_MEMO.check(len(data), source=source)
     if not data.strip():
         raise InputError("empty file: not a memo", source=source)
     return read_text(decode_thai_text(data, where=source).text, source)
@@ -39,7 +41,13 @@ def read_text_bytes(data: bytes, source: str) -> Document:
 
 def read_document(data: bytes, source: str, suffix: str) -> Document:
     """The document of a memo file (``suffix``: its name's, e.g. ``".docx"``); raises InputError naming
-    ``source`` for anything unreadable."""
+    ``source`` for anything unreadable or past a limit (:mod:`itanb.limits`)."""
+    document = _read_document(data, source, suffix)
+    limits.MEMO_ROWS.check(sum(len(b.rows) for b in document.blocks if isinstance(b, Table)), source=source)
+    return document
+
+
+def _read_document(data: bytes, source: str, suffix: str) -> Document:
     suffix = suffix.lower()
     if suffix == ".doc" or (suffix == ".docx" and data.startswith(OLE_MAGIC)):
         from itanb.memo.read_word import reject_compound_file
