@@ -47,10 +47,11 @@ class Limit:
         limit = self.value()
         if count <= limit:
             return
-        shown = (f"{count / self.scale:,.1f} {self.unit}" if self.scale > 1 else f"{count:,}")
+        shown = f"{count:,}" if self.scale == 1 else f"{count:,} bytes" if count < 10 * self.scale else \
+            f"{count / self.scale:,.1f} {self.unit}"
         allowed = f"{limit // self.scale:,}{' ' + self.unit if self.unit else ''}"
-        raise InputError(f"{detail or self.what}: {shown}, over the limit of {allowed}; if the file is genuine, "
-                         f"raise it with {self.env}=<n>", source=source)
+        raise InputError(f"{detail or self.what}: {shown}, over the limit of {allowed}; if the file is "
+                         f"genuine, raise it with {self.env}=<n>", source=source)
 
 
 # .docx / .xlsx (zip archives): checked from the zip directory before any part is read

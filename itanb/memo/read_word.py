@@ -10,7 +10,6 @@ paragraphs are joined with line breaks (several owners in one cell stay apart); 
 
 from __future__ import annotations
 
-import io
 import re
 import xml.etree.ElementTree as ET
 
@@ -46,8 +45,8 @@ def reject_compound_file(data: bytes, source: str) -> InputError:
 
 
 def _document_xml(data: bytes, source: str) -> ET.Element:
-    archive = open_archive(data, source, "Word file", "corrupt Word file: not a readable .docx (zip) archive; "
-                           "save it again from Word")  # part sizes checked from the zip directory
+    archive = open_archive(data, source, "Word file",  # part sizes checked from the zip directory
+                           "corrupt Word file: not a readable .docx (zip) archive; save it again from Word")
     try:
         with archive:
             xml = read_part(archive, "word/document.xml", source)
