@@ -30,15 +30,26 @@ class MemoFile:
 
 
 def raw_files(folder: Path, root: Path) -> list[tuple[Path, str]]:
+    """Every file under ``folder`` (relative to ``root``, sorted), hidden and odd ones included: see
+    :func:`skip_reason`."""
     if not folder.is_dir():
         return []
-    found = []
-    for path in folder.rglob("*"):
-        rel = path.relative_to(root)
-        if any(part.startswith((".", "~$")) for part in rel.parts) or not path.is_file():
-            continue
-        found.append((path, rel.as_posix()))
+    found = [(path, path.relative_to(root).as_posix()) for path in folder.rglob("*") if not path.is_dir()]
     return sorted(found, key=lambda pr: pr[1])
+
+
+def skip_reason(path: Path, rel: str) -> str | None:
+    """Why a file under raw is not read whatever its name says: hidden (a name starting with a dot, or in
+    such a folder), an Office lock file (``~$…``), or not a regular file (a pipe, a device, a broken link);
+    None for a file to read. Ingest names these among the ignored files."""
+    parts = rel.split("/")
+    if any(part.startswith(".") for part in parts):
+        return "hidden"
+    if any(part.startswith("~$") for part in parts):
+        return "Office lock file"
+    if not path.is_file():
+        return "not a regular file"
+    return None
 
 
 def read_bytes(path: Path, rel: str, limit: Limit | None = None) -> bytes:
