@@ -86,14 +86,14 @@ def xlsx_shared_amplified(cells: int = 20_000, size: int = 1 << 20) -> bytes:
     return xlsx(_sheet(_header_row() + rows), _sst([*HEADER, "ก" * (size // 3)]))
 
 
-def xlsx_many_rows(rows: int = 250_000) -> bytes:
+def xlsx_many_rows(rows: int = 200_001) -> bytes:
     """More rows than a score table may have (each a distinct agency): refused before calamine reads it."""
     body = "".join(f'<row r="{n}"><c r="A{n}" t="inlineStr"><is><t>a{n}</t></is></c>'
                    f'<c r="B{n}"><v>2565</v></c><c r="C{n}"><v>90</v></c></row>' for n in range(2, rows + 2))
     return xlsx(_sheet(_header_row() + body), _sst(list(HEADER)))
 
 
-def xlsx_rows_without_r(rows: int = 250_000) -> bytes:
+def xlsx_rows_without_r(rows: int = 200_001) -> bytes:
     """The same rows with no r attributes (allowed by OOXML): counted by position."""
     body = "".join("<row><c><v>1</v></c><c><v>2565</v></c><c><v>90</v></c></row>" for _ in range(rows))
     return xlsx(_sheet(_header_row() + body), _sst(list(HEADER)))
@@ -218,6 +218,6 @@ def text_memo(size: int = (1 << 20) + 1) -> bytes:
     return ("บันทึกข้อความ\n" + "|ก|ข|\n" * (size // 10)).encode()[:size].ljust(size, b"\n")
 
 
-def csv_rows(rows: int = 250_000) -> bytes:
+def csv_rows(rows: int = 200_001) -> bytes:
     """A score table of more rows than allowed (distinct agencies)."""
     return ("agency,fiscal_year,score\n" + "".join(f"a{n},2565,90\n" for n in range(rows))).encode()

@@ -66,6 +66,13 @@ def _fsync_dir(path: Path) -> None:
             os.close(fd)
 
 
+def _new_version(processed_dir: Path) -> Path:
+    """An empty version folder, readable by whoever may read the processed folder."""
+    version = Path(tempfile.mkdtemp(prefix=f"{VERSION_PREFIX}{os.getpid()}-", dir=processed_dir))
+    version.chmod(0o755)
+    return version
+
+
 def _write_bytes(path: Path, data: bytes) -> None:
     with path.open("wb") as fh:
         fh.write(data)
@@ -129,7 +136,7 @@ def _adopt_old_layout(processed_dir: Path, previous: str | None, step: Callable[
     if previous is None:
         if current.is_dir() and not current.is_symlink():  # a copy of a folder made with its links followed
             shutil.rmtree(current)
-        version = Path(tempfile.mkdtemp(prefix=f"{VERSION_PREFIX}{os.getpid()}-", dir=processed_dir))
+        version = _new_version(processed_dir)
         for name in names:
             step()
             try:
@@ -184,7 +191,7 @@ def write_tables(tables: Tables, processed_dir: Path = PROCESSED) -> dict:
         for name in (*(SCHEMAS[t].file for t in TABLES), MANIFEST):  # the fixed links (made once)
             if not (processed_dir / name).is_symlink():
                 _relink(processed_dir / name, f"{CURRENT}/{name}", step)
-        version = Path(tempfile.mkdtemp(prefix=f"{VERSION_PREFIX}{os.getpid()}-", dir=processed_dir))
+        version = _new_version(processed_dir)
         manifest = _write_version(tables, version, step)
         _relink(processed_dir / CURRENT, version.name, step)  # the switch: one rename
     except BaseException:
