@@ -89,6 +89,7 @@ def read_raw(raw_dir: Path = paths.RAW, *, workers: int | None = None) -> tuple[
     Raises InputError naming the file (and line) of the first problem.
     """
     started = time.perf_counter()
+    limits.check_limits()  # a mistyped ITANB_MAX_* setting, said before any file is read
     raw_dir = Path(raw_dir)
     if not raw_dir.is_dir():
         raise InputError("raw folder not found (expected memos/ and scores/ inside)", source=raw_dir)
