@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import nones
 
 from itanb import grading
 from itanb.errors import InputError
@@ -211,9 +212,9 @@ def test_grade_frame_agrees_with_grade():
     for i, (year, score) in enumerate(zip(years, scores, strict=True)):
         one = grading.grade(int(year), float(score), iit=tools[0][i], eit1=tools[1][i], eit2=tools[2][i],
                             oit=tools[3][i])
-        assert frame["level"].iloc[i] == one.level, (year, score)
+        assert nones([frame["level"].iloc[i]]) == [one.level], (year, score)
         assert frame["possible"].iloc[i] == one.possible, (year, score)
-        assert frame["scheme"].iloc[i] == one.scheme
+        assert nones([frame["scheme"].iloc[i]]) == [one.scheme]
         expected = grading.passed(int(year), float(score))
         got = frame["passed"].iloc[i]
         assert got is pd.NA if expected is None else bool(got) is expected
@@ -242,7 +243,7 @@ def test_all_four_tools_give_the_reference_rule():
 
 def test_grade_frame_missing_score_and_range():
     frame = grading.grade_frame(pd.Series([2565, 2565]), pd.Series([np.nan, 85.0]))
-    assert frame["level"].tolist() == [None, "A"]
+    assert nones(frame["level"]) == [None, "A"]
     assert frame["passed"].isna().tolist() == [True, False]
     with pytest.raises(InputError, match="outside"):
         grading.grade_frame(pd.Series([2565]), pd.Series([100.5]))

@@ -6,10 +6,11 @@ writes a new version folder beside the current one and switches to it with one r
 link (each ``<name>.parquet`` is a fixed link into it): a failure or a kill at any moment leaves the
 previous tables or the new ones, complete; :func:`load_tables` reads all seven from one version.
 
-dtypes (pandas, as loaded): ``str`` = object column of Python str (None where nullable); ``int64``;
-``Int64`` = pandas nullable integer; ``float64`` (NaN where nullable); ``bool``; ``boolean`` = pandas
-nullable boolean; ``datetime64[ns]`` (NaT where nullable); ``datetime64[ns, UTC]``; ``list<str>`` = object
-column of Python lists of str.
+dtypes (pandas, as loaded): ``str`` = pandas' default text dtype (pandas 2: object column of Python str,
+None where nullable; pandas 3: the ``str`` dtype, NaN where nullable; test a missing value with pd.isna);
+``int64``; ``Int64`` = pandas nullable integer; ``float64`` (NaN where nullable); ``bool``; ``boolean`` =
+pandas nullable boolean; ``datetime64[ns]`` (NaT where nullable); ``datetime64[ns, UTC]``; ``list<str>`` =
+object column of Python lists of str.
 
 The package by job, in import order: ``schema`` (columns, dtypes, keys; Tables), ``frames`` (records and Arrow
 to frames), ``checks`` (strict checks), ``read`` (the loaders), ``write`` (atomic writes). Import from
