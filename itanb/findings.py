@@ -20,6 +20,7 @@ CODES: dict[str, str] = {
     "unknown_level_scheme": "no level can be computed for that fiscal year",
     "total_mismatch": "a published total or tool score differs from what its parts give (over the tolerance)",
     "weak_indicator_unaddressed": "an indicator below 85 that none of the next year's measures addresses",
+    "ocr_uncertain": "a value read from a scan (OCR) below its confidence: a person should confirm it",
 }
 
 

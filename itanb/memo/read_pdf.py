@@ -27,12 +27,14 @@ from itanb.memo.pdf_grid import SNAP, Grid, edges, find_grids, owns_any
 PARAGRAPH_GAP = 1.6  # baselines further apart than this many line heights: a new paragraph
 SHORT_LINE = 2  # a line ending this many line heights short of the right edge ends its paragraph
 WORD_MAX = 8  # line heights: a first word wider than this is no word that a wrap moved to the next line
-SCAN_HINT = ("scanned PDF without a text layer (nothing to read): OCR it first "
-             "(e.g. `ocrmypdf -l tha in.pdf out.pdf`) or supply the Word (.docx) file")
 _ERR_PASSWORD = 4
 
 
-def _open(data: bytes, source: str):
+class NoTextLayer(InputError):
+    """A PDF whose pages must be read as images (:func:`itanb.memo.read_image.read_scan`)."""
+
+
+def open_pdf(data: bytes, source: str):
     import pypdfium2 as pdfium
 
     if not data.startswith(b"%PDF"):
@@ -50,8 +52,8 @@ def _open(data: bytes, source: str):
 def read_pdf(data: bytes, source: str) -> Document:
     """The document of a PDF's bytes; raises InputError for a scan without text, an encrypted or corrupt
     PDF."""
-    pdf = _open(data, source)
-    reader = _Reader()
+    pdf = open_pdf(data, source)
+    reader = PageReader()
     try:
         for number in range(len(pdf)):
             page = pdf[number]
@@ -61,9 +63,20 @@ def read_pdf(data: bytes, source: str) -> Document:
                 page.close()
     finally:
         pdf.close()
-    if not reader.chars:
-        raise InputError(SCAN_HINT, source=source)
+    if not usable(reader):
+        raise NoTextLayer("scanned PDF without a usable text layer", source=source)
     return Document(source, "layout", reader.joined())
+
+
+def usable(reader: PageReader) -> bool:
+    """Whether a text layer can be read: it has Thai letters, and few characters that are neither standard
+    Thai nor ASCII (the layer OCR software or a broken font leaves)."""
+    text = "".join(b.text if isinstance(b, Paragraph) else "".join("".join(r.cells) for r in b.rows)
+                   for b in reader.blocks)
+    thai = sum("\u0e01" <= ch <= "\u0e5b" for ch in text)
+    odd = sum(not ch.isascii() and not ("\u0e01" <= ch <= "\u0e5b") and not ("\uf700" <= ch <= "\uf71a")
+              and ch not in "\u200b✓✔☑☒□" for ch in text)
+    return thai >= 20 and odd <= max(5, len(text) // 50)
 
 
 # --- characters --------------------------------------------------------------------------------------------
@@ -186,7 +199,9 @@ def _join_prose(lines: list[str]) -> str:
 # --- pages -------------------------------------------------------------------------------------------------
 
 
-class _Reader:
+class PageReader:
+    """Pages of characters and grids -> blocks (this reader's, and the image reader's)."""
+
     def __init__(self) -> None:
         self.blocks: list[Paragraph | Table] = []
         self.seq = self.tables = self.chars = 0
@@ -216,8 +231,12 @@ class _Reader:
 
     def page(self, page, number: int) -> None:
         chars, line_height = _chars(page)
+        self.add(number, chars, line_height, find_grids(*edges(page)))
+
+    def add(self, number: int, chars: list[tuple[str, float, float]], line_height: float,
+            grids: list[Grid]) -> None:
+        """Page ``number``'s characters (text, x, baseline y; page units, y down) and table grids."""
         self.chars += sum(1 for ch, _, _ in chars if not ch.isspace())
-        grids = find_grids(*edges(page))
         in_table: list[list[tuple[str, float, float]]] = [[] for _ in grids]
         prose = []
         boxes = [(i, *grid.bbox) for i, grid in enumerate(grids)]
