@@ -90,6 +90,7 @@ def read_pages(pages: list, source: str) -> Document:
     """Pages as (greyscale PIL image, dpi) -> the document; InputError for a page under :data:`MIN_DPI` or
     without tesseract."""
     from itanb.memo import ocr
+    from itanb.memo.numbers import fix_numbers
     from itanb.memo.read_pdf import PageReader
 
     for n, (_, dpi) in enumerate(pages, start=1):
@@ -102,7 +103,7 @@ def read_pages(pages: list, source: str) -> Document:
     reader = PageReader()
     doubts: list[Doubt] = []
     for n, (page, page_words) in enumerate(zip(prepared, words, strict=True), start=1):
-        chars = _chars(page, page.to_page(page_words), doubts, n)
+        chars = _chars(page, page.to_page(fix_numbers(_no_junk(page_words), page.sheet)), doubts, n)
         reader.add(n, chars, page.line_height, page.grids)
     if not reader.chars:
         raise InputError("scan without readable text (OCR found none)", source=source)
@@ -223,13 +224,19 @@ def _chars(page: _Page, words: list, doubts: list[Doubt], number: int) -> list[t
     heights = sorted(w.line_bottom - w.top for w in words) or [page.dpi // 5]
     page.line_height = heights[len(heights) // 2] * s * 1.1
     marked = _marks(page, words)
+    sizes = sorted(w.height for w in words) or [page.dpi // 8]
+    space = 0.45 * sizes[len(sizes) // 2]  # Thai letters' gaps overlap spaces' widths: only wide gaps
     out: list[tuple[str, float, float]] = []
     prev: Word | None = None
     for w in sorted(marked, key=lambda w: (w.line, w.left)):
         text = _WORDS.get(w.text, w.text)
         y = w.line_bottom * s
         gap = w.left - (prev.left + prev.width) if prev is not None else 0
-        if prev is not None and prev.line == w.line and gap > 0.3 * page.line_height / s:
+        # Thai sets a number apart from the words about it (วันที่ ๒๘ มิถุนายน ๒๕๖๗): Tesseract's letter boxes
+        # are too wide to show that space
+        number = prev is not None and {_has_digit(prev.text), _has_digit(w.text)} == {True, False} and (
+            _is_thai(prev.text[-1]) or _is_thai(w.text[0]))
+        if prev is not None and prev.line == w.line and (gap > space or number):
             out.append((" ", prev.left * s, y))
         out.append((text, w.left * s, y))
         if w.conf < CONFIDENT:
@@ -237,6 +244,28 @@ def _chars(page: _Page, words: list, doubts: list[Doubt], number: int) -> list[t
             doubts.append(Doubt(text, number, box, round(w.conf, 2), _crop(page, w)))
         prev = w
     return _joined_words(out)
+
+
+def _has_digit(text: str) -> bool:
+    return any(ch.isdigit() for ch in text)
+
+
+def _is_thai(ch: str) -> bool:
+    return "\u0e01" <= ch <= "\u0e4e"
+
+
+def _no_junk(words: list) -> list:
+    """Without what Tesseract reads off specks and stray marks: lines of small pieces only (marks it did not
+    put on their letters), and unsure words of punctuation alone."""
+    sizes = sorted(w.height for w in words)
+    usual = sizes[len(sizes) // 2] if sizes else 0
+    lines: dict[tuple, list] = {}
+    for w in words:
+        lines.setdefault(w.line, []).append(w)
+    small = {key for key, line in lines.items()
+             if sorted(w.height for w in line)[len(line) // 2] < usual * 0.6 or sum(w.conf for w in line) < 0.5 * len(line)}
+    return [w for w in words if w.line not in small
+            and not (w.conf < 0.5 and not any(ch.isalnum() for ch in w.text))]
 
 
 def _joined_words(chars: list[tuple[str, float, float]]) -> list[tuple[str, float, float]]:
