@@ -20,7 +20,7 @@ from itanb.memo.ocr import Word
 
 THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙"
 DIGITS = THAI_DIGITS + "0123456789"
-_LOOKALIKE = set("ฒซดตถภฅคศฯ")
+_LOOKALIKE = set("ฒซฅ")  # ฒ for ๗, ซ for ๖, ฅ for ๓
 
 
 def _tokens(words: list[Word]) -> list[list[Word]]:
@@ -73,7 +73,7 @@ def _spans(line: list[Word], ink: np.ndarray) -> list[list]:
                     if any(ch.isalpha() and ch not in _LOOKALIKE for ch in w.text):
                         free[max(w.left - 1, 0): w.left + w.width + 1] = False
         left, right = _widen(free, min(w.left for w in token), max(w.left + w.width for w in token),
-                             max(2, (bottom - top) // 3))
+                             max(2, (bottom - top) // 5))
         if spans and left <= spans[-1][1]:
             last = spans[-1]
             last[1], last[2], last[3] = max(last[1], right), min(last[2], top), max(last[3], bottom)
@@ -92,7 +92,8 @@ def _read(ink: np.ndarray, span: list, inside: list[Word]) -> tuple[str, float, 
     found = [g for _, g in placed]
     if placed:
         left, right = left + placed[0][0], left + placed[-1][0] + placed[-1][1].shape[1]
-    heights = sorted(g.shape[0] for g in found)
+    tallest = max((g.shape[0] for g in found), default=0)
+    heights = sorted(g.shape[0] for g in found if g.shape[0] > tallest / 2)  # digits (and slashes), no dots
     digit_h = heights[len(heights) // 2] if heights else 0
     read, conf = "", min((w.conf for w in inside), default=1.0)
     for g in [piece for g in found for piece in _split(g)]:

@@ -27,11 +27,9 @@ from itanb.memo.pdf_grid import Grid, find_grids, merge_lines
 INK = 150  # grey below this, once the light is evened out, is ink
 MIN_DPI = 150
 CONFIDENT = 0.75  # a word read with less confidence is a doubt
-MARK_INK = 0.004  # share of a cell's inside that is ink: a mark
+MARK_INK = 120  # pixels of ink at 300 dpi (a tick's two strokes have ~350): a mark; half of it: a doubtful one
 _A4_WIDTH_IN = 8.27
 SCAN_DPI = 300  # a scanned PDF page is rendered at its image's resolution, at most this
-_WORDS = {"เรือง": "เรื่อง", "ที": "ที่", "วันที": "วันที่", "อยูใน": "อยู่ใน", "อยูในระดับ": "อยู่ในระดับ",
-          "ไมผาน": "ไม่ผ่าน", "ผาน": "ผ่าน"}  # header and score words whose tone marks Tesseract drops
 
 
 def read_image(data: bytes, source: str) -> Document:
@@ -100,16 +98,26 @@ def read_pages(pages: list, source: str) -> Document:
     ocr.require(source)
     prepared = [_prepare(img, dpi) for img, dpi in pages]
     words = ocr.read_pages([(p.sheet, p.dpi) for p in prepared])
-    reader = PageReader()
+    reader = PageReader(spaced=False)
     doubts: list[Doubt] = []
     for n, (page, page_words) in enumerate(zip(prepared, words, strict=True), start=1):
         chars = _chars(page, page.to_page(fix_numbers(_no_junk(page_words), page.sheet)), doubts, n)
         reader.add(n, chars, page.line_height, page.grids)
     if not reader.chars:
         raise InputError("scan without readable text (OCR found none)", source=source)
-    doc = Document(source, "layout", reader.joined())
-    doc.doubts = doubts
-    return doc
+    return Document(source, "layout", [_corrected(b) for b in reader.joined()], doubts)
+
+
+def _corrected(block):
+    """A block's text with what Tesseract gets wrong put right (:func:`~itanb.memo.ocr_text.correct`)."""
+    from itanb.memo.document import Row, Table
+    from itanb.memo.ocr_text import correct
+
+    if isinstance(block, Table):
+        block.rows = [Row([correct(c) for c in row.cells], row.loc) for row in block.rows]
+    else:
+        block.text = correct(block.text)
+    return block
 
 
 class _Page:
@@ -225,11 +233,11 @@ def _chars(page: _Page, words: list, doubts: list[Doubt], number: int) -> list[t
     page.line_height = heights[len(heights) // 2] * s * 1.1
     marked = _marks(page, words)
     sizes = sorted(w.height for w in words) or [page.dpi // 8]
-    space = 0.45 * sizes[len(sizes) // 2]  # Thai letters' gaps overlap spaces' widths: only wide gaps
+    space = 0.8 * sizes[len(sizes) // 2]  # Thai letters' gaps overlap spaces' widths: only wide gaps
     out: list[tuple[str, float, float]] = []
     prev: Word | None = None
     for w in sorted(marked, key=lambda w: (w.line, w.left)):
-        text = _WORDS.get(w.text, w.text)
+        text = w.text
         y = w.line_bottom * s
         gap = w.left - (prev.left + prev.width) if prev is not None else 0
         # Thai sets a number apart from the words about it (วันที่ ๒๘ มิถุนายน ๒๕๖๗): Tesseract's letter boxes
@@ -243,7 +251,7 @@ def _chars(page: _Page, words: list, doubts: list[Doubt], number: int) -> list[t
             box = (w.left * s, w.top * s, (w.left + w.width) * s, (w.top + w.height) * s)
             doubts.append(Doubt(text, number, box, round(w.conf, 2), _crop(page, w)))
         prev = w
-    return _joined_words(out)
+    return out
 
 
 def _has_digit(text: str) -> bool:
@@ -268,31 +276,6 @@ def _no_junk(words: list) -> list:
             and not (w.conf < 0.5 and not any(ch.isalnum() for ch in w.text))]
 
 
-def _joined_words(chars: list[tuple[str, float, float]]) -> list[tuple[str, float, float]]:
-    """Tone marks Tesseract dropped put back in the words of :data:`_WORDS` that it gave one character at a
-    time (เ ร ื อ ง): the characters of a line between spaces joined into one before the lookup."""
-    out: list[tuple[str, float, float]] = []
-    word: list[tuple[str, float, float]] = []
-
-    def flush() -> None:
-        text = "".join(c for c, _, _ in word)
-        if text in _WORDS:
-            out.append((_WORDS[text], word[0][1], word[0][2]))
-        else:
-            out.extend(word)
-        word.clear()
-
-    for ch in chars:
-        if ch[0] == " " or (word and ch[2] != word[-1][2]):
-            flush()
-        if ch[0] == " ":
-            out.append(ch)
-        else:
-            word.append(ch)
-    flush()
-    return out
-
-
 def _marks(page: _Page, words: list) -> list:
     """``words`` with each table cell that holds no letter or digit but ink read as a mark (``✓``) at its
     centre; a cell whose ink is near the threshold gets a doubtful mark."""
@@ -312,11 +295,11 @@ def _marks(page: _Page, words: list) -> list:
             if any(ch.isdigit() for ch in text) or (len(text) > 2 and any(ch.isalnum() for ch in text)):
                 continue
             x0, y0, x1, y1 = (round(v / s) for v in _cell_box(grid, cell))
-            dx, dy = (x1 - x0) // 8, (y1 - y0) // 8
-            ink = float(page.clean[y0 + dy:y1 - dy, x0 + dx:x1 - dx].mean()) if x1 - x0 > 2 * dx else 0.0
+            m = max(page.dpi // 50, 2)  # what is left of the ruling lines stays out
+            ink = float(page.clean[y0 + m:y1 - m, x0 + m:x1 - m].sum()) / (page.dpi / 300) ** 2
             out = [w for w in out if w not in inside]
             if ink >= MARK_INK / 2:
-                conf = min(1.0, ink / MARK_INK / 2)
+                conf = min(1.0, ink / MARK_INK)
                 cy = (y0 + y1) // 2
                 out.append(Word("✓", (x0 + x1) // 2, cy - 10, 20, 20, conf, (-1, cell, id(grid)), cy + 10))
     return out

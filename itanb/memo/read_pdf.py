@@ -202,7 +202,8 @@ def _join_prose(lines: list[str]) -> str:
 class PageReader:
     """Pages of characters and grids -> blocks (this reader's, and the image reader's)."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, spaced: bool = True) -> None:
+        self.spaced = spaced  # spaces are where the text has them (not OCR's guesses): wraps can be told
         self.blocks: list[Paragraph | Table] = []
         self.seq = self.tables = self.chars = 0
         self.columns: dict[int, list[float]] = {}  # id of a Table -> its column lines
@@ -249,7 +250,7 @@ class PageReader:
             else:
                 prose.append(ch)
         items: list[tuple[float, object]] = [(g.bbox[1], (g, in_table[i])) for i, g in enumerate(grids)]
-        items += [(y, lines) for y, lines in _paragraphs(prose, line_height)]
+        items += [(y, lines) for y, lines in _paragraphs(prose, line_height, self.spaced)]
         for _, item in sorted(items, key=lambda x: x[0]):
             if isinstance(item, list):
                 self.blocks.append(Paragraph(_join_prose(item), self._loc(number)))
@@ -297,20 +298,21 @@ def _regrid(row: Row, xs: list[float], grid: list[float]) -> Row:
     return Row(cells, row.loc)
 
 
-def _paragraphs(chars: list[tuple[str, float, float]], line_height: float) -> list[tuple[float, list[str]]]:
+def _paragraphs(chars: list[tuple[str, float, float]], line_height: float,
+                spaced: bool = True) -> list[tuple[float, list[str]]]:
     """Prose characters as paragraphs: (top, lines). A gap between baselines starts a new one, and so does a
     line after one that stops short of the text's right edge (a paragraph's last line: Word and LibreOffice
     put no space between paragraphs of a memo's header), unless the next line's first word would not have
     fitted there (``จังหวัด`` | ``ขอนแก่น``, ``อยู่ในระดับ`` | ``ผ่าน``: the line was wrapped). A first word is
     what comes before the first space; a long unspaced Thai run (:data:`WORD_MAX` line heights or more) is
-    the start of a sentence, not one word."""
+    the start of a sentence, not one word. Not ``spaced`` (OCR: spaces are guesses), no line is a wrap."""
     rows = _rows(chars)
     right = max((line.end for line in rows), default=0.0)
     paras: list[tuple[float, list[str]]] = []
     last: _Line | None = None
     for line in rows:
         room = right - last.end if last is not None else 0.0
-        wrapped = room < line.word + line_height < WORD_MAX * line_height
+        wrapped = spaced and room < line.word + line_height < WORD_MAX * line_height
         short = last is not None and room > SHORT_LINE * line_height and not wrapped
         if last is not None and line.y - last.y <= PARAGRAPH_GAP * line_height and not short:
             paras[-1][1].append(line.text)
