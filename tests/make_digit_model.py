@@ -22,7 +22,7 @@ from itanb.memo.digits import LABELS, MODEL, normalise  # noqa: E402
 
 TLWG = Path("/usr/share/fonts/truetype/tlwg")
 FACES = ("Laksaman", "Garuda", "Kinnari", "Loma", "Norasi", "Umpush", "Waree", "TlwgTypo", "Sawasdee")
-SIZES = (28, 40, 56)
+SIZES = (24, 30, 40, 56)
 
 
 def fonts() -> list[str]:
@@ -39,19 +39,28 @@ def glyph(font, ch: str) -> np.ndarray:
     img = Image.new("L", (font.size * 3, font.size * 3), 0)
     ImageDraw.Draw(img).text((font.size, font.size // 2), ch, font=font, fill=255)
     ink = np.asarray(img) > 127
-    ys, xs = np.nonzero(ink)
-    return ink[ys.min():ys.max() + 1, xs.min():xs.max() + 1]
+    return _crop(ink)
 
 
 def variants(ink: np.ndarray) -> list[np.ndarray]:
+    """The glyph plain, thickened, thinned, and as a scan leaves it (blurred, grainy, thresholded)."""
     from PIL import Image, ImageFilter
 
-    img = Image.fromarray(np.pad(ink, 2).astype(np.uint8) * 255)
+    img = Image.fromarray(np.pad(ink, 3).astype(np.uint8) * 255)
     out = [ink, np.asarray(img.filter(ImageFilter.MaxFilter(3))) > 127]
     thin = np.asarray(img.filter(ImageFilter.MinFilter(3))) > 127
     if thin.sum() > ink.sum() * 0.4:
         out.append(thin)
-    return [v[np.ix_(v.any(axis=1), v.any(axis=0))] for v in out]
+    rng = np.random.default_rng(ink.size)
+    for radius, level in ((1.0, 100), (1.5, 140)):
+        blurred = np.asarray(img.filter(ImageFilter.GaussianBlur(radius)), dtype=np.float32)
+        out.append(blurred + rng.normal(0, 20, blurred.shape) > level)
+    return [_crop(v) for v in out if v.sum() > ink.sum() * 0.3]
+
+
+def _crop(ink: np.ndarray) -> np.ndarray:
+    rows, cols = np.nonzero(ink.any(axis=1))[0], np.nonzero(ink.any(axis=0))[0]
+    return ink[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
 
 
 def main() -> None:

@@ -293,16 +293,14 @@ def test_the_old_doc_is_a_real_word_97_file():
         assert "เทศบาลตำบลหนองบัว".encode("utf-16-le") in ole.openstream("WordDocument").read()
 
 
-def test_parse_memo_of_a_scan_without_text_exits_2():
-    """The scan fixture is grey bars and a table's rules, no text: OCR finds none (or, without tesseract,
-    the line says what to install)."""
-    from itanb.memo import ocr
-
+def test_parse_memo_of_a_coarse_scan_exits_2_in_one_line():
+    """The scan fixture is a 620-pixel picture of an A4 page (75 dpi): too coarse to read, said in one line
+    before any OCR (so the same with or without tesseract)."""
     result = run_cli("parse-memo", BAD / "scanned.pdf")
     assert result.returncode == 2
     assert result.stdout == ""
-    says = "scan without readable text (OCR found none)" if ocr.available() else ocr.INSTALL
-    assert result.stderr.splitlines() == [f"itanb: {BAD / 'scanned.pdf'}: {says}"]
+    assert result.stderr.splitlines() == [f"itanb: {BAD / 'scanned.pdf'}: scan too coarse to read: page 1 is "
+                                          "75 dpi (at least 150 needed); scan it again at 300 dpi"]
 
 
 # ------------------------------------------------------------------------------------------------- ingest

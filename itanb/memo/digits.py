@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-SIZE = 20  # pixels of a glyph's normalised box
+SIZE = 24  # pixels of a glyph's normalised box
 ASPECT_WEIGHT = 3.0  # how much a glyph's width/height ratio counts against its pixels
 LABELS = "๐๑๒๓๔๕๖๗๘๙0123456789"
 MODEL = Path(__file__).resolve().parent.parent / "data" / "digit_templates.npz"

@@ -105,6 +105,7 @@ class Document:
     kind: str  # "text" | "layout"
     blocks: list[Paragraph | Table] = field(default_factory=list)
     doubts: list[Doubt] = field(default_factory=list)  # words read with too little confidence (scans)
+    scanned: bool = False  # read off images by OCR: a value out of range is a misreading, not the memo's
 
     @property
     def tables(self) -> list[Table]:

@@ -3,8 +3,8 @@
 A value is doubtful when a word it was read from is one of the document's doubts (:class:`~itanb.memo.
 document.Doubt`, words the image reader read below its confidence): the memo date, the measures' and the
 assessed fiscal years, the score, the reported level, each measure's deadline and status mark. Each finding
-names the field, the page and the value read; ``places`` the page. (The small image of where it was read is
-the doubt's ``image``; showing it in the report is still to do.)
+names the field, the page and the value read; ``places`` the page, ``image`` the small picture of where it
+was read (a ``data:`` URI), which the fiscal-year report shows beside it.
 """
 
 from __future__ import annotations
@@ -54,4 +54,4 @@ def _finding(doc: Document, memo: ParsedMemo, field: str, value: str, d: Doubt) 
     message = (f"ค่า {field} อ่านจากภาพสแกนได้ไม่แน่ชัด (หน้า {d.page}, อ่านได้ \"{value}\", "
                f"ความมั่นใจ {d.conf:.2f}): ควรตรวจกับต้นฉบับ")
     return Finding("ocr_uncertain", message, f"{doc.source}, page {d.page}", None, None, memo.fiscal_year,
-                   f"หน้า {d.page}")
+                   f"หน้า {d.page}", d.image)

@@ -83,8 +83,9 @@ def _spans(line: list[Word], ink: np.ndarray) -> list[list]:
 
 
 def _read(ink: np.ndarray, span: list, inside: list[Word]) -> tuple[str, float, int, int]:
-    """The number in ``span``, its confidence and its ink's left and right. A glyph taller than the digits and narrow is a slash; one
-    wider than 1.4 times its height is two digits that touch, cut at its thinnest column."""
+    """The number in ``span``, its confidence and its ink's left and right. A glyph taller than the digits
+    and narrow is a slash; one wider than 1.4 times its height is two digits that touch, cut at its thinnest
+    column."""
     left, right, top, bottom = span
     text = "".join(w.text for w in inside)
     thai = sum(ch in THAI_DIGITS for ch in text) >= sum(ch.isascii() and ch.isdigit() for ch in text)
@@ -96,7 +97,7 @@ def _read(ink: np.ndarray, span: list, inside: list[Word]) -> tuple[str, float, 
     heights = sorted(g.shape[0] for g in found if g.shape[0] > tallest / 2)  # digits (and slashes), no dots
     digit_h = heights[len(heights) // 2] if heights else 0
     read, conf = "", min((w.conf for w in inside), default=1.0)
-    for g in [piece for g in found for piece in _split(g)]:
+    for g in [piece for whole in found for piece in _split(whole)]:
         h, w = g.shape
         if h < digit_h / 3:
             read += "."
@@ -119,6 +120,12 @@ def _split(glyph: np.ndarray) -> list[np.ndarray]:
 
 
 def _trim(glyph: np.ndarray) -> np.ndarray:
+    """A piece cropped to its ink, thin bridges left at its sides by the cut (columns with little ink)
+    dropped."""
+    cols = glyph.sum(axis=0)
+    solid = np.nonzero(cols > max(1, glyph.shape[0] * 0.15))[0]
+    if len(solid):
+        glyph = glyph[:, solid[0]:solid[-1] + 1]
     rows, cols = np.nonzero(glyph.any(axis=1))[0], np.nonzero(glyph.any(axis=0))[0]
     return glyph[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
 
@@ -129,8 +136,9 @@ def fix_numbers(words: list[Word], ink: np.ndarray) -> list[Word]:
     for w in words:
         lines.setdefault(w.line, []).append(w)
     out: list[Word] = []
-    for key, line in lines.items():
-        for span in _spans(line, ink):
+    for key, words_of_line in lines.items():
+        line = words_of_line
+        for span in _spans(words_of_line, ink):
             left, right = span[0], span[1]
             inside = [w for w in line if left <= w.left + w.width / 2 <= right]
             if not inside:
@@ -156,7 +164,8 @@ def glyphs(ink: np.ndarray, box: tuple[int, int, int, int]) -> list[tuple[int, n
     pieces.sort(key=lambda p: p[0])
     merged: list[list[int]] = []
     for x0, py0, x1, py1, _ in pieces:
-        if merged and min(x1, merged[-1][2]) - max(x0, merged[-1][0]) > min(x1 - x0, merged[-1][2] - merged[-1][0]) / 2:
+        last = merged[-1] if merged else None
+        if last and min(x1, last[2]) - max(x0, last[0]) > min(x1 - x0, last[2] - last[0]) / 2:
             m = merged[-1]
             m[:] = [min(m[0], x0), min(m[1], py0), max(m[2], x1), max(m[3], py1)]
         else:

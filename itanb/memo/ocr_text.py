@@ -15,10 +15,11 @@ from __future__ import annotations
 import re
 
 from itanb.thai import MONTHS
+from itanb.vocabulary import STATUS_LABELS
 
 _MARKS = "\u0e31\u0e34-\u0e3a\u0e47-\u0e4e"
 WORDS = ("เรื่อง", "ที่", "วันที่", "อยู่ใน", "อยู่ในระดับ", "ไม่ผ่าน", "ผ่าน", "ขั้นตอน", "ขั้นตอนหรือวิธีการปฏิบัติ",
-         "ยังไม่ดำเนินงาน", "ยังไม่ดำเนินการ", "ผู้รับผิดชอบ", "ซึ่ง", "ทั่วไป", "เกี่ยวกับ", "เรื่องร้องเรียน")
+         *STATUS_LABELS.values(), "ผู้รับผิดชอบ", "ซึ่ง", "ทั่วไป", "เกี่ยวกับ", "เรื่องร้องเรียน")
 _TONES = re.compile("[\u0e48-\u0e4b]")
 _BY_BARE = {_TONES.sub("", w): w for w in WORDS}
 _DIGIT = "[0-9๐-๙]"

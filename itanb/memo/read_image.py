@@ -27,7 +27,7 @@ from itanb.memo.pdf_grid import Grid, find_grids, merge_lines
 INK = 150  # grey below this, once the light is evened out, is ink
 MIN_DPI = 150
 CONFIDENT = 0.75  # a word read with less confidence is a doubt
-MARK_INK = 120  # pixels of ink at 300 dpi (a tick's two strokes have ~350): a mark; half of it: a doubtful one
+MARK_INK = 120  # pixels of ink at 300 dpi (a tick's strokes have ~350): a mark; half of it: a doubtful one
 _A4_WIDTH_IN = 8.27
 SCAN_DPI = 300  # a scanned PDF page is rendered at its image's resolution, at most this
 
@@ -105,7 +105,7 @@ def read_pages(pages: list, source: str) -> Document:
         reader.add(n, chars, page.line_height, page.grids)
     if not reader.chars:
         raise InputError("scan without readable text (OCR found none)", source=source)
-    return Document(source, "layout", [_corrected(b) for b in reader.joined()], doubts)
+    return Document(source, "layout", [_corrected(b) for b in reader.joined()], doubts, scanned=True)
 
 
 def _corrected(block):
@@ -236,15 +236,21 @@ def _chars(page: _Page, words: list, doubts: list[Doubt], number: int) -> list[t
     space = 0.8 * sizes[len(sizes) // 2]  # Thai letters' gaps overlap spaces' widths: only wide gaps
     out: list[tuple[str, float, float]] = []
     prev: Word | None = None
+    bottoms: dict[tuple, list[int]] = {}
+    for w in marked:
+        bottoms.setdefault(w.line, []).append(w.top + w.height)
+    # a line's baseline: where most of its letters end (a line's box reaches down to its lowest vowel, which
+    # may be past the table rule below it)
+    base = {key: sorted(b)[len(b) // 2] for key, b in bottoms.items()}
     for w in sorted(marked, key=lambda w: (w.line, w.left)):
         text = w.text
-        y = w.line_bottom * s
+        y = base[w.line] * s
         gap = w.left - (prev.left + prev.width) if prev is not None else 0
         # Thai sets a number apart from the words about it (วันที่ ๒๘ มิถุนายน ๒๕๖๗): Tesseract's letter boxes
         # are too wide to show that space
-        number = prev is not None and {_has_digit(prev.text), _has_digit(w.text)} == {True, False} and (
+        apart = prev is not None and {_has_digit(prev.text), _has_digit(w.text)} == {True, False} and (
             _is_thai(prev.text[-1]) or _is_thai(w.text[0]))
-        if prev is not None and prev.line == w.line and (gap > space or number):
+        if prev is not None and prev.line == w.line and (gap > space or apart):
             out.append((" ", prev.left * s, y))
         out.append((text, w.left * s, y))
         if w.conf < CONFIDENT:
@@ -263,16 +269,26 @@ def _is_thai(ch: str) -> bool:
 
 
 def _no_junk(words: list) -> list:
-    """Without what Tesseract reads off specks and stray marks: lines of small pieces only (marks it did not
-    put on their letters), and unsure words of punctuation alone."""
+    """Without what Tesseract reads off specks and stray marks: lines of small pieces only, unsure lines, a
+    line lying over a surer, longer one (the marks above a line, read as a line of their own), and unsure
+    words of punctuation alone."""
     sizes = sorted(w.height for w in words)
     usual = sizes[len(sizes) // 2] if sizes else 0
     lines: dict[tuple, list] = {}
     for w in words:
         lines.setdefault(w.line, []).append(w)
-    small = {key for key, line in lines.items()
-             if sorted(w.height for w in line)[len(line) // 2] < usual * 0.6 or sum(w.conf for w in line) < 0.5 * len(line)}
-    return [w for w in words if w.line not in small
+    boxes = {key: (min(w.left for w in ws), min(w.top for w in ws), max(w.left + w.width for w in ws),
+                   max(w.top + w.height for w in ws), sum(w.conf for w in ws) / len(ws), len(ws))
+             for key, ws in lines.items()}
+    junk = {key for key, ws in lines.items()
+            if sorted(w.height for w in ws)[len(ws) // 2] < usual * 0.6 or boxes[key][4] < 0.5}
+    for key, (x0, y0, x1, y1, conf, n) in boxes.items():
+        for other, (ox0, oy0, ox1, oy1, oconf, on) in boxes.items():
+            if other != key and on > n and oconf > conf and min(x1, ox1) > max(x0, ox0) \
+                    and min(y1, oy1) - max(y0, oy0) > 0.5 * min(y1 - y0, oy1 - oy0):
+                junk.add(key)
+                break
+    return [w for w in words if w.line not in junk
             and not (w.conf < 0.5 and not any(ch.isalnum() for ch in w.text))]
 
 
@@ -316,7 +332,8 @@ def _cell_box(grid: Grid, cell: int) -> tuple[float, float, float, float]:
 
 
 def _crop(page: _Page, w) -> str:
-    """A small PNG (data URI) of where word ``w`` was read, with some of its surroundings."""
+    """A small black-and-white PNG (``data:`` URI, about 1 kB) of where word ``w`` was read, with some of its
+    surroundings."""
     from PIL import Image
 
     m = page.dpi // 6
@@ -325,5 +342,5 @@ def _crop(page: _Page, w) -> str:
     img = Image.fromarray(page.gray[y0:y1, x0:x1])
     img.thumbnail((240, 60))
     buf = io.BytesIO()
-    img.convert("L").quantize(16).save(buf, "PNG", optimize=True)
+    img.point(lambda v: 255 if v >= INK else 0).convert("1").save(buf, "PNG", optimize=True)
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
