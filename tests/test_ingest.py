@@ -39,7 +39,7 @@ def golden_frame(df: pd.DataFrame) -> pd.DataFrame:
         else:
             out[name] = ["" if v is None or v is pd.NA or (isinstance(v, float) and pd.isna(v)) else str(v)
                          for v in series]
-    return out.astype(object).reset_index(drop=True)  # object also when empty, as read back from the CSV
+    return out.astype(str).reset_index(drop=True)  # pandas' text dtype also when empty, as read from the CSV
 
 
 def tree_digest(folder: Path) -> dict[str, str]:

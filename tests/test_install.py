@@ -8,14 +8,22 @@ import os
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from conftest import MEMO_AGENCY_NAME, ROOT, SHIPPED_RAW
 
 pytestmark = pytest.mark.slow
 
-NOT_SOURCE = shutil.ignore_patterns(".venv", ".git", "reports", "processed", "build", "*.egg-info",
-                                    "__pycache__", ".ipynb_checkpoints", ".pytest_cache", "tests")
+_NOT_SOURCE = shutil.ignore_patterns(".venv", ".git", "processed", "build", "*.egg-info", "__pycache__",
+                                     ".ipynb_checkpoints", ".pytest_cache", "tests", ".cache")
+
+
+def NOT_SOURCE(folder: str, names: list[str]) -> set[str]:
+    """What the copy leaves out: the checkout's build products, and its reports folder (not
+    notebooks/reports, the report notebooks)."""
+    top = {"reports"} if Path(folder).samefile(ROOT) else set()
+    return set(_NOT_SOURCE(folder, names)) | (top & set(names))
 
 
 def _run(*cmd, cwd, timeout=900) -> subprocess.CompletedProcess:
@@ -30,6 +38,10 @@ def _run(*cmd, cwd, timeout=900) -> subprocess.CompletedProcess:
 def test_a_plain_install_ingests_and_renders_from_another_directory(tmp_path):
     source = tmp_path / "source"
     shutil.copytree(ROOT, source, ignore=NOT_SOURCE)  # pip builds in the tree: not in the checkout
+    # an analyst's own notebook and a JupyterLab "Duplicate" of a report notebook: neither ships
+    (source / "notebooks" / "mine.ipynb").write_text("{}", encoding="utf-8")
+    shutil.copy(source / "notebooks" / "reports" / "portfolio.ipynb",
+                source / "notebooks" / "reports" / "portfolio-Copy1.ipynb")
     venv = tmp_path / "venv"
     _run(sys.executable, "-m", "venv", venv, cwd=tmp_path)
     _run(venv / "bin" / "python", "-m", "pip", "install", "--quiet", source, cwd=tmp_path)
@@ -38,6 +50,10 @@ def test_a_plain_install_ingests_and_renders_from_another_directory(tmp_path):
     where = _run(venv / "bin" / "python", "-c", "import itanb, itanb.paths as p; print(itanb.__file__); "
                  "print(p.NOTEBOOKS)", cwd=elsewhere).stdout.split()
     assert all(w.startswith(str(venv)) for w in where)  # the installed copy, with its notebooks
+    shipped = sorted(p.name for p in Path(where[1]).glob("*.ipynb"))
+    assert shipped == sorted(p.name for p in (ROOT / "notebooks" / "reports").glob("*.ipynb")
+                             if "-Copy" not in p.name)
+    assert {"fiscal_year_report.ipynb", "portfolio.ipynb", "year_over_year.ipynb"} <= set(shipped)
 
     itanb = venv / "bin" / "itanb"
     _run(itanb, "ingest", "--raw", "raw", "--processed", "processed", cwd=elsewhere)

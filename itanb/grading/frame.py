@@ -91,10 +91,11 @@ def grade_frame(
 ) -> pd.DataFrame:
     """Vectorised :func:`grade` and :func:`passed` for many rows (same index as ``score``).
 
-    Returns columns scheme (object str|None), level (object str|None: None also where several levels are
-    possible), possible (object: tuple of str, best first), rank (Int64), passed (boolean, NA before FY2562 or
-    without a score). Scores are compared as integer hundredths (exact at band edges), a year at a time by
-    :func:`grade_year`. A missing score gives no level. Scores outside 0–100 raise InputError.
+    Returns columns scheme (text: missing is None under pandas 2, NaN under 3), level (text; missing also
+    where several levels are possible), possible (object: tuple of str, best first), rank (Int64), passed
+    (boolean, NA before FY2562 or without a score). Scores are compared as integer hundredths (exact at band
+    edges), a year at a time by :func:`grade_year`. A missing score gives no level. Scores outside 0–100
+    raise InputError.
     """
     import pandas as pd
 

@@ -9,7 +9,8 @@ A notebook starts with :func:`check_params`, which loads the processed tables an
 without data or a malformed value; :class:`~itanb.errors.ItanbError` shows as that one line in a notebook.
 
 The package by job, in import order: ``format`` (escaped HTML, Thai numbers and dates, figures), ``context``
-(parameters, tables), ``yoy``, ``agency`` (the fiscal-year report's pieces), ``portfolio``, ``indicators``.
+(parameters, tables), ``yoy``, ``sources`` (a score's source in Thai, the district used), ``agency`` (the
+fiscal-year report's pieces), ``portfolio``, ``indicators``.
 Import from ``itanb.views``.
 """
 
@@ -41,6 +42,7 @@ from itanb.views.context import (
 from itanb.views.format import (
     BANGKOK,
     PASS_MARK,
+    REPORT_ROWS,
     STATUS_LABELS,
     Raw,
     digits,
@@ -53,6 +55,7 @@ from itanb.views.format import (
     fmt_score,
     fmt_share,
     html_block,
+    html_list,
     html_table,
     is_missing,
     prose_digits,
@@ -61,6 +64,7 @@ from itanb.views.indicators import (
     INDICATORS_NOTE,
     TOOLS_NOTE,
     TextTable,
+    indicator_chart,
     indicator_portfolio_table,
     indicator_score_rows,
     indicator_scores_table,
@@ -76,6 +80,7 @@ from itanb.views.portfolio import (
     portfolio_summary,
     ranking_table,
 )
+from itanb.views.sources import SOURCE_LABEL, district_used, score_source
 from itanb.views.yoy import (
     CHANGE_LABELS,
     level_shown,
@@ -89,6 +94,8 @@ __all__ = [
     "CHANGE_LABELS",
     "INDICATORS_NOTE",
     "PASS_MARK",
+    "REPORT_ROWS",
+    "SOURCE_LABEL",
     "STATUS_LABELS",
     "TOOLS_NOTE",
     "Context",
@@ -100,6 +107,7 @@ __all__ = [
     "check_params",
     "data_quality_table",
     "digits",
+    "district_used",
     "esc",
     "figure",
     "findings_items",
@@ -113,7 +121,9 @@ __all__ = [
     "headline",
     "headline_facts",
     "html_block",
+    "html_list",
     "html_table",
+    "indicator_chart",
     "indicator_portfolio_table",
     "indicator_score_rows",
     "indicator_scores_table",
@@ -135,6 +145,7 @@ __all__ = [
     "provenance",
     "provenance_frame",
     "ranking_table",
+    "score_source",
     "show_title",
     "suggest_agencies",
     "tool_score_rows",
