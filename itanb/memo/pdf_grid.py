@@ -27,10 +27,10 @@ def edges(page) -> tuple[list[tuple[float, float, float]], list[tuple[float, flo
         elif wide and tall:
             hs += [(y0, left, right), (y1, left, right)]
             vs += [(left, y0, y1), (right, y0, y1)]
-    return _merge(hs), _merge(vs)
+    return merge_lines(hs), merge_lines(vs)
 
 
-def _merge(edges: list[tuple[float, float, float]]) -> list[tuple[float, float, float]]:
+def merge_lines(edges: list[tuple[float, float, float]]) -> list[tuple[float, float, float]]:
     """Collinear lines (positions within :data:`SNAP`) that touch or overlap joined into one."""
     out: list[tuple[float, float, float]] = []
     clusters: list[list[tuple[float, float, float]]] = []

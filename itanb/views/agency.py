@@ -286,12 +286,36 @@ def findings_items(ctx: Context) -> list[tuple[str, str, str]]:
     return items
 
 
+def _finding_images(ctx: Context) -> dict[tuple[str, str], str]:
+    """(text, where) of each finding of the agency with a picture (``ocr_uncertain``: where a value was read
+    on a scan) -> the picture's ``data:`` URI, as :func:`findings_items` words them."""
+    f = ctx.tables.findings
+    if "image" not in f.columns:
+        return {}
+    mine = f[(f["agency_id"] == ctx.agency_id) & f["image"].notna()]
+    out = {}
+    for rec in records(mine):
+        where = str(rec.source) + (f":{int(rec.line)}" if not is_missing(rec.line) else "")
+        text = rec.message + (f" ({rec.places})" if not is_missing(rec.places) else "")
+        out[(prose_digits(text, ctx.thai_digits), where)] = str(rec.image)
+    return out
+
+
 def findings_list(ctx: Context):
-    """The data-quality findings in plain Thai, each with where it comes from."""
+    """The data-quality findings in plain Thai, each with where it comes from; a value read uncertainly off a
+    scan with the small picture of where it was read (embedded, so the report stays one offline file)."""
     items = findings_items(ctx)
     if not items:
         return html_block("<p>ไม่พบข้อสังเกตด้านคุณภาพข้อมูล</p>")
-    lis = [f"<li><strong>{esc(label)}</strong>: {esc(clip(text))}"
+    images = _finding_images(ctx)
+
+    def picture(text: str, where: str) -> str:
+        src = images.get((text, where))
+        if not src or not src.startswith("data:image/png;base64,"):
+            return ""
+        return f' <img class="itanb-ocr" src="{esc(src)}" alt="ภาพส่วนที่อ่านจากสแกน">'
+
+    lis = [f"<li><strong>{esc(label)}</strong>: {esc(clip(text))}{picture(text, where)}"
            + (f' <span class="itanb-muted">({esc(clip(where))})</span>' if where else "") + "</li>"
            for label, text, where in items[:REPORT_ROWS]]
     return html_block(html_list(lis, "itanb-findings", total=len(items)))
