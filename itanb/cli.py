@@ -118,7 +118,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
                        force=args.force, raw_dir=args.raw, processed_dir=args.processed,
                        reports_dir=args.reports)
     print(result.summary())
-    print("\n".join(result.failures()), file=sys.stderr)
+    if result.failures():
+        print("\n".join(result.failures()), file=sys.stderr)
     print(f"index: {result.index}")
     return 0 if result.ok else 1
 
