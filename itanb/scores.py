@@ -165,9 +165,12 @@ def _columns(header: Sequence[object], first_use: dict[int, int], where: str) ->
             index[name] = i
     expect = (f"required: {', '.join(REQUIRED)} (or หน่วยงาน, ปีงบประมาณ, คะแนนรวม); optional: level, "
               f"{', '.join(TOOLS)}, i1…i10 (or ตัวชี้วัดที่ 1…10), source; other spellings: score_headers.csv")
-    shown = ", ".join(str(h).strip() for h in header if str(h or "").strip()) or "nothing"
+    found_names = [str(h).strip() for h in header if str(h or "").strip()]
+    shown = ", ".join(found_names[:30]) or "nothing"
+    shown += f" … ({len(found_names):,} in all)" if len(found_names) > 30 else ""
     if unknown:
-        raise InputError(f"unknown column {', '.join(unknown)}; {expect}; found: {shown}",
+        more = f" … ({len(unknown):,} in all)" if len(unknown) > 10 else ""
+        raise InputError(f"unknown column {', '.join(unknown[:10])}{more}; {expect}; found: {shown}",
                          source=where, line=1)
     missing = [c for c in REQUIRED if c not in index]
     if missing:
