@@ -290,3 +290,11 @@ def _small():
     from test_store import small_tables
 
     return small_tables()
+
+
+def test_a_malformed_workbook_says_what_is_wrong():
+    data = h.xlsx('<worksheet><sheetData><row r="1"><c r="A1"><v>1</v></row></sheetData></worksheet>',
+                  h._sst(list(h.HEADER)))
+    with pytest.raises(InputError, match=r"^scores/t\.xlsx: not a readable \.xlsx workbook: a part's XML is "
+                                         r"malformed \(XmlError .*\); save it again from Excel$"):
+        read_scores_file(Path("t.xlsx"), file="scores/t.xlsx", data=data)
