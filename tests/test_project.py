@@ -46,7 +46,7 @@ def test_python_version_agrees():
 
 def test_matplotlib_is_new_enough_for_thai_shaping():
     deps = {_name(d): d for d in _pyproject()["project"]["dependencies"]}
-    assert deps["matplotlib"].startswith("matplotlib>=3.11,")  # the upper bound: charts/agg.py's TESTED
+    assert deps["matplotlib"].startswith("matplotlib>=3.11")  # Thai shaping when it measures a text
     import matplotlib
 
     major, minor = (int(x) for x in matplotlib.__version__.split(".")[:2])
@@ -117,4 +117,22 @@ def test_reading_a_notebook_compiles_no_grammar():
     upgrade brings the grammar back."""
     code = "import sys, nbformat, papermill, nbconvert; print('lark' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
+
+
+def test_itanbs_own_processes_compile_no_iri_grammar():
+    """A worker or the itanb command declines rfc3987-syntax before nbformat imports jsonschema (its Lark
+    grammars cost seconds at import), and notebooks still validate; importing itanb alone changes nothing."""
+    import subprocess
+    import sys
+
+    code = ("import sys, itanb, itanb.render\n"
+            "assert 'rfc3987_syntax' not in sys.modules\n"
+            "from itanb.batch.executors import decline_iri_grammars\n"
+            "decline_iri_grammars()\n"
+            "import nbformat\n"
+            "nbformat.validate(nbformat.v4.new_notebook())\n"
+            "print('lark' in sys.modules)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "False"
