@@ -36,7 +36,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from itanb.bench_data import NATIONAL_YEARS, memo_formats, national_path, timed
+from itanb.bench_data import NATIONAL_YEARS, memo_formats, national_path, national_year_memory, timed
 
 BIN = Path(sys.executable).parent
 
@@ -315,6 +315,9 @@ def run_bench(reports: int = 16, national: int = 0, workdir: Path | str | None =
             print(f"\nnational data path: {national:,} synthetic agencies, FY{NATIONAL_YEARS[0]}-"
                   f"{NATIONAL_YEARS[1]}", flush=True)
             print(_table([("measure", "value"), *national_path(work, int(national))]))
+            print(f"\nscore tables of {national:,} synthetic agencies over 12 fiscal years: ingest memory",
+                  flush=True)
+            print(_table([("measure", "value"), *national_year_memory(work, int(national))]))
         if year_agencies:
             print(f"\na fiscal year's batch: {year_agencies:,} synthetic agencies", flush=True)
             print(_table([("measure", "value"), *year_batch(work, int(year_agencies))]))
