@@ -32,6 +32,34 @@ _A4_WIDTH_IN = 8.27
 SCAN_DPI = 300  # a scanned PDF page is rendered at its image's resolution, at most this
 
 
+def cached(read):
+    """``read(data, source)`` whose document is kept in ``paths.CACHE/ocr`` under the hash of the file's
+    bytes and of :data:`itanb.memo.ocr.VERSION`: reading the same file again (a re-ingest) does no OCR and no
+    image work."""
+    import functools
+    import hashlib
+    import json
+
+    @functools.wraps(read)
+    def wrapper(data: bytes, source: str) -> Document:
+        from itanb import paths
+        from itanb.memo.document import from_json, to_json
+        from itanb.memo.ocr import VERSION
+
+        key = hashlib.sha256(data + f"\0{read.__name__} {VERSION}".encode()).hexdigest()
+        path = paths.CACHE / "ocr" / f"doc-{key}.json"
+        try:
+            return from_json(json.loads(path.read_text(encoding="utf-8")), source)
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+        doc = read(data, source)
+        paths.write_atomic(path, json.dumps(to_json(doc), ensure_ascii=False).encode())
+        return doc
+
+    return wrapper
+
+
+@cached
 def read_image(data: bytes, source: str) -> Document:
     """An image file of a memo, every frame of a TIFF a page."""
     from PIL import Image, ImageSequence, UnidentifiedImageError
@@ -44,6 +72,7 @@ def read_image(data: bytes, source: str) -> Document:
     return read_pages(frames, source)
 
 
+@cached
 def read_scan(data: bytes, source: str) -> Document:
     """The PDF's pages rendered at :data:`SCAN_DPI` and read as images (:mod:`~itanb.memo.read_image`)."""
     from itanb.memo.read_pdf import open_pdf
