@@ -186,8 +186,8 @@ def scans(work: Path, n: int, dpi: int = 300) -> list[tuple[str, ...]]:
     rendered at ``dpi`` into image-only PDFs (no text layer), then read by ``parse_memo_file`` one after
     another in a fresh process (the pages of each memo in threads, one tesseract process per core), first
     with an empty OCR cache, then again from the cache. Rows: (run, memos, pages, measures, seconds,
-    pages_per_s, cpu_s_per_page (tesseract's processes included), cores_x_cpu_rate: the pages per second the cores give
-    at that cost on an otherwise idle machine)."""
+    pages_per_s, cpu_s_per_page (tesseract's processes included), cores_x_cpu_rate: the pages per second
+    the cores give at that cost on an otherwise idle machine)."""
     import io
     import json
     import subprocess
