@@ -267,3 +267,22 @@ def test_the_fiscal_year_report_shows_the_picture_beside_each_uncertain_value(tm
     assert html.count('<img class="itanb-ocr" src="data:image/png;base64,') == len(uncertain)
     for image in uncertain["image"]:
         assert image in html
+
+
+def test_a_scanned_memos_score_gives_way_to_the_score_tables():
+    """At ingest, a score read off a scan that a score table of the same agency and year contradicts: the
+    table's is used and an ocr_uncertain finding says so (two text sources that disagree still stop)."""
+    from decimal import Decimal
+
+    from itanb.ingest.assessments import Candidate, merge_assessments
+
+    table = Candidate("a", 2566, Decimal("88.56"), None, {}, "nacc", "scores/t.csv", 4)
+    scanned = Candidate("a", 2566, Decimal("55.52"), "ผ่าน", {}, "memos/s.pdf", "memos/s.pdf", None,
+                        from_memo=True, scanned=True)
+    kept, findings = merge_assessments([table, scanned])
+    assert [c.score for c in kept] == [Decimal("88.56")]
+    assert [(f.code, f.source) for f in findings] == [("ocr_uncertain", "memos/s.pdf")]
+    assert "55.52" in findings[0].message and "88.56" in findings[0].message
+    typed = Candidate("a", 2566, Decimal("55.52"), None, {}, "memos/m.md", "memos/m.md", 7, from_memo=True)
+    with pytest.raises(InputError):
+        merge_assessments([table, typed])
