@@ -14,6 +14,7 @@ from itanb.findings import Finding
 from itanb.memo.document import Document, Doubt
 from itanb.memo.result import ParsedMemo
 from itanb.thai import fiscal_year, to_arabic_digits, to_thai_digits
+from itanb.vocabulary import BE_MAX, BE_MIN
 
 
 def _hits(doubts: list[Doubt], value: str) -> list[Doubt]:
@@ -63,6 +64,10 @@ def _disagreements(memo: ParsedMemo) -> list[tuple[str, str, str]]:
     the memo date's (a memo reports the measures of the year it is written in), the assessed year and the
     year before the measures'."""
     out = []
+    if not BE_MIN <= memo.fiscal_year <= BE_MAX:
+        out.append(("fiscal_year", str(memo.fiscal_year), f"ไม่อยู่ในช่วงปี พ.ศ. {BE_MIN}–{BE_MAX}"))
+        if memo.memo_date is not None:
+            out.append(("memo_date", memo.memo_date.isoformat(), f"ไม่อยู่ในช่วงปี พ.ศ. {BE_MIN}–{BE_MAX}"))
     if memo.memo_date is not None and fiscal_year(memo.memo_date) != memo.fiscal_year:
         why = f"วันที่ของบันทึกอยู่ในปีงบประมาณ {fiscal_year(memo.memo_date)}"
         out += [("fiscal_year", str(memo.fiscal_year), why), ("memo_date", memo.memo_date.isoformat(), why)]

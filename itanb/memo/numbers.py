@@ -74,12 +74,22 @@ def _spans(line: list[Word], ink: np.ndarray) -> list[list]:
                         free[max(w.left - 1, 0): w.left + w.width + 1] = False
         left, right = _widen(free, min(w.left for w in token), max(w.left + w.width for w in token),
                              max(2, (bottom - top) // 5))
-        if spans and left <= spans[-1][1]:
+        if spans and (left <= spans[-1][1] or _dot_between(ink, spans[-1], left, top, bottom)):
             last = spans[-1]
             last[1], last[2], last[3] = max(last[1], right), min(last[2], top), max(last[3], bottom)
             continue
         spans.append([left, right, top, bottom])
     return spans
+
+
+def _dot_between(ink: np.ndarray, span: list, left: int, top: int, bottom: int) -> bool:
+    """Only a dot (or nothing) between the number ``span`` and one starting at ``left`` close after it
+    (๙๕.๘๙: Tesseract may leave the dot out of both)."""
+    h = bottom - top
+    if not 0 < left - span[1] < 0.8 * h:
+        return False
+    rows = np.nonzero(ink[top - h // 3:bottom + h // 3, span[1]:left].any(axis=1))[0]
+    return len(rows) == 0 or rows[-1] - rows[0] < h / 3
 
 
 def _read(ink: np.ndarray, span: list, inside: list[Word]) -> tuple[str, float, int, int]:

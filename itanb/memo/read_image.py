@@ -130,7 +130,8 @@ def read_pages(pages: list, source: str) -> Document:
     reader = PageReader(spaced=False)
     doubts: list[Doubt] = []
     for n, (page, page_words) in enumerate(zip(prepared, words, strict=True), start=1):
-        chars = _chars(page, page.to_page(fix_numbers(_no_junk(page_words), page.sheet)), doubts, n)
+        found = ocr.read_levels(fix_numbers(_no_junk(page_words), page.sheet), page.sheet, page.dpi)
+        chars = _chars(page, page.to_page(found), doubts, n)
         reader.add(n, chars, page.line_height, page.grids)
     if not reader.chars:
         raise InputError("scan without readable text (OCR found none)", source=source)
