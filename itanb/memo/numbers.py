@@ -110,7 +110,7 @@ def _read(ink: np.ndarray, span: list, inside: list[Word]) -> tuple[str, float, 
     for g in [piece for whole in found for piece in _split(whole)]:
         h, w = g.shape
         if h < digit_h / 3:
-            read += "."
+            read += "-" if w > 2 * h else "."
         elif h > digit_h * 1.15 and w < h * 0.75 and "/" in text:
             read += "/"
         else:
@@ -123,7 +123,7 @@ def _split(glyph: np.ndarray) -> list[np.ndarray]:
     """Two glyphs that touch, cut at the column with the least ink in the middle of the piece; one glyph
     as it is."""
     h, w = glyph.shape
-    if w <= 1.4 * h:
+    if w <= 1.4 * h or h < 8:  # one glyph, or a dash or speck (nothing to cut)
         return [glyph]
     cut = w // 4 + int(np.argmin(glyph.sum(axis=0)[w // 4: w - w // 4]))
     return [p for half in (glyph[:, :cut], glyph[:, cut:]) if half.any() for p in _split(_trim(half))]
