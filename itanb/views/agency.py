@@ -332,16 +332,26 @@ def _sha256(path: Path) -> str | None:
         return None
 
 
-def provenance_frame(ctx: Context) -> pd.DataFrame:
-    """The raw files behind this report (from the sources table): path, kind, sha256, bytes, ingested_at, and
-    whether the file in raw_dir still has that sha256 (True/False; None when it is not there)."""
-    s = ctx.tables.sources
+def provenance_paths(tables, agency_id: str | None) -> list[str]:
+    """The raw files (paths in the sources table) the provenance of a report names: those behind the
+    agency's assessments and measures, or every file for a report that is not about one agency (or whose
+    agency's rows name none of them)."""
+    s = tables.sources
     used: set[str] = set()
-    if ctx.agency_id is not None:
-        for table in (ctx.tables.assessments, ctx.tables.measures):
-            src = table.loc[table["agency_id"] == ctx.agency_id, "source"].dropna().astype(str)
+    if agency_id is not None:
+        for table in (tables.assessments, tables.measures):
+            src = table.loc[table["agency_id"] == agency_id, "source"].dropna().astype(str)
             used |= {re.sub(r":\d+$", "", x) for x in src}
-    picked = s[s["path"].isin(used)] if used and s["path"].isin(used).any() else s
+    picked = s["path"][s["path"].isin(used)] if used and s["path"].isin(used).any() else s["path"]
+    return sorted(str(p) for p in picked)
+
+
+def provenance_frame(ctx: Context) -> pd.DataFrame:
+    """The raw files behind this report (:func:`provenance_paths`, rows of the sources table): path, kind,
+    sha256, bytes, ingested_at, and whether the file in raw_dir still has that sha256 (True/False; None when
+    it is not there)."""
+    s = ctx.tables.sources
+    picked = s[s["path"].isin(provenance_paths(ctx.tables, ctx.agency_id))]
     out = picked[["path", "kind", "sha256", "bytes", "ingested_at"]].copy().sort_values("path")
     out["unchanged"] = [
         None if (digest := _sha256(ctx.raw_dir / p)) is None else digest == sha
