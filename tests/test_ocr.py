@@ -286,3 +286,9 @@ def test_a_scanned_memos_score_gives_way_to_the_score_tables():
     typed = Candidate("a", 2566, Decimal("55.52"), None, {}, "memos/m.md", "memos/m.md", 7, from_memo=True)
     with pytest.raises(InputError):
         merge_assessments([table, typed])
+
+
+def test_a_file_named_as_a_picture_that_is_none_is_one_line():
+    with pytest.raises(InputError) as err:
+        parse_memo_bytes(b"not a picture at all", "memo.jpg")
+    assert str(err.value) == "memo.jpg: not a picture that can be read (PNG, JPEG or TIFF)"
