@@ -12,11 +12,11 @@ export MPLBACKEND := Agg
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml itanb/kernel.py
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev,dask]'
-	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (itanb)" > /dev/null
+	$(BIN)/python -m itanb.kernel > /dev/null  # the python3 kernel, ready for Thai charts (itanb/kernel.py)
 	touch $(STAMP)
 
 setup: $(STAMP)  ## create .venv and install itanb with its dev tools (idempotent)
@@ -38,8 +38,8 @@ test-fast: setup  ## ruff and the unit tests (no notebook, browser or server: un
 lint: setup  ## ruff only
 	$(BIN)/ruff check itanb tests
 
-lab: setup  ## start JupyterLab from the project's environment
-	$(BIN)/jupyter lab --notebook-dir=itanb/notebooks
+lab: setup  ## start JupyterLab on notebooks/ from the project's environment (charts inline, Thai)
+	env -u MPLBACKEND $(BIN)/jupyter lab --notebook-dir=notebooks
 
 bench: setup  ## time batch runs against the plain papermill loop
 	$(BIN)/itanb bench

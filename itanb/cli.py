@@ -73,6 +73,24 @@ def cmd_grade(args: argparse.Namespace) -> int:
     return 0 if result.possible else 1
 
 
+def cmd_agencies(args: argparse.Namespace) -> int:
+    """The agencies matching TEXT (all without), one per line, tab-separated: agency_id, name, district,
+    province; none: one line on stderr, 1."""
+    from itanb.explore import find_agencies
+    from itanb.store import load_tables
+
+    tables = load_tables(args.processed)
+    found = find_agencies(args.text, tables)
+    if found.empty:
+        print(f"itanb: no agency matches {args.text!r} among the {len(tables.agencies)} agencies of "
+              f"{args.processed}", file=sys.stderr)
+        return 1
+    print("agency_id\tname\tdistrict\tprovince")
+    for row in found.itertuples(index=False):
+        print("\t".join(value or "-" for value in (row.agency_id, row.name, row.district, row.province)))
+    return 0
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     """The report's path (and its PDF's) on stdout; a failed run: one line on stderr, 1."""
     from itanb import draft
@@ -169,6 +187,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true",
                    help='one JSON object {"fiscal_year", "score", "scheme", "level", "possible", "reason"}')
     p.set_defaults(func=cmd_grade)
+
+    p = sub.add_parser("agencies", help="agency ids, names, districts and provinces (Thai or ASCII search)")
+    p.add_argument("text", nargs="?", help="part of a name, district, province or agency_id; e.g. โคกสะอาด, "
+                                           "khok, กาฬสินธุ์, kalasin (default: every agency)")
+    _dirs(p, "processed")
+    p.set_defaults(func=cmd_agencies)
 
     _report_commands(sub.add_parser)
     _synthetic_commands(sub.add_parser)

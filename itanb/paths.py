@@ -2,8 +2,10 @@
 
 In a checkout of the project (a ``pyproject.toml`` above the package) the data folders are the project's;
 in an installed copy they are under the current directory. ``ITANB_RAW``, ``ITANB_PROCESSED``,
-``ITANB_REPORTS`` and ``ITANB_NOTEBOOKS`` override them. ``CACHE`` (``ITANB_CACHE``) holds what is worth
-keeping between runs and can be made again from the install alone (the cut fonts): deleting it loses nothing.
+``ITANB_REPORTS`` and ``ITANB_NOTEBOOKS`` override them. The report notebooks are ``notebooks/reports`` in a
+checkout and the package's ``notebooks`` folder in an installed copy. ``CACHE`` (``ITANB_CACHE``) holds what
+is worth keeping between runs and can be made again from the install alone (the cut fonts), and the executed
+notebooks of failed report runs: deleting it loses nothing.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent
 PACKAGE_DATA = PACKAGE / "data"
 TEMPLATES = PACKAGE / "templates"
-PROJ_ROOT = PACKAGE.parent if (PACKAGE.parent / "pyproject.toml").is_file() else Path.cwd()
+CHECKOUT = (PACKAGE.parent / "pyproject.toml").is_file()  # a checkout of the project, not an installed copy
+PROJ_ROOT = PACKAGE.parent if CHECKOUT else Path.cwd()
 
 
 def _from_env(name: str, default: Path) -> Path:
@@ -26,7 +29,10 @@ def _from_env(name: str, default: Path) -> Path:
 RAW = _from_env("ITANB_RAW", PROJ_ROOT / "data" / "raw")
 PROCESSED = _from_env("ITANB_PROCESSED", PROJ_ROOT / "data" / "processed")
 REPORTS = _from_env("ITANB_REPORTS", PROJ_ROOT / "reports")
-NOTEBOOKS = _from_env("ITANB_NOTEBOOKS", PACKAGE / "notebooks")  # shipped with the package
+# the report notebooks: notebooks/reports in a checkout (notebooks/ is where analysts keep theirs), shipped
+# with the package as itanb/notebooks (pyproject.toml maps the one to the other)
+NOTEBOOKS = _from_env("ITANB_NOTEBOOKS", PROJ_ROOT / "notebooks" / "reports" if CHECKOUT
+                      else PACKAGE / "notebooks")
 CACHE = _from_env("ITANB_CACHE", PROJ_ROOT / ".cache" / "itanb")
 
 

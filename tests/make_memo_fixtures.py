@@ -13,6 +13,8 @@ committed, so the tests need neither an office suite nor this script. What it wr
   with the other defects real files have: Wingdings 2 ``F050`` and checkbox content controls (ticked and not),
   a หมายเหตุ column, typed ``✓``/``x`` marks, legacy-font PUA codes, a lost sara am, marks put before their
   consonant, ``ü`` and ``P`` ticks from symbol fonts.
+- ``nong-ruea-2567.md`` (fictional, committed as written) as Word and as that Word file exported to PDF by
+  LibreOffice: an owner's name wraps inside its cell (กองยุทธศาสตร์และงบ | ประมาณ).
 - a scanned memo (an image, no text layer), and bad files: a Word 97 .doc (saved by LibreOffice), a .docx
   encrypted with a password as Word does it (msoffcrypto-tool), an encrypted
   .pdf, a corrupt .docx and .pdf.
@@ -37,6 +39,7 @@ OUT = ROOT / "tests" / "fixtures" / "memo_formats"
 BAD = ROOT / "tests" / "fixtures" / "bad_memo_files"
 REAL = ROOT / "data" / "raw" / "memos" / "khoksaat-ita-measures-memo-2565.md"
 FICTIONAL = "ข้อมูลสมมุติสำหรับทดสอบ (fictional test data)"
+NONG_RUEA = OUT / "nong-ruea-2567.md"
 
 # Word: gridSpan/vMerge, owners as paragraphs, Wingdings 2 ticks, a checkbox ticked and one not, a หมายเหตุ
 # column, a tracked change (the deleted word must not count), a steps row continuing a merged name cell
@@ -312,13 +315,16 @@ def main() -> None:
         OUT / "tha-kham-2568.pdf": write_pdf(_doc(THA_KHAM, "tha-kham"), PdfStyle(mark="P", detached=True)),
         OUT / "pao-2566.docx": write_docx(_doc(PAO, "pao"), WordStyle(merge=False, cell_paragraphs=False,
                                                                      tab_labels=False)),
+        OUT / "nong-ruea-2567.docx": write_docx(_doc(NONG_RUEA.read_text(encoding="utf-8"), "nong-ruea"),
+                                                WordStyle(mark="wingdings")),
         BAD / "scanned.pdf": _scan(),
         BAD / "encrypted.pdf": _encrypted_pdf(),
     }
     made = {BAD / "old-binary.doc": _libreoffice(files[OUT / "nongbua-2566.docx"], "doc:MS Word 97"),
             # the real memo's Word twin exported to PDF by LibreOffice: Sarabun sets it larger than TH
             # SarabunPSK would, so rows break over pages (and the deletion shows, struck through)
-            OUT / "khoksaat-2565-libreoffice.pdf": _libreoffice(files[OUT / "khoksaat-2565.docx"], "pdf")}
+            OUT / "khoksaat-2565-libreoffice.pdf": _libreoffice(files[OUT / "khoksaat-2565.docx"], "pdf"),
+            OUT / "nong-ruea-2567-libreoffice.pdf": _libreoffice(files[OUT / "nong-ruea-2567.docx"], "pdf")}
     files.update({path: data for path, data in made.items() if data is not None})
     # the real memo's twin: msoffcrypto-tool 6.1 writes the 2.5 kB nongbua memo so that it cannot be decrypted
     files[BAD / "password-protected.docx"] = _encrypted_docx(files[OUT / "khoksaat-2565.docx"])

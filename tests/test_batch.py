@@ -291,12 +291,19 @@ def test_failed_report_keeps_its_notebook_and_names_the_cell(built, tmp_path):
     (failed_line,) = result.failures()
     assert "2599/fiscal-year/synthetic-0001.html" in failed_line
     assert "cell" in failed_line and "ParameterError" in failed_line
-    kept = base / "reports" / "2599" / "fiscal-year" / "synthetic-0001.failed.ipynb"
-    assert kept.is_file()
-    assert not (base / "reports" / "2599" / "fiscal-year" / "synthetic-0001.html").exists()
+    kept = Path(result.failed[0]["failed_notebook"])  # kept outside the published folder, and named
+    assert kept.is_file() and kept.suffix == ".ipynb" and str(kept) in failed_line
+    assert base / "reports" not in kept.parents
+    assert not (base / "reports" / "2599").exists()  # nothing of the failed report is published
+    assert not list((base / "reports").rglob("*.ipynb"))
     manifest = json.loads((base / "reports" / MANIFEST).read_text(encoding="utf-8"))
     assert bad.key() not in manifest["reports"] and len(manifest["reports"]) == len(EXPECTED)
-    assert "synthetic-0001.failed.ipynb" in (base / "reports" / "index.html").read_text(encoding="utf-8")
+    failures = "รายงานที่สร้างไม่สำเร็จ"
+    assert failures in (index := (base / "reports" / "index.html").read_text(encoding="utf-8"))
+    assert bad.key() in index
+    # the next batch without the bad report: the index lists the failures of now, none
+    again = _run(base)
+    assert again.ok and failures not in (base / "reports" / "index.html").read_text(encoding="utf-8")
 
 
 def test_force_rebuilds_even_when_nothing_changed(built, tmp_path):

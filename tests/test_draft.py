@@ -138,7 +138,8 @@ def test_published_score_is_cited(shipped_draft):
     document, _ = shipped_draft
     facts = {r[0]: r[1] for r in _rows(document) if len(r) == 2}
     assert facts["คะแนน"] == "100.00"
-    assert facts["ที่มาของคะแนน"].startswith("https://www.thaigov.go.th/")
+    assert facts["ที่มาของคะแนน"].startswith("รายงานผลการประเมิน ITA")  # in Thai, with its address
+    assert facts["ที่มาของคะแนน"].endswith("https://www.thaigov.go.th/news/contents/details/64134")
 
 
 def test_indicator_scores_are_those_of_the_fiscal_year_report(tmp_path, synthetic_processed):

@@ -18,12 +18,19 @@ from conftest import MEMO_AGENCY_NAME, ROOT, SHIPPED_RAW, run_cli, without_build
 
 pytestmark = pytest.mark.slow
 
-NOT_SOURCE = shutil.ignore_patterns(".venv*", ".git", "reports", "processed", "build", "*.egg-info",
-                                    "__pycache__", ".ipynb_checkpoints", ".pytest_cache", "tests")
+_NOT_SOURCE = shutil.ignore_patterns(".venv*", ".git", "processed", "build", "*.egg-info", "__pycache__",
+                                     ".ipynb_checkpoints", ".pytest_cache", "tests", ".cache")
 # what an analyst's environment already has (issue 18): installing itanb must leave each as it is
 STACK = ("jupyterlab", "ipython", "ipykernel", "jupyter_client", "nbclient", "nbconvert", "nbformat",
          "papermill", "matplotlib", "jsonschema", "pandas")
 REPORT = ("--agency", "sao-khok-sa-at", "--year", "2565")
+
+
+def NOT_SOURCE(folder: str, names: list[str]) -> set[str]:
+    """What the copy leaves out: the checkout's build products, and its reports folder (not
+    notebooks/reports, the report notebooks)."""
+    top = {"reports"} if Path(folder).samefile(ROOT) else set()
+    return set(_NOT_SOURCE(folder, names)) | (top & set(names))
 
 
 def _run(*cmd, cwd, timeout=900, code=0) -> subprocess.CompletedProcess:
@@ -47,6 +54,10 @@ def _install(tmp_path: Path, *first: str) -> tuple[Path, dict[str, str], dict[st
     the versions before and after itanb."""
     source = tmp_path / "source"
     shutil.copytree(ROOT, source, ignore=NOT_SOURCE)
+    # an analyst's own notebook and a JupyterLab "Duplicate" of a report notebook: neither ships
+    (source / "notebooks" / "mine.ipynb").write_text("{}", encoding="utf-8")
+    shutil.copy(source / "notebooks" / "reports" / "portfolio.ipynb",
+                source / "notebooks" / "reports" / "portfolio-Copy1.ipynb")
     venv = tmp_path / "venv"
     _run(sys.executable, "-m", "venv", venv, cwd=tmp_path)
     pip = (venv / "bin" / "python", "-m", "pip", "install", "--quiet")
@@ -62,6 +73,10 @@ def _ingest_and_report(venv: Path, where: Path) -> Path:
     found = _run(venv / "bin" / "python", "-c", "import itanb, itanb.paths as p; print(itanb.__file__); "
                  "print(p.NOTEBOOKS)", cwd=where).stdout.split()
     assert all(w.startswith(str(venv)) for w in found)  # the installed copy, with its notebooks
+    shipped = sorted(p.name for p in Path(found[1]).glob("*.ipynb"))
+    assert shipped == sorted(p.name for p in (ROOT / "notebooks" / "reports").glob("*.ipynb")
+                             if "-Copy" not in p.name)
+    assert {"fiscal_year_report.ipynb", "portfolio.ipynb", "year_over_year.ipynb"} <= set(shipped)
     itanb = venv / "bin" / "itanb"
     _run(itanb, "ingest", "--raw", "raw", "--processed", "processed", cwd=where)
     done = _run(itanb, "report", *REPORT, "--raw", "raw", "--processed", "processed", "--reports", "out",

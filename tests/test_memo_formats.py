@@ -25,10 +25,11 @@ from itanb.errors import InputError
 from itanb.ingest import ingest
 from itanb.memo import ParsedMemo, parse_memo_bytes, parse_memo_file
 from itanb.memo.document import Paragraph
+from itanb.memo.read import read_document
 from itanb.memo.read_pdf import read_pdf
 from itanb.memo.read_word import read_word
 from itanb.store import load_tables
-from itanb.thai import PUA_THAI, fold_sara_am, matching_key, repair_thai
+from itanb.thai import PUA_THAI, fold_sara_am, matching_key, repair_copied, repair_thai
 
 REAL = paths.PROJ_ROOT / "data" / "raw" / "memos" / "khoksaat-ita-measures-memo-2565.md"
 FORMATS = Path(__file__).parent / "fixtures" / "memo_formats"
@@ -195,16 +196,19 @@ def test_word_memo_with_typed_marks():
 
 def test_pdf_memo_with_pua_codes_lost_sara_am_and_symbol_ticks():
     data = (FORMATS / "ban-mai-2567.pdf").read_bytes()
-    layer = "".join(b.text if isinstance(b, Paragraph) else "" for b in read_pdf(data, "x").blocks)
-    assert "ข้อมูล" in layer and "ตาบล" in layer  # the PUA codes were in the text layer, repaired on reading
+    raw = "".join(b.text if isinstance(b, Paragraph) else "" for b in read_pdf(data, "x").blocks)
+    assert "ข\uf70bอมูล" in raw and "ตาบล" in raw  # PUA codes and a lost sara am in the text layer
+    blocks = read_document(data, "x", ".pdf").blocks
+    layer = "".join(b.text if isinstance(b, Paragraph) else "" for b in blocks)
+    assert "ข้อมูล" in layer and "ตำบล" in layer and "ตาบล" not in layer  # repaired on reading, in known words
     memo = parse_memo_bytes(data, "ban-mai-2567.pdf")
     text = json.dumps(memo.to_json_dict(), ensure_ascii=False)
     assert not any(code in text for code in PUA_THAI)
     assert memo.agency == "องค์การบริหารส่วนตำบลบ้านใหม่"  # the kind matched despite ตาบล, written in full
-    assert memo.district == "ท่าน้า"  # display keeps what the file says
+    assert memo.district == "ท่าน้า"  # น้า is a word of its own: not in thai.LOST_SARA_AM_WORDS, kept
     assert memo.fiscal_year == 2567 and memo.assessment.fiscal_year == 2566  # ประจาปีงบประมาณ
     assert [(m.measure, m.status) for m in memo.measures] == [
-        ("การเผยแพร่ข้อมูลผลการดาเนินงาน", "done"),  # ticks extracted as "ü"
+        ("การเผยแพร่ข้อมูลผลการดำเนินงาน", "done"),  # ticks extracted as "ü"; ดาเนิน restored
         ("การรับฟังความคิดเห็นของประชาชน", "in_progress"),
         ("การลดขั้นตอนการให้บริการ", "not_started"),
     ]
@@ -348,3 +352,75 @@ def test_synthetic_memos_in_word_and_pdf_parse_like_their_text(tmp_path):
             assert LABEL in zipfile.ZipFile(path).read("word/document.xml").decode()
         elif path.suffix == ".pdf":
             assert LABEL in pypdfium2.PdfDocument(path.read_bytes())[0].get_textpage().get_text_range()
+
+
+# ------------------------------------------------------------------------ text-layer fixes (issue 20)
+
+NONG_RUEA = FORMATS / "nong-ruea-2567.md"  # fictional; as Word, and that Word file printed by LibreOffice
+
+
+def _fields(memo: ParsedMemo) -> dict:
+    """Every field of a memo's JSON but the findings' sources (they name the file)."""
+    out = memo.to_json_dict()
+    out["findings"] = [(f["code"], f["message"]) for f in out["findings"]]
+    return out
+
+
+def _pdf_copy(text: str) -> str:
+    """``text`` as a copy out of a legacy-font PDF gives it: tone marks after a consonant as the fonts' PUA
+    codes (U+F70A ่, U+F70B ้), sara am as sara aa (จัดทา, สารวจ)."""
+    text = re.sub("([\u0e01-\u0e2e])\u0e48", "\\1\uf70a", text)
+    text = re.sub("([\u0e01-\u0e2e])\u0e49", "\\1\uf70b", text)
+    return text.replace("\u0e33", "\u0e32")
+
+
+def test_libreoffice_pdf_of_a_word_memo_parses_field_exact():
+    """The Word memo printed by LibreOffice: an owner's name wraps inside its cell ("กองยุทธศาสตร์และงบ" |
+    "ประมาณ") and is read as one name, like everything else, exactly as the Markdown says."""
+    pdf = FORMATS / "nong-ruea-2567-libreoffice.pdf"
+    cell = read_pdf(pdf.read_bytes(), "x").tables[0].rows[1].cells[2]
+    assert "\u200b" in cell and cell.replace("\u200b", "") == "กองยุทธศาสตร์และงบประมาณ"  # wrapped in the cell
+    want = _fields(parse_memo_file(NONG_RUEA))
+    assert want["measures"][0]["owners"] == ["กองยุทธศาสตร์และงบประมาณ"]
+    for path in (FORMATS / "nong-ruea-2567.docx", pdf):
+        assert _fields(parse_memo_file(path)) == want, path.name
+
+
+def test_a_pdf_copied_text_memo_with_pua_codes_and_lost_sara_am_parses_field_exact(tmp_path):
+    text = NONG_RUEA.read_text(encoding="utf-8")
+    copied = _pdf_copy(text)
+    assert "\uf70b" in copied and "จัดทา" in copied and "สารวจ" in copied and "ตาบล" in copied
+    for suffix in (".md", ".txt"):
+        path = tmp_path / f"copied{suffix}"
+        path.write_text(copied, encoding="utf-8")
+        memo = parse_memo_file(path)
+        assert _fields(memo) == _fields(parse_memo_file(NONG_RUEA)), suffix
+    assert memo.measures[0].measure == "การส่งเสริมการใช้ทรัพย์สินของราชการอย่างถูกต้อง"
+
+
+def test_a_lost_sara_am_is_restored_only_in_known_words():
+    assert repair_copied("จัดทาคู่มือ สารวจ ดาเนินงาน ตาบล") == "จัดทำคู่มือ สำรวจ ดำเนินงาน ตำบล"
+    assert repair_copied("ทาสี นาข้าว น้าชาย") == "ทาสี นาข้าว น้าชาย"  # words of their own: kept
+    assert repair_copied("ข\uf70bอมูล") == "ข้อมูล"
+
+
+def _chars_of(lines: list[tuple[str, float]], size: float = 16.0) -> list[tuple[str, float, float]]:
+    """Characters of text lines (text, left x) as a PDF gives them, 0.5 em apart, a line every 1.2 em."""
+    out = []
+    for n, (text, x0) in enumerate(lines):
+        out += [(ch, x0 + i * size / 2, 100 + n * size * 1.2) for i, ch in enumerate(text)]
+    return out
+
+
+def test_a_line_that_wrapped_before_a_long_word_continues_its_paragraph():
+    """A line that stops short of the right edge ends its paragraph, unless the next line's first word would
+    not have fitted there: then the line wrapped (``จังหวัด`` | ``ขอนแก่นใหม่``, ``อยู่ในระดับ`` | ``ผ่าน``)."""
+    from itanb.memo.read_pdf import _paragraphs
+
+    full = "ก" * 60
+    wrapped = _chars_of([(full, 50), ("ส่วนราชการ จังหวัด" + "ข" * 30, 50), ("ขอนแก่นใหม่ ทดสอบ", 50)])
+    assert len(_paragraphs(wrapped, 19.2)) == 1
+    ended = _chars_of([(full, 50), ("ส่วนราชการ จังหวัด" + "ข" * 30, 50), ("ที่ ขก ๑๒", 50)])
+    assert [len(lines) for _, lines in _paragraphs(ended, 19.2)] == [2, 1]  # "ที่" would have fitted: ended
+    sentence = _chars_of([(full, 50), ("ขอ" * 10, 50), ("ผลการประเมิน" * 4 + " ของ", 50)])
+    assert len(_paragraphs(sentence, 19.2)) == 2  # a long unspaced run starts a sentence: no wrap

@@ -69,13 +69,19 @@ def test_fiscal_year_report_says_what_the_memo_says(tmp_path, shipped_processed,
     assert "พ.ศ. 2565" in text
     # FY2565: 100 (the NACC's report to the Cabinet, shipped in data/raw) after the memo's 74.83 of FY2564
     assert "+25.17 คะแนน จากปีงบประมาณ พ.ศ. 2564 · ดีขึ้น 3 ระดับ (C → AA)" in text
-    assert "not proven" in text  # the score's source says how it was matched
+    assert "not proven" in text  # the score's citation as recorded says how it was matched (in a details)
+    assert "จับคู่กับหน่วยงานจากชื่อและจังหวัด" in text  # and in Thai
+    shown = [o.get("data", {}).get("text/html", "") for c in nb.cells for o in c.get("outputs", ())]
+    assert any("<details" in h for h in shown)
+    assert "รายงานนี้ใช้ อำเภอฆ้องชัย ตามที่กำหนดไว้ในไฟล์ agencies.csv" in text  # the district, and why
     assert "ระดับที่รายงาน E ไม่ตรงกับระดับที่คำนวณได้ C จากคะแนน 74.83" in text
     assert "ดำเนินงานเสร็จแล้ว 12 จาก 12 มาตรการ (100%)" in text
     assert "31 มีนาคม 2565" in text  # deadlines as Thai dates
     assert "87.57" in text and "สูงกว่าค่าเฉลี่ย 12.43 คะแนน" in text  # national average FY2565 and the gap
     assert "ผ่าน (85 คะแนนขึ้นไป)" in text
     assert "ยังไม่มีคะแนนรายตัวชี้วัด" in text  # the indicator section says plainly that there are none
+    charts = [o for c in nb.cells for o in c.get("outputs", ()) if "image/png" in o.get("data", {})]
+    assert len(charts) == 1  # the score trend; no empty indicator chart under that sentence
     assert "ตรงกับไฟล์ปัจจุบัน" in text  # provenance: the raw memo still has the ingested sha256
     assert any("image/png" in o.get("data", {}) for c in nb.cells for o in c.get("outputs", ()))
     assert_clean(nb)

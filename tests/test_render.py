@@ -332,7 +332,8 @@ def test_failed_run_keeps_the_executed_notebook_and_names_the_cell(tmp_path, shi
                       if c.source.startswith("ctx = views.check_params"))
     assert result.cell_index == check_cell
     assert result.cell_source.startswith("ctx = views.check_params(")
-    assert result.failed_notebook == result.html.with_name("sao-khok-sa-ad.failed.ipynb")
+    assert result.failed_notebook == paths.CACHE / "failed" / "2565" / "fiscal-year" / "sao-khok-sa-ad.ipynb"
+    assert list(tmp_path.iterdir()) == []  # the reports folder: nothing written, not even a folder
     kept = nbformat.read(result.failed_notebook, as_version=4)
     assert any(o.get("ename") == "ParameterError" for c in kept.cells for o in c.get("outputs", ()))
     assert f"at cell {check_cell}" in result.summary()
@@ -397,9 +398,11 @@ def test_report_cli(tmp_path, shipped_processed, memo_agency_id):
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == str(tmp_path / "year-over-year" / f"{memo_agency_id}.html")
 
-    done = run_cli("report", "--agency", "nobody", "--year", "2565", *common)
+    refused = tmp_path / "refused"
+    done = run_cli("report", "--agency", "no-such-agency", "--year", "2565", *common[:-1], refused)
     assert done.returncode == 2 and done.stdout == ""
-    assert len(done.stderr.strip().splitlines()) == 1 and "unknown agency 'nobody'" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1 and "unknown agency 'no-such-agency'" in done.stderr
+    assert not refused.exists()  # a refused parameter writes nothing, not even the reports folder
 
     done = run_cli("report", "--agency", memo_agency_id, *common)
     assert (done.returncode, done.stderr.strip()) == (2, "itanb: fiscal-year report needs fiscal_year")

@@ -64,6 +64,42 @@ def test_a_malformed_declaration_is_one_clear_line(notebooks, meta, message):
         report_kinds(notebooks)
 
 
+def test_a_jupyterlab_duplicate_is_not_a_second_declaration(notebooks):
+    # JupyterLab's "Duplicate" of a report notebook, in the same folder
+    shutil.copy(notebooks / "portfolio.ipynb", notebooks / "portfolio-Copy1.ipynb")
+    kinds = report_kinds(notebooks)
+    assert kinds["portfolio"].notebook.name == "portfolio.ipynb"
+    assert not any("Copy" in k.notebook.name for k in kinds.values())
+
+
+def _autosaved(path: Path) -> None:
+    """What JupyterLab's save does to a notebook whose cells were run and not edited: keys in another order,
+    language_info filled in, outputs and execution counts, another indent."""
+    book = json.loads(path.read_text(encoding="utf-8"))
+    book["metadata"]["language_info"] = {"name": "python", "version": "3.11.2", "mimetype": "text/x-python"}
+    for n, cell in enumerate(book["cells"]):
+        if cell["cell_type"] == "code":
+            cell["execution_count"] = n
+            cell["outputs"] = [{"output_type": "stream", "name": "stdout", "text": ["run\n"]}]
+            cell["source"] = "".join(cell["source"]).splitlines(keepends=True)  # a list of lines
+    path.write_text(json.dumps(book, ensure_ascii=False, indent=2, sort_keys=True), encoding="utf-8")
+
+
+def test_an_autosave_changes_no_report_and_an_edit_does(notebooks):
+    from itanb.batch.plan import code_digests
+
+    before = code_digests(report_kinds(notebooks))
+    before_bytes = (notebooks / "fiscal_year_report.ipynb").read_bytes()
+    _autosaved(notebooks / "fiscal_year_report.ipynb")
+    assert (notebooks / "fiscal_year_report.ipynb").read_bytes() != before_bytes
+    assert code_digests(report_kinds(notebooks)) == before
+    book = nbformat.read(notebooks / "portfolio.ipynb", as_version=4)
+    book.cells[-1].source += "\n# an edit"
+    nbformat.write(book, notebooks / "portfolio.ipynb")
+    after = code_digests(report_kinds(notebooks))
+    assert after["portfolio"] != before["portfolio"] and after["fiscal-year"] == before["fiscal-year"]
+
+
 @pytest.mark.slow
 def test_a_new_kind_is_built_and_listed_and_the_analysts_notebook_is_left_alone(notebooks, tmp_path):
     from itanb.ingest import ingest

@@ -77,14 +77,28 @@ def test_headline_facts(ctx):
     assert facts["หน่วยงาน"] == "องค์การบริหารส่วนตำบลโคกสะอาด"
     assert facts["ที่ตั้ง"] == f"อำเภอ{ctx.agency['district']} จังหวัดกาฬสินธุ์"
     assert facts["ปีงบประมาณ"] == "พ.ศ. 2565"
-    # FY2565's own result (the NACC's report to the Cabinet, in data/raw), against the memo's FY2564 score
-    assert facts["ผลการประเมิน"] == "ปีงบประมาณ พ.ศ. 2565"
+    # FY2565's own result (the NACC's report to the Cabinet, in data/raw), against the memo's FY2564 score: no
+    # row repeating the year
+    assert "ผลการประเมิน" not in facts
     assert facts["คะแนน"] == "100.00"
     assert facts["ระดับ"] == "AA"
     assert facts["เปลี่ยนแปลงจากปีก่อน"] == "+25.17 คะแนน จากปีงบประมาณ พ.ศ. 2564 · ดีขึ้น 3 ระดับ (C → AA)"
     assert facts["ค่าเฉลี่ยทั้งประเทศ"] == "87.57 · สูงกว่าค่าเฉลี่ย 12.43 คะแนน"
     assert facts["ผ่านเกณฑ์"] == "ผ่าน (85 คะแนนขึ้นไป)"
-    assert "64134" in facts["ที่มาของคะแนน"] and "not proven" in facts["ที่มาของคะแนน"]
+    # the source in Thai with its address; the citation as recorded (English) in a details element
+    assert facts["ที่มาของคะแนน"].startswith("รายงานผลการประเมิน ITA ประจำปีงบประมาณ พ.ศ. 2565 ที่ ป.ป.ช.")
+    assert facts["ที่มาของคะแนน"].endswith(" · https://www.thaigov.go.th/news/contents/details/64134")
+    assert "NACC" not in facts["ที่มาของคะแนน"]
+    details = re.search(r"<details[^>]*><summary>ข้อความอ้างอิงเดิม</summary>(.*?)</details>",
+                        views.headline(ctx).data)
+    assert "not proven" in details.group(1) and "64134" in details.group(1)
+
+
+def test_the_location_finding_names_the_pinned_district(ctx):
+    (text,) = [t for label, t, _ in views.findings_items(ctx) if label == "ระบุที่ตั้งไม่ตรงกัน"]
+    assert "ใช้ อำเภอเมืองชัย ซึ่งพบบ่อยที่สุด" not in text  # the memo's choice, not the report's
+    assert "รายงานนี้ใช้ อำเภอฆ้องชัย ตามที่กำหนดไว้ในไฟล์ agencies.csv" in text
+    assert "https://khoksaad.go.th/" in text
 
 
 def test_measures_in_thai(ctx):
@@ -180,14 +194,16 @@ def test_thai_digits_in_the_headline(thai_ctx):
     assert thai_ctx.thai_digits
     facts = dict(views.headline_facts(thai_ctx))
     assert facts["ปีงบประมาณ"] == "พ.ศ. ๒๕๖๕"
-    assert facts["ผลการประเมิน"] == "ปีงบประมาณ พ.ศ. ๒๕๖๕"
+    assert facts["ที่มาของคะแนน"].startswith("รายงานผลการประเมิน ITA ประจำปีงบประมาณ พ.ศ. ๒๕๖๕")
     assert facts["คะแนน"] == "๑๐๐.๐๐"
     assert facts["เปลี่ยนแปลงจากปีก่อน"] == "+๒๕.๑๗ คะแนน จากปีงบประมาณ พ.ศ. ๒๕๖๔ · ดีขึ้น ๓ ระดับ (C → AA)"
     assert facts["ค่าเฉลี่ยทั้งประเทศ"] == "๘๗.๕๗ · สูงกว่าค่าเฉลี่ย ๑๒.๔๓ คะแนน"
     assert facts["ผ่านเกณฑ์"] == "ผ่าน (๘๕ คะแนนขึ้นไป)"
     html = views.headline(thai_ctx).data
-    # the score's source is an address (an identifier): it keeps its digits, everything else is Thai
-    assert "๒๕.๑๗" in html and not ARABIC.search(html.replace(views.esc(facts["ที่มาของคะแนน"]), ""))
+    # the score's address and its citation as recorded keep their digits, everything else is Thai
+    address = facts["ที่มาของคะแนน"].rsplit(" · ", 1)[1]
+    html = re.sub(r"<details.*?</details>", "", html.replace(views.esc(address), ""))
+    assert "๒๕.๑๗" in html and not ARABIC.search(html)
 
 
 def test_thai_digits_in_the_measures(thai_ctx):

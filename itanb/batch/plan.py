@@ -12,8 +12,10 @@ The hash of a report (:func:`dependency_hashes`) covers:
 - the raw files behind those rows from the ``sources`` table (path, sha256, bytes): for a file read by one
   agency (its memo) the checksum, for a file shared by many (a year's score table) the path only, since the
   agency's rows are already in the hash and a change to another agency's row must not rebuild this report;
-- the kind's notebook, the package's code and data files and the report template, ``itanb.__version__``, the
-  parameters (a change to the code rebuilds every report, as a version bump would).
+- the kind's notebook (its cells' sources and tags and its ``itanb`` metadata, not the file's bytes: a save
+  by JupyterLab that changed no cell rebuilds nothing), the package's code and data files and the report
+  template, ``itanb.__version__``, the parameters (a change to the code rebuilds every report, as a version
+  bump would).
 
 Hashes are computed for all reports at once from per-row hashes of the tables (vectorised, ~1 s for 8,300
 agencies): no raw file is read. The ingest time is not part of the hash (a re-ingest of unchanged files
@@ -174,6 +176,20 @@ def _file_digest(path: Path) -> str:
     return h.hexdigest()
 
 
+def notebook_digest(path: Path) -> str:
+    """The hash of what a report notebook makes a report from: its ``itanb`` metadata and each cell's type,
+    tags and source (the parameters cell included). Not the file's bytes: JupyterLab's autosave re-orders
+    keys, fills ``language_info`` or records outputs and execution counts, which change no report."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    parts = [json.dumps(nb.get("metadata", {}).get("itanb"), sort_keys=True, ensure_ascii=False)]
+    for cell in nb.get("cells", ()):
+        source = cell.get("source", "")
+        tags = cell.get("metadata", {}).get("tags", [])
+        parts += [cell.get("cell_type", ""), "\x1f".join(map(str, tags)),
+                  source if isinstance(source, str) else "".join(source)]
+    return _digest(*parts)
+
+
 def code_digests(kinds: dict[str, Kind] | None = None) -> dict[str, str]:
     """Hashes of what every report depends on besides the data: package code and data, template, version; and
     one per report kind (its notebook)."""
@@ -186,7 +202,7 @@ def code_digests(kinds: dict[str, Kind] | None = None) -> dict[str, str]:
         for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
             shared.append(f"{path.relative_to(folder).as_posix()}={_file_digest(path)}")
     common = _digest(*shared)
-    return {kind: _digest(common, _file_digest(spec.notebook)) for kind, spec in kinds.items()}
+    return {kind: _digest(common, notebook_digest(spec.notebook)) for kind, spec in kinds.items()}
 
 
 def dependency_hashes(tables, jobs: list[Job]) -> dict[str, str]:

@@ -194,4 +194,4 @@ def _build(result: BatchResult, jobs: list[Job] | None, local, args: tuple, *, y
         if local is not None:
             local.stop()  # the workers given no report stop now; the batch waits for the rest at its end
         warm.join()
-        result.index = write_index(reports_dir, processed_dir)
+        result.index = write_index(reports_dir, processed_dir, failed=[f["key"] for f in result.failed])

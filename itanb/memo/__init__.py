@@ -56,9 +56,10 @@ def parse_memo(text: str, source: str) -> ParsedMemo:
     Raises InputError for text that is empty, not a memo, truncated, has no measure tables, a status table
     without three status columns, or a score outside 0–100.
     """
+    from itanb.memo.read import repaired
     from itanb.memo.read_text import read_text
 
-    return _parsed(read_text(text, source))
+    return _parsed(repaired(read_text(text, source)))
 
 
 def _parsed(doc) -> ParsedMemo:

@@ -17,20 +17,25 @@ _OWNER_AND = re.compile(r"\s*และ\s*(?=" + _OWNER_PREFIX_RE + ")")
 _OWNER_SPLIT = re.compile(r"<\s*br\s*/?\s*>|\n|[,;،、]|\s(?=[0-9๐-๙]{1,2}[.)]\s*)", re.IGNORECASE)
 _OWNER_LEAD = re.compile(r"^(?:[0-9๐-๙]{1,2}[.)]|[-•●▪◦·*])\s*")
 _OWNER_START = re.compile(_OWNER_PREFIX_RE)
+_WRAP_NEW = re.compile("\u200b(?=" + _OWNER_PREFIX_RE + r"|[0-9๐-๙]{1,2}[.)])")
 
 
 def split_owners(cell: str) -> list[str]:
     """Owners in one cell, split on ``<br>``, line breaks, commas and "และ" before a unit name.
 
-    A name broken across lines is rejoined: a fragment that is only "กอง" (or another unit word) joins
-    the next (``"กองช่าง กอง<br>การศึกษาฯ"`` -> ``["กองช่าง", "กองการศึกษาฯ"]``); a fragment starting with
-    "และ" that is not followed by a unit name continues the previous owner.
+    A zero-width space (a line break inside a PDF's cell, :mod:`~itanb.memo.read_pdf`) splits where a unit
+    name follows it and joins a name that wrapped otherwise. A name broken across lines is rejoined: a
+    fragment that is only "กอง" (or another unit word) joins the next (``"กองช่าง กอง<br>การศึกษาฯ"`` ->
+    ``["กองช่าง", "กองการศึกษาฯ"]``); a fragment starting with "และ" that is not followed by a unit name
+    continues the previous owner.
     """
     if not cell or not cell.strip():
         return []
     owners: list[str] = []
     carry = ""  # a prefix-only fragment waiting for the rest of its name
-    cell = cell.replace("\u200b", " ")  # a word boundary (a PDF cell's line break between Thai letters)
+    # a PDF cell's line break between Thai letters: a new owner where a unit name starts, else a name that
+    # wrapped inside its cell ("กองยุทธศาสตร์และงบ" | "ประมาณ")
+    cell = _WRAP_NEW.sub("\n", cell).replace("\u200b", "")
     for fragment in _OWNER_SPLIT.split(_OWNER_AND.sub("\n", cell)):
         frag = _OWNER_LEAD.sub("", tidy(fragment)).strip()
         if not frag:

@@ -1,14 +1,16 @@
 """A memo file's bytes -> its :class:`~itanb.memo.document.Document`, by the reader of its format.
 
 The format is the file name's suffix (:data:`MEMO_SUFFIXES`); bytes that belong to another format than the
-suffix says (an old binary Word file named ``.docx``) get the one line that says what to do.
+suffix says (an old binary Word file named ``.docx``) get the one line that says what to do. Whatever the
+reader, every paragraph and cell then goes through :func:`itanb.thai.repair_copied` here, the one place
+(legacy-font PUA codes, detached marks, a sara am lost in known words), text files included.
 """
 
 from __future__ import annotations
 
 from itanb.errors import InputError
-from itanb.memo.document import Document
-from itanb.thai import decode_thai_text
+from itanb.memo.document import Document, Paragraph, Row, Table
+from itanb.thai import decode_thai_text, repair_copied
 
 TEXT_SUFFIXES = (".md", ".txt")
 MEMO_SUFFIXES = (*TEXT_SUFFIXES, ".docx", ".pdf")
@@ -37,9 +39,23 @@ def read_text_bytes(data: bytes, source: str) -> Document:
     return read_text(decode_thai_text(data, where=source).text, source)
 
 
+def repaired(doc: Document) -> Document:
+    """``doc`` with every paragraph's and cell's text through :func:`itanb.thai.repair_copied`."""
+    for block in doc.blocks:
+        if isinstance(block, Table):
+            block.rows = [Row([repair_copied(c) for c in row.cells], row.loc) for row in block.rows]
+        elif isinstance(block, Paragraph):
+            block.text = repair_copied(block.text)
+    return doc
+
+
 def read_document(data: bytes, source: str, suffix: str) -> Document:
-    """The document of a memo file (``suffix``: its name's, e.g. ``".docx"``); raises InputError naming
-    ``source`` for anything unreadable."""
+    """The document of a memo file (``suffix``: its name's, e.g. ``".docx"``), repaired (:func:`repaired`);
+    raises InputError naming ``source`` for anything unreadable."""
+    return repaired(_read(data, source, suffix))
+
+
+def _read(data: bytes, source: str, suffix: str) -> Document:
     suffix = suffix.lower()
     if suffix == ".doc" or (suffix == ".docx" and data.startswith(OLE_MAGIC)):
         from itanb.memo.read_word import reject_compound_file

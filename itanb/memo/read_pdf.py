@@ -7,8 +7,8 @@ line, and a grid cell without a line between it and its neighbour is merged with
 first row and column of the merged cell, the others are empty). A cell's lines are kept apart by line breaks;
 the lines of a paragraph outside tables are joined (with nothing between two Thai characters, which a wrap
 splits without a space); a gap between lines over :data:`PARAGRAPH_GAP` line heights starts a paragraph. Every
-text
-gets :func:`itanb.thai.repair_thai` (legacy-font PUA codes, marks detached from or before their consonant).
+text is repaired afterwards, as every reader's is (:func:`itanb.memo.read.repaired`: legacy-font PUA codes,
+marks detached from or before their consonant, a lost sara am).
 Check marks from symbol fonts arrive as ``ü``, ``P`` or a PUA code: text, so a mark, in a status cell.
 
 pdfplumber (pdfminer.six) finds tables the same way but reads a memo page in ~0.3 s; PDFium in ~0.01 s.
@@ -18,14 +18,15 @@ from __future__ import annotations
 
 import ctypes
 from collections.abc import Iterable
+from typing import NamedTuple
 
 from itanb.errors import InputError
 from itanb.memo.document import Document, Loc, Paragraph, Row, Table
 from itanb.memo.pdf_grid import SNAP, Grid, edges, find_grids, owns_any
-from itanb.thai import repair_thai
 
 PARAGRAPH_GAP = 1.6  # baselines further apart than this many line heights: a new paragraph
 SHORT_LINE = 2  # a line ending this many line heights short of the right edge ends its paragraph
+WORD_MAX = 8  # line heights: a first word wider than this is no word that a wrap moved to the next line
 SCAN_HINT = ("scanned PDF without a text layer (nothing to read): OCR it first "
              "(e.g. `ocrmypdf -l tha in.pdf out.pdf`) or supply the Word (.docx) file")
 _ERR_PASSWORD = 4
@@ -121,24 +122,36 @@ def _line_key(keys: dict[int, int], y: float) -> int:
     return k
 
 
-def _rows(chars: Iterable[tuple[str, float, float]]) -> list[tuple[int, str, float]]:
-    """Characters grouped into lines by baseline, top to bottom: (baseline, text in drawing order, right end:
-    the last glyph's origin); leading spaces dropped, trailing ones kept (a line wrapped at a space ends with
-    it)."""
-    rows: dict[int, list[str]] = {}
-    ends: dict[int, float] = {}
+class _Line(NamedTuple):
+    y: int  # the baseline (rounded)
+    text: str
+    end: float  # the last glyph's origin
+    word: float  # the width of its first word (to the first space), roughly
+
+
+def _rows(chars: Iterable[tuple[str, float, float]]) -> list[_Line]:
+    """Characters grouped into lines by baseline, top to bottom, in drawing order; leading spaces dropped,
+    trailing ones kept (a line wrapped at a space ends with it)."""
+    rows: dict[int, list[tuple[str, float]]] = {}
     keys: dict[int, int] = {}
     for ch, x, y in chars:
-        k = _line_key(keys, y)
-        rows.setdefault(k, []).append(ch)
-        if not ch.isspace():
-            ends[k] = max(ends.get(k, x), x)
-    out = [(k, "".join(rows[k]).lstrip(), ends.get(k, 0.0)) for k in sorted(rows)]
-    return [row for row in out if row[1].strip()]
+        rows.setdefault(_line_key(keys, y), []).append((ch, x))
+    out = []
+    for k in sorted(rows):
+        line = rows[k]
+        while line and line[0][0].isspace():
+            line = line[1:]
+        if not any(not ch.isspace() for ch, _ in line):
+            continue
+        xs = [x for ch, x in line if not ch.isspace()]
+        first = next((i for i, (ch, _) in enumerate(line) if ch.isspace()), len(line))
+        word = max(x for _, x in line[:first]) - min(x for _, x in line[:first]) if first else 0.0
+        out.append(_Line(k, "".join(ch for ch, _ in line), max(xs), word))
+    return out
 
 
 def _lines(chars: Iterable[tuple[str, float, float]]) -> list[str]:
-    return [t for _, t, _ in _rows(chars)]
+    return [line.text for line in _rows(chars)]
 
 
 def _cell_text(lines: list[str]) -> str:
@@ -220,7 +233,7 @@ class _Reader:
         items += [(y, lines) for y, lines in _paragraphs(prose, line_height)]
         for _, item in sorted(items, key=lambda x: x[0]):
             if isinstance(item, list):
-                self.blocks.append(Paragraph(_join_prose([repair_thai(t) for t in item]), self._loc(number)))
+                self.blocks.append(Paragraph(_join_prose(item), self._loc(number)))
             else:
                 self.tables += 1
                 self.blocks.append(self._table(*item, number))
@@ -237,7 +250,7 @@ class _Reader:
             cells = []
             for key in range(r * grid.nc, (r + 1) * grid.nc):
                 lines = _lines(by_cell.get(key, ()))
-                cells.append(repair_thai(_cell_text(lines)) if lines else "")
+                cells.append(_cell_text(lines) if lines else "")
             if r and not any(cells) and not owns_any(grid, r):
                 continue  # a grid row only merged cells pass through
             rows.append(Row(cells, self._loc(number, table=self.tables, row=len(rows) + 1)))
@@ -268,16 +281,21 @@ def _regrid(row: Row, xs: list[float], grid: list[float]) -> Row:
 def _paragraphs(chars: list[tuple[str, float, float]], line_height: float) -> list[tuple[float, list[str]]]:
     """Prose characters as paragraphs: (top, lines). A gap between baselines starts a new one, and so does a
     line after one that stops short of the text's right edge (a paragraph's last line: Word and LibreOffice
-    put no space between paragraphs of a memo's header)."""
+    put no space between paragraphs of a memo's header), unless the next line's first word would not have
+    fitted there (``จังหวัด`` | ``ขอนแก่น``, ``อยู่ในระดับ`` | ``ผ่าน``: the line was wrapped). A first word is
+    what comes before the first space; a long unspaced Thai run (:data:`WORD_MAX` line heights or more) is
+    the start of a sentence, not one word."""
     rows = _rows(chars)
-    right = max((end for _, _, end in rows), default=0.0)
+    right = max((line.end for line in rows), default=0.0)
     paras: list[tuple[float, list[str]]] = []
-    last = last_end = None
-    for y, text, end in rows:
-        short = last_end is not None and last_end < right - SHORT_LINE * line_height
-        if last is not None and y - last <= PARAGRAPH_GAP * line_height and not short:
-            paras[-1][1].append(text)
+    last: _Line | None = None
+    for line in rows:
+        room = right - last.end if last is not None else 0.0
+        wrapped = room < line.word + line_height < WORD_MAX * line_height
+        short = last is not None and room > SHORT_LINE * line_height and not wrapped
+        if last is not None and line.y - last.y <= PARAGRAPH_GAP * line_height and not short:
+            paras[-1][1].append(line.text)
         else:
-            paras.append((y, [text]))
-        last, last_end = y, end
+            paras.append((line.y, [line.text]))
+        last = line
     return paras

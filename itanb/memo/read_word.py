@@ -6,7 +6,8 @@ others empty) and merged downwards (``w:vMerge``: empty where it continues), sym
 e.g. Wingdings ``F0FC`` or Wingdings 2 ``F050`` for a tick), ticked checkbox content controls
 (``w14:checkbox``), tracked changes (the accepted text: insertions kept, deletions dropped). A cell's
 paragraphs are joined with line breaks (several owners in one cell stay apart); a tab stays a tab
-(``ส่วนราชการ<TAB>…``). Every paragraph and cell gets :func:`itanb.thai.repair_thai`."""
+(``ส่วนราชการ<TAB>…``). Every paragraph and cell then gets :func:`itanb.thai.repair_copied` (in
+:mod:`~itanb.memo.read`)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,6 @@ import zipfile
 
 from itanb.errors import InputError
 from itanb.memo.document import Document, Loc, Paragraph, Row, Table
-from itanb.thai import repair_thai
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _W14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
@@ -104,7 +104,7 @@ class _Reader:
         for el in parent:
             if el.tag == _W + "p":
                 self.paras += 1
-                self.blocks.append(Paragraph(repair_thai(_text(el)), Loc(self._next(), para=self.paras)))
+                self.blocks.append(Paragraph(_text(el), Loc(self._next(), para=self.paras)))
             elif el.tag == _W + "tbl":
                 self.tables += 1
                 self.blocks.append(self._table(el))
@@ -121,7 +121,7 @@ class _Reader:
                 span = _int_val(_prop(tc_pr, "gridSpan"), 1)
                 vmerge = _prop(tc_pr, "vMerge")
                 continues = vmerge is not None and vmerge.get(_W + "val", "continue") == "continue"
-                text = "" if continues else repair_thai(_cell_text(tc))
+                text = "" if continues else _cell_text(tc)
                 cells += [text] + [""] * (span - 1)
             cells += [""] * _int_val(_prop(tr_pr, "gridAfter"), 0)
             rows.append(Row(cells, Loc(self._next(), table=self.tables, row=n)))

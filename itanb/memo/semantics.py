@@ -20,7 +20,8 @@ Decisions a reader should know:
 - Findings carry the measures' fiscal year, except those about the assessment (``level_mismatch``,
   ``unknown_level_scheme``), which carry the assessed year. ``agency_id`` is left to ``agencies.py``.
 - Matching (agency kind, column headers, status labels, plan vs status names) tolerates a lost sara am
-  (``ตาบล`` for ตำบล, as copies out of PDFs have it); display text keeps what the memo says.
+  (``ตาบล`` for ตำบล, as copies out of PDFs have it); display text gets the sara am back only in the known
+  words of :data:`itanb.thai.LOST_SARA_AM_WORDS` (:mod:`~itanb.memo.read`), else keeps what the memo says.
 """
 
 from __future__ import annotations

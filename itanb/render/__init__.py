@@ -9,7 +9,7 @@
 """
 
 from itanb.render.execute import (
-    FAILED_SUFFIX,
+    FAILED_DIR,
     KERNEL_NAME,
     ReportFailed,
     ReportResult,
@@ -23,7 +23,7 @@ from itanb.render.index import write_index
 from itanb.render.kinds import Kind, kind_of, portfolio_scope, report_kinds, report_params, report_path
 
 __all__ = [
-    "FAILED_SUFFIX", "KERNEL_NAME", "Kind", "ReportFailed", "ReportResult", "StartedReport", "font_css",
+    "FAILED_DIR", "KERNEL_NAME", "Kind", "ReportFailed", "ReportResult", "StartedReport", "font_css",
     "html_to_pdf", "kind_of", "notebook_to_html", "pdf_unavailable", "portfolio_scope", "render_report",
     "report_kinds", "report_params", "report_path", "start_report", "write_atomic", "write_index",
 ]

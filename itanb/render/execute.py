@@ -5,8 +5,10 @@ One report is one call to :func:`render_report`: no shell, no ``jupyter nbconver
 runs the next notebook while this one's files are written (``itanb batch``'s workers).
 
 - atomic: HTML and PDF go to a temporary file in the target folder, then ``os.replace``.
-- a failed run writes no report; the executed notebook is kept as ``<report>.failed.ipynb`` and the result
-  names the failing cell (its index in the source notebook and first line) and the error.
+- a failed run writes nothing in the reports folder (not even a folder): the executed notebook is kept
+  outside it, as ``<cache>/failed/<report's path>.ipynb`` (:data:`itanb.paths.CACHE`), and the result names
+  that file, the failing cell (its index in the source notebook and first line) and the error; a later
+  run that succeeds removes it.
 - the kernel: papermill's default engine starts a new one; a caller with a faster way (``itanb batch``'s
   forked kernels) names a papermill engine and its arguments (``engine``, ``engine_kwargs``).
 """
@@ -27,7 +29,7 @@ from itanb.render.files import one_line, write_atomic
 from itanb.render.kinds import Kind, clean_params, kind_of, scope_of
 
 KERNEL_NAME = "python3"
-FAILED_SUFFIX = ".failed.ipynb"
+FAILED_DIR = "failed"  # under paths.CACHE: the executed notebooks of failed runs, never published
 
 
 class ReportFailed(ItanbError):
@@ -85,9 +87,10 @@ class ReportResult:
         self.error = one_line(message) or name
 
 
-def _failed_path(report: Path) -> Path:
-    """Where the executed notebook of a failed run of ``report`` is kept."""
-    return report.with_name(report.stem + FAILED_SUFFIX)
+def failed_path(report: Path, reports_dir: Path | str) -> Path:
+    """Where the executed notebook of a failed run of ``report`` (a path in ``reports_dir``) is kept: outside
+    the reports folder, under the cache, at the report's relative path with ``.ipynb``."""
+    return paths.CACHE / FAILED_DIR / Path(report).relative_to(reports_dir).with_suffix(".ipynb")
 
 
 def _tags(cell) -> list[str]:
@@ -101,7 +104,7 @@ def _source_index(nb, executed_index: int) -> int:
 
 
 def _keep_failed(result: ReportResult, tmp_nb: Path, failed: Path, cell_index: int | None) -> None:
-    """Keep the executed notebook of a failed run next to the report; point ``cell_index`` at the source."""
+    """Keep the executed notebook of a failed run at ``failed``; point ``cell_index`` at the source."""
     if not (tmp_nb.exists() and tmp_nb.stat().st_size):
         return
     if cell_index is not None:
@@ -121,8 +124,8 @@ def _execute(result: ReportResult, notebook: Path, nb_params: dict, failed: Path
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    out = result.html
-    fd, tmp_name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.stem}.", suffix=".ipynb")
+    failed.parent.mkdir(parents=True, exist_ok=True)  # the reports folder is written only by finish()
+    fd, tmp_name = tempfile.mkstemp(dir=failed.parent, prefix=f".{failed.stem}.", suffix=".ipynb")
     os.close(fd)
     tmp_nb = Path(tmp_name)
     try:
@@ -237,6 +240,7 @@ class StartedReport:
     docx: bool
     processed_dir: Path | str
     raw_dir: Path | str
+    failed: Path | None = None  # where a failed run's notebook is kept (removed when this one succeeds)
 
     def finish(self) -> ReportResult:
         """Write the HTML (and the PDF, workbook and draft asked for); the report's :class:`ReportResult`."""
@@ -258,7 +262,8 @@ class StartedReport:
                 if wanted:
                     _companion(result, spec.name, clean, companion, processed_dir=self.processed_dir,
                                raw_dir=self.raw_dir)
-            _failed_path(result.html).unlink(missing_ok=True)
+            if self.failed is not None:
+                self.failed.unlink(missing_ok=True)
         result.seconds = time.perf_counter() - self.started
         return result
 
@@ -274,12 +279,11 @@ def start_report(kind: str | Kind, params: dict, *, reports_dir: Path | str = pa
     clean = clean_params(spec, params)
     scope = scope_of(spec, clean)
     out = spec.path(reports_dir, scope, clean.get("fiscal_year"))
-    out.parent.mkdir(parents=True, exist_ok=True)
-    failed = _failed_path(out)
+    failed = failed_path(out, reports_dir)
     result = ReportResult(kind=spec.name, params=clean, html=out)
     started = time.perf_counter()
     nb_params = {**clean, "raw_dir": str(Path(raw_dir).resolve()),
                  "processed_dir": str(Path(processed_dir).resolve())}
     nb = _execute(result, spec.notebook, nb_params, failed, engine=engine,
                   engine_kwargs=dict(engine_kwargs or {}))
-    return StartedReport(result, nb, started, spec, scope, pdf, xlsx, docx, processed_dir, raw_dir)
+    return StartedReport(result, nb, started, spec, scope, pdf, xlsx, docx, processed_dir, raw_dir, failed)

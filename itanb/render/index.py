@@ -21,11 +21,11 @@ from __future__ import annotations
 import html
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from itanb import paths
-from itanb.render.execute import FAILED_SUFFIX
 from itanb.render.index_pages import (
     Agency,
     Entry,
@@ -61,7 +61,7 @@ class Scan:
     portfolios: dict[int, list[Path]] = field(default_factory=lambda: defaultdict(list))
     per_agency: dict[str, dict[str, Path]] = field(default_factory=dict)  # kind -> id -> html
     titles: dict[str, str] = field(default_factory=dict)  # kind -> Thai title
-    failed: list[Path] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)  # the reports the batch writing the index failed to make
 
     def count(self) -> int:
         return (sum(len(v) for v in self.fiscal.values())
@@ -94,7 +94,6 @@ def scan(reports_dir: Path, notebooks_dir: Path | str = paths.NOTEBOOKS) -> Scan
                 else:
                     found.extras[year][path.stem].append((kind.title, rel))
     found.per_agency = {k: v for k, v in found.per_agency.items() if v}
-    found.failed = sorted(p.relative_to(reports_dir) for p in reports_dir.rglob(f"*{FAILED_SUFFIX}"))
     return found
 
 
@@ -135,14 +134,18 @@ def province_slugs(names: set[str | None]) -> dict[str | None, str]:
 
 
 def write_index(reports_dir: Path | str = paths.REPORTS, processed_dir: Path | str = paths.PROCESSED, *,
-                notebooks_dir: Path | str = paths.NOTEBOOKS) -> Path:
+                failed: Iterable[str] = (), notebooks_dir: Path | str = paths.NOTEBOOKS) -> Path:
     """Write the top page and the province pages (see the module docstring); returns the top page's path.
 
-    Index pages of an earlier run that no longer apply are removed.
+    ``failed``: the reports (paths relative to the reports folder) that the run writing the index failed to
+    make, listed on the top page without a link (their executed notebooks are kept outside the folder):
+    the failures of now, never those of an earlier run. Index pages of an earlier run that no longer apply
+    are removed.
     """
     reports_dir = Path(reports_dir)
     reports_dir.mkdir(parents=True, exist_ok=True)
     found = scan(reports_dir, notebooks_dir)
+    found.failed = sorted(failed)
     places = _Places(load_agencies(Path(processed_dir)))
     cells: dict[tuple[str, int | str], tuple[int, list[Path]]] = {}  # (slug, year|kind) -> (count, pages)
     country: dict[int, list[Path]] = defaultdict(list)
@@ -273,7 +276,7 @@ def _top_page(reports_dir: Path, found: Scan, *, provinces: dict[str, str],
         body.append("".join(rows))
     if found.failed:
         body.append("<h2>รายงานที่สร้างไม่สำเร็จ</h2><ul>")
-        body += [f'<li><a href="{href(p, here)}">{html.escape(p.as_posix())}</a></li>' for p in found.failed]
+        body += [f"<li>{html.escape(key)}</li>" for key in found.failed]
         body.append("</ul>")
     return page_html("รายงาน ITA ทั้งหมด", "\n".join(body))
 

@@ -2,7 +2,8 @@
 
 A notebook in the notebooks folder whose metadata has
 ``"itanb": {"kind": "<slug>", "title": "<Thai title>", "per": "agency-year" | "agency" | "year"}`` is a report
-kind; any other notebook is an analyst's own and is ignored here. Its parameters are those of its
+kind; any other notebook is an analyst's own and is ignored here, and so is a copy made by JupyterLab's
+"Duplicate" (``<name>-Copy<N>.ipynb``): its original is the kind. Its parameters are those of its
 ``parameters`` cell (``name: type = default  # comment``) besides ``raw_dir`` and ``processed_dir``; ``per``
 says which of them a report needs and where it is written:
 
@@ -31,6 +32,7 @@ NEEDS = {"agency-year": ("agency", "fiscal_year"), "agency": ("agency",), "year"
 PATH_PARAMS = ("raw_dir", "processed_dir")  # given by render_report, not by the caller
 _SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,150}$")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,60}$")
+_COPY = re.compile(r"-Copy\d+$")  # JupyterLab's "Duplicate": fiscal_year_report-Copy1.ipynb
 
 
 @dataclass(frozen=True)
@@ -126,7 +128,8 @@ def _declared(path: Path, mtime_ns: int, size: int) -> Kind | None:
 
 
 def report_kinds(notebooks_dir: Path | str = paths.NOTEBOOKS) -> dict[str, Kind]:
-    """Slug -> :class:`Kind` of every report notebook in ``notebooks_dir``, sorted by slug.
+    """Slug -> :class:`Kind` of every report notebook in ``notebooks_dir``, sorted by slug; JupyterLab's
+    copies (``<name>-Copy<N>.ipynb``) left out.
 
     Raises
     ------
@@ -135,6 +138,8 @@ def report_kinds(notebooks_dir: Path | str = paths.NOTEBOOKS) -> dict[str, Kind]
     """
     found: dict[str, Kind] = {}
     for path in sorted(Path(notebooks_dir).glob("*.ipynb")):
+        if _COPY.search(path.stem):
+            continue
         stat = path.stat()
         kind = _declared(path.resolve(), stat.st_mtime_ns, stat.st_size)
         if kind is None:

@@ -45,7 +45,9 @@ from itanb.thai.decode import (
     plausible_thai,
 )
 from itanb.thai.repair import (
+    LOST_SARA_AM_WORDS,
     PUA_THAI,
+    repair_copied,
     repair_thai,
 )
 from itanb.thai.text import (
@@ -63,6 +65,7 @@ from itanb.thai.text import (
 __all__ = [
     "BE_OFFSET",
     "DATE_RE",
+    "LOST_SARA_AM_WORDS",
     "MIN_BE_YEAR",
     "MONTHS",
     "NUMERIC_DATE_RE",
@@ -82,6 +85,7 @@ __all__ = [
     "normalize_for_matching",
     "parse_thai_date",
     "plausible_thai",
+    "repair_copied",
     "repair_thai",
     "sara_am_restorer",
     "search_thai_date",

@@ -1,8 +1,12 @@
-"""Thai text as PDFs and legacy fonts leave it, repaired for display: :func:`repair_thai`."""
+"""Thai text as PDFs and legacy fonts leave it, repaired for display: :func:`repair_thai`, and
+:func:`repair_copied` (that, and a sara am a copy lost given back in the words of
+:data:`LOST_SARA_AM_WORDS`)."""
 
 from __future__ import annotations
 
 import re
+
+from itanb.thai.text import sara_am_restorer
 
 # Legacy Thai fonts (the TH SarabunPSK generation, after Microsoft's and Apple's Thai fonts) draw shifted tone
 # marks and vowels with Private Use Area glyphs U+F700–U+F71A; text copied out of a PDF keeps those codes.
@@ -55,3 +59,20 @@ def repair_thai(text: str) -> str:
         text = _SPACED.sub(lambda m: _after_consonant(m.group(2), m.group(1)), text)
         text = _LEADING.sub(lambda m: m.group(1) + _after_consonant(m.group(3), m.group(2)), text)
     return text
+
+
+# Words holding a sara am whose spelling without it (the nikhahit lost: สารวจ for สำรวจ, as text copied out
+# of a PDF has it) is no Thai word and no part of one, so giving it back is safe; words such as ทำ or นำ,
+# whose folded spelling is a word (ทา, นา), are not here.
+LOST_SARA_AM_WORDS = (
+    "ตำบล", "อำเภอ", "ดำเนิน", "จัดทำ", "สำรวจ", "สำนัก", "กำหนด", "ประจำ", "จำนวน", "สำคัญ", "กำกับ",
+    "ตำแหน่ง", "คำสั่ง", "คำนวณ", "นำเสนอ", "สำเร็จ", "ดำรง", "ลำดับ", "สำหรับ", "อำนาจ", "กำจัด", "แนะนำ",
+    "สำเนา", "ชำระ", "จำเป็น", "บำรุง", "ผู้นำ", "คำร้อง", "กำลัง", "ตำรวจ", "อำนวย",
+)
+_restore = sara_am_restorer(LOST_SARA_AM_WORDS)
+
+
+def repair_copied(text: str) -> str:
+    """:func:`repair_thai`, then a sara am that a copy lost given back in the words of
+    :data:`LOST_SARA_AM_WORDS` (``จัดทา`` -> ``จัดทำ``): what every memo reader's text goes through."""
+    return _restore(repair_thai(text))

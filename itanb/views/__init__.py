@@ -9,7 +9,8 @@ A notebook starts with :func:`check_params`, which loads the processed tables an
 without data or a malformed value; :class:`~itanb.errors.ItanbError` shows as that one line in a notebook.
 
 The package by job, in import order: ``format`` (escaped HTML, Thai numbers and dates, figures), ``context``
-(parameters, tables), ``yoy``, ``agency`` (the fiscal-year report's pieces), ``portfolio``, ``indicators``.
+(parameters, tables), ``yoy``, ``sources`` (a score's source in Thai, the district used), ``agency`` (the
+fiscal-year report's pieces), ``portfolio``, ``indicators``.
 Import from ``itanb.views``.
 """
 
@@ -61,6 +62,7 @@ from itanb.views.indicators import (
     INDICATORS_NOTE,
     TOOLS_NOTE,
     TextTable,
+    indicator_chart,
     indicator_portfolio_table,
     indicator_score_rows,
     indicator_scores_table,
@@ -76,6 +78,7 @@ from itanb.views.portfolio import (
     portfolio_summary,
     ranking_table,
 )
+from itanb.views.sources import SOURCE_LABEL, district_used, score_source
 from itanb.views.yoy import (
     CHANGE_LABELS,
     level_shown,
@@ -89,6 +92,7 @@ __all__ = [
     "CHANGE_LABELS",
     "INDICATORS_NOTE",
     "PASS_MARK",
+    "SOURCE_LABEL",
     "STATUS_LABELS",
     "TOOLS_NOTE",
     "Context",
@@ -100,6 +104,7 @@ __all__ = [
     "check_params",
     "data_quality_table",
     "digits",
+    "district_used",
     "esc",
     "figure",
     "findings_items",
@@ -114,6 +119,7 @@ __all__ = [
     "headline_facts",
     "html_block",
     "html_table",
+    "indicator_chart",
     "indicator_portfolio_table",
     "indicator_score_rows",
     "indicator_scores_table",
@@ -135,6 +141,7 @@ __all__ = [
     "provenance",
     "provenance_frame",
     "ranking_table",
+    "score_source",
     "show_title",
     "suggest_agencies",
     "tool_score_rows",

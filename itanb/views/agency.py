@@ -28,6 +28,7 @@ from itanb.views.format import (
     prose_digits,
     records,
 )
+from itanb.views.sources import SOURCE_LABEL, assessment_source, district_used, score_source
 from itanb.views.yoy import level_shown
 from itanb.vocabulary import FINDING_LABELS
 
@@ -82,12 +83,13 @@ def headline_facts(ctx: Context) -> list[tuple[str, str]]:
         facts.append(("ผลการประเมิน", f"ยังไม่มีคะแนน ITA ถึงปีงบประมาณ พ.ศ. {n(ctx.fiscal_year)}"))
         return facts
     fy = int(row["fiscal_year"])
-    note = "" if fy == ctx.fiscal_year else " (ผลล่าสุดก่อนปีงบประมาณนี้ ซึ่งมาตรการของปีนี้ตอบสนอง)"
-    facts.append(("ผลการประเมิน", f"ปีงบประมาณ พ.ศ. {n(fy)}{note}"))
+    if fy != ctx.fiscal_year:  # the year's own result needs no row: the fiscal year is right above
+        facts.append(("ผลการประเมิน", f"ปีงบประมาณ พ.ศ. {n(fy)} (ผลล่าสุดก่อนปีงบประมาณนี้ ซึ่งมาตรการของปีนี้"
+                                      "ตอบสนอง)"))
     facts.append(("คะแนน", fmt_score(row["score"], t)))
-    source = _assessment_source(ctx, fy)
-    if source.startswith("https://"):  # a published score: say where (and how it was matched) in the report
-        facts.append(("ที่มาของคะแนน", source))
+    source = score_source(ctx, fy)
+    if source is not None:  # a published score: where, in Thai, and its address (the citation: headline())
+        facts.append((SOURCE_LABEL, f"{prose_digits(source[0], t)} · {source[1].split()[0]}"))
     level = row["level"] if not is_missing(row["level"]) else None
     reported = row["level_reported"] if not is_missing(row["level_reported"]) else None
     level_text = level or level_shown(fy, row["score"], long=True)
@@ -113,9 +115,18 @@ def headline_facts(ctx: Context) -> list[tuple[str, str]]:
 
 
 def headline(ctx: Context):
-    """Agency, place, fiscal year (BE), score, level, change, national average and gap, passed."""
-    items = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in headline_facts(ctx))
-    return html_block(f'<div class="itanb-headline"><dl>{items}</dl></div>')
+    """Agency, place, fiscal year (BE), score, level, change, national average and gap, passed; the score's
+    source described in Thai, with the citation as recorded in a details element."""
+    row = assessment_row(ctx)
+    source = score_source(ctx, int(row["fiscal_year"])) if row is not None else None
+    items = []
+    for label, text in headline_facts(ctx):
+        more = ""
+        if label == SOURCE_LABEL and source is not None:
+            more = (f'<details class="itanb-muted"><summary>ข้อความอ้างอิงเดิม</summary>{esc(source[1])}'
+                    "</details>")
+        items.append(f"<dt>{esc(label)}</dt><dd>{esc(text)}{more}</dd>")
+    return html_block(f'<div class="itanb-headline"><dl>{"".join(items)}</dl></div>')
 
 
 def measures_frame(ctx: Context) -> pd.DataFrame:
@@ -256,25 +267,20 @@ def findings_items(ctx: Context) -> list[tuple[str, str, str]]:
         items.append((FINDING_LABELS["level_mismatch"],
                       level_mismatch_text(int(rec.fiscal_year), rec.score, rec.level_reported, computed,
                                           ctx.thai_digits),
-                      _assessment_source(ctx, int(rec.fiscal_year))))
+                      assessment_source(ctx, int(rec.fiscal_year))))
     f = ctx.tables.findings
     fy = pd.to_numeric(f["fiscal_year"], errors="coerce")
     mine = f[(f["agency_id"] == ctx.agency_id) & (fy.isna() | fy.isin(years))
              & (f["code"] != "level_mismatch")]
     for rec in records(mine):
         where = str(rec.source) + (f":{int(rec.line)}" if not is_missing(rec.line) else "")
-        text = rec.message + (f" ({rec.places})" if not is_missing(rec.places) else "")
+        message = district_used(ctx, rec.message) if rec.code == "location_conflict" else rec.message
+        text = message + (f" ({rec.places})" if not is_missing(rec.places) else "")
         items.append((FINDING_LABELS.get(rec.code, rec.code), prose_digits(text, ctx.thai_digits), where))
     if ctx.kind == "fiscal-year":
         for f in ctx.measures_answer().findings:
             items.append((FINDING_LABELS[f.code], prose_digits(f.message, ctx.thai_digits), f.source))
     return items
-
-
-def _assessment_source(ctx: Context, fiscal_year: int) -> str:
-    a = ctx.tables.assessments
-    src = a.loc[(a["agency_id"] == ctx.agency_id) & (a["fiscal_year"] == fiscal_year), "source"]
-    return str(src.iloc[0]) if len(src) else ""
 
 
 def findings_list(ctx: Context):

@@ -213,7 +213,7 @@ def check_params(kind: str = "fiscal-year", *, agency: object = None, fiscal_yea
             shape = ("" if is_agency_id(agency_id)
                      else " (an agency_id is lowercase ASCII words joined by '-')")
             raise ParameterError(f"unknown agency {agency_id!r}{shape}: not among the {len(agencies)} loaded "
-                                 f"agencies{hint}")
+                                 f"agencies{hint} (`itanb agencies TEXT` finds one by name or place)")
         ctx.agency = {k: (None if is_missing(v) else v) for k, v in row.iloc[0].to_dict().items()}
         years = [int(y) for y in ctx.yoy()["fiscal_year"]]  # years with a score or measures; cached
         if not years:

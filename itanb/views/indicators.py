@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from itanb.views.context import Context
 from itanb.views.format import (
     esc,
+    figure,
     fmt_change,
     fmt_score,
     fmt_share,
@@ -74,6 +75,17 @@ def indicator_score_rows(ctx: Context) -> TextTable:
     headers = ["ตัวชี้วัด", "ชื่อตัวชี้วัด", "เครื่องมือ", "คะแนน", "เปลี่ยนแปลง", "ค่าระดับประเทศ",
                "ต่างจากระดับประเทศ", f"ค่าเฉลี่ย{ctx.agency.get('kind') or 'ประเภทเดียวกัน'}", ""]
     return TextTable(lead, headers, rows, [bool(w) for w in ind["weak"]], INDICATORS_NOTE)
+
+
+def indicator_chart(ctx: Context):
+    """The ten indicators as bars (:func:`itanb.charts.indicator_bars`) as an image; None (nothing shown) when
+    the agency has no indicator score: :func:`indicator_scores_table` already says so in a sentence."""
+    ind = ctx.indicators()
+    if ind["score"].isna().all():
+        return None
+    from itanb.charts import indicator_bars
+
+    return figure(indicator_bars(ind, thai_digits=ctx.thai_digits))
 
 
 def indicator_scores_table(ctx: Context):
