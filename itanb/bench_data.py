@@ -128,3 +128,39 @@ def memo_formats(work: Path, n: int) -> list[tuple[str, ...]]:
             rows.append((fmt, f"{len(files)}", f"{measures}", f"{len(files) / seconds:,.0f}",
                          f"{cpu * 1000:.1f}", f"{cores / cpu:,.0f}"))
     return rows
+
+
+# ------------------------------------------------------------------------------------------------ memory
+
+
+NATIONAL_YEAR_MEMORY = 1 << 30  # the bound of issue 21: a national set of score tables ingested within 1 GB
+_PEAK = ("import resource, sys\nfrom itanb.cli import main\ncode = main(sys.argv[1:])\n"
+         "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\nsys.exit(code)\n")
+
+
+def national_year_memory(work: Path, agencies: int = 8300, years: tuple[int, int] = (2557, 2568)
+                         ) -> list[tuple[str, str]]:
+    """Peak memory of `itanb ingest` of the score tables of ``agencies`` SYNTHETIC agencies over the fiscal
+    ``years`` (one table a year, tool and indicator columns, one as .xlsx; no memos), run in a process of its
+    own (its peak resident set, ``getrusage``); against :data:`NATIONAL_YEAR_MEMORY`."""
+    import shutil
+    import subprocess
+    import sys
+
+    from itanb.synth import write_synthetic
+
+    raw, processed = work / "national-year-raw", work / "national-year-processed"
+    write_synthetic(raw, agencies=agencies, years=years, seed=0)
+    shutil.rmtree(raw / "memos")
+    env = {**os.environ, "ITANB_STANDBY": "0", "PYTHAINLP_READ_ONLY": "1"}
+    seconds, done = timed(lambda: subprocess.run(
+        [sys.executable, "-c", _PEAK, "ingest", "--raw", str(raw), "--processed", str(processed)],
+        capture_output=True, text=True, env=env, check=False))
+    if done.returncode != 0:
+        raise RuntimeError(f"ingest failed: {done.stderr.strip()[-500:]}")
+    peak = int(done.stderr.strip().splitlines()[-1]) * 1024  # kB on Linux
+    n_years = years[1] - years[0] + 1
+    what = f"{agencies:,} agencies x {n_years} years of score tables ({agencies * n_years:,} rows)"
+    return [(f"ingest of {what} (s)", f"{seconds:.2f}"),
+            ("peak RSS of that ingest (MiB)", f"{peak / (1 << 20):,.0f}"),
+            ("within 1 GB", "yes" if peak <= NATIONAL_YEAR_MEMORY else "NO")]

@@ -24,9 +24,11 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
+from itanb import limits
 from itanb.errors import InputError
 from itanb.findings import Finding
 from itanb.grading import INDICATORS, TOOLS, to_score
+from itanb.ooxml import check_workbook
 from itanb.paths import PACKAGE_DATA
 from itanb.thai import BE_OFFSET, MIN_BE_YEAR, decode_thai_text, to_arabic_digits
 from itanb.vocabulary import BE_MAX, BE_MIN
@@ -37,8 +39,8 @@ SCORE_HEADERS = PACKAGE_DATA / "score_headers.csv"
 SUFFIXES = (".csv", ".xlsx")
 CE_LIMIT = MIN_BE_YEAR  # a year below this is CE
 BE_RANGE = (BE_MIN, BE_MAX)
-_INT_RE = re.compile(r"^[+]?\d+(?:\.0*)?$")
-_PLAIN_SCORE = re.compile(r"\d{1,2}\.\d\d|100\.00")  # two decimals in 0-100, nothing to tidy
+_INT_RE = re.compile(r"^[+]?[0-9]+(?:\.0*)?$")
+_PLAIN_SCORE = re.compile(r"[0-9]{1,2}\.[0-9][0-9]|100\.00")  # two decimals in 0-100, nothing to tidy
 
 
 @dataclass(frozen=True)
@@ -224,9 +226,12 @@ def _csv_rows(data: bytes, file: str) -> Iterator[tuple[int, list[object]]]:
     delimiter = "\t" if "\t" in first and "," not in first else ";" if first.count(";") > first.count(",") \
         else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    start = 1
+    start, rows, most = 1, 0, limits.SCORE_ROWS.value() + 1  # the header and the rows
     try:
         for row in reader:
+            rows += 1
+            if rows > most:
+                limits.SCORE_ROWS.check(rows - 1, source=file, detail="rows of the score table (and more)")
             yield start, row
             start = reader.line_num + 1
     except csv.Error as exc:
@@ -239,6 +244,7 @@ def _xlsx_rows(data: bytes, file: str) -> Iterator[tuple[int, list[object]]]:
     ~0.6 ms a row of 19 cells against calamine's ~0.03 ms."""
     from python_calamine import CalamineError, CalamineWorkbook
 
+    check_workbook(data, file)  # the limits, before calamine allocates what the sheet claims
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         try:
@@ -264,9 +270,11 @@ def read_scores_file(path: Path, *, file: str | None = None, data: bytes | None 
         raise InputError(f"unsupported score table type {suffix or '(none)'}; use .csv or .xlsx", source=file)
     if data is None:
         try:
+            limits.SCORE_FILE.check(path.stat().st_size, source=file)
             data = path.read_bytes()
         except OSError as exc:
             raise InputError(f"cannot read: {exc.strerror}", source=file) from None
+    limits.SCORE_FILE.check(len(data), source=file)
     raw_rows = list((_csv_rows if suffix == ".csv" else _xlsx_rows)(data, file))
     table = [(n, row) for n, row in raw_rows if any(_text(c) for c in row)]
     if not table:
@@ -282,6 +290,7 @@ def read_scores_file(path: Path, *, file: str | None = None, data: bytes | None 
     columns = _columns(header, first_use, file)
     if len(table) == 1:
         raise InputError("empty table: a header but no rows", source=file)
+    limits.SCORE_ROWS.check(len(table) - 1, source=file)
 
     findings: list[Finding] = []
     names: list[str] = []

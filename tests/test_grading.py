@@ -52,10 +52,30 @@ def test_85_is_a_whatever_the_type(value):
     assert grading.grade(2565, value).level == "A"
 
 
-def test_scores_are_two_decimals_half_up():
+def test_typed_numbers_are_two_decimals_half_up():
     assert grading.to_score(84.994) == Decimal("84.99")
-    assert grading.to_score("84.995") == Decimal("85.00")
+    assert grading.to_score(Decimal("84.995")) == Decimal("85.00")
     assert grading.to_score(0.1 + 0.2) == Decimal("0.30")
+
+
+@pytest.mark.parametrize(("text", "score"), [("๑๐๐", "100.00"), ("100", "100.00"), ("๗๔.๘๓", "74.83"),
+                                             (" 0 ", "0.00"), ("85.5", "85.50"), ("100.00", "100.00")])
+def test_score_text_in_ascii_or_thai_digits(text, score):
+    assert grading.to_score(text) == Decimal(score)
+
+
+@pytest.mark.parametrize("text", ["-0.001", "-0", "-0.00", "9_5.5", "٩٥", "９５", "+95", "1e2", "84.995",
+                                  "95.", ".5", "1,00", "100.01", "0x5f", "NaN", "1e309", "100.005", "๙_๕"])
+def test_score_text_anything_else_is_refused_naming_the_value(text):
+    with pytest.raises(InputError) as err:
+        grading.to_score(text, where="scores/t.csv:7")
+    assert str(err.value).startswith("scores/t.csv:7: score ") and text in str(err.value)
+
+
+@pytest.mark.parametrize("number", [-0.001, -0.0, Decimal("-0"), -1, float("-inf")])
+def test_a_typed_negative_number_is_refused(number):
+    with pytest.raises(InputError):
+        grading.to_score(number)
 
 
 FIVE = ("ผ่านดีเยี่ยม", "ผ่านดี", "ผ่าน", "ต้องปรับปรุง", "ต้องปรับปรุงโดยด่วน")

@@ -58,7 +58,8 @@ def small_tables(score: float = 74.83) -> Tables:
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+    """The tables as a reader finds them (the version folders and the .tables link are the writer's)."""
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if not p.name.startswith(".")}
 
 
 def test_round_trip_has_the_documented_dtypes(tmp_path):
@@ -200,15 +201,13 @@ def test_failed_write_leaves_previous_tables_intact(tmp_path, monkeypatch):
     assert load_tables(tmp_path).assessments["score"].iloc[0] == 74.83
 
 
-def test_failure_between_moves_puts_the_previous_files_back(tmp_path, monkeypatch):
+def test_failure_at_the_switch_leaves_the_previous_tables(tmp_path, monkeypatch):
     write_tables(small_tables(), tmp_path)
     before = snapshot(tmp_path)
     real = Path.replace
-    moves = []
 
     def failing_replace(self, target):
-        moves.append(target)
-        if len(moves) == 3:
+        if Path(target).name == store.CURRENT:
             raise Boom("killed")
         return real(self, target)
 
@@ -218,6 +217,7 @@ def test_failure_between_moves_puts_the_previous_files_back(tmp_path, monkeypatc
     monkeypatch.undo()
     assert snapshot(tmp_path) == before
     assert load_tables(tmp_path).assessments["score"].iloc[0] == 74.83
+    assert len([p for p in tmp_path.iterdir() if p.name.startswith(store.VERSION_PREFIX)]) == 1
 
 
 def test_first_write_that_fails_leaves_nothing(tmp_path, monkeypatch):
@@ -233,8 +233,9 @@ def test_temp_folder_of_a_killed_writer_is_cleaned(tmp_path):
     (stale / "assessments.parquet").write_bytes(b"half")
     write_tables(small_tables(), tmp_path)
     assert not stale.exists()
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
-        ["_manifest.json", *(f"{n}.parquet" for n in store.TABLES)])
+    assert sorted(snapshot(tmp_path)) == sorted(["_manifest.json", *(f"{n}.parquet" for n in store.TABLES)])
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".") and p.name != store.CURRENT] == [
+        str((tmp_path / store.CURRENT).readlink())]  # one version folder: the current
 
 
 def test_loading_national_scale_tables_is_fast(tmp_path):

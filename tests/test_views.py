@@ -6,6 +6,7 @@ import re
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from itanb import views
@@ -323,3 +324,21 @@ def test_the_tables_are_loaded_once_per_process_until_a_new_ingest(tmp_path):
     again = views.load_tables(processed)
     assert again is not first
     assert views.load_tables(processed) is again
+
+
+def test_a_long_table_shows_its_first_rows_and_says_how_many_more(ctx):
+    """A memo of thousands of long measures: the report shows the first ones, says how many more, and stays
+    far under 1 MB (the Excel workbook has them all)."""
+    import dataclasses
+
+    m = ctx.tables.measures
+    mine = m[(m["agency_id"] == ctx.agency_id) & (m["fiscal_year"] == ctx.fiscal_year)]
+    many = pd.concat([mine] * 500, ignore_index=True).assign(measure="มาตรการ" * 2000)
+    many["no"] = range(1, len(many) + 1)
+    big = dataclasses.replace(ctx, tables=ctx.tables._replace(measures=many), _cache={})
+    html = views.measures_table(big).data
+    shown = html.count("<tr") - 2  # the header and the line saying how many more
+    assert 0 < shown <= views.REPORT_ROWS and len(html.encode()) < 1 << 20
+    assert f"และอีก {len(many) - shown:,} แถว" in html
+    assert "มาตรการ" * 200 not in html and "…</td>" in html  # each measure cut at REPORT_CHARS characters
+    assert views.measures_table(ctx).data.count("และอีก") == 0  # the shipped memo's 12 measures: all shown

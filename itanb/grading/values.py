@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import math
 import os
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
@@ -50,21 +51,41 @@ def not_given(value: object) -> bool:
 
 
 
+# a score written as text: ASCII or Thai digits, then a dot and one or two decimals; nothing else (no sign,
+# exponent, underscore, comma, or the other scripts' digits that Decimal() and float() would accept)
+_SCORE_TEXT = re.compile(r"[0-9๐-๙]{1,3}(?:\.[0-9๐-๙]{1,2})?")
+_THAI_TO_ASCII = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+SCORE_FORM = "digits (0-9 or ๐-๙), a dot and at most two decimals, 0–100"
+
+
 def to_score(value: object, *, where: str | None = None) -> Decimal:
-    """A score as a two-decimal Decimal in [0, 100] (half-up rounding); raises InputError otherwise."""
+    """A score as a two-decimal Decimal in [0, 100]; raises InputError (naming ``where`` and the value)
+    otherwise. The one score parser: every score read from a file, a memo or the command line comes here.
+
+    Text must be :data:`SCORE_FORM` (``"๑๐๐"`` and ``"100"`` are 100; ``"-0"``, ``"9_5.5"``, ``"٩٥"``,
+    ``"９５"``, ``"1e2"``, ``"74.835"`` are refused). A number already typed (a spreadsheet's numeric cell, a
+    computed value) is rounded half-up to two decimals and must not be negative (``-0.0`` neither)."""
     if isinstance(value, bool):
         raise InputError(f"score {value!r} is not a number", source=where)
-    if type(value) is Decimal and value.is_finite() and 0 <= value <= 100:  # a score already read
+    if type(value) is Decimal and value.is_finite() and 0 <= value <= 100 and not value.is_signed():
         return value if value.as_tuple().exponent == -2 else value.quantize(CENT, rounding=ROUND_HALF_UP)
-    try:
-        if isinstance(value, float):  # also numpy.float64, whose repr is "np.float64(...)"
-            value = repr(float(value))
-        score = Decimal(str(value).strip().replace(",", "")).quantize(CENT, rounding=ROUND_HALF_UP)
-    except (InvalidOperation, ValueError, TypeError):
-        raise InputError(f"score {value!r} is not a number", source=where) from None
-    if not score.is_finite():
-        raise InputError(f"score {value!r} is not a number", source=where)
-    if not Decimal(0) <= score <= Decimal(100):
+    if isinstance(value, str):
+        text = value.strip()
+        if not _SCORE_TEXT.fullmatch(text):
+            raise InputError(f"score {value!r} is not a number: write {SCORE_FORM}", source=where)
+        score = Decimal(text.translate(_THAI_TO_ASCII)).quantize(CENT)
+    else:
+        try:
+            if isinstance(value, float):  # also numpy.float64, whose repr is "np.float64(...)"
+                value = repr(float(value))
+            score = Decimal(str(value).strip())
+            if score.is_finite():
+                score = score.quantize(CENT, rounding=ROUND_HALF_UP) if not score.is_signed() else score
+        except (InvalidOperation, ValueError, TypeError):
+            raise InputError(f"score {value!r} is not a number", source=where) from None
+        if not score.is_finite():
+            raise InputError(f"score {value!r} is not a number", source=where)
+    if score.is_signed() or score > 100:
         raise InputError(f"score {value} is outside 0–100", source=where)
     return score
 

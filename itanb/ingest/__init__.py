@@ -18,10 +18,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from itanb import paths
+from itanb import limits, paths
 from itanb.agencies import Mention, load_pinned, resolve
 from itanb.errors import InputError
 from itanb.findings import Finding
+from itanb.ingest import files
 from itanb.ingest.assessments import assessment_records, candidates_of, checked, merge_assessments
 from itanb.ingest.files import MemoFile, MemoParser, is_memo, raw_files, read_bytes, sha256_hex
 from itanb.ingest.scoring import Rules, Scored
@@ -43,6 +44,7 @@ class IngestSummary:
     measures: int
     findings: dict[str, int]  # code -> count
     ignored: list[str] = field(default_factory=list)  # files under raw that are neither memo nor table
+    skipped: list[str] = field(default_factory=list)  # hidden and odd files, with why: ".x.md (hidden)"
     seconds: float = 0.0
 
     def text(self) -> str:
@@ -59,6 +61,9 @@ class IngestSummary:
         if self.ignored:
             shown = ", ".join(self.ignored[:5]) + (" …" if len(self.ignored) > 5 else "")
             lines.append(f"  ignored {len(self.ignored)} file(s) that are not memos or score tables: {shown}")
+        if self.skipped:
+            shown = ", ".join(self.skipped[:10]) + (" …" if len(self.skipped) > 10 else "")
+            lines.append(f"  ignored {len(self.skipped)} hidden or odd file(s), not read: {shown}")
         return "\n".join(lines)
 
 
@@ -84,19 +89,25 @@ def read_raw(raw_dir: Path = paths.RAW, *, workers: int | None = None) -> tuple[
     Raises InputError naming the file (and line) of the first problem.
     """
     started = time.perf_counter()
+    limits.check_limits()  # a mistyped ITANB_MAX_* setting, said before any file is read
     raw_dir = Path(raw_dir)
     if not raw_dir.is_dir():
         raise InputError("raw folder not found (expected memos/ and scores/ inside)", source=raw_dir)
-    memo_items, score_items, ignored = [], [], []
-    for path, rel in raw_files(raw_dir / "memos", raw_dir):
-        (memo_items if is_memo(path) else ignored).append((path, rel))
-    for path, rel in raw_files(raw_dir / "scores", raw_dir):
-        (score_items if path.suffix.lower() in SCORE_SUFFIXES else ignored).append((path, rel))
+    memo_items, score_items, ignored, skipped = [], [], [], []
+    for path, rel in raw_files(raw_dir / "memos", raw_dir) + raw_files(raw_dir / "scores", raw_dir):
+        reason = files.skip_reason(path, rel)
+        if reason:
+            skipped.append(f"{rel} ({reason})")
+        elif rel.startswith("memos/"):
+            (memo_items if is_memo(path) else ignored).append((path, rel))
+        else:
+            (score_items if path.suffix.lower() in SCORE_SUFFIXES else ignored).append((path, rel))
     if not memo_items and not score_items:
         raise InputError("nothing to ingest: no memos (memos/*.md, *.txt, *.docx, *.pdf) and no score tables "
                          "(scores/*.csv, *.xlsx)", source=raw_dir)
     with MemoParser(memo_items, workers) as parser:
         tables, summary = _read_rest(raw_dir, parser, score_items, ignored)
+    summary.skipped = skipped
     summary.seconds = time.perf_counter() - started
     return tables, summary
 
@@ -173,7 +184,7 @@ def _read_score_tables(score_items: list[tuple[Path, str]], add_source: Callable
     rows: list[ScoreRow] = []
     score_findings: list[tuple[Finding, str]] = []
     for path, rel in score_items:
-        data = read_bytes(path, rel)
+        data = read_bytes(path, rel, limits.SCORE_FILE)
         table = read_scores_file(path, file=rel, data=data)
         rows.extend(table.rows)
         score_findings.extend(zip(table.findings, table.finding_agencies, strict=True))

@@ -9,8 +9,10 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from itanb import limits
 from itanb.errors import InputError, ItanbError
-from itanb.memo.read import KNOWN_SUFFIXES, has_signature
+from itanb.limits import Limit
+from itanb.memo.read import KNOWN_SUFFIXES, TEXT_SUFFIXES, has_signature
 
 POOL_THRESHOLD = 200  # parse memos in worker processes above this many files
 
@@ -28,20 +30,34 @@ class MemoFile:
 
 
 def raw_files(folder: Path, root: Path) -> list[tuple[Path, str]]:
+    """Every file under ``folder`` (relative to ``root``, sorted), hidden and odd ones included: see
+    :func:`skip_reason`."""
     if not folder.is_dir():
         return []
-    found = []
-    for path in folder.rglob("*"):
-        rel = path.relative_to(root)
-        if any(part.startswith((".", "~$")) for part in rel.parts) or not path.is_file():
-            continue
-        found.append((path, rel.as_posix()))
+    found = [(path, path.relative_to(root).as_posix()) for path in folder.rglob("*") if not path.is_dir()]
     return sorted(found, key=lambda pr: pr[1])
 
 
-def read_bytes(path: Path, rel: str) -> bytes:
-    """A raw file's bytes, read once: parsed and hashed from the same read."""
+def skip_reason(path: Path, rel: str) -> str | None:
+    """Why a file under raw is not read whatever its name says: hidden (a name starting with a dot, or in
+    such a folder), an Office lock file (``~$…``), or not a regular file (a pipe, a device, a broken link);
+    None for a file to read. Ingest names these among the ignored files."""
+    parts = rel.split("/")
+    if any(part.startswith(".") for part in parts):
+        return "hidden"
+    if any(part.startswith("~$") for part in parts):
+        return "Office lock file"
+    if not path.is_file():
+        return "not a regular file"
+    return None
+
+
+def read_bytes(path: Path, rel: str, limit: Limit | None = None) -> bytes:
+    """A raw file's bytes, read once: parsed and hashed from the same read; ``limit``: its size's, checked
+    before it is read."""
     try:
+        if limit is not None:
+            limit.check(path.stat().st_size, source=rel)
         return path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror}", source=rel) from None
@@ -71,7 +87,8 @@ def _parse_memo(item: tuple[str, str]) -> tuple[str, object, str | None, str, in
 
     path, rel = Path(item[0]), item[1]
     try:
-        data = read_bytes(path, rel)
+        text = path.suffix.lower() in TEXT_SUFFIXES
+        data = read_bytes(path, rel, limits.TEXT_MEMO if text else limits.MEMO_FILE)
         memo = parse_memo_bytes(data, rel)
     except ItanbError as exc:
         return rel, None, str(exc) if exc.source else f"{rel}: {exc}", "", 0

@@ -8,6 +8,7 @@ reader, every paragraph and cell then goes through :func:`itanb.thai.repair_copi
 
 from __future__ import annotations
 
+from itanb import limits
 from itanb.errors import InputError
 from itanb.memo.document import Document, Paragraph, Row, Table
 from itanb.thai import decode_thai_text, repair_copied
@@ -34,6 +35,7 @@ def read_text_bytes(data: bytes, source: str) -> Document:
     """A Markdown or plain-text memo: UTF-8, UTF-8 with BOM or cp874 (:func:`itanb.thai.decode_thai_text`)."""
     from itanb.memo.read_text import read_text
 
+    limits.TEXT_MEMO.check(len(data), source=source)
     if not data.strip():
         raise InputError("empty file: not a memo", source=source)
     return read_text(decode_thai_text(data, where=source).text, source)
@@ -51,8 +53,10 @@ def repaired(doc: Document) -> Document:
 
 def read_document(data: bytes, source: str, suffix: str) -> Document:
     """The document of a memo file (``suffix``: its name's, e.g. ``".docx"``), repaired (:func:`repaired`);
-    raises InputError naming ``source`` for anything unreadable."""
-    return repaired(_read(data, source, suffix))
+    raises InputError naming ``source`` for anything unreadable or past a limit (:mod:`itanb.limits`)."""
+    document = _read(data, source, suffix)
+    limits.MEMO_ROWS.check(sum(len(b.rows) for b in document.blocks if isinstance(b, Table)), source=source)
+    return repaired(document)
 
 
 def _read(data: bytes, source: str, suffix: str) -> Document:

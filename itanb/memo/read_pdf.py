@@ -20,6 +20,7 @@ import ctypes
 from collections.abc import Iterable
 from typing import NamedTuple
 
+from itanb import limits
 from itanb.errors import InputError
 from itanb.memo.document import Document, Loc, Paragraph, Row, Table
 from itanb.memo.pdf_grid import SNAP, Grid, edges, find_grids, owns_any
@@ -53,6 +54,7 @@ def read_pdf(data: bytes, source: str) -> Document:
     pdf = _open(data, source)
     reader = _Reader()
     try:
+        limits.PDF_PAGES.check(len(pdf), source=source)
         for number in range(len(pdf)):
             page = pdf[number]
             try:

@@ -11,13 +11,13 @@ paragraphs are joined with line breaks (several owners in one cell stay apart); 
 
 from __future__ import annotations
 
-import io
 import re
 import xml.etree.ElementTree as ET
-import zipfile
 
+from itanb import limits
 from itanb.errors import InputError
 from itanb.memo.document import Document, Loc, Paragraph, Row, Table
+from itanb.ooxml import open_archive, read_part
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _W14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
@@ -45,22 +45,23 @@ def reject_compound_file(data: bytes, source: str) -> InputError:
 
 
 def _document_xml(data: bytes, source: str) -> ET.Element:
+    archive = open_archive(data, source, "Word file",  # part sizes checked from the zip directory
+                           "corrupt Word file: not a readable .docx (zip) archive; save it again from Word")
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as z:
-            xml = z.read("word/document.xml")
-    except zipfile.BadZipFile:
-        raise InputError("corrupt Word file: not a readable .docx (zip) archive; save it again from Word",
-                         source=source) from None
+        with archive:
+            xml = read_part(archive, "word/document.xml", source)
     except KeyError:
         raise InputError("not a Word document: the .docx archive has no word/document.xml",
                          source=source) from None
-    except (OSError, EOFError, zipfile.LargeZipFile) as exc:
-        raise InputError(f"corrupt Word file: {exc}; save it again from Word", source=source) from None
+    limits.MEMO_ROWS.check(len(_TABLE_ROW.findall(xml)), source=source)  # before the tree is built
     try:
         return ET.fromstring(_without_formatting(xml))  # expat: no external entities, bounded expansion
     except ET.ParseError as exc:
         raise InputError(f"corrupt Word file: word/document.xml is not well-formed XML ({exc})",
                          source=source) from None
+
+
+_TABLE_ROW = re.compile(rb"<w:tr[\s>]")
 
 
 # what the reader skips anyway (see _SKIP): run and paragraph formatting, table formatting and grid, cell

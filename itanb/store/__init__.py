@@ -2,8 +2,9 @@
 
 Each table is ``<processed>/<name>.parquet``; ``_manifest.json`` (written last) records the sha256 of every
 file of one ingest, so a reader can tell a consistent set from a mix of two runs. :func:`write_tables`
-writes into a temporary folder inside the processed folder and moves the files into place only when all
-of them are written; a failure (or a kill before the moves) leaves the previous tables as they were.
+writes a new version folder beside the current one and switches to it with one rename of the ``.tables``
+link (each ``<name>.parquet`` is a fixed link into it): a failure or a kill at any moment leaves the
+previous tables or the new ones, complete; :func:`load_tables` reads all seven from one version.
 
 dtypes (pandas, as loaded): ``str`` = pandas' default text dtype (pandas 2: object column of Python str,
 None where nullable; pandas 3: the ``str`` dtype, NaN where nullable; test a missing value with pd.isna);
@@ -39,11 +40,13 @@ from itanb.store.read import (
     load_tool_scores,
 )
 from itanb.store.schema import (
+    CURRENT,
     MANIFEST,
     SCHEMAS,
     SOURCE_KINDS,
     TABLES,
     TMP_PREFIX,
+    VERSION_PREFIX,
     Column,
     Tables,
     TableSchema,
@@ -53,11 +56,13 @@ from itanb.store.write import (
 )
 
 __all__ = [
+    "CURRENT",
     "MANIFEST",
     "SCHEMAS",
     "SOURCE_KINDS",
     "TABLES",
     "TMP_PREFIX",
+    "VERSION_PREFIX",
     "Column",
     "TableSchema",
     "Tables",

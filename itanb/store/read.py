@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
@@ -15,7 +16,7 @@ from itanb.errors import SchemaError
 from itanb.paths import PROCESSED
 from itanb.store.checks import _check_arrow, _check_key, _check_references, _check_scores
 from itanb.store.frames import _to_pandas
-from itanb.store.schema import MANIFEST, SCHEMAS, TABLES, Tables
+from itanb.store.schema import CURRENT, MANIFEST, SCHEMAS, TABLES, Tables
 
 
 def _manifest(processed_dir: Path) -> dict | None:
@@ -133,8 +134,12 @@ def load_indicator_scores(processed_dir: Path = PROCESSED) -> pd.DataFrame:
 
 
 def load_tables(processed_dir: Path = PROCESSED) -> Tables:
-    """All seven tables, checked individually, against the manifest, and for agency_id references."""
+    """All seven tables, checked individually, against the manifest, and for agency_id references; all
+    from the one version the ``.tables`` link points at as they are opened (an ingest switching to a new
+    version meanwhile is not seen half)."""
     processed_dir = Path(processed_dir)
+    with contextlib.suppress(OSError):
+        processed_dir = processed_dir / (processed_dir / CURRENT).readlink()
     manifest = _manifest(processed_dir)
     tables = Tables(*(load_table(name, processed_dir, manifest=manifest or False) for name in TABLES))
     _check_references(tables, processed_dir)

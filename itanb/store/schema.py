@@ -14,7 +14,9 @@ from itanb.grading import TOOLS
 from itanb.vocabulary import STATUSES
 
 MANIFEST = "_manifest.json"
-TMP_PREFIX = ".itanb-tmp-"
+TMP_PREFIX = ".itanb-tmp-"  # the temporary folders of earlier versions of itanb (removed by a write)
+VERSION_PREFIX = ".itanb-tables-"  # a version of the tables: .itanb-tables-<pid of its writer>-<random>
+CURRENT = ".tables"  # the link to the current version; <table>.parquet -> .tables/<table>.parquet
 SOURCE_KINDS = ("memo", "scores", "agencies")
 
 _ARROW = {

@@ -98,7 +98,7 @@ def score_matrix(kinds: list[str], first: int, last: int, seed: int) -> dict[int
     for j, fy in enumerate(years):
         z = 0.7 * agency_effect + 0.714 * rng.standard_normal(len(kinds))
         gap = (100.0 - table[index, j]) * np.exp(SIGMA * z - SIGMA**2 / 2)
-        scores = np.clip(np.round(100.0 - gap, 2), 0.0, 100.0)
+        scores = np.clip(np.round(100.0 - gap, 2), 0.0, 100.0) + 0.0  # + 0.0: no -0.00 (not a score)
         out[fy] = [f"{s:.2f}" for s in scores]
     return out
 

@@ -12,8 +12,10 @@ import pandas as pd
 from itanb import __version__, grading
 from itanb.views.context import Context
 from itanb.views.format import (
+    REPORT_ROWS,
     STATUS_LABELS,
     Raw,
+    clip,
     digits,
     esc,
     fmt_change,
@@ -23,6 +25,7 @@ from itanb.views.format import (
     fmt_score,
     fmt_share,
     html_block,
+    html_list,
     html_table,
     is_missing,
     prose_digits,
@@ -191,7 +194,7 @@ def measures_table(ctx: Context):
     if frame.empty:
         return html_block(summary)
     rows, classes = [], []
-    for rec in frame.to_dict("records"):
+    for rec in frame.head(REPORT_ROWS).to_dict("records"):  # what the report shows of a long table
         status = esc(rec["สถานะ"])
         if rec["เลยกำหนด"]:
             status += ' <span class="itanb-badge itanb-warn">เลยกำหนด</span>'
@@ -200,7 +203,7 @@ def measures_table(ctx: Context):
                      Raw(f'<span class="{css}">{status}</span>')])
         classes.append("itanb-overdue" if rec["เลยกำหนด"] else "")
     table = html_table(["ลำดับ", "มาตรการ", "ขั้นตอนหรือวิธีการปฏิบัติ", "ผู้รับผิดชอบ", "กำหนดเสร็จ", "สถานะ"],
-                   rows, numeric={0}, row_classes=classes, css_class="itanb-measures")
+                   rows, numeric={0}, row_classes=classes, css_class="itanb-measures", total=len(frame))
     return html_block(summary + table)
 
 
@@ -288,10 +291,10 @@ def findings_list(ctx: Context):
     items = findings_items(ctx)
     if not items:
         return html_block("<p>ไม่พบข้อสังเกตด้านคุณภาพข้อมูล</p>")
-    lis = "".join(f"<li><strong>{esc(label)}</strong>: {esc(text)}"
-                  + (f' <span class="itanb-muted">({esc(where)})</span>' if where else "") + "</li>"
-                  for label, text, where in items)
-    return html_block(f'<ul class="itanb-findings">{lis}</ul>')
+    lis = [f"<li><strong>{esc(label)}</strong>: {esc(clip(text))}"
+           + (f' <span class="itanb-muted">({esc(clip(where))})</span>' if where else "") + "</li>"
+           for label, text, where in items[:REPORT_ROWS]]
+    return html_block(html_list(lis, "itanb-findings", total=len(items)))
 
 
 def _sha256(path: Path) -> str | None:

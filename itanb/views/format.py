@@ -41,17 +41,64 @@ def html_block(text: str):
     return HTML(text)
 
 
+# what a report shows of a long table or list, whatever the input: its first rows up to REPORT_ROWS and about
+# REPORT_BYTES of HTML, then one line saying how many more (every row is in the report's Excel workbook); a
+# text cell or item up to REPORT_CHARS characters. So no report passes 1 MB (a memo of a million measures
+# gave reports of 738 MB).
+REPORT_ROWS = 200
+REPORT_BYTES = 120_000
+REPORT_CHARS = 1_000
+
+
+def more_line(more: int) -> str:
+    """The line under a table or list cut at :data:`REPORT_ROWS` rows: how many more, and where they are."""
+    return (f"และอีก {more:,} แถวที่ไม่แสดงในรายงานนี้ (ทั้งหมดอยู่ในไฟล์ Excel ของรายงาน: itanb report --xlsx)")
+
+
+def clip(value: object) -> object:
+    """A text cut at :data:`REPORT_CHARS` characters (with "…"); any other value as it is."""
+    if type(value) is str and len(value) > REPORT_CHARS:
+        return value[:REPORT_CHARS] + "…"
+    return value
+
+
+def capped(parts: list[str]) -> tuple[list[str], int]:
+    """The first of ``parts`` (HTML of rows or items) a report shows, and how many are left out."""
+    size = 0
+    for n, part in enumerate(parts[:REPORT_ROWS]):
+        size += len(part)
+        if size > REPORT_BYTES:
+            return parts[:n], len(parts) - n
+    return parts[:REPORT_ROWS], max(0, len(parts) - REPORT_ROWS)
+
+
 def html_table(headers: list[str], rows: list[list[object]], *, numeric: set[int] = frozenset(),
-           row_classes: list[str] | None = None, css_class: str = "") -> str:
-    """An HTML table; every cell goes through :func:`esc` (Raw cells are our own markup)."""
+               row_classes: list[str] | None = None, css_class: str = "", total: int | None = None) -> str:
+    """An HTML table; every cell goes through :func:`esc` (Raw cells are our own markup). A long table shows
+    its first rows and a last row saying how many more (:data:`REPORT_ROWS`); ``total``: the rows there are,
+    for a caller that hands over only the first :data:`REPORT_ROWS`."""
     head = "".join(f'<th{" class=num" if i in numeric else ""}>{esc(h)}</th>' for i, h in enumerate(headers))
     body = []
-    for n, row in enumerate(rows):
+    for n, row in enumerate(rows[:REPORT_ROWS]):
         cls = f' class="{row_classes[n]}"' if row_classes and row_classes[n] else ""
-        tds = "".join(f'<td{" class=num" if i in numeric else ""}>{esc(v)}</td>' for i, v in enumerate(row))
+        tds = "".join(f'<td{" class=num" if i in numeric else ""}>{esc(clip(v))}</td>'
+                      for i, v in enumerate(row))
         body.append(f"<tr{cls}>{tds}</tr>")
+    body, _ = capped(body)
+    more = (total if total is not None else len(rows)) - len(body)
+    if more > 0:
+        body.append(f'<tr class="itanb-more"><td colspan="{len(headers)}">{esc(more_line(more))}</td></tr>')
     cls = f' class="{css_class}"' if css_class else ""
     return f"<table{cls}><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
+def html_list(items: list[str], css_class: str, *, total: int | None = None) -> str:
+    """A ``<ul>`` of items (each HTML built here, its text escaped), cut as :func:`html_table` cuts;
+    ``total`` as there."""
+    shown, more = capped(items)
+    more += (total if total is not None else len(items)) - len(items)
+    tail = f'<li class="itanb-more">{esc(more_line(more))}</li>' if more else ""
+    return f'<ul class="{css_class}">{"".join(shown)}{tail}</ul>'
 
 
 @lru_cache(maxsize=64)
