@@ -147,7 +147,10 @@ def _weasyprint_pdf(page: str) -> bytes:
 
     from weasyprint import HTML
 
+    from itanb.charts.svg import outline_text
+
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    page = outline_text(page)  # its SVG text would lose Thai mark stacking (charts.svg.outline_text)
     return HTML(string=page, base_url=None, url_fetcher=_offline_fetcher()).write_pdf()
 
 

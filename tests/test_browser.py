@@ -14,6 +14,28 @@ MEMO_AGENCY_NAME = "องค์การบริหารส่วนตำบ
 pytestmark = pytest.mark.slow
 
 
+# Each chart (inline SVG): its name, its width on the page, and the width the browser gives its first Thai
+# text, against the same text set in an HTML span in Sarabun and in a serif font at the same size: equal
+# to the first when the chart's text is set in the page's embedded Sarabun.
+CHARTS_JS = """() => [...document.querySelectorAll('.itanb-chart svg')].map(svg => {
+  const text = [...svg.querySelectorAll('text')].find(t => /[\u0e00-\u0e7f]/.test(t.textContent));
+  const size = getComputedStyle(text).fontSize;
+  const span = family => {
+    const s = document.createElement('span');
+    s.style.font = size + ' ' + family;
+    s.style.whiteSpace = 'pre';
+    s.textContent = text.textContent;
+    document.body.appendChild(s);
+    const width = s.getBoundingClientRect().width;
+    s.remove();
+    return width;
+  };
+  return {role: svg.getAttribute('role'), label: svg.getAttribute('aria-label'),
+          width: svg.getBoundingClientRect().width, text: text.textContent,
+          in_svg: text.getComputedTextLength(), sarabun: span('Sarabun'), serif: span('serif')};
+})"""
+
+
 def open_offline(browser, page_path: Path, screenshot: Path) -> dict:
     """Open ``page_path`` with the network off; return what happened (requests, failures, console errors)."""
     context = browser.new_context(offline=True, viewport={"width": 1000, "height": 1400})
@@ -43,6 +65,7 @@ def open_offline(browser, page_path: Path, screenshot: Path) -> dict:
         seen["body_font"] = page.evaluate("getComputedStyle(document.body).fontFamily")
         seen["images_ok"] = page.evaluate(
             "[...document.images].every(img => img.complete && img.naturalWidth > 0)")
+        seen["charts"] = page.evaluate(CHARTS_JS)
         page.screenshot(path=str(screenshot), full_page=True)
     finally:
         context.close()
@@ -73,6 +96,13 @@ def test_report_opens_offline_without_errors(chromium, reports, memo_agency_id, 
     assert seen["body_font"].startswith('Sarabun') or seen["body_font"].startswith('"Sarabun"')
     assert seen["images_ok"]
     assert shot.stat().st_size > 10_000
+    charts = seen["charts"]
+    assert [c["label"] for c in charts] == ["คะแนน ITA รายปีงบประมาณ"]  # the agency has no indicator scores
+    for chart in charts:
+        assert chart["role"] == "img" and chart["label"], chart
+        assert 300 < chart["width"] <= 720, chart  # the column's width, at most 720 px
+        assert abs(chart["in_svg"] - chart["sarabun"]) < 0.5, chart  # set in the page's Sarabun
+        assert abs(chart["serif"] - chart["sarabun"]) > 1, chart  # (another font would show)
 
 
 def test_index_and_portfolio_open_offline(chromium, reports, tmp_path):

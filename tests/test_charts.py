@@ -84,16 +84,16 @@ def test_thai_digits_on_request(synthetic_yoy):
     fig = charts.score_trend(synthetic_yoy, thai_digits=True)
     _draw(fig)
     ax = fig.axes[0]
-    years = [t.get_text() for t in charts.tick_labels(ax, "x")]
+    years = [t.get_text() for t in ax.get_xticklabels()]
     assert years[0] == "๒๕๖๒" and "๒๕๖๔" in years  # the skipped year keeps its tick
-    ticks = [t.get_text() for t in charts.tick_labels(ax, "x") + charts.tick_labels(ax, "y")]
+    ticks = [t.get_text() for t in ax.get_xticklabels() + ax.get_yticklabels()]
     assert len(ticks) > len(years) and all(THAI_DIGIT.search(t) and not ARABIC_DIGIT.search(t) for t in ticks)
     assert any("๘๖.๗๘" in t.get_text() for t in _texts(fig))
 
     arabic = charts.score_trend(synthetic_yoy)
     _draw(arabic)
-    assert charts.tick_labels(arabic.axes[0], "x")[0].get_text() == "2562"
-    assert [t.get_text() for t in charts.tick_labels(arabic.axes[0], "y")][-2:] == ["90", "100"]
+    assert arabic.axes[0].get_xticklabels()[0].get_text() == "2562"
+    assert [t.get_text() for t in arabic.axes[0].get_yticklabels()][-2:] == ["90", "100"]
     assert any("86.78" in t.get_text() for t in _texts(arabic))
 
 
@@ -138,11 +138,9 @@ def _near_national(yoy):
 
 @pytest.mark.parametrize("variant", ["synthetic", "national_just_above"])
 def test_score_labels_overlap_no_marker_and_no_other_text(synthetic_yoy, variant):
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
     yoy = synthetic_yoy if variant == "synthetic" else _near_national(synthetic_yoy)
     fig = charts.score_trend(yoy)
-    renderer = FigureCanvasAgg(fig).get_renderer()
+    renderer = fig.canvas.get_renderer()
     fig.draw_without_rendering()
     ax = fig.axes[0]
     labels = [t for t in ax.texts if hasattr(t, "xy")]
@@ -151,7 +149,7 @@ def test_score_labels_overlap_no_marker_and_no_other_text(synthetic_yoy, variant
     national = yoy[["fiscal_year", "national_average"]].dropna()
     nat_markers = [charts.marker_extent(ax, x, y, charts.NATIONAL_MARKER)
                    for x, y in zip(national["fiscal_year"], national["national_average"], strict=True)]
-    legend = Bbox.union([a.get_window_extent(renderer) for a in charts.legend_artists(fig)])
+    (legend,) = (legend.get_window_extent(renderer) for legend in fig.legends)
     for label in labels:
         box = boxes[id(label)]
         for other in ax.texts:
@@ -163,15 +161,38 @@ def test_score_labels_overlap_no_marker_and_no_other_text(synthetic_yoy, variant
             if other is not label:
                 assert not box.overlaps(charts.marker_extent(ax, *other.xy)), (label.get_text(), other.xy)
         assert not box.overlaps(legend)
+        pass_line = ax.transData.transform((0, charts.PASS_MARK))[1]
+        if variant == "synthetic":  # each label has a place clear of everything
+            assert not box.y0 <= pass_line <= box.y1, (label.get_text(), "the pass line")
+
+
+def test_label_places_are_measured_once_and_moved_as_matplotlib_aligns_them(synthetic_yoy):
+    """The score trend measures each label at its first place and moves that box to the others: the box
+    worked out for each place is the one matplotlib measures with the label put there."""
+    from itanb.charts import trend
+
+    fig = charts.score_trend(synthetic_yoy)
+    ax, renderer = fig.axes[0], fig.canvas.get_renderer()
+    label = next(t for t in ax.texts if hasattr(t, "xy") and "\n" in t.get_text())  # two lines
+    label.set_position(charts.LABEL_PLACES[0][0])
+    label.set_ha(charts.LABEL_PLACES[0][1])
+    label.set_va(charts.LABEL_PLACES[0][2])
+    worked_out = trend._boxes(ax, label, renderer)  # the module's own helper
+    pad = trend.LABEL_PAD * fig.dpi / 72
+    for ((offset, ha, va), box) in zip(charts.LABEL_PLACES, worked_out, strict=True):
+        label.set_position(offset)
+        label.set_ha(ha)
+        label.set_va(va)
+        measured = label.get_window_extent(renderer).padded(pad)
+        assert abs(measured.x0 - box.x0) < 0.01 and abs(measured.y0 - box.y0) < 0.01, (offset, ha, va)
+        assert abs(measured.width - box.width) < 0.01 and abs(measured.height - box.height) < 0.01
 
 
 def test_the_overlap_check_sees_a_label_on_a_marker(synthetic_yoy):
     """Without the placement, the shipped case overlaps: the label check above can fail."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
     yoy = _near_national(synthetic_yoy)
     fig = charts.score_trend(yoy)
-    renderer = FigureCanvasAgg(fig).get_renderer()
+    renderer = fig.canvas.get_renderer()
     ax = fig.axes[0]
     label = next(t for t in ax.texts if hasattr(t, "xy"))
     label.set_position((0, 8))
@@ -183,39 +204,21 @@ def test_the_overlap_check_sees_a_label_on_a_marker(synthetic_yoy):
     assert label.get_window_extent(renderer).overlaps(national)
 
 
-def test_png_is_compact_and_keeps_the_chart(synthetic_yoy):
-    from PIL import Image
-
-    data = charts.png_bytes(charts.score_trend(synthetic_yoy))
-    plain = io.BytesIO()  # matplotlib's own RGBA file of the same figure (laid out as built: no cropping)
-    charts.score_trend(synthetic_yoy).savefig(plain, format="png", dpi=charts.PNG_DPI)
-    assert len(data) < len(plain.getvalue()) / 2
-    image, reference = Image.open(io.BytesIO(data)), Image.open(plain)
-    assert image.size == reference.size and image.mode == "P"
-    assert len(image.getcolors()) <= charts.PNG_COLOURS
-    # no dithering, no shift: the blue of the scores is still there, to within rounding
-    score = [round(c * 255) for c in matplotlib.colors.to_rgb(charts.SCORE_COLOR)]
-    assert any(sum(abs(a - b) for a, b in zip(rgb, score, strict=True)) <= 6
-               for _, rgb in image.convert("RGB").getcolors())
-
-
 @pytest.mark.parametrize("thai_digits", [False, True])
 def test_the_fixed_layout_cuts_off_no_text_and_the_legend_covers_no_axis(synthetic_example, synthetic_yoy,
                                                                           thai_digits):
     """The charts are laid out once with fixed margins (no cropping to the drawn content): every text of
-    every chart, in both digit systems, with and without a title, stays inside the PNG, and a legend below
-    the plot covers none of the axes' texts."""
+    every chart, in both digit systems, with and without a title, stays inside the figure, and a legend
+    below the plot covers none of the axes' texts."""
     figures = {**_figures(synthetic_example, synthetic_yoy, thai_digits),
                "portfolio_titled": charts.portfolio_distribution(compare.portfolio(synthetic_example, 2567),
                                                                  thai_digits=thai_digits, title="ภาพรวม"),
                "trend_near_national": charts.score_trend(_near_national(synthetic_yoy), thai_digits)}
     for name, fig in figures.items():
-        charts.png_bytes(fig)
+        fig.draw_without_rendering()
         assert cut_off_texts(fig) == [], name
         renderer = fig.canvas.get_renderer()
-        ours = charts.legend_artists(fig)
         boxes = [legend.get_window_extent(renderer) for legend in fig.legends]
-        boxes += [Bbox.union([a.get_window_extent(renderer) for a in ours])] if ours else []
         assert boxes or name.startswith("portfolio"), name  # the trend and status charts have a legend
         for box in boxes:
             axes_texts = [t for ax in fig.axes for t in ax.findobj(Text) if t.get_visible() and t.get_text()]
@@ -225,171 +228,95 @@ def test_the_fixed_layout_cuts_off_no_text_and_the_legend_covers_no_axis(synthet
 def test_the_containment_check_sees_a_cut_off_text(synthetic_yoy):
     fig = charts.score_trend(synthetic_yoy)
     fig.subplots_adjust(left=0.01)  # no room for the y tick labels and the y label
-    charts.png_bytes(fig)
+    fig.draw_without_rendering()
     assert "คะแนน ITA" in cut_off_texts(fig)
 
 
-def test_a_chart_is_drawn_once_for_its_png(synthetic_yoy):
-    """Layout and label placement measure the texts without drawing: the PNG is the figure's only draw."""
-    fig = charts.score_trend(synthetic_yoy)
-    draws = []
-    fig.canvas.mpl_connect("draw_event", draws.append)
-    charts.png_bytes(fig)
-    assert len(draws) == 1
+def _svg_texts(svg: str) -> list[str]:
+    import html
+
+    return [html.unescape(t) for t in re.findall(r"<text [^>]*>([^<]*)</text>", svg)]
 
 
 @pytest.mark.parametrize("thai_digits", [False, True])
-def test_texts_shaped_once_per_process_give_matplotlibs_own_pixels(synthetic_yoy, thai_digits):
-    """The charts' canvas keeps each text's shaping and metrics in a cache (charts.agg.TextCache, the
-    process's by default): the PNG is the same byte for byte drawn with an empty cache, with the same cache
-    full from an earlier chart, with the process's cache, or by matplotlib's own Agg canvas (no report's chart
-    depends on what an earlier one left behind)."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-    from itanb.charts import agg
-
-    def drawn(canvas):
-        fig = charts.score_trend(synthetic_yoy, thai_digits)
-        canvas(fig)
-        return charts.png_bytes(fig)
-
-    texts = agg.TextCache()
-    cold = drawn(lambda fig: agg.Canvas(fig, texts))
-    assert texts.glyphs and texts.metrics and texts.bitmaps  # the cache was used
-    filled = len(texts)
-    warm = drawn(lambda fig: agg.Canvas(fig, texts))
-    assert len(texts) == filled  # nothing new to shape or render: the second chart was all looked up
-    assert cold == warm == drawn(lambda fig: None) == drawn(FigureCanvasAgg)
+def test_the_svg_keeps_the_text_as_text_in_sarabun(synthetic_example, synthetic_yoy, thai_digits):
+    """Every text of every chart is a <text> of the SVG (no glyph drawn as a path, no raster image), named in
+    the Sarabun family, so that the page's embedded font shapes it; the SVG is an element to put in a page
+    (no XML prolog) that names what it shows and keeps its viewBox."""
+    for name, fig in _figures(synthetic_example, synthetic_yoy, thai_digits).items():
+        svg = charts.svg_text(fig, alt="แผนภูมิทดสอบ")
+        ticks = {id(t) for ax in fig.axes for axis in (ax.xaxis, ax.yaxis) for t in axis.get_ticklabels()}
+        assert svg.startswith("<svg ") and svg.rstrip().endswith("</svg>"), name
+        assert 'role="img" aria-label="แผนภูมิทดสอบ"' in svg and "<title>แผนภูมิทดสอบ</title>" in svg, name
+        assert re.search(r'viewBox="0 0 [\d.]+ [\d.]+"', svg), name
+        assert "<image" not in svg and "<?xml" not in svg and "<metadata" not in svg, name
+        texts = set(_svg_texts(svg))
+        lines = {line for t in _texts(fig) if id(t) not in ticks for line in t.get_text().split("\n")}
+        assert lines <= texts, name  # each line of each text (tick labels aside), as written
+        assert texts <= lines | {t.get_text() for t in _texts(fig)}, name  # and nothing else
+        fonts_named = set(re.findall(r"font-family: ?([^;\"]+)", svg))
+        assert fonts_named == {"'Sarabun'"}, (name, fonts_named)  # the page's font, nothing else
 
 
-def test_the_private_matplotlib_parts_the_charts_use_are_there_and_pinned():
-    """charts/agg.py redraws text with private parts of matplotlib 3.11: they must be in the installed
-    version, the pin in pyproject.toml must be the tested minor version, and no other module may touch them.
-    When this fails after an upgrade, read charts/agg.py before widening the pin."""
-    import re
+def test_the_svg_is_the_same_every_time_and_names_its_chart(synthetic_yoy):
+    """The same chart gives the same SVG, byte for byte (no date, clip path and marker ids from a fixed
+    salt), in this process and in another; its alt text is its title unless one is given."""
+    import subprocess
+    import sys
+
+    first = charts.svg_text(charts.score_trend(synthetic_yoy, title="คะแนน <ทดสอบ> & ปี"))
+    assert first == charts.svg_text(charts.score_trend(synthetic_yoy, title="คะแนน <ทดสอบ> & ปี"))
+    assert 'aria-label="คะแนน &lt;ทดสอบ&gt; &amp; ปี"' in first
+    assert charts.alt_text(charts.score_trend(synthetic_yoy)) == "คะแนน ITA รายปีงบประมาณ"
+    code = ("import sys, pandas as pd; from itanb import charts; "
+            "sys.stdout.write(charts.svg_text(charts.score_trend(pd.read_json(sys.stdin), title='x')))")
+    done = subprocess.run([sys.executable, "-c", code], input=synthetic_yoy.to_json(), capture_output=True,
+                          text=True, check=True)
+    assert done.stdout == charts.svg_text(charts.score_trend(synthetic_yoy, title="x"))
+
+
+def test_a_chart_for_a_notebook_is_svg_named_by_its_titles(synthetic_example):
+    from itanb import views
+
+    fig = charts.portfolio_distribution(compare.portfolio(synthetic_example, 2567), title="ภาพรวม")
+    chart = views.figure(fig)
+    data, metadata = chart._repr_mimebundle_()  # IPython's display protocol
+    assert data["image/svg+xml"] == chart.data and chart.data.startswith("<svg ")
+    assert chart.alt.startswith("ภาพรวม · จำนวนหน่วยงานตามระดับ") and data["text/plain"] == chart.alt
+    assert metadata["image/svg+xml"]["alt"] == chart.alt
+
+
+def test_outlined_text_is_shaped_and_stays_where_the_text_was(synthetic_yoy):
+    """charts.svg.outline_text (for WeasyPrint, which lays SVG text out one code point at a time) gives each
+    text an outline shaped by matplotlib: a tone mark over an upper vowel is stacked above it (the outline
+    of ลี่ reaches higher than that of ลี), and the outline sits where matplotlib measured the text."""
+    from itanb.charts.svg import outline_text
+
+    def outline(text: str, anchor: str = "middle") -> Bbox:
+        svg = (f'<text style="font-size: 40px; font-family: \'Sarabun\'; text-anchor: {anchor}" x="100" '
+               f'y="50" transform="rotate(-0 100 50)">{text}</text>')
+        out = outline_text(svg)
+        assert '<text style="font-size: 40px; font-family: \'Sarabun\'; text-anchor: ' in out
+        assert "fill: none" in out  # the text kept, unpainted, for search and copy
+        numbers = [float(v) for v in re.findall(r"-?\d+\.\d+", out.split('d="')[1].split('"')[0])]
+        xs, ys = numbers[::2], numbers[1::2]
+        return Bbox.from_extents(min(xs), min(ys), max(xs), max(ys))  # SVG y: down
+
+    assert outline("ลี่").y0 < outline("ลี").y0 - 5
+    middle, start = outline("คะแนน"), outline("คะแนน", "start")
+    assert abs((middle.x0 + middle.x1) / 2 - 100) < 3 and abs(start.x0 - 100) < 4
+    fig = charts.score_trend(synthetic_yoy)
+    svg = charts.svg_text(fig)
+    out = outline_text(svg)
+    assert out.count("<path d=") == svg.count("<path d=") + svg.count("<text ")
+
+
+def test_charts_use_no_private_member_of_matplotlib():
+    """The charts and the view that shows them use matplotlib's public API only: no ``._name`` anywhere
+    in them (the one exception is IPython's display protocol method the Chart class defines)."""
     from pathlib import Path
 
-    from conftest import assert_pinned_to_tested
-
-    from itanb.charts import agg
-
-    root = Path(__file__).resolve().parents[1]
-    assert agg.check() == []
-    assert_pinned_to_tested(agg.TESTED)
-    names = {n for members in agg.PRIVATE.values() for n in members}
-    names |= {"_get_font_height_metrics", "_renderer"}
-    used = re.compile(r"\.(" + "|".join(sorted(names)) + r")\b")
-    for path in sorted((root / "itanb").rglob("*.py")):
-        if path.name != "agg.py":
-            assert not used.findall(path.read_text(encoding="utf-8")), path
-
-
-def test_ticks_drawn_without_tick_objects_are_matplotlibs_own_pixel_for_pixel():
-    """charts.base.ticks draws ticks, tick labels and grid lines as a few plain artists, and base.bars the
-    bars as one collection: the PNG is byte for byte the one matplotlib's own ticks and bars give (labels,
-    grid under the bars, axis labels at the same place, the same x limits)."""
-    from itanb.charts import base
-
-    years, levels, scores = [2565, 2566, 2567], [0, 50, 100], [80, 95, 60]
-    colours = [base.SCORE_COLOR, base.PASS_COLOR, base.SCORE_COLOR]
-
-    def chart(plain: bool) -> bytes:
-        with base.thai_rc():
-            fig, (ax,) = base.new_figure((4.0, 3.0), tick_objects=not plain)
-            if plain:
-                base.bars(ax, years, scores, colours)
-            else:
-                ax.bar(years, scores, color=colours, zorder=2)
-            ax.set_ylim(0, 108)
-            if plain:
-                base.ticks(ax, "x", years, [base.digits(y, True) for y in years])
-                base.axis_label(ax, "x", "ปีงบประมาณ")
-                base.ticks(ax, "y", levels, [str(v) for v in levels], grid_alpha=0.3)
-                base.axis_label(ax, "y", "คะแนน")
-            else:
-                ax.set_xticks(years, [base.digits(y, True) for y in years])
-                ax.set_xlabel("ปีงบประมาณ")
-                ax.set_yticks(levels, [str(v) for v in levels])
-                ax.set_ylabel("คะแนน")
-                ax.grid(axis="y", alpha=0.3)
-            ax.set_title("ทดสอบ", y=1.0 if plain else None)
-            base.fit(fig, margins={"left": 0.8, "right": 0.2, "top": 0.4, "bottom": 0.6})
-        return charts.png_bytes(fig)
-
-    assert chart(plain=True) == chart(plain=False)
-
-
-def test_a_chart_starts_from_a_copy_of_a_blank_figure_the_same_as_a_new_one(synthetic_yoy, monkeypatch):
-    """base.new_figure copies a blank figure kept (pickled) for the process: each copy is a figure of its
-    own, a copy follows matplotlib's settings as a new figure would, and the chart's PNG is byte for byte
-    the one it gets from a figure made afresh."""
-    from matplotlib.colors import to_hex
-
-    from itanb.charts import base
-
-    kept = charts.png_bytes(charts.score_trend(synthetic_yoy))
-    (first, (ax1,)), (second, (ax2,)) = base.new_figure((4.0, 3.0)), base.new_figure((4.0, 3.0))
-    ax1.text(0.5, 0.5, "ทดสอบ")
-    assert first is not second and ax1 is not ax2 and not ax2.texts
-    with matplotlib.rc_context({"axes.facecolor": "#ff0000"}):
-        assert to_hex(base.new_figure((4.0, 3.0))[1][0].get_facecolor()) == "#ff0000"
-    assert to_hex(base.new_figure((4.0, 3.0))[1][0].get_facecolor()) == "#ffffff"
-    monkeypatch.setattr(base.BlankFigures, "copy", lambda _self, *args: base._blank_figure(*args))
-    assert charts.png_bytes(charts.score_trend(synthetic_yoy)) == kept
-
-
-@pytest.mark.parametrize("deflater", ["zlib-ng", "zlib"])
-def test_the_png_writer_gives_pil_the_same_image_back(synthetic_yoy, monkeypatch, deflater):
-    """charts.png writes the indexed PNG itself (zlib-ng's deflate, else zlib's): PIL reads back the same
-    size, mode, palette and pixels as the image written, and the file is about the size of PIL's own (its
-    zlib at level 8: within 2 %)."""
-    import zlib
-
-    import numpy as np
-    from PIL import Image
-
-    from itanb.charts import png
-
-    if deflater == "zlib":
-        monkeypatch.setattr(png, "deflater", zlib)
-    data = charts.png_bytes(charts.score_trend(synthetic_yoy))
-    image = Image.open(io.BytesIO(data))
-    image.load()
-    assert data.startswith(png.SIGNATURE) and image.mode == "P"
-    again = Image.open(io.BytesIO(png.indexed_png(image)))
-    assert again.size == image.size and again.mode == "P"
-    assert np.array_equal(np.asarray(again), np.asarray(image))
-    colours = int(np.asarray(image).max()) + 1
-    assert again.getpalette()[:3 * colours] == image.getpalette()[:3 * colours]
-    theirs = io.BytesIO()
-    image.save(theirs, format="PNG", compress_level=8)
-    assert len(data) <= 1.02 * len(theirs.getvalue())
-    with pytest.raises(ValueError, match="indexed"):
-        png.indexed_png(image.convert("RGB"))
-
-
-@pytest.mark.parametrize("title", [None, "* หมายเหตุของเกณฑ์"])
-def test_the_row_legend_is_matplotlibs_legend_pixel_for_pixel(title):
-    """charts.legend.RowLegend lays a one-row legend out once as plain artists: the PNG is byte for byte the
-    one matplotlib's figure legend (one row, no frame) gives, with a title or without."""
-    import matplotlib as mpl
-
-    from itanb.charts import base
-    from itanb.charts.legend import RowLegend
-
-    def chart(plain: bool) -> bytes:
-        with base.thai_rc():
-            fig, (ax,) = base.new_figure((6.0, 3.0), tick_objects=False)
-            ax.plot([1, 2], [3, 4])
-            handles = [mpl.lines.Line2D([], [], color=base.SCORE_COLOR, marker="o", linewidth=2,
-                                        label="คะแนน"),
-                       mpl.lines.Line2D([], [], color=base.PASS_COLOR, linestyle="--", label="เกณฑ์ผ่าน (85)"),
-                       mpl.lines.Line2D([], [], color=base.NATIONAL_COLOR, marker="D", linestyle="none",
-                                        label="ค่าเฉลี่ยระดับประเทศ")]
-            legend = (RowLegend(fig, handles, fontsize=8, title=title, title_fontsize=7) if plain else
-                      fig.legend(handles=handles, ncols=len(handles), fontsize=8, frameon=False, title=title,
-                                 title_fontsize=7))
-            base.fit(fig, legend, {"left": 0.5, "right": 0.2, "top": 0.3, "bottom": 0.3})
-        return charts.png_bytes(fig)
-
-    assert chart(plain=True) == chart(plain=False)
+    root = Path(__file__).resolve().parents[1] / "itanb"
+    files = [*sorted((root / "charts").glob("*.py")), root / "views" / "format.py"]
+    found = {p.name: re.findall(r"\w\._[A-Za-z]\w*", p.read_text(encoding="utf-8")) for p in files}
+    assert {name: hits for name, hits in found.items() if hits} == {}

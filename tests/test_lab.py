@@ -191,7 +191,7 @@ def test_the_analysts_path_in_the_browser(chromium, tmp_path, free_port, shipped
             report = _saved(base, token, "reports/fiscal_year_report.ipynb", _all_run)
             assert _problems(report) == []
             shown = json.dumps(report["cells"], ensure_ascii=False)
-            assert "องค์การบริหารส่วนตำบลโคกสะอาด" in shown and "image/png" in shown
+            assert "องค์การบริหารส่วนตำบลโคกสะอาด" in shown and "image/svg+xml" in shown  # the report's charts
 
             page.locator(".jp-BreadCrumbs-home").first.click()  # the file browser back at notebooks/
             page.get_by_text("reports", exact=True).first.wait_for()

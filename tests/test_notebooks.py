@@ -83,7 +83,7 @@ def test_fiscal_year_report_says_what_the_memo_says(tmp_path, shipped_processed,
     charts = [o for c in nb.cells for o in c.get("outputs", ()) if "image/png" in o.get("data", {})]
     assert len(charts) == 1  # the score trend; no empty indicator chart under that sentence
     assert "ตรงกับไฟล์ปัจจุบัน" in text  # provenance: the raw memo still has the ingested sha256
-    assert any("image/png" in o.get("data", {}) for c in nb.cells for o in c.get("outputs", ()))
+    assert any("image/svg+xml" in o.get("data", {}) for c in nb.cells for o in c.get("outputs", ()))
     assert_clean(nb)
 
 
@@ -96,7 +96,7 @@ def test_fiscal_year_report_in_thai_digits(tmp_path, shipped_processed, memo_age
     assert "ดำเนินงานเสร็จแล้ว ๑๒ จาก ๑๒ มาตรการ (๑๐๐%)" in text
     assert "๓๑ มีนาคม ๒๕๖๕" in text and "31 มีนาคม 2565" not in text
     assert "memos/khoksaat-ita-measures-memo-2565.md" in text  # file names stay as they are
-    assert any("image/png" in o.get("data", {}) for c in nb.cells for o in c.get("outputs", ()))
+    assert any("image/svg+xml" in o.get("data", {}) for c in nb.cells for o in c.get("outputs", ()))
     assert_clean(nb)
 
 

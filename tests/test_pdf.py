@@ -97,6 +97,39 @@ def test_pdf_text_layer_has_every_thai_line_of_headline_and_measures(report_pdf)
         assert any(word in line for line in lines), word
 
 
+CHART_WORDS = ("คะแนน ITA รายปีงบประมาณ", "ปีงบประมาณ (พ.ศ.)", "คะแนนของหน่วยงาน", "ค่าเฉลี่ยระดับประเทศ")
+
+
+def _charts_are_vectors_with_their_text(pdf_file: Path) -> None:
+    """The report's charts are in ``pdf_file`` as vectors (no raster image at all) with their Thai text in
+    the text layer, and every font is the embedded Sarabun."""
+    text = " ".join(line for page in pages_lines(pdf_file) for line in page)
+    assert [words for words in CHART_WORDS if words not in text] == []
+    images = subprocess.run(["pdfimages", "-list", str(pdf_file)], capture_output=True, text=True,
+                            check=True).stdout.splitlines()[2:]
+    assert images == []
+    fonts = subprocess.run(["pdffonts", str(pdf_file)], capture_output=True, text=True,
+                           check=True).stdout.splitlines()[2:]
+    assert fonts and all("Sarabun" in line.split()[0] for line in fonts), fonts
+
+
+def test_the_charts_are_vectors_with_their_text_in_the_text_layer(report_pdf):
+    out, _, _ = report_pdf
+    _charts_are_vectors_with_their_text(out)
+
+
+def test_weasyprint_draws_the_charts_with_their_text_searchable(report_pdf, tmp_path, monkeypatch):
+    """WeasyPrint (the fallback) lays an SVG text out one code point at a time: its PDF gets each chart text
+    as its outline shaped by matplotlib (tests/test_charts.py checks the stacking) over the text itself,
+    unpainted, which search and copy still find."""
+    out, _, _ = report_pdf
+    _require("WeasyPrint", pdf.weasyprint_unavailable() is None)
+    monkeypatch.setenv("ITANB_PDF_ENGINE", "weasyprint")
+    printed = tmp_path / "weasyprint.pdf"
+    printed.write_bytes(pdf.pdf_bytes(out.with_suffix(".html").read_text(encoding="utf-8")))
+    _charts_are_vectors_with_their_text(printed)
+
+
 def test_the_line_check_would_catch_a_broken_sara_am():
     assert composed("องค์การบริหารส่วนตำบลโคกสะอาด", ["องค์การบริหารส่วนตำบลโคก", "สะอาด"])
     assert not composed("องค์การบริหารส่วนตำบลโคกสะอาด", ["องค์การบริหารส่วนตาบลโคก", "สะอาด"])

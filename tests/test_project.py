@@ -83,7 +83,7 @@ def test_python_version_agrees():
 
 def test_matplotlib_is_new_enough_for_thai_shaping():
     deps = {_name(d): d for d in _pyproject()["project"]["dependencies"]}
-    assert deps["matplotlib"].startswith("matplotlib>=3.11")
+    assert deps["matplotlib"].startswith("matplotlib>=3.11")  # Thai shaping when it measures a text
     import matplotlib
 
     major, minor = (int(x) for x in matplotlib.__version__.split(".")[:2])

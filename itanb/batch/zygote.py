@@ -117,13 +117,10 @@ def boot(setup: dict):
 
 
 def _warm_up() -> None:
-    """First-use work of the libraries (not of any report): a Thai chart drawn to PNG, a pandas frame
-    merged, grouped and turned into records. Paid once per worker instead of once per kernel."""
+    """First-use work of the libraries (not of any report): a pandas frame merged, grouped and turned into
+    records. Paid once per worker instead of once per kernel."""
     import pandas as pd
 
-    from itanb import charts
-
-    charts.warm_up()
     frame = pd.DataFrame({"a": ["x", "y"], "b": [1.0, None], "t": pd.to_datetime(["2022-01-01", None])})
     frame.merge(frame[["a", "t"]], on="a").groupby("a").agg({"b": "sum"}).sort_values("b")
     frame.to_dict("records")

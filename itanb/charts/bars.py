@@ -32,7 +32,7 @@ def measure_status(yoy: pd.DataFrame, thai_digits: bool = False, *, title: str |
     Above each bar: the number of measures and, when any, how many were overdue at the memo date.
     """
     with base.thai_rc():
-        fig, (ax,) = base.new_figure((8.0, 4.2), tick_objects=False)
+        fig, (ax,) = base.new_figure((8.0, 4.2))
         data = yoy[yoy["measures_total"] > 0].sort_values("fiscal_year")
         if data.empty:
             return base.empty(fig, [ax], "ไม่มีข้อมูลมาตรการ")
@@ -54,10 +54,12 @@ def measure_status(yoy: pd.DataFrame, thai_digits: bool = False, *, title: str |
         top = float(bottom.max()) * 1.3 + 0.5
         ax.set_ylim(0, top)
         base.year_axis(ax, yoy["fiscal_year"], thai_digits)
-        counts = [v for v in MaxNLocator(integer=True).tick_values(0, top) if 0 <= v <= top]  # matplotlib's
-        base.ticks(ax, "y", counts, [base.number(v, thai_digits, 0) for v in counts], grid_alpha=0.3)
-        base.axis_label(ax, "y", "จำนวนมาตรการ")
-        ax.set_title(title or "สถานะการดำเนินงานตามมาตรการ รายปีงบประมาณ", y=1.0)
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        base.number_axis(ax, "y", thai_digits)
+        ax.grid(axis="y", alpha=0.3, zorder=0)
+        ax.set_axisbelow(True)
+        ax.set_ylabel("จำนวนมาตรการ")
+        ax.set_title(title or "สถานะการดำเนินงานตามมาตรการ รายปีงบประมาณ")
         legend = fig.legend(loc="lower center", fontsize=8, ncols=len(STATUS_STYLE), frameon=False)
         return base.fit(fig, legend, STATUS_MARGINS)
 
@@ -66,13 +68,13 @@ def indicator_bars(table: pd.DataFrame, thai_digits: bool = False, *, title: str
     """The ten indicators of an :func:`itanb.indicators.indicator_table` as bars, weak ones (below 85) in the
     pass-line colour, with the national figure as a marker where the NACC published one."""
     with base.thai_rc():
-        fig, (ax,) = base.new_figure((9.0, 3.8), tick_objects=False)
+        fig, (ax,) = base.new_figure((9.0, 3.8))
         scores = table["score"].to_numpy(dtype=float)
         x = np.arange(len(table))
         if np.isnan(scores).all():
             return base.empty(fig, [ax], "ไม่มีคะแนนรายตัวชี้วัด")
         colours = [base.PASS_COLOR if w else base.SCORE_COLOR for w in table["weak"]]
-        base.bars(ax, x, np.nan_to_num(scores), colours)
+        ax.bar(x, np.nan_to_num(scores), color=colours, zorder=2)
         for xi, v in zip(x, scores, strict=True):
             if not np.isnan(v):
                 ax.text(xi, v + 0.8, base.number(v, thai_digits), ha="center", va="bottom", fontsize=7)
@@ -82,12 +84,13 @@ def indicator_bars(table: pd.DataFrame, thai_digits: bool = False, *, title: str
                        label="ค่าระดับประเทศ (ที่ สำนักงาน ป.ป.ช. เผยแพร่)")
             ax.legend(loc="lower left", fontsize=8, framealpha=0.9)
         ax.axhline(base.PASS_MARK, color=base.PASS_COLOR, linestyle="--", linewidth=1)
-        base.ticks(ax, "x", x, [base.digits(i, thai_digits) for i in table["indicator"]])
-        base.axis_label(ax, "x", "ตัวชี้วัดที่")
+        ax.set_xticks(x, [base.digits(i, thai_digits) for i in table["indicator"]])
+        ax.set_xlabel("ตัวชี้วัดที่")
         ax.set_ylim(0, 108)
-        levels = range(0, 101, 20)  # as the automatic ticks, without the one above the plot (120)
-        base.ticks(ax, "y", levels, [base.number(v, thai_digits, 0) for v in levels], grid_alpha=0.3)
-        base.axis_label(ax, "y", "คะแนน")
+        base.number_ticks(ax, "y", range(0, 101, 20), thai_digits)  # not the automatic one above the plot
+        ax.grid(axis="y", alpha=0.3, zorder=0)
+        ax.set_axisbelow(True)
+        ax.set_ylabel("คะแนน")
         if title:
-            ax.set_title(title, y=1.0)
+            ax.set_title(title)
         return base.fit(fig, margins=BARS_MARGINS)

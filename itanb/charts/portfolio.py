@@ -102,6 +102,7 @@ def indicator_heatmap(matrix: pd.DataFrame, thai_digits: bool = False, *, title:
                       rotation=30, ha="right", rotation_mode="anchor")
         ax.set_yticks(range(len(shown)), [str(n) for n in shown["name"]], fontsize=8)
         bar = fig.colorbar(image, ax=ax, shrink=0.8, use_gridspec=True)
+        bar.ax.tick_params(labelfontfamily=base.FAMILY)  # its ticks are made as it is drawn
         bar.set_label(f"คะแนน (ต่ำกว่า {base.digits(base.PASS_MARK, thai_digits)} = สีส้มถึงแดง)")
         bar.ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: base.number(v, thai_digits, 0)))
         more = len(matrix) - len(shown)

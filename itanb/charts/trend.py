@@ -12,12 +12,12 @@ from matplotlib.transforms import Bbox
 
 from itanb import grading
 from itanb.charts import base
-from itanb.charts.legend import RowLegend
 
 if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
+    from matplotlib.legend import Legend
     from matplotlib.text import Annotation
 
 SCORE_MARKER, NATIONAL_MARKER = 7, 5  # marker sizes (points) of the score and the national average
@@ -82,12 +82,13 @@ def _draw_scores(ax: Axes, data: pd.DataFrame, thai_digits: bool) -> list[Annota
     labels = []
     for xi, yi, level in zip(x, y, data["level"], strict=True):
         label = base.number(yi, thai_digits) + (f"\n{level}" if isinstance(level, str) else "")
-        labels.append(ax.annotate(label, (xi, yi), textcoords="offset points", xytext=(0, 8), ha="center",
-                                  va="bottom", fontsize=8, color=base.SCORE_COLOR, zorder=5))
+        (offset, ha, va) = LABEL_PLACES[0]
+        labels.append(ax.annotate(label, (xi, yi), textcoords="offset points", xytext=offset, ha=ha, va=va,
+                                  fontsize=8, color=base.SCORE_COLOR, zorder=5))
     return labels
 
 
-def _legend(fig: Figure, x: np.ndarray, national: bool, needs_tools: bool, thai_digits: bool):
+def _legend(fig: Figure, x: np.ndarray, national: bool, needs_tools: bool, thai_digits: bool) -> Legend:
     """The figure legend below the plot (inside, it would cover the lowest band labels and low scores), with
     the footnote on the levels that need tool scores as its title."""
     handles = [
@@ -100,7 +101,8 @@ def _legend(fig: Figure, x: np.ndarray, national: bool, needs_tools: bool, thai_
                                         label="ค่าเฉลี่ยระดับประเทศ"))
     if len(x) > 1 and (np.diff(x) > 1).any():
         handles.append(mpl.lines.Line2D([], [], color=base.SCORE_COLOR, linestyle=":", label="ปีที่ไม่มีคะแนน"))
-    return RowLegend(fig, handles, fontsize=8, title=TOOLS_NOTE if needs_tools else None, title_fontsize=7)
+    return fig.legend(handles=handles, ncols=len(handles), fontsize=8, frameon=False,
+                      title=TOOLS_NOTE if needs_tools else None, title_fontsize=7)
 
 
 def score_trend(yoy: pd.DataFrame, thai_digits: bool = False, *, title: str | None = None) -> Figure:
@@ -110,7 +112,7 @@ def score_trend(yoy: pd.DataFrame, thai_digits: bool = False, *, title: str | No
     average where known, and each score with its computed level. A skipped year is a dashed segment.
     """
     with base.thai_rc():
-        fig, (ax,) = base.new_figure((8.0, 4.8), tick_objects=False)
+        fig, (ax,) = base.new_figure((8.0, 4.8))
         data = yoy[yoy["score"].notna()].sort_values("fiscal_year")
         years = [int(y) for y in yoy["fiscal_year"]]
         if not years:
@@ -126,9 +128,9 @@ def score_trend(yoy: pd.DataFrame, thai_digits: bool = False, *, title: str | No
         ax.set_ylim(y_min, 104)
         base.year_axis(ax, years, thai_digits)
         levels = np.arange(np.ceil(y_min / 10) * 10, 100.1, 10)
-        base.ticks(ax, "y", levels, [base.number(v, thai_digits, 0) for v in levels])
-        base.axis_label(ax, "y", "คะแนน ITA")
-        ax.set_title(title or "คะแนน ITA รายปีงบประมาณ", y=1.0)  # where matplotlib puts it, without looking
+        base.number_ticks(ax, "y", levels, thai_digits)
+        ax.set_ylabel("คะแนน ITA")
+        ax.set_title(title or "คะแนน ITA รายปีงบประมาณ")
         x = data["fiscal_year"].to_numpy(dtype=float)
         base.fit(fig, _legend(fig, x, bool(len(national)), needs_tools, thai_digits), MARGINS)
         _place_labels(ax, labels, list(zip(national["fiscal_year"].astype(float),
@@ -144,42 +146,53 @@ def marker_extent(ax: Axes, x: float, y: float, size: float = SCORE_MARKER) -> B
 
 
 def _place_labels(ax: Axes, labels: list[Annotation], national: list[tuple[float, float]]) -> None:
-    """Put each point label above its point, or below it when above would overlap a marker (another
-    year's score, the national average), another text of the axes or a label already placed, or leave
-    the plot; when both sides clash, the side with fewer clashes.
+    """Put each point label above its point, or below it or beside it (:data:`LABEL_PLACES`, in order)
+    when that would overlap a marker (another year's score, the national average), another text of the
+    axes or a label already placed, leave the plot or cross the pass line; when every place clashes, the
+    place with the fewest clashes (crossing the line counts half).
 
-    Runs after :func:`~itanb.charts.base.fit`, on the final layout, from the texts' measured extents (the
-    figure's renderer measures each text once and keeps it for the drawing): nothing is drawn here."""
+    Runs after :func:`~itanb.charts.base.fit`, on the final layout, from extents measured by the figure's
+    renderer (``fig.canvas.get_renderer()``): each label is measured once, at its first place, and its box
+    at another place is that box moved by the offset and alignment (as matplotlib aligns a text's box to
+    its anchor). Nothing is drawn here."""
     if not labels:
         return
     fig = ax.figure
     renderer = fig.canvas.get_renderer()
-    ticks = {id(t) for axis in "xy" for t in base.tick_labels(ax, axis)}  # outside the plot: no clash
-    fixed = [t.get_window_extent(renderer) for t in ax.texts
-             if t not in labels and id(t) not in ticks and t.get_text().strip()]
+    fixed = [t.get_window_extent(renderer) for t in ax.texts if t not in labels and t.get_text().strip()]
     fixed += [marker_extent(ax, mx, my, NATIONAL_MARKER) for mx, my in national]
     axes_box = ax.get_window_extent(renderer)
+    pass_y = ax.transData.transform((0, base.PASS_MARK))[1]
+    pass_line = Bbox.from_extents(axes_box.x0, pass_y - 0.5, axes_box.x1, pass_y + 0.5)
     placed: list[Bbox] = []
     markers = [marker_extent(ax, *label.xy) for label in labels]  # each point's, measured once
     for i, label in enumerate(labels):
         others = fixed + placed + markers[:i] + markers[i + 1:]
         choices = []
-        for place in LABEL_PLACES:
-            _set_place(label, place)
-            box = label.get_window_extent(renderer).padded(LABEL_PAD * fig.dpi / 72)
+        for place, box in zip(LABEL_PLACES, _boxes(ax, label, renderer), strict=True):
             inside = axes_box.y0 <= box.y0 and box.y1 <= axes_box.y1 and axes_box.x0 <= box.x0 \
                 and box.x1 <= axes_box.x1
-            clashes = sum(box.overlaps(b) for b in others) + (not inside)
+            # crossing the pass line is better than covering a marker or a text
+            clashes = sum(box.overlaps(b) for b in others) + (not inside) + 0.5 * box.overlaps(pass_line)
             choices.append((clashes, place, box))
             if not clashes:
                 break
-        _, place, box = min(choices, key=lambda c: c[0])
-        _set_place(label, place)
+        _, (offset, ha, va), box = min(choices, key=lambda c: c[0])
+        label.set_position(offset)
+        label.set_ha(ha)
+        label.set_va(va)
         placed.append(box)
 
 
-def _set_place(label: Annotation, place: tuple[tuple[int, int], str, str]) -> None:
-    offset, ha, va = place
-    label.set_position(offset)
-    label.set_ha(ha)
-    label.set_va(va)
+def _boxes(ax: Axes, label: Annotation, renderer) -> list[Bbox]:
+    """The display box of ``label`` (at its first place, :data:`LABEL_PLACES`) at each of the places, with
+    :data:`LABEL_PAD` points of room around it."""
+    size = label.get_window_extent(renderer)
+    points = ax.figure.dpi / 72
+    x, y = ax.transData.transform(label.xy)
+    boxes = []
+    for (dx, dy), ha, va in LABEL_PLACES:
+        x0 = x + dx * points - {"left": 0.0, "center": 0.5, "right": 1.0}[ha] * size.width
+        y0 = y + dy * points - {"bottom": 0.0, "center": 0.5, "top": 1.0}[va] * size.height
+        boxes.append(Bbox.from_bounds(x0, y0, size.width, size.height).padded(LABEL_PAD * points))
+    return boxes

@@ -2,8 +2,8 @@
 
 - offline: the ``itanb`` template (``itanb/templates/itanb``) has no remote script, stylesheet or font; the
   Sarabun font (SIL OFL 1.1), subset to the characters of the finished page (:func:`itanb.fonts.font_css`),
-  is embedded as base64 WOFF2 ``data:`` URLs and charts as inline compact PNG. The PDF is printed from the
-  same HTML by headless Chromium where installed (a true Thai text layer), else WeasyPrint
+  is embedded as base64 WOFF2 ``data:`` URLs; charts are inline SVG, their text set in that font. The PDF is
+  printed from the same HTML by headless Chromium where installed (a true Thai text layer), else WeasyPrint
   (:mod:`itanb.pdf`).
 - no code: inputs and prompts are excluded; stderr (warnings, logs) is not part of the report.
 

@@ -199,24 +199,19 @@ def fmt_passed(value: object, thai_digits: bool = False) -> str:
     return f"ผ่าน ({pass_mark} คะแนนขึ้นไป)" if bool(value) else f"ไม่ผ่าน (ต่ำกว่า {pass_mark} คะแนน)"
 
 
+def figure(fig, alt: str | None = None):
+    """A matplotlib Figure as the report's inline SVG (:func:`itanb.charts.svg_text`: its text kept as text,
+    in the page's Sarabun), an :class:`itanb.charts.Chart` a notebook shows; the figure is closed afterwards.
 
-def figure(fig, width: int = 720, alt: str | None = None):
-    """A matplotlib Figure as an inline compact PNG (:func:`itanb.charts.png_bytes`, embedded base64 in the
-    report), closed afterwards.
-
-    ``alt`` (default: the figure's title) is the image's alternative text in the report.
+    ``alt`` (default: the figure's titles, :func:`itanb.charts.alt_text`) is what the chart is called for
+    readers that cannot see it (the SVG's ``<title>`` and ``aria-label``).
     """
     import matplotlib.pyplot as plt
-    from IPython.display import Image
 
-    from itanb.charts import png_bytes
+    from itanb.charts import Chart, alt_text, svg_text
 
-    if alt is None:
-        titles = [fig._suptitle.get_text()] if getattr(fig, "_suptitle", None) else []
-        titles += [ax.get_title() for ax in fig.axes if ax.get_title()]
-        alt = " · ".join(titles) or "แผนภูมิ"
+    alt = alt_text(fig) if alt is None else alt
     try:
-        data = png_bytes(fig)
+        return Chart(svg_text(fig, alt), alt)
     finally:
         plt.close(fig)
-    return Image(data=data, format="png", width=width, metadata={"alt": alt})
