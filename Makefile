@@ -31,9 +31,9 @@ test: setup  ## run the whole test suite and ruff
 	$(BIN)/ruff check itanb tests
 	$(BIN)/python -m pytest
 
-test-fast: setup  ## ruff and the unit tests (no notebook, browser or server: under a minute)
+test-fast: setup  ## ruff and the unit tests (no kernel, notebook, browser or server; on every core)
 	$(BIN)/ruff check itanb tests
-	$(BIN)/python -m pytest -q -m "not slow" -p no:cacheprovider
+	$(BIN)/python -m pytest -q -m "not slow" -p no:cacheprovider -n auto
 
 lint: setup  ## ruff only
 	$(BIN)/ruff check itanb tests

@@ -11,6 +11,7 @@ import pytest
 from conftest import cut_off_texts
 from matplotlib.figure import Figure
 from matplotlib.ft2font import FT2Font
+from matplotlib.path import Path
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
@@ -150,6 +151,7 @@ def test_score_labels_overlap_no_marker_and_no_other_text(synthetic_yoy, variant
     nat_markers = [charts.marker_extent(ax, x, y, charts.NATIONAL_MARKER)
                    for x, y in zip(national["fiscal_year"], national["national_average"], strict=True)]
     (legend,) = (legend.get_window_extent(renderer) for legend in fig.legends)
+    score_line = Path(ax.transData.transform([label.xy for label in labels]))
     for label in labels:
         box = boxes[id(label)]
         for other in ax.texts:
@@ -164,6 +166,7 @@ def test_score_labels_overlap_no_marker_and_no_other_text(synthetic_yoy, variant
         pass_line = ax.transData.transform((0, charts.PASS_MARK))[1]
         if variant == "synthetic":  # each label has a place clear of everything
             assert not box.y0 <= pass_line <= box.y1, (label.get_text(), "the pass line")
+            assert not score_line.intersects_bbox(box, filled=False), (label.get_text(), "the scores' line")
 
 
 def test_label_places_are_measured_once_and_moved_as_matplotlib_aligns_them(synthetic_yoy):
@@ -320,3 +323,35 @@ def test_charts_use_no_private_member_of_matplotlib():
     files = [*sorted((root / "charts").glob("*.py")), root / "views" / "format.py"]
     found = {p.name: re.findall(r"\w\._[A-Za-z]\w*", p.read_text(encoding="utf-8")) for p in files}
     assert {name: hits for name, hits in found.items() if hits} == {}
+
+
+@pytest.mark.parametrize("variant", ["synthetic", "national_just_above", "warm_up_record"])
+def test_band_names_cover_no_marker(synthetic_yoy, variant):
+    """A band's name (AA, ผ่านดีเยี่ยม*, ...) at the left of its scheme moves to the right of it when a score or
+    national-average marker is there: no marker covers a band's name."""
+    yoy = {"synthetic": synthetic_yoy, "national_just_above": _near_national(synthetic_yoy),
+           "warm_up_record": _nine_years()}[variant]
+    fig = charts.score_trend(yoy)
+    ax, renderer = fig.axes[0], fig.canvas.get_renderer()
+    names = [t for t in ax.texts if t.get_gid() == "band"]
+    assert names
+    data = yoy[yoy["score"].notna()]
+    markers = [charts.marker_extent(ax, x, y)
+               for x, y in zip(data["fiscal_year"], data["score"], strict=True)]
+    national = yoy[["fiscal_year", "national_average"]].dropna()
+    markers += [charts.marker_extent(ax, x, y, charts.NATIONAL_MARKER)
+                for x, y in zip(national["fiscal_year"], national["national_average"], strict=True)]
+    covered = [t.get_text() for t in names for m in markers if t.get_window_extent(renderer).overlaps(m)]
+    assert covered == []
+
+
+def _nine_years():
+    """Scores FY2561-2569 under both grading schemes, each year's national average 3 points above."""
+    import pandas as pd
+
+    from itanb import grading
+
+    years, scores = list(range(2561, 2570)), [71.0, 97.5, 90.0, 82.0, 70.0, 96.0, 90.0, 86.0, 60.0]
+    return pd.DataFrame({"fiscal_year": years, "score": scores,
+                         "level": [grading.grade(y, s).level for y, s in zip(years, scores, strict=True)],
+                         "national_average": [s + 3 for s in scores]})

@@ -61,18 +61,12 @@ def test_environment_yml_takes_from_pip_only_what_conda_forge_lacks():
     assert len(pip) <= 3  # most come from conda-forge
 
 
-# pinned for a module that overrides their private members, only while it exists (issue 18 removes it)
-PINNED_WHILE = dict.fromkeys(("ipython", "jupyter-client"), "itanb/batch/jupyter_internals.py")
-
-
 def test_no_range_has_an_upper_bound_below_the_next_major():
     """A range admits today's releases: at most ``<N`` with N a whole major above the lower bound."""
     from packaging.requirements import Requirement
 
     narrow = {}
     for requirement in _declared(*_pyproject()["project"]["optional-dependencies"]):
-        if (ROOT / PINNED_WHILE.get(_name(requirement), "-")).is_file():
-            continue
         specs = list(Requirement(requirement).specifier)
         lower = [int(s.version.split(".")[0]) for s in specs if s.operator == ">="]
         for spec in specs:
@@ -152,7 +146,7 @@ def _runtime() -> list[str]:
 
 
 # declared and never imported by itanb, each for a reason (the comment above it in pyproject.toml)
-USED_WITHOUT_IMPORT = {"brotli", "ipykernel", "jupyterlab"}
+USED_WITHOUT_IMPORT = {"brotli", "jupyterlab"}
 
 
 def test_every_package_the_code_imports_is_declared():

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import matplotlib as mpl
 import numpy as np
 from matplotlib.collections import PolyCollection
+from matplotlib.path import Path
 from matplotlib.transforms import Bbox
 
 from itanb import grading
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
     from matplotlib.legend import Legend
-    from matplotlib.text import Annotation
+    from matplotlib.text import Annotation, Text
 
 SCORE_MARKER, NATIONAL_MARKER = 7, 5  # marker sizes (points) of the score and the national average
 LABEL_PAD = 2  # points of room kept around a point label (Thai marks reach a little beyond the text box)
@@ -42,10 +43,12 @@ def _scheme_segments(years: list[int]) -> list[tuple[int, int, list[grading.Band
     return segments
 
 
-def _draw_bands(ax: Axes, years: list[int], y_min: float, thai_digits: bool) -> bool:
-    """Shade each year's grading bands; returns True when a band needs tool scores (for the footnote)."""
+def _draw_bands(ax: Axes, years: list[int], y_min: float,
+                thai_digits: bool) -> tuple[bool, list[tuple[Text, float]]]:
+    """Shade each year's grading bands and name them at the left of their scheme; returns whether a band
+    needs tool scores (for the footnote), and each name with the right end of its scheme (x)."""
     needs_tools = False
-    shades, colours = [], []
+    shades, colours, named = [], [], []
     for first, last, bands in _scheme_segments(years):
         if not bands:
             continue
@@ -60,8 +63,9 @@ def _draw_bands(ax: Axes, years: list[int], y_min: float, thai_digits: bool) -> 
             shades.append([(x0, low), (x1, low), (x1, high), (x0, high)])
             colours.append(base.level_colour(group[-1].rank - 1, top_rank))
             if high > y_min:
-                ax.text(x0 + 0.04, max(low, y_min) + 0.6, " / ".join(names), fontsize=7, color="#404040",
-                        va="bottom", ha="left", zorder=1, clip_on=True)
+                named.append((ax.text(x0 + 0.04, max(low, y_min) + 0.6, " / ".join(names), fontsize=7,
+                                      color="#404040", va="bottom", ha="left", zorder=1, clip_on=True,
+                                      gid="band"), x1 - 0.04))
         ax.axvline(x0, color="#9e9e9e", linewidth=0.6, zorder=1)
         ax.text((x0 + x1) / 2, 100.4, f"เกณฑ์ {base.digits(first, thai_digits)}"
                 + (f"–{base.digits(last, thai_digits)}" if last > first else ""),
@@ -69,7 +73,21 @@ def _draw_bands(ax: Axes, years: list[int], y_min: float, thai_digits: bool) -> 
     # one collection for every band of every scheme: one artist to draw, not one per band
     ax.add_collection(PolyCollection(shades, facecolors=colours, alpha=0.18, linewidths=0, zorder=0),
                       autolim=False)
-    return needs_tools
+    return needs_tools, named
+
+
+def _move_band_names(ax: Axes, named: list[tuple[Text, float]], markers: list[Bbox]) -> None:
+    """A band's name that a marker covers at the left of its scheme goes to the right end of the scheme
+    (aligned right) when no marker is there (after the layout: measured by the figure's renderer)."""
+    renderer = ax.figure.canvas.get_renderer()
+    for text, right in named:
+        box = text.get_window_extent(renderer)
+        if not any(box.overlaps(m) for m in markers):
+            continue
+        x = ax.transData.transform((right, 0))[0]
+        if not any(Bbox.from_extents(x - box.width, box.y0, x, box.y1).overlaps(m) for m in markers):
+            text.set_x(right)
+            text.set_ha("right")
 
 
 def _draw_scores(ax: Axes, data: pd.DataFrame, thai_digits: bool) -> list[Annotation]:
@@ -118,7 +136,7 @@ def score_trend(yoy: pd.DataFrame, thai_digits: bool = False, *, title: str | No
         if not years:
             return base.empty(fig, [ax], "ไม่มีข้อมูลคะแนน")
         y_min = min(40.0, float(data["score"].min()) - 8) if len(data) else 40.0
-        needs_tools = _draw_bands(ax, years, y_min, thai_digits)
+        needs_tools, named = _draw_bands(ax, years, y_min, thai_digits)
         ax.axhline(base.PASS_MARK, color=base.PASS_COLOR, linestyle="--", linewidth=1.2, zorder=2)
         labels = _draw_scores(ax, data, thai_digits)
         national = yoy[["fiscal_year", "national_average"]].dropna()
@@ -133,8 +151,11 @@ def score_trend(yoy: pd.DataFrame, thai_digits: bool = False, *, title: str | No
         ax.set_title(title or "คะแนน ITA รายปีงบประมาณ")
         x = data["fiscal_year"].to_numpy(dtype=float)
         base.fit(fig, _legend(fig, x, bool(len(national)), needs_tools, thai_digits), MARGINS)
-        _place_labels(ax, labels, list(zip(national["fiscal_year"].astype(float),
-                                           national["national_average"].astype(float), strict=True)))
+        national = list(zip(national["fiscal_year"].astype(float), national["national_average"].astype(float),
+                            strict=True))
+        _move_band_names(ax, named, [marker_extent(ax, *label.xy) for label in labels]
+                         + [marker_extent(ax, mx, my, NATIONAL_MARKER) for mx, my in national])
+        _place_labels(ax, labels, national)
         return fig
 
 
@@ -148,8 +169,8 @@ def marker_extent(ax: Axes, x: float, y: float, size: float = SCORE_MARKER) -> B
 def _place_labels(ax: Axes, labels: list[Annotation], national: list[tuple[float, float]]) -> None:
     """Put each point label above its point, or below it or beside it (:data:`LABEL_PLACES`, in order)
     when that would overlap a marker (another year's score, the national average), another text of the
-    axes or a label already placed, leave the plot or cross the pass line; when every place clashes, the
-    place with the fewest clashes (crossing the line counts half).
+    axes or a label already placed, leave the plot or cross a line (the pass line, the scores' line); when
+    every place clashes, the place with the fewest clashes (crossing a line counts half).
 
     Runs after :func:`~itanb.charts.base.fit`, on the final layout, from extents measured by the figure's
     renderer (``fig.canvas.get_renderer()``): each label is measured once, at its first place, and its box
@@ -164,6 +185,7 @@ def _place_labels(ax: Axes, labels: list[Annotation], national: list[tuple[float
     axes_box = ax.get_window_extent(renderer)
     pass_y = ax.transData.transform((0, base.PASS_MARK))[1]
     pass_line = Bbox.from_extents(axes_box.x0, pass_y - 0.5, axes_box.x1, pass_y + 0.5)
+    score_line = Path(ax.transData.transform([label.xy for label in labels]))
     placed: list[Bbox] = []
     markers = [marker_extent(ax, *label.xy) for label in labels]  # each point's, measured once
     for i, label in enumerate(labels):
@@ -172,8 +194,9 @@ def _place_labels(ax: Axes, labels: list[Annotation], national: list[tuple[float
         for place, box in zip(LABEL_PLACES, _boxes(ax, label, renderer), strict=True):
             inside = axes_box.y0 <= box.y0 and box.y1 <= axes_box.y1 and axes_box.x0 <= box.x0 \
                 and box.x1 <= axes_box.x1
-            # crossing the pass line is better than covering a marker or a text
-            clashes = sum(box.overlaps(b) for b in others) + (not inside) + 0.5 * box.overlaps(pass_line)
+            # crossing a line (the pass line, the scores' line) is better than covering a marker or a text
+            crossed = box.overlaps(pass_line) + score_line.intersects_bbox(box, filled=False)
+            clashes = sum(box.overlaps(b) for b in others) + (not inside) + 0.5 * crossed
             choices.append((clashes, place, box))
             if not clashes:
                 break
