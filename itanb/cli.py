@@ -247,6 +247,9 @@ def main(argv: list[str] | None = None) -> int:
 
 def run() -> None:
     """The ``itanb`` command: :func:`main`, its exit status."""
+    from itanb.batch.executors import decline_iri_grammars
+
+    decline_iri_grammars()
     sys.exit(main())
 
 

@@ -171,3 +171,21 @@ def test_every_declared_package_is_imported():
         imported |= {_name(d) for d in packages_distributions().get(module, [module])}
     unused = {_name(d) for d in _runtime()} - imported - USED_WITHOUT_IMPORT
     assert unused == set()
+
+
+def test_itanbs_own_processes_compile_no_iri_grammar():
+    """A worker or the itanb command declines rfc3987-syntax before nbformat imports jsonschema (its Lark
+    grammars cost seconds at import), and notebooks still validate; importing itanb alone changes nothing."""
+    import subprocess
+    import sys
+
+    code = ("import sys, itanb, itanb.render\n"
+            "assert 'rfc3987_syntax' not in sys.modules\n"
+            "from itanb.batch.executors import decline_iri_grammars\n"
+            "decline_iri_grammars()\n"
+            "import nbformat\n"
+            "nbformat.validate(nbformat.v4.new_notebook())\n"
+            "print('lark' in sys.modules)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import gc
 import os
+import sys
 import time
 from collections import deque
 from collections.abc import Iterator
@@ -48,11 +49,23 @@ def failure(job: Job, reason: str, seconds: float = 0.0) -> JobResult:
     return JobResult(job.key(), False, seconds, f"{job.kind} report failed: {reason}")
 
 
+def decline_iri_grammars() -> None:
+    """In a process of itanb's own (a worker, the ``itanb`` command), before nbformat is imported: jsonschema,
+    which nbformat imports, imports rfc3987-syntax where it is installed (JupyterLab's jupyter-events brings
+    it), and that compiles some twenty Lark grammars at import, 1.5-2.7 s of CPU (python-jsonschema/jsonschema
+    issue 1428). Nothing a report does checks the IRI formats it serves, so such a process declines the
+    module: an entry of None in ``sys.modules`` makes its import fail, and jsonschema then goes without those
+    two formats, as it does where the module is not installed. Never done on import of itanb (an analyst's
+    kernel keeps its own)."""
+    sys.modules.setdefault("rfc3987_syntax", None)
+
+
 def warm_worker(processed_dir: str | None = None) -> None:
     """Everything a report needs, loaded once in this (worker) process: papermill, nbconvert and the
     template, the shell of the ``itanb`` engine, the reports' modules and the tables of ``processed_dir``
     (cached per process while its files are unchanged: :func:`itanb.views.load_tables`)."""
     os.environ.setdefault("PYTHAINLP_READ_ONLY", "1")
+    decline_iri_grammars()
     import nbformat
     import papermill  # noqa: F401
 
