@@ -15,7 +15,7 @@ help:  ## list the targets
 $(STAMP): pyproject.toml itanb/kernel.py
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,dask]'
 	$(BIN)/python -m itanb.kernel > /dev/null  # the python3 kernel, ready for Thai charts (itanb/kernel.py)
 	touch $(STAMP)
 
@@ -31,9 +31,9 @@ test: setup  ## run the whole test suite and ruff
 	$(BIN)/ruff check itanb tests
 	$(BIN)/python -m pytest
 
-test-fast: setup  ## ruff and the unit tests (no notebook, browser or server: under a minute)
+test-fast: setup  ## ruff and the unit tests (no kernel, notebook, browser or server; on every core)
 	$(BIN)/ruff check itanb tests
-	$(BIN)/python -m pytest -q -m "not slow" -p no:cacheprovider
+	$(BIN)/python -m pytest -q -m "not slow" -p no:cacheprovider -n auto
 
 lint: setup  ## ruff only
 	$(BIN)/ruff check itanb tests

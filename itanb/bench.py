@@ -8,16 +8,14 @@ In one run, on the same fiscal-year reports:
   :data:`RUNS` runs, as for the next);
 - ``itanb batch --force --workers 1`` on the first quarter of those reports: with the full run, the
   marginal cost of a report on one worker (``marginal_s``) and the fixed start-up of a batch (``startup_s``);
-- the same two batch sizes with a standby running (``itanb standby start``), and ``itanb report`` for one
-  report without and with it (the command as an analyst types it);
+- ``itanb report`` for one report (the command as an analyst types it);
 - the cells: the notebooks' code executed in one in-process IPython shell (``cells_s`` per report, also as
   CPU time; the first report, which pays the imports, left out): what a report costs without any kernel
   machinery;
 - the floor: an empty notebook executed in-process with papermill (kernel start and shutdown).
 
 It prints a table and one final line ``speedup_vs_loop=X per_report_s=Y floor_s=Z cells_s=C marginal_s=M
-startup_s=S standby_startup_s=T`` (X: loop time over the best batch time; Y: best batch time per report; T:
-the start-up with a standby running). With ``national=N``
+startup_s=S`` (X: loop time over the best batch time; Y: best batch time per report). With ``national=N``
 it also times the data path on N synthetic agencies over FY2562-2568: writing and ingesting N memos and
 N x 7 score rows, loading the processed tables, portfolio analytics for one year, planning and hashing
 every report of a batch, and the peak RSS (psutil, children included). With ``memos=N`` it times
@@ -46,9 +44,8 @@ RUNS = 2  # runs of each batch, the best one kept
 
 
 def _env(**extra: str) -> dict:
-    """The benchmark's processes' environment: no standby unless ``extra`` asks (a developer's own would
-    otherwise serve the batches timed without one)."""
-    return {**os.environ, "PYTHAINLP_READ_ONLY": "1", "MPLBACKEND": "Agg", "ITANB_STANDBY": "0", **extra}
+    """The benchmark's processes' environment."""
+    return {**os.environ, "PYTHAINLP_READ_ONLY": "1", "MPLBACKEND": "Agg", **extra}
 
 
 def _tool(name: str) -> str:
@@ -127,8 +124,7 @@ def _batch(work: Path, jobs: list, workers: int, env: dict | None = None) -> flo
         f"processed_dir={str(work / 'processed')!r}, reports_dir={str(work / f'batch-{workers}')!r}, "
         "progress=False)\n"
         "print(r.text())\n"
-        "sys.stdout.flush()\n"
-        "os._exit(0 if r.ok else 1)  # as the itanb command ends (itanb.cli.run)\n"
+        "sys.exit(0 if r.ok else 1)\n"
     )
     started = time.perf_counter()
     done = subprocess.run([sys.executable, "-c", code], env=env or _env(), capture_output=True, text=True,
@@ -151,24 +147,6 @@ def _report_cli(work: Path, job, env: dict) -> float:
             raise RuntimeError(f"itanb report failed:\n{done.stdout}{done.stderr}")
         times.append(seconds)
     return min(times)
-
-
-def _on_standby(work: Path, jobs: list, small: int) -> tuple[float, float, float]:
-    """With a standby running (``itanb standby start``, in a folder of the benchmark's own, stopped
-    afterwards): the best of :data:`RUNS` one-worker batches of the first ``small`` and of all ``jobs``, and
-    of ``itanb report`` for the first job."""
-    runtime = tempfile.mkdtemp(prefix="itanb-bench-standby-")  # short: a socket's path has at most 107 bytes
-    env = _env(ITANB_STANDBY="1", XDG_RUNTIME_DIR=runtime)
-    command = [sys.executable, "-m", "itanb.cli", "standby"]
-    try:
-        subprocess.run([*command, "start", "--idle", "10"], env=env, capture_output=True, check=True)
-        small_s = min(_batch(work, jobs[:small], 1, env) for _ in range(RUNS))
-        full_s = min(_batch(work, jobs, 1, env) for _ in range(RUNS))
-        report_s = _report_cli(work, jobs[0], env)
-    finally:
-        subprocess.run([*command, "stop"], env=env, capture_output=True, check=False)
-        shutil.rmtree(runtime, ignore_errors=True)
-    return small_s, full_s, report_s
 
 
 CELLS_CODE = """
@@ -230,6 +208,41 @@ def _floor(work: Path, runs: int = 3) -> float:
     return sorted(times)[len(times) // 2]
 
 
+# ------------------------------------------------------------------------------------------------ a year
+
+
+NATIONAL_AGENCIES = 8300  # the agencies the NACC scores in a year (ITA-REFERENCE.md)
+
+
+def year_batch(work: Path, agencies: int) -> list[tuple[str, str]]:
+    """One fiscal year's batch for ``agencies`` SYNTHETIC agencies (FY2565-2566 data; the FY2566 reports:
+    fiscal-year, year-over-year and the portfolio) on every core, in a fresh process, and the national year
+    extrapolated from its time per report."""
+    from itanb.ingest import ingest
+    from itanb.synth import write_synthetic
+
+    year = work / "year"
+    write_synthetic(year / "raw", agencies=agencies, years=(2565, 2566), seed=1)
+    ingest(raw_dir=year / "raw", processed_dir=year / "processed")
+    cores = os.cpu_count() or 1
+    code = ("import sys\nfrom itanb.batch import run_batch\n"
+            f"r = run_batch((2566, 2566), force=True, workers={cores}, raw_dir={str(year / 'raw')!r}, "
+            f"processed_dir={str(year / 'processed')!r}, reports_dir={str(year / 'reports')!r}, "
+            "progress=False)\nprint(r.planned)\nsys.exit(0 if r.ok else 1)\n")
+    command = [sys.executable, "-c", code]
+    seconds, done = timed(lambda: subprocess.run(command, env=_env(), capture_output=True, text=True,
+                                                 check=False))
+    if done.returncode != 0:
+        raise RuntimeError(f"the year's batch failed:\n{done.stdout}{done.stderr}")
+    reports = int(done.stdout.strip().splitlines()[-1])
+    per_report = seconds / reports
+    national = per_report * reports * NATIONAL_AGENCIES / agencies
+    return [(f"FY2566 batch of {agencies} agencies, {cores} workers: reports", f"{reports:,}"),
+            ("  total (s)", f"{seconds:.1f}"), ("  per report (s)", f"{per_report:.3f}"),
+            (f"  a national year of {NATIONAL_AGENCIES:,} agencies, extrapolated (min)",
+             f"{national / 60:.1f}")]
+
+
 # ------------------------------------------------------------------------------------------------ main
 
 
@@ -255,11 +268,8 @@ def _time_reports(work: Path, jobs: list) -> dict:
     t["small"] = small = max(1, n // 4)
     t["small_s"] = min(_batch(work, jobs[:small], 1) for _ in range(RUNS))
     t["report_s"] = _report_cli(work, jobs[0], _env())
-    t["standby_small_s"], t["standby_s"], t["standby_report_s"] = _on_standby(work, jobs, small)
-    for prefix, few, full in (("", t["small_s"], t["batch_s"][1]),
-                              ("standby_", t["standby_small_s"], t["standby_s"])):
-        t[f"{prefix}marginal_s"] = marginal = (full - few) / max(1, n - small)  # one more report, one worker
-        t[f"{prefix}startup_s"] = few - small * marginal  # what a batch costs before its first report
+    t["marginal_s"] = marginal = (t["batch_s"][1] - t["small_s"]) / max(1, n - small)  # one more report
+    t["startup_s"] = t["small_s"] - small * marginal  # what a batch costs before its first report
     t["cells_s"], t["cells_cpu_s"] = _cells(work, jobs)
     t["floor_s"] = _floor(work)
     return t
@@ -274,10 +284,8 @@ def _report_table(t: dict) -> str:
         rows.append((f"itanb batch --force --workers {w}", str(n), f"{seconds:.2f}", f"{seconds / n:.2f}"))
     rows.append((f"itanb batch --force --workers 1 (the first {small})", str(small), f"{t['small_s']:.2f}",
                  f"{t['small_s'] / small:.2f}"))
-    rows.append(("the same two, with a standby running (itanb standby start)", f"{small}, {n}",
-                 f"{t['standby_small_s']:.2f}, {t['standby_s']:.2f}", f"{t['standby_s'] / n:.2f}"))
-    rows.append(("itanb report: one report, the command (without, with a standby)", "1",
-                 f"{t['report_s']:.2f}, {t['standby_report_s']:.2f}", f"{t['standby_report_s']:.2f}"))
+    rows.append(("itanb report: one report, the command", "1", f"{t['report_s']:.2f}",
+                 f"{t['report_s']:.2f}"))
     rows.append(("floor: empty notebook, papermill in-process", "1", f"{t['floor_s']:.2f}",
                  f"{t['floor_s']:.2f}"))
     rows.append(("cells: the notebook's code in one in-process IPython shell", str(n - 1),
@@ -285,9 +293,11 @@ def _report_table(t: dict) -> str:
     return _table(rows)
 
 
-def run_bench(reports: int = 16, national: int = 0, workdir: Path | str | None = None, memos: int = 0) -> int:
+def run_bench(reports: int = 16, national: int = 0, workdir: Path | str | None = None, memos: int = 0,
+              year_agencies: int = 0) -> int:
     """Run the benchmark (see the module docstring) and print its table; 0 on success. ``memos=N`` also
-    times parsing N synthetic memos in each format (Markdown, Word, PDF) on every core."""
+    times parsing N synthetic memos in each format (Markdown, Word, PDF) on every core; ``year_agencies=N`` a
+    fiscal year's whole batch for N agencies, extrapolated to the national year (:func:`year_batch`)."""
     os.environ.setdefault("PYTHAINLP_READ_ONLY", "1")
     os.environ.setdefault("MPLBACKEND", "Agg")
     reports = max(2, int(reports))  # two batch sizes, and the cells of all reports but the first
@@ -299,13 +309,15 @@ def run_bench(reports: int = 16, national: int = 0, workdir: Path | str | None =
         print(_report_table(t))
         print(f"marginal_s={t['marginal_s']:.3f} (per report, --workers 1, from {t['small']} and {t['n']} "
               f"reports) startup_s={t['startup_s']:.2f} cells_s={t['cells_s']:.3f} (CPU "
-              f"{t['cells_cpu_s']:.3f}) marginal/cells={t['marginal_s'] / t['cells_s']:.2f} with a standby: "
-              f"marginal_s={t['standby_marginal_s']:.3f} startup_s={t['standby_startup_s']:.2f} "
+              f"{t['cells_cpu_s']:.3f}) marginal/cells={t['marginal_s'] / t['cells_s']:.2f} "
               f"load_average={os.getloadavg()[0]:.2f}")
         if national:
             print(f"\nnational data path: {national:,} synthetic agencies, FY{NATIONAL_YEARS[0]}-"
                   f"{NATIONAL_YEARS[1]}", flush=True)
             print(_table([("measure", "value"), *national_path(work, int(national))]))
+        if year_agencies:
+            print(f"\na fiscal year's batch: {year_agencies:,} synthetic agencies", flush=True)
+            print(_table([("measure", "value"), *year_batch(work, int(year_agencies))]))
         if memos:
             print(f"\nmemo formats: {memos:,} synthetic memos per format, {cores} processes", flush=True)
             head = ("format", "memos", "measures", "memos_per_s", "cpu_ms_per_memo", "cores_x_cpu_rate")
@@ -313,5 +325,5 @@ def run_bench(reports: int = 16, national: int = 0, workdir: Path | str | None =
         best = min(t["batch_s"].values())
         print(f"speedup_vs_loop={t['loop_s'] / best:.2f} per_report_s={best / t['n']:.2f} "
               f"floor_s={t['floor_s']:.2f} cells_s={t['cells_s']:.3f} marginal_s={t['marginal_s']:.3f} "
-              f"startup_s={t['startup_s']:.2f} standby_startup_s={t['standby_startup_s']:.2f}")
+              f"startup_s={t['startup_s']:.2f}")
     return 0

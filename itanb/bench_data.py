@@ -82,7 +82,7 @@ def national_path(work: Path, n: int) -> list[tuple[str, str]]:
         load_s, tables = timed(lambda: load_tables(processed))
         port_s, _ = timed(lambda: portfolio(tables, NATIONAL_YEARS[1]))
         plan_s, jobs = timed(lambda: plan_jobs(tables))
-        hash_s, _ = timed(lambda: dependency_hashes(tables, jobs))
+        hash_s, _ = timed(lambda: dependency_hashes(tables, jobs, raw))
     rows.append(("load processed tables (s)", f"{load_s:.2f}"))
     rows.append((f"portfolio analytics FY{NATIONAL_YEARS[1]} (s)", f"{port_s:.2f}"))
     rows.append((f"plan + hash all {len(jobs):,} batch reports (s)", f"{plan_s + hash_s:.2f}"))

@@ -10,7 +10,6 @@ import argparse
 import json
 import os
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -94,15 +93,14 @@ def cmd_agencies(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     """The report's path (and its PDF's) on stdout; a failed run: one line on stderr, 1."""
     from itanb import draft
-    from itanb.batch.executors import render_one
     from itanb.errors import ParameterError
-    from itanb.render import report_params
+    from itanb.render import render_report, report_params
 
     if args.docx and not draft.knows(args.kind):
         raise ParameterError(f"--docx (the Word draft of an agency's analysis) goes with --kind fiscal-year, "
                              f"not {args.kind}")
     params = report_params(args.kind, agency=args.agency, fiscal_year=args.year)
-    result = render_one(args.kind, params, reports_dir=args.reports, raw_dir=args.raw,
+    result = render_report(args.kind, params, reports_dir=args.reports, raw_dir=args.raw,
                         processed_dir=args.processed, pdf=args.pdf, xlsx=args.xlsx,
                         docx=args.docx).raise_for_error()
     if args.docx and result.docx is None:  # asked for by name: a draft that does not apply is an error
@@ -125,29 +123,6 @@ def cmd_batch(args: argparse.Namespace) -> int:
     return 0 if result.ok else 1
 
 
-def cmd_standby(args: argparse.Namespace) -> int:
-    """One line: the standby's state after ``start``, ``stop`` or ``status`` (1: ``status`` finds none)."""
-    from itanb.batch import standby
-
-    if args.action == "start":
-        found = standby.start(idle=args.idle * 60)
-        print(f"itanb standby: running, pid {found['pid']}, ends after {found['idle_s'] / 60:g} min without "
-              f"a command ({standby.folder()})")
-    elif args.action == "stop":
-        stopped = standby.stop()
-        print(f"itanb standby: stopped pid {', '.join(map(str, stopped))}" if stopped
-              else "itanb standby: none was running")
-    else:
-        found = standby.status()
-        if found is None:
-            print("itanb standby: not running for this installation and folder")
-            return 1
-        print(f"itanb standby: running, pid {found['pid']}, up {time.time() - found['started']:.0f} s, "
-              f"{found['forked']} processes forked, ends after {found['idle_s'] / 60:g} min without a "
-              "command")
-    return 0
-
-
 def cmd_synth(args: argparse.Namespace) -> int:
     from itanb.synth import write_synthetic
 
@@ -161,7 +136,8 @@ def cmd_synth(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     from itanb.bench import run_bench
 
-    return run_bench(reports=args.reports, national=args.national, workdir=args.workdir, memos=args.memos)
+    return run_bench(reports=args.reports, national=args.national, workdir=args.workdir, memos=args.memos,
+                     year_agencies=args.year_agencies)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -200,7 +176,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _report_commands(add_parser: Callable[..., argparse.ArgumentParser]) -> None:
-    """``report``, ``batch`` and ``standby``."""
+    """``report`` and ``batch``."""
     p = add_parser("report", help="one report (HTML, optionally PDF)")
     p.add_argument("--agency", help="agency_id (see data/processed agencies)")
     p.add_argument("--year", type=int, help="fiscal year (BE)")
@@ -228,12 +204,6 @@ def _report_commands(add_parser: Callable[..., argparse.ArgumentParser]) -> None
     _dirs(p, "raw", "processed", "reports")
     p.set_defaults(func=cmd_batch)
 
-    p = add_parser("standby", help="a process kept ready between batches, so that each starts at once")
-    p.add_argument("action", choices=["start", "stop", "status"])
-    p.add_argument("--idle", type=float, default=15,
-                   help="start: minutes without a command after which it ends (default 15)")
-    p.set_defaults(func=cmd_standby)
-
 
 def _synthetic_commands(add_parser: Callable[..., argparse.ArgumentParser]) -> None:
     """``synth`` and ``bench``, on synthetic data."""
@@ -255,6 +225,9 @@ def _synthetic_commands(add_parser: Callable[..., argparse.ArgumentParser]) -> N
     p.add_argument("--workdir", type=Path, default=None, help="keep the benchmark's files here")
     p.add_argument("--memos", type=int, default=300,
                    help="also time parsing N synthetic memos per format (md, docx, pdf; default 300)")
+    p.add_argument("--year-agencies", type=int, default=0,
+                   help="also time one fiscal year's whole batch for N synthetic agencies and extrapolate "
+                        "it to the national year (at least 250 for 500 reports)")
     p.set_defaults(func=cmd_bench)
 
 
@@ -273,18 +246,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run() -> None:
-    """The ``itanb`` command: :func:`main` (in a fork of the standby when one runs:
-    :func:`itanb.batch.standby.forward`), then out of the process without tearing down its modules (pandas,
-    pyarrow, matplotlib and pythainlp's dictionaries take 0.3-0.8 s to free, after everything the command
-    writes is written and closed): standard output and error are flushed first."""
-    from itanb.batch.standby import forward
+    """The ``itanb`` command: :func:`main`, its exit status."""
+    from itanb.batch.executors import decline_iri_grammars
 
-    code = forward(sys.argv[1:])  # in a fork of the standby, when one runs
-    if code is None:
-        code = main()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(code)
+    decline_iri_grammars()
+    sys.exit(main())
 
 
 if __name__ == "__main__":

@@ -68,7 +68,7 @@ def _shade(paragraph, fill: str = PLACE_FILL) -> None:
     shd.set(qn("w:val"), "clear")
     shd.set(qn("w:color"), "auto")
     shd.set(qn("w:fill"), fill)
-    paragraph._p.get_or_add_pPr().append(shd)
+    paragraph.paragraph_format.element.get_or_add_pPr().append(shd)  # the w:p's properties
 
 
 def _bullet(doc, text: str):
@@ -90,6 +90,12 @@ def _place(doc, key: str) -> None:
         _shade(doc.add_paragraph())
 
 
+
+def _row_element(row):
+    """The ``w:tr`` of a python-docx table row, reached through public API: the paragraph of its first
+    cell (``ParagraphFormat.element`` is the ``w:p``), then lxml's parents (``w:tc``, ``w:tr``)."""
+    return row.cells[0].paragraphs[0].paragraph_format.element.getparent().getparent()
+
 def _table(doc, headers: list[str], rows: list[list[str]], marked: list[bool] | None = None,
            widths_cm: list[float] | None = None) -> None:
     """A grid table, headers bold and repeated on every page; marked rows bold; rows never split."""
@@ -102,20 +108,21 @@ def _table(doc, headers: list[str], rows: list[list[str]], marked: list[bool] | 
     margins = OxmlElement("w:tblCellMar")  # 0.1 cm left and right: a score fits a narrow column
     for side in ("w:left", "w:right"):
         margins.append(OxmlElement(side, {qn("w:w"): "57", qn("w:type"): "dxa"}))
-    look = table._tbl.tblPr.find(qn("w:tblLook"))  # the schema's order: tblCellMar before tblLook
+    tbl = _row_element(table.rows[0]).getparent()
+    look = tbl.tblPr.find(qn("w:tblLook"))  # the schema's order: tblCellMar before tblLook
     if look is not None:
         look.addprevious(margins)
     else:
-        table._tbl.tblPr.append(margins)
+        tbl.tblPr.append(margins)
     for cell, text in zip(table.rows[0].cells, headers, strict=True):
         cell.text = text
         for run in cell.paragraphs[0].runs:
             run.bold = True
-    head_pr = table.rows[0]._tr.get_or_add_trPr()
+    head_pr = _row_element(table.rows[0]).get_or_add_trPr()
     head_pr.append(OxmlElement("w:tblHeader"))
     for i, values in enumerate(rows):
         row = table.add_row()
-        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+        _row_element(row).get_or_add_trPr().append(OxmlElement("w:cantSplit"))
         for cell, text in zip(row.cells, values, strict=True):
             cell.text = str(text)
             if marked and marked[i]:
@@ -204,7 +211,6 @@ def write_draft(ctx: Context) -> bytes:
     title = draft_title(ctx)
     doc = docx.Document()
     draft_style.setup_styles(doc)
-    draft_style.font_table(doc)
     draft_style.page(doc)
     draft_style.header_footer(doc, ctx.name, DRAFT_MARK)
     _properties(doc, title)
@@ -251,7 +257,7 @@ def write_draft(ctx: Context) -> bytes:
                       "ต่อคณะรัฐมนตรี (ดูรายงานผลการประเมินรายหน่วยงาน)")
     out = io.BytesIO()
     doc.save(out)
-    return out.getvalue()
+    return draft_style.font_table(out.getvalue())
 
 
 def _properties(doc, title: str) -> None:

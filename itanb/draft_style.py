@@ -78,21 +78,31 @@ def setup_styles(doc) -> None:
     cells.paragraph_format.space_after = Pt(0)
 
 
-def font_table(doc) -> None:
-    """Name Sarabun as TH Sarabun New's alternative in the font table (word/fontTable.xml)."""
-    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+def font_table(docx: bytes) -> bytes:
+    """``docx`` with Sarabun named as TH Sarabun New's alternative in its font table (word/fontTable.xml, a
+    part python-docx keeps as plain bytes: rewritten in the saved package, every other part as it was)."""
+    import io
+    import zipfile
+
     from docx.opc.oxml import serialize_part_xml
     from docx.oxml import OxmlElement, parse_xml
     from docx.oxml.ns import qn
 
-    part = next(rel.target_part for rel in doc.part.rels.values() if rel.reltype == RT.FONT_TABLE)
-    root = parse_xml(part.blob)
-    font = OxmlElement("w:font", {qn("w:name"): FONT})
-    for tag, value in (("w:altName", FONT_ALT), ("w:charset", "DE"), ("w:family", "swiss"),
-                       ("w:pitch", "variable")):  # charset DE: THAI_CHARSET
-        font.append(OxmlElement(tag, {qn("w:val"): value}))
-    root.append(font)
-    part._blob = serialize_part_xml(root)  # the font table is a plain Part: its bytes are what is saved
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(docx)) as source, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "word/fontTable.xml":
+                root = parse_xml(data)
+                font = OxmlElement("w:font", {qn("w:name"): FONT})
+                for tag, value in (("w:altName", FONT_ALT), ("w:charset", "DE"), ("w:family", "swiss"),
+                                   ("w:pitch", "variable")):  # charset DE: THAI_CHARSET
+                    font.append(OxmlElement(tag, {qn("w:val"): value}))
+                root.append(font)
+                data = serialize_part_xml(root)
+            target.writestr(info, data)
+    return out.getvalue()
 
 
 def page(doc) -> None:
@@ -118,7 +128,7 @@ def field(paragraph, instruction: str) -> None:
     text.text = "1"
     run.append(text)
     field.append(run)
-    paragraph._p.append(field)
+    paragraph.paragraph_format.element.append(field)  # the w:p itself
 
 
 def header_footer(doc, name: str, mark: str) -> None:

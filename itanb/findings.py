@@ -20,6 +20,7 @@ CODES: dict[str, str] = {
     "unknown_level_scheme": "no level can be computed for that fiscal year",
     "total_mismatch": "a published total or tool score differs from what its parts give (over the tolerance)",
     "weak_indicator_unaddressed": "an indicator below 85 that none of the next year's measures addresses",
+    "ocr_uncertain": "a value read from a scan (OCR) below its confidence: a person should confirm it",
 }
 
 
@@ -34,6 +35,9 @@ class Finding:
     # where each of several things the message names is, in the file's own terms ("อำเภอเมืองชัย: บรรทัด 70;
     # อำเภอฆ้องชัย: บรรทัด 73"); the message itself names no place, so it reads the same for every format
     places: str | None = None
+    # ocr_uncertain: a small PNG (``data:`` URI) of where the value was read on the scan, for a person to
+    # confirm it at a glance (the fiscal-year report shows it beside the finding)
+    image: str | None = None
 
     def __post_init__(self) -> None:
         if self.code not in CODES:

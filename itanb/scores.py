@@ -165,9 +165,12 @@ def _columns(header: Sequence[object], first_use: dict[int, int], where: str) ->
             index[name] = i
     expect = (f"required: {', '.join(REQUIRED)} (or หน่วยงาน, ปีงบประมาณ, คะแนนรวม); optional: level, "
               f"{', '.join(TOOLS)}, i1…i10 (or ตัวชี้วัดที่ 1…10), source; other spellings: score_headers.csv")
-    shown = ", ".join(str(h).strip() for h in header if str(h or "").strip()) or "nothing"
+    found_names = [str(h).strip() for h in header if str(h or "").strip()]
+    shown = ", ".join(found_names[:30]) or "nothing"
+    shown += f" … ({len(found_names):,} in all)" if len(found_names) > 30 else ""
     if unknown:
-        raise InputError(f"unknown column {', '.join(unknown)}; {expect}; found: {shown}",
+        more = f" … ({len(unknown):,} in all)" if len(unknown) > 10 else ""
+        raise InputError(f"unknown column {', '.join(unknown[:10])}{more}; {expect}; found: {shown}",
                          source=where, line=1)
     missing = [c for c in REQUIRED if c not in index]
     if missing:
@@ -238,6 +241,10 @@ def _csv_rows(data: bytes, file: str) -> Iterator[tuple[int, list[object]]]:
         raise InputError(f"malformed CSV: {exc}", source=file, line=reader.line_num) from None
 
 
+_CALAMINE_ERRORS = {"XmlError": "a part's XML is malformed", "ZipError": "a damaged zip archive",
+                    "PasswordError": "it is password-protected", "WorksheetNotFound": "it has no sheet"}
+
+
 def _xlsx_rows(data: bytes, file: str) -> Iterator[tuple[int, list[object]]]:
     """The first sheet's rows from A1 (empty cells as ""), numbered as in the sheet. python-calamine (Rust)
     reads it in one pass: openpyxl's read-only mode parsed a sheet without a ``<dimension>`` twice and took
@@ -252,7 +259,9 @@ def _xlsx_rows(data: bytes, file: str) -> Iterator[tuple[int, list[object]]]:
         finally:
             book.close()
     except (CalamineError, ValueError, OSError) as exc:
-        raise InputError(f"not a readable .xlsx workbook ({type(exc).__name__})", source=file) from None
+        what = _CALAMINE_ERRORS.get(type(exc).__name__, "python-calamine cannot read it")
+        raise InputError(f"not a readable .xlsx workbook: {what} ({type(exc).__name__} {str(exc)[:60]!r}); "
+                         "save it again from Excel", source=file) from None
     for n, row in enumerate(rows, start=1):
         yield n, list(row)
 

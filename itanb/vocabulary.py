@@ -70,6 +70,7 @@ FINDING_LABELS: dict[str, str] = {
     "unknown_level_scheme": "ไม่มีเกณฑ์ระดับของปีนั้น",
     "total_mismatch": "คะแนนรวมไม่ตรงกับคะแนนย่อย",
     "weak_indicator_unaddressed": "ตัวชี้วัดที่ต่ำกว่า 85 ที่ไม่มีมาตรการตอบ",
+    "ocr_uncertain": "ค่าที่อ่านจากภาพสแกนไม่แน่ชัด ควรตรวจสอบ",
 }
 
 

@@ -14,8 +14,6 @@ import pytest
 
 os.environ.setdefault("PYTHAINLP_READ_ONLY", "1")
 os.environ.setdefault("MPLBACKEND", "Agg")
-# a standby the developer started (itanb standby start) is not the tests' to use; test_standby starts its own
-os.environ["ITANB_STANDBY"] = "0"
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED_RAW = ROOT / "data" / "raw"
@@ -117,39 +115,6 @@ def cut_off_texts(fig, margin_px: float = 2.0) -> list[str]:
         if min(box.x0 - frame.x0, box.y0 - frame.y0, frame.x1 - box.x1, frame.y1 - box.y1) < margin_px:
             cut.append(text.get_text())
     return cut
-
-
-def assert_pinned_to_tested(tested: dict[str, tuple[str, ...]]) -> None:
-    """Each distribution of ``tested`` (a module's TESTED: the versions its private uses were written against)
-    is pinned in pyproject.toml to exactly that minor version: ``dist>=X.Y,<X.Y+1``."""
-    import tomllib
-
-    deps = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
-    for dist, versions in tested.items():
-        (pin,) = [d for d in deps if d.split(">")[0].split("=")[0].strip() == dist]
-        for v in versions:
-            major, minor = (int(x) for x in v.split("."))
-            assert pin == f"{dist}>={major}.{minor},<{major}.{minor + 1}", pin
-
-
-def kill_first_worker(jobs: list, args: tuple) -> tuple[list[dict], object]:
-    """``jobs`` on one local worker (``args`` as for ``LocalWorkers``), SIGKILLed once its first report is
-    answered: every result, and the ``LocalWorkers`` (its ``_processes``: the dead worker and its
-    replacement). Checks that every report got exactly one result, and that the dead worker failed at least
-    one and at most the reports it held."""
-    import signal
-
-    from itanb.batch.executors import IN_FLIGHT, LocalWorkers
-
-    results: list[dict] = []
-    with LocalWorkers(1, args) as local:
-        for result in local.run(jobs):
-            results.append(result)
-            if len(results) == 1:
-                os.kill(local._processes[0].pid, signal.SIGKILL)
-    assert sorted(r["key"] for r in results) == sorted(j.key() for j in jobs)
-    assert 1 <= sum(not r["ok"] for r in results) <= IN_FLIGHT
-    return results, local
 
 
 def without_build_times(page: str) -> str:

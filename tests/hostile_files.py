@@ -221,3 +221,8 @@ def text_memo(size: int = (1 << 20) + 1) -> bytes:
 def csv_rows(rows: int = 200_001) -> bytes:
     """A score table of more rows than allowed (distinct agencies)."""
     return ("agency,fiscal_year,score\n" + "".join(f"a{n},2565,90\n" for n in range(rows))).encode()
+
+
+def csv_wide(columns: int = 100_000) -> bytes:
+    """A header of a hundred thousand unknown columns: the line naming them stays short."""
+    return (",".join(f"c{i}" for i in range(columns)) + "\n").encode()

@@ -14,11 +14,10 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import kill_first_worker, run_cli, synthetic_ingested
+from conftest import run_cli, synthetic_ingested
 
 from itanb import batch
 from itanb.batch import JOURNAL, MANIFEST, Job, plan_jobs, run_batch
-from itanb.batch.kernels import KernelPool
 from itanb.errors import ParameterError
 
 pytestmark = pytest.mark.slow
@@ -124,7 +123,7 @@ def test_reports_and_index_pages_stay_within_their_sizes(built):
 
 
 def _ours(marker: str) -> list[int]:
-    """The live processes (workers, zygotes, kernels) whose environment carries ``marker``; not this
+    """The live processes (workers) whose environment carries ``marker``; not this
     process's multiprocessing resource tracker, which lives as long as this process."""
     import psutil
 
@@ -146,8 +145,8 @@ def _none_left(marker: str, wait: float = 10.0) -> bool:
 
 
 def test_rerun_with_nothing_changed_builds_nothing(built, monkeypatch):
-    """The workers a batch starts before it knows there is nothing to do are stopped (with the zygotes they
-    started) and leave no process behind."""
+    """The workers a batch starts before it knows there is nothing to do are stopped and leave no process
+    behind."""
     base, _ = built
     marker = f"nothing-to-do-{os.getpid()}"
     monkeypatch.setenv("ITANB_TEST_MARK", marker)
@@ -160,8 +159,8 @@ def test_rerun_with_nothing_changed_builds_nothing(built, monkeypatch):
 
 
 def test_fewer_reports_than_workers_leaves_no_process(built, tmp_path, monkeypatch):
-    """Two workers start, one report is built: the idle worker is stopped, and every worker, zygote and
-    kernel has ended when the batch returns (or very soon after: the system reaps them)."""
+    """Two workers start, one report is built: every worker has ended when the batch returns (or very soon
+    after: the system reaps them)."""
     base = _copy(built[0], tmp_path)
     marker = f"one-report-{os.getpid()}"
     monkeypatch.setenv("ITANB_TEST_MARK", marker)
@@ -205,36 +204,51 @@ def test_reingest_of_unchanged_files_builds_nothing(built, tmp_path):
     assert result.built == [] and result.unchanged == len(EXPECTED)
 
 
-def test_touching_one_agencys_memo_rebuilds_only_its_reports(built, tmp_path):
+def test_a_raw_file_edited_after_the_ingest_rebuilds_the_reports_naming_it(built, tmp_path):
+    """Without a re-ingest the tables are the same, but the reports whose provenance names the edited memo
+    (its agency's, and the portfolios, which name every file) are rebuilt and say the file changed."""
     base = _copy(built[0], tmp_path)
     memo = next((base / "raw" / "memos").rglob("synthetic-0002-*"))
-    text = memo.read_text(encoding="utf-8")
-    memo.write_text(text.replace("จึงเรียนมาเพื่อโปรดพิจารณา", "จึงเรียนมาเพื่อโปรดทราบและพิจารณา"),
-                    encoding="utf-8")
-    _ingest(base / "raw", base / "processed")
-    before = _mtimes(base / "reports")
+    memo.write_text(memo.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     result = _run(base)
-    # the agency's own reports, and the portfolios (they list every agency's raw files)
     expected = sorted(r for r in EXPECTED if "synthetic-0002" in r or "/portfolio/" in r)
     assert sorted(result.built) == expected
-    after = _mtimes(base / "reports")
-    assert sorted(r for r in EXPECTED if after[r] != before[r]) == expected
+    page = (base / "reports" / "2566" / "fiscal-year" / "synthetic-0002.html").read_text(encoding="utf-8")
+    assert "ไฟล์เปลี่ยนไปหลังนำเข้า" in page
+    assert _run(base).built == []  # and then it is current
 
 
-def test_changing_one_score_rebuilds_that_agency_only(built, tmp_path):
-    base = _copy(built[0], tmp_path)
-    # FY2566: cp874, Thai headers, the year first (FY2565 scores are also cited by the memos)
-    table = base / "raw" / "scores" / "synthetic-ita-scores-2566.csv"
+def _swap_two_indicators(table: Path, agency_suffix: str) -> None:
+    """Swap indicators 1 and 2 of one agency's row in a SYNTHETIC cp874 score table (Thai headers): the IIT,
+    the other tools and the total stay the same."""
     lines = table.read_bytes().decode("cp874").splitlines()
-    row = next(i for i, line in enumerate(lines) if line.split(",")[1].endswith(" 0003"))  # any kind
+    header = lines[0].split(",")
+    i1, i2 = header.index("ตัวชี้วัดที่ 1"), header.index("ตัวชี้วัดที่ 2")
+    row = next(i for i, line in enumerate(lines) if line.split(",")[1].endswith(agency_suffix)
+               and line.split(",")[i1] != line.split(",")[i2])
     cells = lines[row].split(",")
-    cells[2] = f"{float(cells[2]) - 1.5:.2f}"
-    cells[3] = ""  # the level may no longer hold; leave it out
+    cells[i1], cells[i2] = cells[i2], cells[i1]
     lines[row] = ",".join(cells)
     table.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp874"))
+
+
+def test_changed_indicator_scores_leave_no_report_stale(built, tmp_path):
+    """Two indicators of one agency swapped (its tools and total unchanged) and re-ingested: the batch
+    rebuilds what shows them, its reports and those showing its kind's averages, and every page is then
+    the page a clean --force build gives; the next run builds nothing."""
+    from conftest import without_build_times
+
+    base = _copy(built[0], tmp_path / "incremental")
+    _swap_two_indicators(base / "raw" / "scores" / "synthetic-ita-scores-2566.csv", " 0003")
     _ingest(base / "raw", base / "processed")
     result = _run(base)
-    assert sorted(result.built) == sorted(r for r in EXPECTED if "synthetic-0003" in r or "/portfolio/" in r)
+    assert result.ok and "synthetic-0003" in " ".join(result.built)
+    clean = _copy(base, tmp_path / "clean", reports=False)
+    assert _run(clean, force=True).ok
+    for rel in EXPECTED:
+        pages = [(b / "reports" / rel).read_text(encoding="utf-8") for b in (base, clean)]
+        assert without_build_times(pages[0]) == without_build_times(pages[1]), rel
+    assert _run(base).built == []
 
 
 def test_killed_run_resumes_without_redoing_finished_reports(built, tmp_path):
@@ -291,7 +305,7 @@ def test_failed_report_keeps_its_notebook_and_names_the_cell(built, tmp_path):
     (failed_line,) = result.failures()
     assert "2599/fiscal-year/synthetic-0001.html" in failed_line
     assert "cell" in failed_line and "ParameterError" in failed_line
-    kept = Path(result.failed[0]["failed_notebook"])  # kept outside the published folder, and named
+    kept = Path(result.failed[0].failed_notebook)  # kept outside the published folder, and named
     assert kept.is_file() and kept.suffix == ".ipynb" and str(kept) in failed_line
     assert base / "reports" not in kept.parents
     assert not (base / "reports" / "2599").exists()  # nothing of the failed report is published
@@ -334,98 +348,27 @@ def test_code_digests_follow_the_package_code(tmp_path, monkeypatch):
     assert before.keys() == after.keys() and all(before[k] != after[k] for k in before)
 
 
-def _kernel_facts(km) -> dict:
-    """Run one cell on a started kernel and return what it says about its process and its namespace."""
-    import nbformat
-    from nbclient import NotebookClient
+def test_a_worker_that_dies_takes_no_report_with_it(built, tmp_path, monkeypatch):
+    """A local worker killed after the first result breaks its pool: the reports then in flight go once more
+    to a new pool, every report gets exactly one result, all written, and no process is left."""
+    import multiprocessing
 
-    code = ("import json, os, sys\n"
-            "from itanb.views import context\n"
-            "print(json.dumps({'pid': os.getpid(), 'ppid': os.getppid(), 'used': 'marker' in globals(),"
-            " 'charts': 'itanb.charts' in sys.modules,"
-            " 'tables': context._load_tables.cache_info().currsize}))\n"
-            "marker = 1")
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
-    client = NotebookClient(nb, km=km, timeout=60)
-    try:
-        client.execute()
-    finally:  # the client's channels are ours to close: the kernel manager is not the client's
-        if client.kc is not None:
-            client.kc.stop_channels()
-    return json.loads(nb.cells[0].outputs[0]["text"])
+    from itanb.batch.executors import LocalPool
 
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
-
-
-@pytest.mark.parametrize("fork", ["1", "0"])
-def test_worker_kernels_are_fresh_and_leave_nothing_running(monkeypatch, fork):
-    """A worker's kernels (forked from its pre-loaded zygote, or started as new processes with
-    ITANB_FORK_KERNELS=0) have the notebooks' modules imported, run nothing of a previous report, and are
-    all gone once the pool closes."""
-    monkeypatch.setenv("ITANB_FORK_KERNELS", fork)
-    pool = KernelPool("python3")
-    facts = []
-    try:
-        for _ in range(2):
-            km = pool._start()
-            try:
-                facts.append(_kernel_facts(km))
-            finally:
-                pool._stop(km)
-        zygote = pool._zygote.proc if pool._zygote is not None else None
-    finally:
-        pool.close()
-    assert facts[0]["pid"] != facts[1]["pid"]
-    assert not any(f["used"] for f in facts)  # fresh: no name from an earlier cell
-    assert all(f["charts"] for f in facts)  # the notebooks' modules were imported ahead of the report
-    if fork == "1":
-        assert zygote is not None and all(f["ppid"] == zygote.pid for f in facts)
-        assert zygote.poll() is not None
-    else:
-        assert zygote is None and all(f["ppid"] == os.getpid() for f in facts)
-    deadline = time.monotonic() + 10
-    while any(_alive(f["pid"]) for f in facts) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert not any(_alive(f["pid"]) for f in facts)
-
-
-def test_forked_kernels_start_with_the_batch_tables_loaded(built):
-    """A pool given the batch's processed folder has its zygote load the tables once: each forked kernel
-    starts with them (and still sees a change: they are keyed on the files' stamps, tested in test_views)."""
-    base, _ = built
-    with KernelPool("python3", processed_dir=str(base / "processed"), fork=True) as pool:
-        km = pool._start()
-        try:
-            facts = _kernel_facts(km)
-        finally:
-            pool._stop(km)
-    with KernelPool("python3", fork=True) as pool:
-        km = pool._start()
-        try:
-            bare = _kernel_facts(km)
-        finally:
-            pool._stop(km)
-    assert facts["tables"] == 1 and bare["tables"] == 0
-
-
-def test_a_worker_that_dies_fails_only_its_reports_and_is_replaced(built, tmp_path, monkeypatch):
-    """Killed after its first report, a local worker takes with it the (at most IN_FLIGHT) reports it held;
-    a new worker builds the rest, every report gets exactly one result, and the dead worker's zygote and
-    kernel end too."""
     marker = f"worker-dies-{os.getpid()}"
     monkeypatch.setenv("ITANB_TEST_MARK", marker)
     base = _copy(built[0], tmp_path)
     jobs = [Job.of("fiscal-year", a, fy) for a in AGENCIES for fy in (2565, 2566)][:5]
     args = (str(base / "raw"), str(base / "processed"), str(tmp_path / "out"), False, False, False)
-    results, local = kill_first_worker(jobs, args)
-    died = [r for r in results if not r["ok"]]
-    assert all("worker process failed" in r["summary"] for r in died)
-    assert all((tmp_path / "out" / r["key"]).is_file() for r in results if r["ok"])
-    assert len(local._processes) == 2  # the replacement
+    results, killed = [], []
+    with LocalPool(1, args[1]) as local:
+        for result in local.run(jobs, args):
+            results.append(result)
+            if len(results) == 1:
+                (worker,) = multiprocessing.active_children()
+                killed.append(worker.pid)
+                os.kill(worker.pid, signal.SIGKILL)
+    assert killed and sorted(r.key for r in results) == sorted(j.key() for j in jobs)
+    assert all(r.ok for r in results), [r.summary for r in results if not r.ok]
+    assert all((tmp_path / "out" / r.key).is_file() for r in results)
     assert _none_left(marker, wait=15)

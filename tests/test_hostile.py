@@ -50,6 +50,7 @@ CASES = {
     "xlsx-billion-laughs": ("scores/lol.xlsx", h.xlsx_laughs, {}, "DTD"),
     "xlsx-xxe": ("scores/xxe.xlsx", h.xlsx_xxe, {}, "DTD"),
     "csv-rows": ("scores/rows.csv", h.csv_rows, {}, "ITANB_MAX_SCORE_ROWS"),
+    "csv-wide-header": ("scores/wide.csv", h.csv_wide, {}, "(100,000 in all)"),
     "docx-million-rows": ("memos/rows.docx", h.docx_rows, {}, "ITANB_MAX_MEMO_ROWS"),
     "docx-big-part": ("memos/big.docx", h.docx_big_part, {}, "ITANB_MAX_PART_MB"),
     "docx-lying-directory": ("memos/lie.docx", h.docx_lying, {}, "not what the zip directory says"),
@@ -106,6 +107,7 @@ def assert_refused(result: subprocess.CompletedProcess, rel: str, says: str) -> 
     assert result.returncode == 2, result.stderr[-2000:]
     assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr[-2000:]
     assert lines[0].startswith(f"itanb: {rel}:") and says in lines[0], lines[0]
+    assert len(lines[0]) < 1000, lines[0][:2000]  # a line to read
 
 
 # --- the command line, in bounded memory ------------------------------------------------------------------
@@ -288,3 +290,11 @@ def _small():
     from test_store import small_tables
 
     return small_tables()
+
+
+def test_a_malformed_workbook_says_what_is_wrong():
+    data = h.xlsx('<worksheet><sheetData><row r="1"><c r="A1"><v>1</v></row></sheetData></worksheet>',
+                  h._sst(list(h.HEADER)))
+    with pytest.raises(InputError, match=r"^scores/t\.xlsx: not a readable \.xlsx workbook: a part's XML is "
+                                         r"malformed \(XmlError .*\); save it again from Excel$"):
+        read_scores_file(Path("t.xlsx"), file="scores/t.xlsx", data=data)

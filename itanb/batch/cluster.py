@@ -1,6 +1,7 @@
-"""A batch's reports on the workers of a Dask cluster (``itanb batch --executor dask``): every worker holds a
-pool for the run (the ``KernelPoolPlugin`` WorkerPlugin) and runs reports with
-:func:`itanb.batch.executors.run_job`, two per worker thread in flight."""
+"""A batch's reports on the workers of a Dask cluster (``itanb batch --executor dask``, ``pip install
+'itanb[dask]'``): every worker is warmed once for the run (:func:`itanb.batch.executors.warm_worker`, by the
+``itanb-worker`` WorkerPlugin) and runs reports with :func:`itanb.batch.executors.run_job`, two per worker
+thread in flight."""
 
 from __future__ import annotations
 
@@ -8,39 +9,37 @@ import contextlib
 from collections.abc import Iterator
 from itertools import islice
 
-from itanb.batch.executors import failure, run_job, worker_pool
+from itanb.batch.executors import JobResult, failure, run_job, warm_worker
 from itanb.batch.plan import Job
 from itanb.errors import ParameterError
 
-DASK_PLUGIN = "itanb-kernel-pool"
+DASK_PLUGIN = "itanb-worker"
+
+
+def dask_available() -> None:
+    """ParameterError in one line when Dask's distributed scheduler is not installed."""
+    try:
+        import distributed  # noqa: F401
+    except ImportError:
+        raise ParameterError("--executor dask needs Dask's distributed scheduler: "
+                             "pip install 'itanb[dask]'") from None
 
 
 def _dask_plugin(processed_dir: str):
     from distributed import WorkerPlugin
 
-    class KernelPoolPlugin(WorkerPlugin):
-        """One kernel pool per Dask worker for the run: made in ``setup``, closed in ``teardown``."""
+    class WarmWorker(WorkerPlugin):
+        """Each Dask worker warmed once for the run, as a local worker is."""
 
         name = DASK_PLUGIN
 
         def setup(self, worker) -> None:
-            self.pool = worker_pool(processed_dir)
+            warm_worker(processed_dir)
 
-        def teardown(self, worker) -> None:
-            if getattr(self, "pool", None) is not None:
-                self.pool.close()
-
-    return KernelPoolPlugin()
+    return WarmWorker()
 
 
-def _dask_job(job: Job, args: tuple, more: bool) -> dict:
-    from distributed import get_worker
-
-    plugin = get_worker().plugins.get(DASK_PLUGIN)
-    return run_job(job, args, getattr(plugin, "pool", None), more=more)
-
-
-def _outcome(future, job: Job) -> dict:
+def _outcome(future, job: Job) -> JobResult:
     """The result of a finished future; a worker that died (killed, out of memory) fails its report."""
     try:
         return future.result()
@@ -63,33 +62,34 @@ def _dask_client(workers: int, scheduler: str | None):
     return Client(cluster), cluster
 
 
-def run_dask(jobs: list[Job], args: tuple, workers: int, scheduler: str | None) -> Iterator[dict]:
-    """Run ``jobs`` on a Dask cluster (``scheduler``'s, or a LocalCluster of ``workers`` processes), two per
-    worker thread in flight; every worker has a kernel pool for the run (:class:`KernelPoolPlugin`)."""
+def run_dask(jobs: list[Job], args: tuple, workers: int, scheduler: str | None) -> Iterator[JobResult]:
+    """Run ``jobs`` on a Dask cluster (``scheduler``'s, or a LocalCluster of ``workers`` processes with one
+    thread each: the engine runs one notebook at a time per process), two per worker thread in flight."""
+    dask_available()
     from distributed import as_completed
 
     client, cluster = _dask_client(workers, scheduler)
     try:
         client.register_plugin(_dask_plugin(args[1]), name=DASK_PLUGIN)
         slots = max(1, sum(client.nthreads().values()))
-        queue = iter(enumerate(jobs))
+        queue = iter(jobs)
         index: dict = {}
 
-        def submit(i: int, job: Job):
-            future = client.submit(_dask_job, job, args, i < len(jobs) - slots, pure=False)
-            index[future.key] = i
+        def submit(job: Job):
+            future = client.submit(run_job, job, args, pure=False)
+            index[future.key] = job
             return future
 
-        completed = as_completed([submit(i, j) for i, j in islice(queue, 2 * slots)])
+        completed = as_completed([submit(j) for j in islice(queue, 2 * slots)])
         for future in completed:
-            result = _outcome(future, jobs[index.pop(future.key)])
+            result = _outcome(future, index.pop(future.key))
             future.release()
-            for i, job in islice(queue, 1):
-                completed.add(submit(i, job))
+            for job in islice(queue, 1):
+                completed.add(submit(job))
             yield result
     finally:
         with contextlib.suppress(Exception):
-            client.unregister_worker_plugin(DASK_PLUGIN)  # closes every worker's pool
+            client.unregister_worker_plugin(DASK_PLUGIN)
         client.close()
         if cluster is not None:
             cluster.close()

@@ -5,28 +5,27 @@ The plan (:func:`plan_jobs`): for every report kind (:func:`itanb.render.report_
 years (per agency), and per fiscal year with scores, covering all agencies (per year; none with an
 ``--agency`` filter).
 
-The hash of a report (:func:`dependency_hashes`) covers:
+The key of a report (:func:`dependency_hashes`) covers everything the report reads:
 
-- the agency's rows of the processed tables (agencies, assessments, measures, findings), and for a report per
-  year the rows of its fiscal year (assessments up to that year) and every agency's name and place;
-- the raw files behind those rows from the ``sources`` table (path, sha256, bytes): for a file read by one
-  agency (its memo) the checksum, for a file shared by many (a year's score table) the path only, since the
-  agency's rows are already in the hash and a change to another agency's row must not rebuild this report;
-- the kind's notebook (its cells' sources and tags and its ``itanb`` metadata, not the file's bytes: a save
-  by JupyterLab that changed no cell rebuilds nothing), the package's code and data files and the report
-  template, ``itanb.__version__``, the parameters (a change to the code rebuilds every report, as a version
-  bump would).
+- the processed tables, all seven, row by row (a report loads them all: an agency's report shows averages
+  of its kind and the nation computed from the other agencies' rows, a portfolio every agency): any change
+  of their content rebuilds every report; the ingest time of the files is left out, so a re-ingest of the
+  same files rebuilds nothing;
+- the raw files its provenance shows (:func:`itanb.views.provenance_paths`), by their stamp (modification
+  time and size) in the raw folder now: a file edited, removed or put back after the ingest rebuilds the
+  reports that name it, which then say so;
+- its notebook's ``itanb`` metadata and cells (their type, source and tags: a save by JupyterLab that
+  changed no cell rebuilds nothing), the package's code and data files, the report template,
+  ``itanb.__version__`` and the parameters.
 
-Hashes are computed for all reports at once from per-row hashes of the tables (vectorised, ~1 s for 8,300
-agencies): no raw file is read. The ingest time is not part of the hash (a re-ingest of unchanged files
-rebuilds nothing).
+Keys are computed for all reports at once from per-row hashes of the tables (vectorised, ~1 s for 8,300
+agencies); only the raw files' stamps are looked at, none is read.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -159,15 +158,6 @@ def _digest(*parts: bytes | str) -> str:
     return h.hexdigest()
 
 
-def _group_digests(frame, hashes, key: str) -> dict[str, bytes]:
-    if frame.empty:
-        return {}
-    out = {}
-    for value, idx in frame.groupby(key, sort=False, dropna=True).indices.items():
-        out[str(value)] = hashes[idx].tobytes()
-    return out
-
-
 def _file_digest(path: Path) -> str:
     h = hashlib.blake2b(digest_size=16)
     with path.open("rb") as fh:
@@ -205,54 +195,37 @@ def code_digests(kinds: dict[str, Kind] | None = None) -> dict[str, str]:
     return {kind: _digest(common, notebook_digest(spec.notebook)) for kind, spec in kinds.items()}
 
 
-def dependency_hashes(tables, jobs: list[Job]) -> dict[str, str]:
-    """Manifest key -> hash of everything the report depends on (see the module docstring)."""
-    import numpy as np
+def data_digest(tables) -> str:
+    """Hash of the content of every processed table (rows in order, columns by name), the ingest time of
+    the raw files left out."""
+    from itanb.store import SCHEMAS, table
 
+    return _digest(*(name + ":" + _row_hashes(table(tables, name), drop=("ingested_at",)).tobytes().hex()
+                     for name in sorted(SCHEMAS)))
+
+
+def _stamp(path: Path) -> str:
+    try:
+        stat = path.stat()
+    except OSError:
+        return "missing"
+    return f"{stat.st_mtime_ns}:{stat.st_size}"
+
+
+def dependency_hashes(tables, jobs: list[Job], raw_dir: Path | str = paths.RAW) -> dict[str, str]:
+    """Manifest key -> hash of everything the report reads (see the module docstring)."""
+    from itanb.views import provenance_paths
+
+    raw_dir = Path(raw_dir)
     code = code_digests({j.kind: j.spec for j in jobs})
-    agencies, assessments, measures, findings, sources = (
-        tables.agencies, tables.assessments, tables.measures, tables.findings, tables.sources)
-    h_ag, h_as, h_me, h_fi = (_row_hashes(agencies), _row_hashes(assessments), _row_hashes(measures),
-                              _row_hashes(findings))
-    by_agency = [_group_digests(f, h, "agency_id")
-                 for f, h in ((agencies, h_ag), (assessments, h_as), (measures, h_me), (findings, h_fi))]
-
-    # raw files: checksum for a file behind one agency's rows, path only for a file shared by many
-    strip = re.compile(r":\d+$")
-    users: dict[str, set[str]] = {}
-    for frame in (assessments, measures):
-        if frame.empty:
-            continue
-        pairs = frame[["agency_id", "source"]].drop_duplicates()
-        for agency_id, source in zip(pairs["agency_id"], pairs["source"], strict=True):
-            users.setdefault(strip.sub("", str(source)), set()).add(str(agency_id))
-    checksum = {str(p): f"{p}:{s}:{b}" for p, s, b in
-                zip(sources["path"], sources["sha256"], sources["bytes"], strict=True)}
-    raw_of: dict[str, list[str]] = {}
-    for path, ids in users.items():
-        text = checksum.get(path, path) if len(ids) == 1 else path
-        for agency_id in ids:
-            raw_of.setdefault(agency_id, []).append(text)
-    all_sources = _row_hashes(sources, drop=("ingested_at",)).tobytes()
-
-    years_needed = {j.fiscal_year for j in jobs if j.agency_id is None}
-    per_year: dict[int, str] = {}
-    if years_needed:
-        fy_as = assessments["fiscal_year"].to_numpy()
-        fy_me = measures["fiscal_year"].to_numpy()
-        fy_fi = findings["fiscal_year"].astype("float64").to_numpy()
-        for year in years_needed:
-            per_year[year] = _digest(
-                h_ag.tobytes(), h_as[fy_as <= year].tobytes(), h_me[fy_me == year].tobytes(),
-                h_fi[(fy_fi == year) | np.isnan(fy_fi)].tobytes(), all_sources)
-
+    data = data_digest(tables)
+    stamps = {str(p): _stamp(raw_dir / str(p)) for p in tables.sources["path"]}
+    raw_of: dict[str | None, str] = {}
     out = {}
     for job in jobs:
-        if job.agency_id is None:  # a report per year
-            data = per_year[job.fiscal_year]
-        else:
-            a = job.agency_id
-            data = _digest(*(d.get(a, b"") for d in by_agency), *sorted(raw_of.get(a, [])))
+        if job.agency_id not in raw_of:
+            raw_of[job.agency_id] = _digest(*(f"{p}={stamps.get(p, 'missing')}"
+                                              for p in provenance_paths(tables, job.agency_id)))
         params = json.dumps(job.params(), sort_keys=True)
-        out[job.key()] = _digest(code[job.kind], data, params)
+        out[job.key()] = _digest(code[job.kind], data, raw_of[job.agency_id], params)
     return out

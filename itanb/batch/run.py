@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from itanb import paths
+from itanb.batch.executors import JobResult
 from itanb.batch.manifest import Manifest, lock, remove_stale_temporaries
 from itanb.batch.plan import Job, dependency_hashes, plan_jobs
 from itanb.errors import ParameterError
@@ -21,12 +22,12 @@ EXECUTORS = ("local", "dask")
 
 @dataclass
 class BatchResult:
-    """What one :func:`run_batch` did: manifest keys built, unchanged and failed (result dicts)."""
+    """What one :func:`run_batch` did: manifest keys built, the number unchanged, the failed reports."""
 
     planned: int = 0
     built: list[str] = field(default_factory=list)
     unchanged: int = 0
-    failed: list[dict] = field(default_factory=list)
+    failed: list[JobResult] = field(default_factory=list)
     seconds: float = 0.0
     index: Path | None = None
     executor: str = "local"
@@ -44,7 +45,7 @@ class BatchResult:
 
     def failures(self) -> list[str]:
         """A ``FAILED <key>: <why>`` line per failed report."""
-        return [f"FAILED {f['key']}: {f['summary']}" for f in self.failed]
+        return [f"FAILED {f.key}: {f.summary}" for f in self.failed]
 
     def text(self) -> str:
         lines = [self.summary(), *self.failures()]
@@ -56,7 +57,7 @@ class BatchResult:
 def _execute(todo: list[Job], args: tuple, *, local, workers: int, scheduler: str | None):
     """The results of ``todo``, as they come: on the batch's local workers, else on a Dask cluster."""
     if local is not None:
-        return local.run(todo)
+        return local.run(todo, args)
     from itanb.batch.cluster import run_dask
 
     return run_dask(todo, args, workers, scheduler)
@@ -71,11 +72,11 @@ def _collect(results, manifest: Manifest, digests: dict, result: BatchResult, *,
     with tqdm(total=total, file=sys.stderr, disable=not show, unit="report", desc="itanb batch") as bar:
         try:
             for res in results:
-                if res["ok"]:
-                    manifest.record(res["key"], digests[res["key"]], pdf, xlsx, res.get("docx", False))
-                    result.built.append(res["key"])
+                if res.ok:
+                    manifest.record(res.key, digests[res.key], pdf, xlsx, res.docx)
+                    result.built.append(res.key)
                 else:
-                    manifest.record(res["key"], None)
+                    manifest.record(res.key, None)
                     result.failed.append(res)
                 bar.update(1)
         finally:
@@ -87,7 +88,7 @@ def _warm_index_thread(provinces: set[str]):
     while the workers run the reports (the driver only waits for them meanwhile): the provinces' file-name
     slugs (a name outside the known provinces loads pythainlp's dictionary) and the font subsetter (the
     first page's Sarabun subset loads fontTools and the font), at the lowest CPU priority: it must not slow
-    the workers' and zygotes' boot. Caches only: the index is the same."""
+    the workers' boot. Caches only: the index is the same."""
     import threading
 
     def warm() -> None:
@@ -151,9 +152,13 @@ def run_batch(years: tuple[int, int] | None = None, agencies: Iterable[str] | No
         local = None
         starting = workers if jobs is None else min(workers, len(jobs))
         if executor == "local" and starting:  # started first: they boot while the plan is made
-            from itanb.batch.executors import LocalWorkers
+            from itanb.batch.executors import LocalPool
 
-            local = stack.enter_context(LocalWorkers(starting, args))
+            local = stack.enter_context(LocalPool(starting, args[1]))
+        elif executor == "dask":
+            from itanb.batch.cluster import dask_available
+
+            dask_available()
         _build(result, jobs, local, args, years=years, agencies=agencies, force=force, scheduler=scheduler,
                progress=progress)
     result.seconds = time.perf_counter() - started
@@ -167,12 +172,12 @@ def _build(result: BatchResult, jobs: list[Job] | None, local, args: tuple, *, y
     from itanb.render import write_index
     from itanb.store import load_tables
 
-    _raw, processed, reports, pdf, xlsx, docx = args
+    raw, processed, reports, pdf, xlsx, docx = args
     processed_dir, reports_dir = Path(processed), Path(reports)
     tables = load_tables(processed_dir)
     if jobs is None:
         jobs = plan_jobs(tables, years, agencies)
-    digests = dependency_hashes(tables, jobs)
+    digests = dependency_hashes(tables, jobs, raw)
     warm = _warm_index_thread({p for p in tables.agencies["province"] if isinstance(p, str)})
     # the fiscal-year reports whose Word draft is wanted: those with a result to analyse
     drafts = {j.key() for j in jobs if docx and draft.knows(j.kind)
@@ -192,6 +197,6 @@ def _build(result: BatchResult, jobs: list[Job] | None, local, args: tuple, *, y
         elif not manifest.path.exists() or manifest.journal_path.exists():
             manifest.save()
         if local is not None:
-            local.stop()  # the workers given no report stop now; the batch waits for the rest at its end
+            local.close()  # the workers stop now (at once when given no report)
         warm.join()
-        result.index = write_index(reports_dir, processed_dir, failed=[f["key"] for f in result.failed])
+        result.index = write_index(reports_dir, processed_dir, failed=[f.key for f in result.failed])

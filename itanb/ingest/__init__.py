@@ -80,7 +80,8 @@ def _datetime(value: date | None) -> datetime | None:
 def _finding_record(f: Finding, agency_id: str | None = None, fiscal_year: int | None = None) -> dict:
     return {"code": f.code, "message": f.message, "source": f.source, "line": f.line,
             "agency_id": f.agency_id or agency_id,
-            "fiscal_year": f.fiscal_year if f.fiscal_year is not None else fiscal_year, "places": f.places}
+            "fiscal_year": f.fiscal_year if f.fiscal_year is not None else fiscal_year, "places": f.places,
+            "image": f.image}
 
 
 def read_raw(raw_dir: Path = paths.RAW, *, workers: int | None = None) -> tuple[Tables, IngestSummary]:

@@ -26,13 +26,14 @@ __all__ = ["MATCH_CUTOFF", "MEMO_SUFFIXES", "STATUSES", "STATUS_LABELS", "Assess
 
 
 def parse_memo_file(path: Path, *, source: str | None = None) -> ParsedMemo:
-    """Read a memo file (``.md``, ``.txt``, ``.docx`` or ``.pdf``) and parse it; ``source`` names it in
-    findings and errors (the path's suffix picks the reader).
+    """Read a memo file (``.md``, ``.txt``, ``.docx``, ``.pdf``, a ``.jpg``/``.png``/``.tif`` scan) and parse
+    it; ``source`` names it in findings and errors (the path's suffix picks the reader).
 
     A text file may be UTF-8 (with or without BOM) or cp874 (Thai Windows saves .txt memos so):
     :func:`itanb.thai.decode_thai_text` decides, and a cp874 memo parses exactly like its UTF-8 twin. No
     finding records the encoding (findings.CODES has no code for it). Raises InputError (with the source) for
-    an unreadable, empty, binary, UTF-16 or undecodable file, an old ``.doc``, a scanned PDF without text, an
+    an unreadable, empty, binary, UTF-16 or undecodable file, an old ``.doc``, a scan under 150 dpi or without
+    tesseract installed (scans are read by OCR: :mod:`~itanb.memo.read_image`), an
     encrypted or corrupt Word or PDF file, and for anything :func:`parse_memo` rejects.
     """
     path = Path(path)

@@ -87,11 +87,25 @@ class Table:
     span: int = 1  # lines of the file the table occupies (text files; 1 elsewhere)
 
 
+@dataclass(frozen=True)
+class Doubt:
+    """A word read off an image below the reader's confidence: what was read, where (page, box in points:
+    x0, y0, x1, y1 from the top left) and a small PNG of the place (a ``data:`` URI)."""
+
+    text: str
+    page: int
+    box: tuple[float, float, float, float]
+    conf: float
+    image: str
+
+
 @dataclass
 class Document:
     source: str
     kind: str  # "text" | "layout"
     blocks: list[Paragraph | Table] = field(default_factory=list)
+    doubts: list[Doubt] = field(default_factory=list)  # words read with too little confidence (scans)
+    scanned: bool = False  # read off images by OCR: a value out of range is a misreading, not the memo's
 
     @property
     def tables(self) -> list[Table]:

@@ -27,10 +27,10 @@ def edges(page) -> tuple[list[tuple[float, float, float]], list[tuple[float, flo
         elif wide and tall:
             hs += [(y0, left, right), (y1, left, right)]
             vs += [(left, y0, y1), (right, y0, y1)]
-    return _merge(hs), _merge(vs)
+    return merge_lines(hs), merge_lines(vs)
 
 
-def _merge(edges: list[tuple[float, float, float]]) -> list[tuple[float, float, float]]:
+def merge_lines(edges: list[tuple[float, float, float]]) -> list[tuple[float, float, float]]:
     """Collinear lines (positions within :data:`SNAP`) that touch or overlap joined into one."""
     out: list[tuple[float, float, float]] = []
     clusters: list[list[tuple[float, float, float]]] = []
@@ -69,21 +69,21 @@ class Grid:
                     self._union(r * nc + c, (r + 1) * nc + c)
         self.nr, self.nc = nr, nc
 
-    def _find(self, i: int) -> int:
+    def find(self, i: int) -> int:
         while self.owner[i] != i:
             self.owner[i] = self.owner[self.owner[i]]
             i = self.owner[i]
         return i
 
     def _union(self, a: int, b: int) -> None:
-        ra, rb = self._find(a), self._find(b)
+        ra, rb = self.find(a), self.find(b)
         if ra != rb:
             self.owner[max(ra, rb)] = min(ra, rb)  # the top-left cell represents the merged one
 
     def cell_of(self, x: float, y: float) -> int | None:
         r, c = bisect_right(self.ys, y) - 1, bisect_right(self.xs, x) - 1
         if 0 <= r < self.nr and 0 <= c < self.nc:
-            return self._find(r * self.nc + c)
+            return self.find(r * self.nc + c)
         return None
 
 
@@ -123,5 +123,5 @@ def _touch(a: list[float], b: list[float]) -> bool:
 
 
 def owns_any(grid: Grid, r: int) -> bool:
-    return any(grid._find(r * grid.nc + c) == r * grid.nc + c for c in range(grid.nc))
+    return any(grid.find(r * grid.nc + c) == r * grid.nc + c for c in range(grid.nc))
 

@@ -14,7 +14,8 @@ from itanb.memo.document import Document, Paragraph, Row, Table
 from itanb.thai import decode_thai_text, repair_copied
 
 TEXT_SUFFIXES = (".md", ".txt")
-MEMO_SUFFIXES = (*TEXT_SUFFIXES, ".docx", ".pdf")
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".tif", ".tiff")  # scans, read by OCR (memo/read_image.py)
+MEMO_SUFFIXES = (*TEXT_SUFFIXES, ".docx", ".pdf", *IMAGE_SUFFIXES)
 KNOWN_SUFFIXES = (*MEMO_SUFFIXES, ".doc")  # a .doc is read only to say: save it as .docx
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Compound File: old Word .doc, or an encrypted .docx
 
@@ -70,7 +71,16 @@ def _read(data: bytes, source: str, suffix: str) -> Document:
 
         return read_word(data, source)
     if suffix == ".pdf":
-        from itanb.memo.read_pdf import read_pdf
+        from itanb.memo.read_pdf import NoTextLayer, read_pdf
 
-        return read_pdf(data, source)
+        try:
+            return read_pdf(data, source)
+        except NoTextLayer:
+            from itanb.memo.read_image import read_scan
+
+            return read_scan(data, source)
+    if suffix in IMAGE_SUFFIXES:
+        from itanb.memo.read_image import read_image
+
+        return read_image(data, source)
     return read_text_bytes(data, source)

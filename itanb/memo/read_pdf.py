@@ -28,12 +28,14 @@ from itanb.memo.pdf_grid import SNAP, Grid, edges, find_grids, owns_any
 PARAGRAPH_GAP = 1.6  # baselines further apart than this many line heights: a new paragraph
 SHORT_LINE = 2  # a line ending this many line heights short of the right edge ends its paragraph
 WORD_MAX = 8  # line heights: a first word wider than this is no word that a wrap moved to the next line
-SCAN_HINT = ("scanned PDF without a text layer (nothing to read): OCR it first "
-             "(e.g. `ocrmypdf -l tha in.pdf out.pdf`) or supply the Word (.docx) file")
 _ERR_PASSWORD = 4
 
 
-def _open(data: bytes, source: str):
+class NoTextLayer(InputError):
+    """A PDF whose pages must be read as images (:func:`itanb.memo.read_image.read_scan`)."""
+
+
+def open_pdf(data: bytes, source: str):
     import pypdfium2 as pdfium
 
     if not data.startswith(b"%PDF"):
@@ -51,8 +53,8 @@ def _open(data: bytes, source: str):
 def read_pdf(data: bytes, source: str) -> Document:
     """The document of a PDF's bytes; raises InputError for a scan without text, an encrypted or corrupt
     PDF."""
-    pdf = _open(data, source)
-    reader = _Reader()
+    pdf = open_pdf(data, source)
+    reader = PageReader()
     try:
         limits.PDF_PAGES.check(len(pdf), source=source)
         for number in range(len(pdf)):
@@ -63,9 +65,20 @@ def read_pdf(data: bytes, source: str) -> Document:
                 page.close()
     finally:
         pdf.close()
-    if not reader.chars:
-        raise InputError(SCAN_HINT, source=source)
+    if not usable(reader):
+        raise NoTextLayer("scanned PDF without a usable text layer", source=source)
     return Document(source, "layout", reader.joined())
+
+
+def usable(reader: PageReader) -> bool:
+    """Whether a text layer can be read: it has Thai letters, and few characters that are neither standard
+    Thai nor ASCII (the layer OCR software or a broken font leaves)."""
+    text = "".join(b.text if isinstance(b, Paragraph) else "".join("".join(r.cells) for r in b.rows)
+                   for b in reader.blocks)
+    thai = sum("\u0e01" <= ch <= "\u0e5b" for ch in text)
+    odd = sum(not ch.isascii() and not ("\u0e01" <= ch <= "\u0e5b") and not ("\uf700" <= ch <= "\uf71a")
+              and ch not in "\u200b✓✔☑☒□" for ch in text)
+    return thai >= 20 and odd <= max(5, len(text) // 50)
 
 
 # --- characters --------------------------------------------------------------------------------------------
@@ -188,8 +201,11 @@ def _join_prose(lines: list[str]) -> str:
 # --- pages -------------------------------------------------------------------------------------------------
 
 
-class _Reader:
-    def __init__(self) -> None:
+class PageReader:
+    """Pages of characters and grids -> blocks (this reader's, and the image reader's)."""
+
+    def __init__(self, *, spaced: bool = True) -> None:
+        self.spaced = spaced  # spaces are where the text has them (not OCR's guesses): wraps can be told
         self.blocks: list[Paragraph | Table] = []
         self.seq = self.tables = self.chars = 0
         self.columns: dict[int, list[float]] = {}  # id of a Table -> its column lines
@@ -218,8 +234,12 @@ class _Reader:
 
     def page(self, page, number: int) -> None:
         chars, line_height = _chars(page)
+        self.add(number, chars, line_height, find_grids(*edges(page)))
+
+    def add(self, number: int, chars: list[tuple[str, float, float]], line_height: float,
+            grids: list[Grid]) -> None:
+        """Page ``number``'s characters (text, x, baseline y; page units, y down) and table grids."""
         self.chars += sum(1 for ch, _, _ in chars if not ch.isspace())
-        grids = find_grids(*edges(page))
         in_table: list[list[tuple[str, float, float]]] = [[] for _ in grids]
         prose = []
         boxes = [(i, *grid.bbox) for i, grid in enumerate(grids)]
@@ -232,7 +252,7 @@ class _Reader:
             else:
                 prose.append(ch)
         items: list[tuple[float, object]] = [(g.bbox[1], (g, in_table[i])) for i, g in enumerate(grids)]
-        items += [(y, lines) for y, lines in _paragraphs(prose, line_height)]
+        items += [(y, lines) for y, lines in _paragraphs(prose, line_height, self.spaced)]
         for _, item in sorted(items, key=lambda x: x[0]):
             if isinstance(item, list):
                 self.blocks.append(Paragraph(_join_prose(item), self._loc(number)))
@@ -280,20 +300,21 @@ def _regrid(row: Row, xs: list[float], grid: list[float]) -> Row:
     return Row(cells, row.loc)
 
 
-def _paragraphs(chars: list[tuple[str, float, float]], line_height: float) -> list[tuple[float, list[str]]]:
+def _paragraphs(chars: list[tuple[str, float, float]], line_height: float,
+                spaced: bool = True) -> list[tuple[float, list[str]]]:
     """Prose characters as paragraphs: (top, lines). A gap between baselines starts a new one, and so does a
     line after one that stops short of the text's right edge (a paragraph's last line: Word and LibreOffice
     put no space between paragraphs of a memo's header), unless the next line's first word would not have
     fitted there (``จังหวัด`` | ``ขอนแก่น``, ``อยู่ในระดับ`` | ``ผ่าน``: the line was wrapped). A first word is
     what comes before the first space; a long unspaced Thai run (:data:`WORD_MAX` line heights or more) is
-    the start of a sentence, not one word."""
+    the start of a sentence, not one word. Not ``spaced`` (OCR: spaces are guesses), no line is a wrap."""
     rows = _rows(chars)
     right = max((line.end for line in rows), default=0.0)
     paras: list[tuple[float, list[str]]] = []
     last: _Line | None = None
     for line in rows:
         room = right - last.end if last is not None else 0.0
-        wrapped = room < line.word + line_height < WORD_MAX * line_height
+        wrapped = spaced and room < line.word + line_height < WORD_MAX * line_height
         short = last is not None and room > SHORT_LINE * line_height and not wrapped
         if last is not None and line.y - last.y <= PARAGRAPH_GAP * line_height and not short:
             paras[-1][1].append(line.text)

@@ -73,7 +73,8 @@ class ParsedMemo:
                 for m in self.measures
             ],
             "findings": [{"code": f.code, "message": f.message,
-                          "source": {"file": f.source, "line": f.line, "places": f.places}}
+                          "source": {"file": f.source, "line": f.line, "places": f.places},
+                          **({"image": f.image} if f.image else {})}
                          for f in self.findings],
         }
 

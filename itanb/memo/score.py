@@ -44,6 +44,10 @@ def assessment(ctx: Context, measures_fy: int | None) -> Assessment | None:
     try:
         score = grading.to_score(found.group(2))
     except InputError:
+        if ctx.doc.scanned:  # a dot OCR lost (๗๔๘๓ for ๗๔.๘๓): no score, and a person should look
+            ctx.note("ocr_uncertain", f"คะแนนอ่านจากภาพสแกนได้ \"{raw}\" ซึ่งไม่อยู่ในช่วง 0–100: ไม่ใช้คะแนนนี้ "
+                     "ควรตรวจกับต้นฉบับ", loc)
+            return None
         raise ctx.fail(f"score {raw} คะแนน is outside 0–100", loc) from None
     para_start = text.rfind("\n\n", 0, found.start()) + 1
     para_end = text.find("\n\n", found.end())

@@ -29,6 +29,7 @@ from __future__ import annotations
 from itanb.memo import header as hdr
 from itanb.memo.context import Context
 from itanb.memo.document import Document
+from itanb.memo.doubts import uncertain
 from itanb.memo.measures import measures
 from itanb.memo.result import ParsedMemo
 from itanb.memo.score import assessment
@@ -53,5 +54,7 @@ def interpret(doc: Document) -> ParsedMemo:
     district = hdr.place(ctx, hdr.DISTRICT_RE, "อำเภอ")
     province = hdr.place(ctx, hdr.PROVINCE_RE, "จังหวัด")
     rows = measures(ctx, plan_rows, status_rows)
-    return ParsedMemo(doc.source, agency, district, province, header.date, measures_fy, found, rows,
+    memo = ParsedMemo(doc.source, agency, district, province, header.date, measures_fy, found, rows,
                       ctx.findings(measures_fy))
+    memo.findings += uncertain(doc, memo, {key: text for key, (text, _) in header.keys.items()})
+    return memo

@@ -1,16 +1,14 @@
 """One report: execute its notebook in-process with papermill, convert it, write HTML (and PDF).
 
-One report is one call to :func:`render_report`: no shell, no ``jupyter nbconvert`` process. It is two steps,
-:func:`start_report` (run the notebook) and :meth:`StartedReport.finish` (write the files), for a caller that
-runs the next notebook while this one's files are written (``itanb batch``'s workers).
+One report is one call to :func:`render_report`: no shell, no ``jupyter nbconvert`` process.
 
 - atomic: HTML and PDF go to a temporary file in the target folder, then ``os.replace``.
 - a failed run writes nothing in the reports folder (not even a folder): the executed notebook is kept
   outside it, as ``<cache>/failed/<report's path>.ipynb`` (:data:`itanb.paths.CACHE`), and the result names
   that file, the failing cell (its index in the source notebook and first line) and the error; a later
   run that succeeds removes it.
-- the kernel: papermill's default engine starts a new one; a caller with a faster way (``itanb batch``'s
-  forked kernels) names a papermill engine and its arguments (``engine``, ``engine_kwargs``).
+- the engine: papermill's engine ``itanb`` (:mod:`itanb.render.engine`) runs the cells in this process's
+  IPython shell; ``engine="nbclient"`` is papermill's own (a ``python3`` kernel), for the same page.
 """
 
 from __future__ import annotations
@@ -29,6 +27,7 @@ from itanb.render.files import one_line, write_atomic
 from itanb.render.kinds import Kind, clean_params, kind_of, scope_of
 
 KERNEL_NAME = "python3"
+ENGINE = "itanb"  # the papermill engine of itanb.render.engine; "nbclient": papermill's own (a kernel)
 FAILED_DIR = "failed"  # under paths.CACHE: the executed notebooks of failed runs, never published
 
 
@@ -124,6 +123,10 @@ def _execute(result: ReportResult, notebook: Path, nb_params: dict, failed: Path
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
+    if engine != ENGINE:
+        # the kernel's own log ("running over TCP without encryption", "KeyboardInterrupt caught" when a
+        # failed run is stopped) is noise on our stderr; errors of cells are in the notebook
+        engine_kwargs = {"extra_arguments": ["--IPKernelApp.log_level=CRITICAL"], **engine_kwargs}
     failed.parent.mkdir(parents=True, exist_ok=True)  # the reports folder is written only by finish()
     fd, tmp_name = tempfile.mkstemp(dir=failed.parent, prefix=f".{failed.stem}.", suffix=".ipynb")
     os.close(fd)
@@ -132,10 +135,7 @@ def _execute(result: ReportResult, notebook: Path, nb_params: dict, failed: Path
         return papermill.execute_notebook(
             str(notebook), str(tmp_nb), parameters=nb_params, engine_name=engine,
             kernel_name=KERNEL_NAME, progress_bar=False, log_output=False,
-            request_save_on_cell_execute=False,
-            # the kernel's own log ("running over TCP without encryption", "KeyboardInterrupt caught" when a
-            # failed run is stopped) is noise on our stderr; errors of cells are in the notebook
-            extra_arguments=["--IPKernelApp.log_level=CRITICAL"], **engine_kwargs,
+            request_save_on_cell_execute=False, **engine_kwargs,
         )
     except PapermillExecutionError as exc:
         result.fail(exc.ename, exc.evalue)
@@ -182,7 +182,7 @@ def render_report(kind: str | Kind, params: dict, *, reports_dir: Path | str = p
                   raw_dir: Path | str = paths.RAW, processed_dir: Path | str = paths.PROCESSED,
                   pdf: bool = False, xlsx: bool = False, docx: bool = False,
                   notebooks_dir: Path | str = paths.NOTEBOOKS,
-                  engine: str | None = None, engine_kwargs: dict | None = None) -> ReportResult:
+                  engine: str | None = ENGINE, engine_kwargs: dict | None = None) -> ReportResult:
     """Execute the notebook of report kind ``kind`` with ``params`` and write its report.
 
     Parameters
@@ -206,7 +206,8 @@ def render_report(kind: str | Kind, params: dict, *, reports_dir: Path | str = p
     notebooks_dir
         Where the report notebooks are (the package's by default).
     engine, engine_kwargs
-        A papermill engine name (None: papermill's default) and the arguments it takes.
+        A papermill engine name and the arguments it takes: ``itanb`` (the cells in this process's IPython
+        shell, :mod:`itanb.render.engine`), or ``nbclient`` (papermill's own: a ``python3`` kernel).
 
     Returns
     -------
@@ -220,61 +221,6 @@ def render_report(kind: str | Kind, params: dict, *, reports_dir: Path | str = p
         Bad parameters that can be seen without data: unknown kind or key, a year that is not a year, an
         agency_id that is not a file name.
     """
-    return start_report(kind, params, reports_dir=reports_dir, raw_dir=raw_dir, processed_dir=processed_dir,
-                        pdf=pdf, xlsx=xlsx, docx=docx, notebooks_dir=notebooks_dir, engine=engine,
-                        engine_kwargs=engine_kwargs).finish()
-
-
-@dataclass
-class StartedReport:
-    """A report whose notebook has run (:func:`start_report`); :meth:`finish` writes its files. Between the
-    two its kernel is no longer needed: ``itanb batch`` runs the next report's notebook meanwhile."""
-
-    result: ReportResult
-    nb: Any  # the executed notebook; None when the run failed (``result`` says why)
-    started: float
-    spec: Kind
-    scope: str | None
-    pdf: bool
-    xlsx: bool
-    docx: bool
-    processed_dir: Path | str
-    raw_dir: Path | str
-    failed: Path | None = None  # where a failed run's notebook is kept (removed when this one succeeds)
-
-    def finish(self) -> ReportResult:
-        """Write the HTML (and the PDF, workbook and draft asked for); the report's :class:`ReportResult`."""
-        result, nb, spec = self.result, self.nb, self.spec
-        if nb is not None:
-            result.notebook = nb
-            clean = result.params
-            fallback = f"{spec.title} · {self.scope or ''} {clean.get('fiscal_year', '')}".strip()
-            result.title = report_title(nb, fallback)
-            html_text = notebook_to_html(nb, result.title)
-            write_atomic(result.html, html_text.encode("utf-8"))
-            if self.pdf:
-                try:
-                    result.pdf = html_to_pdf(html_text, result.html.with_suffix(".pdf"), title=result.title)
-                except Exception as exc:  # the HTML report stands; say why its PDF is missing
-                    result.fail(type(exc).__name__, f"HTML written, PDF not: {one_line(str(exc))}")
-            for wanted, companion in ((self.xlsx, (".xlsx", "Excel", "workbook.report_workbook")),
-                                      (self.docx, (".docx", "Word", "draft.report_draft"))):
-                if wanted:
-                    _companion(result, spec.name, clean, companion, processed_dir=self.processed_dir,
-                               raw_dir=self.raw_dir)
-            if self.failed is not None:
-                self.failed.unlink(missing_ok=True)
-        result.seconds = time.perf_counter() - self.started
-        return result
-
-
-def start_report(kind: str | Kind, params: dict, *, reports_dir: Path | str = paths.REPORTS,
-                 raw_dir: Path | str = paths.RAW, processed_dir: Path | str = paths.PROCESSED,
-                 pdf: bool = False, xlsx: bool = False, docx: bool = False,
-                 notebooks_dir: Path | str = paths.NOTEBOOKS,
-                 engine: str | None = None, engine_kwargs: dict | None = None) -> StartedReport:
-    """The first half of :func:`render_report` (same arguments and errors): check the parameters and run the
-    notebook; the returned :class:`StartedReport`'s ``finish()`` writes the files."""
     spec = kind if isinstance(kind, Kind) else kind_of(kind, notebooks_dir)
     clean = clean_params(spec, params)
     scope = scope_of(spec, clean)
@@ -286,4 +232,25 @@ def start_report(kind: str | Kind, params: dict, *, reports_dir: Path | str = pa
                  "processed_dir": str(Path(processed_dir).resolve())}
     nb = _execute(result, spec.notebook, nb_params, failed, engine=engine,
                   engine_kwargs=dict(engine_kwargs or {}))
-    return StartedReport(result, nb, started, spec, scope, pdf, xlsx, docx, processed_dir, raw_dir, failed)
+    if nb is not None:
+        _write(result, nb, f"{spec.title} · {scope or ''} {clean.get('fiscal_year', '')}".strip(), pdf=pdf)
+        for wanted, companion in ((xlsx, (".xlsx", "Excel", "workbook.report_workbook")),
+                                  (docx, (".docx", "Word", "draft.report_draft"))):
+            if wanted:
+                _companion(result, spec.name, clean, companion, processed_dir=processed_dir, raw_dir=raw_dir)
+        failed.unlink(missing_ok=True)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _write(result: ReportResult, nb, fallback_title: str, *, pdf: bool) -> None:
+    """The report's HTML (and PDF) from the executed notebook."""
+    result.notebook = nb
+    result.title = report_title(nb, fallback_title)
+    html_text = notebook_to_html(nb, result.title)
+    write_atomic(result.html, html_text.encode("utf-8"))
+    if pdf:
+        try:
+            result.pdf = html_to_pdf(html_text, result.html.with_suffix(".pdf"), title=result.title)
+        except Exception as exc:  # the HTML report stands; say why its PDF is missing
+            result.fail(type(exc).__name__, f"HTML written, PDF not: {one_line(str(exc))}")

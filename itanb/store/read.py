@@ -99,7 +99,8 @@ def load_findings(processed_dir: Path = PROCESSED) -> pd.DataFrame:
     Columns: code str (a key of itanb.findings.CODES), message str (Thai), source str (file relative to the
     raw folder; for a Word or PDF file it adds the table and row or the page), line Int64 (<NA> when not tied
     to a line), agency_id str|None, fiscal_year Int64, places str|None (where each of several things the
-    message names is, in the file's own terms: the message itself names no place). RangeIndex.
+    message names is, in the file's own terms: the message itself names no place), image str|None
+    (``ocr_uncertain``: a small PNG ``data:`` URI of where the value was read on a scan). RangeIndex.
     """
     return load_table("findings", processed_dir)
 

@@ -86,7 +86,7 @@ SCHEMAS: dict[str, TableSchema] = {
     "findings": TableSchema("findings", (
         _c("code", "str", False, tuple(CODES)), _c("message", "str"), _c("source", "str"),
         _c("line", "Int64", True), _c("agency_id", "str", True), _c("fiscal_year", "Int64", True),
-        _c("places", "str", True),
+        _c("places", "str", True), _c("image", "str", True),
     )),
     "sources": TableSchema("sources", (
         _c("path", "str"), _c("kind", "str", False, SOURCE_KINDS), _c("sha256", "str"), _c("bytes", "int64"),

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from itanb.thai.text import sara_am_restorer
+from itanb.thai.text import compose_sara_am, sara_am_restorer
 
 # Legacy Thai fonts (the TH SarabunPSK generation, after Microsoft's and Apple's Thai fonts) draw shifted tone
 # marks and vowels with Private Use Area glyphs U+F700–U+F71A; text copied out of a PDF keeps those codes.
@@ -73,6 +73,7 @@ _restore = sara_am_restorer(LOST_SARA_AM_WORDS)
 
 
 def repair_copied(text: str) -> str:
-    """:func:`repair_thai`, then a sara am that a copy lost given back in the words of
+    """:func:`repair_thai`, a decomposed sara am composed (nikhahit + sara aa, as OCR gives it), then a sara
+    am that a copy lost given back in the words of
     :data:`LOST_SARA_AM_WORDS` (``จัดทา`` -> ``จัดทำ``): what every memo reader's text goes through."""
-    return _restore(repair_thai(text))
+    return _restore(compose_sara_am(repair_thai(text)))

@@ -31,6 +31,7 @@ from itanb.views.agency import (
     place_text,
     provenance,
     provenance_frame,
+    provenance_paths,
     show_title,
 )
 from itanb.views.context import (
@@ -144,6 +145,7 @@ __all__ = [
     "prose_digits",
     "provenance",
     "provenance_frame",
+    "provenance_paths",
     "ranking_table",
     "score_source",
     "show_title",

@@ -286,12 +286,36 @@ def findings_items(ctx: Context) -> list[tuple[str, str, str]]:
     return items
 
 
+def _finding_images(ctx: Context) -> dict[tuple[str, str], str]:
+    """(text, where) of each finding of the agency with a picture (``ocr_uncertain``: where a value was read
+    on a scan) -> the picture's ``data:`` URI, as :func:`findings_items` words them."""
+    f = ctx.tables.findings
+    if "image" not in f.columns:
+        return {}
+    mine = f[(f["agency_id"] == ctx.agency_id) & f["image"].notna()]
+    out = {}
+    for rec in records(mine):
+        where = str(rec.source) + (f":{int(rec.line)}" if not is_missing(rec.line) else "")
+        text = rec.message + (f" ({rec.places})" if not is_missing(rec.places) else "")
+        out[(prose_digits(text, ctx.thai_digits), where)] = str(rec.image)
+    return out
+
+
 def findings_list(ctx: Context):
-    """The data-quality findings in plain Thai, each with where it comes from."""
+    """The data-quality findings in plain Thai, each with where it comes from; a value read uncertainly off a
+    scan with the small picture of where it was read (embedded, so the report stays one offline file)."""
     items = findings_items(ctx)
     if not items:
         return html_block("<p>ไม่พบข้อสังเกตด้านคุณภาพข้อมูล</p>")
-    lis = [f"<li><strong>{esc(label)}</strong>: {esc(clip(text))}"
+    images = _finding_images(ctx)
+
+    def picture(text: str, where: str) -> str:
+        src = images.get((text, where))
+        if not src or not src.startswith("data:image/png;base64,"):
+            return ""
+        return f' <img class="itanb-ocr" src="{esc(src)}" alt="ภาพส่วนที่อ่านจากสแกน">'
+
+    lis = [f"<li><strong>{esc(label)}</strong>: {esc(clip(text))}{picture(text, where)}"
            + (f' <span class="itanb-muted">({esc(clip(where))})</span>' if where else "") + "</li>"
            for label, text, where in items[:REPORT_ROWS]]
     return html_block(html_list(lis, "itanb-findings", total=len(items)))
@@ -308,16 +332,26 @@ def _sha256(path: Path) -> str | None:
         return None
 
 
-def provenance_frame(ctx: Context) -> pd.DataFrame:
-    """The raw files behind this report (from the sources table): path, kind, sha256, bytes, ingested_at, and
-    whether the file in raw_dir still has that sha256 (True/False; None when it is not there)."""
-    s = ctx.tables.sources
+def provenance_paths(tables, agency_id: str | None) -> list[str]:
+    """The raw files (paths in the sources table) the provenance of a report names: those behind the
+    agency's assessments and measures, or every file for a report that is not about one agency (or whose
+    agency's rows name none of them)."""
+    s = tables.sources
     used: set[str] = set()
-    if ctx.agency_id is not None:
-        for table in (ctx.tables.assessments, ctx.tables.measures):
-            src = table.loc[table["agency_id"] == ctx.agency_id, "source"].dropna().astype(str)
+    if agency_id is not None:
+        for table in (tables.assessments, tables.measures):
+            src = table.loc[table["agency_id"] == agency_id, "source"].dropna().astype(str)
             used |= {re.sub(r":\d+$", "", x) for x in src}
-    picked = s[s["path"].isin(used)] if used and s["path"].isin(used).any() else s
+    picked = s["path"][s["path"].isin(used)] if used and s["path"].isin(used).any() else s["path"]
+    return sorted(str(p) for p in picked)
+
+
+def provenance_frame(ctx: Context) -> pd.DataFrame:
+    """The raw files behind this report (:func:`provenance_paths`, rows of the sources table): path, kind,
+    sha256, bytes, ingested_at, and whether the file in raw_dir still has that sha256 (True/False; None when
+    it is not there)."""
+    s = ctx.tables.sources
+    picked = s[s["path"].isin(provenance_paths(ctx.tables, ctx.agency_id))]
     out = picked[["path", "kind", "sha256", "bytes", "ingested_at"]].copy().sort_values("path")
     out["unchanged"] = [
         None if (digest := _sha256(ctx.raw_dir / p)) is None else digest == sha

@@ -1,0 +1,241 @@
+"""Memos as agencies publish them: scans read by OCR (itanb/memo/read_image.py, ocr.py, numbers.py,
+digits.py, ocr_text.py, doubts.py), every uncertain value an ``ocr_uncertain`` finding with the picture of
+where it was read.
+
+The scans are made here from the fictional memo's LibreOffice PDF (tests/fixtures/memo_formats/
+nong-ruea-2567-libreoffice.pdf, made by tests/make_memo_fixtures.py): rendered at 200 or 300 dpi, turned by
+up to 2°, lit unevenly, noised, JPEG-compressed, as image-only PDFs of two pages and as image files. Tests
+that run Tesseract (~2-5 s a scan) are marked ``slow``.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import subprocess
+import sys
+from difflib import SequenceMatcher
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from itanb import paths
+from itanb.errors import InputError
+from itanb.fonts import font_path
+from itanb.memo import ParsedMemo, ocr, parse_memo_bytes, parse_memo_file
+from itanb.memo.digits import classify
+from itanb.memo.numbers import glyphs
+from itanb.memo.ocr_text import correct
+from itanb.memo.read_image import _prepare
+from itanb.thai import normalize_for_matching
+
+FORMATS = Path(__file__).parent / "fixtures" / "memo_formats"
+SOURCE = FORMATS / "nong-ruea-2567-libreoffice.pdf"
+TLWG = Path("/usr/share/fonts/truetype/tlwg")
+needs_tesseract = pytest.mark.skipif(not ocr.available(), reason="tesseract-ocr and tesseract-ocr-tha not "
+                                     "installed (.ci/run installs them)")
+
+
+def scan(pdf: bytes, dpi: int, angle: float, *, jpeg: int | None = None, seed: int = 1) -> list[Image.Image]:
+    """The pages of ``pdf`` as a scanner gives them: ``dpi``, turned by ``angle``°, light falling off to 80%
+    across the page, grain, optionally JPEG-compressed."""
+    import pypdfium2 as pdfium
+
+    rng = np.random.default_rng(seed)
+    doc = pdfium.PdfDocument(pdf)
+    pages = []
+    for i in range(len(doc)):
+        img = doc[i].render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
+        img = img.rotate(angle, resample=Image.BILINEAR, fillcolor=255)
+        a = np.asarray(img, dtype=np.float32) * np.linspace(1.0, 0.8, img.width)[None, :]
+        img = Image.fromarray(np.clip(a + rng.normal(0, 10, a.shape), 0, 255).astype(np.uint8))
+        if jpeg:
+            buf = io.BytesIO()
+            img.save(buf, "JPEG", quality=jpeg)
+            img = Image.open(io.BytesIO(buf.getvalue())).convert("L")
+        pages.append(img)
+    return pages
+
+
+def image_pdf(pages: list[Image.Image], dpi: int) -> bytes:
+    """An image-only PDF (no text layer) of ``pages``."""
+    buf = io.BytesIO()
+    pages[0].save(buf, "PDF", resolution=dpi, save_all=True, append_images=pages[1:])
+    return buf.getvalue()
+
+
+def similar(a: str, b: str) -> float:
+    return SequenceMatcher(None, normalize_for_matching(a), normalize_for_matching(b)).ratio()
+
+
+# ------------------------------------------------------------------------------------ without tesseract
+
+
+@pytest.mark.parametrize("face", ["Sarabun", "Laksaman", "Garuda"])
+def test_the_digit_recogniser_reads_every_thai_digit(face):
+    """Each Thai digit drawn at a size the templates were not made at (33 px: 8 pt at 300 dpi), blurred and
+    grainy as a scan's, is read as itself."""
+    path = str(font_path("Regular")) if face == "Sarabun" else str(TLWG / f"{face}.ttf")
+    if not Path(path).exists():
+        pytest.skip(f"{path}: fonts-thai-tlwg not installed")
+    digits = "๐๑๒๓๔๕๖๗๘๙"
+    font = ImageFont.truetype(path, 33)
+    img = Image.new("L", (33 * 22, 70), 255)
+    ImageDraw.Draw(img).text((10, 10), "  ".join(digits), font=font, fill=0)
+    grain = np.random.default_rng(3).normal(0, 12, (img.height, img.width))
+    ink = np.asarray(img, dtype=np.float32) + grain < 150
+    found = glyphs(ink, (0, 15, ink.shape[1], 55))
+    assert "".join(classify(g, thai=True)[0] for _, g in found) == digits
+
+
+def test_touching_digits_are_cut_apart():
+    from itanb.memo.numbers import _split
+
+    two = np.zeros((30, 50), dtype=bool)
+    two[:, :23] = two[:, 27:] = True
+    two[15, 23:27] = True  # a bridge of ink: two glyphs that touch
+    parts = _split(two)
+    assert [p.shape for p in parts] == [(30, 23), (30, 23)]
+    assert len(_split(two[:, :23])) == 1
+
+
+def test_ocr_text_corrections():
+    assert correct("๓๐ กุย. ๖๗") == "๓๐ ก.ย. ๖๗"
+    assert correct("๓๑ มี. ค. ๖๕") == "๓๑ มี.ค. ๖๕"
+    assert correct("๓๐ มิ. ย. ๖๗") == "๓๐ มิ.ย. ๖๗"
+    assert correct("ที่ ขก นที ๒๘ มิถุนายน ๒๕๖๗") == "ที่ ขก วันที่ ๒๘ มิถุนายน ๒๕๖๗"
+    assert correct("เรือง รายงาน") == "เรื่อง รายงาน"
+    assert correct("ขันตอนหรือวิธี") == "ขั้นตอนหรือวิธี"
+    assert correct("ทาสี นาข้าว ๓๐ ตุลาคม") == "ทาสี นาข้าว ๓๐ ตุลาคม"  # nothing to correct
+
+
+def test_ruling_lines_give_the_table_grid_and_the_skew_is_undone():
+    """A table drawn at 300 dpi, turned by 1.5°: the reader finds its 4 rows and 3 columns."""
+    img = Image.new("L", (2480, 1200), 255)
+    draw = ImageDraw.Draw(img)
+    for y in (200, 400, 600, 800, 1000):
+        draw.line((200, y, 2200, y), fill=0, width=4)
+    for x in (200, 900, 1600, 2200):
+        draw.line((x, 200, x, 1000), fill=0, width=4)
+    page = _prepare(img.rotate(1.5, resample=Image.BILINEAR, fillcolor=255), 300)
+    assert [(g.nr, g.nc) for g in page.grids] == [(4, 3)]
+    assert not page.clean[190:1010, 180:2220].any()  # the lines are out of what OCR reads
+
+
+def test_a_scan_under_150_dpi_is_refused_in_one_line(tmp_path):
+    pages = scan(SOURCE.read_bytes(), 120, 0.5)
+    with pytest.raises(InputError) as err:
+        parse_memo_bytes(image_pdf(pages, 120), "coarse.pdf")
+    assert str(err.value) == ("coarse.pdf: scan too coarse to read: page 1 is 120 dpi (at least 150 needed); "
+                              "scan it again at 300 dpi")
+    path = tmp_path / "coarse.png"
+    pages[0].save(path, dpi=(120, 120))
+    result = subprocess.run([sys.executable, "-m", "itanb.cli", "parse-memo", str(path)], capture_output=True,
+                            text=True, check=False)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert len(result.stderr.splitlines()) == 1 and "120 dpi" in result.stderr
+
+
+def test_without_tesseract_a_scan_says_what_to_install(monkeypatch):
+    monkeypatch.setattr(ocr.shutil, "which", lambda name: None)
+    with pytest.raises(InputError) as err:
+        parse_memo_bytes(image_pdf(scan(SOURCE.read_bytes(), 200, 0.0), 200), "scan.pdf")
+    assert str(err.value) == f"scan.pdf: {ocr.INSTALL}"
+    assert "apt-get install tesseract-ocr tesseract-ocr-tha" in ocr.INSTALL
+
+
+# --------------------------------------------------------------------------------------- with tesseract
+
+
+@pytest.fixture(scope="module")
+def truth() -> ParsedMemo:
+    return parse_memo_file(FORMATS / "nong-ruea-2567.md")
+
+
+WRONG_IF = {  # a field of the memo -> the ocr_uncertain field that must cover it when it is read wrong
+    "memo_date": "memo_date", "fiscal_year": "fiscal_year", "score": "score",
+    "assessed_fiscal_year": "assessed_fiscal_year", "level_reported": "level_reported",
+}
+
+
+def _wrong(memo: ParsedMemo, truth: ParsedMemo) -> set[str]:
+    got, want = memo.assessment, truth.assessment
+    wrong = {name for name in ("memo_date", "fiscal_year") if getattr(memo, name) != getattr(truth, name)}
+    if got is not None:
+        wrong |= {"score"} if got.score != want.score else set()
+        wrong |= {"assessed_fiscal_year"} if got.fiscal_year != want.fiscal_year else set()
+        wrong |= {"level_reported"} if got.level_reported != want.level_reported else set()
+    for m, t in zip(memo.measures, truth.measures, strict=False):
+        if m.due is not None and m.due != t.due:
+            wrong.add(f"measures[{m.no}].due")
+    return wrong
+
+
+def _flagged(memo: ParsedMemo) -> set[str]:
+    return {f.message.split()[1] for f in memo.findings if f.code == "ocr_uncertain"}
+
+
+@pytest.mark.slow
+@needs_tesseract
+@pytest.mark.parametrize(("dpi", "angle", "jpeg"), [(300, 1.5, None), (200, -2.0, 85)])
+def test_a_scanned_memo_reads_as_its_source_or_says_what_is_uncertain(dpi, angle, jpeg, *, truth,
+                                                                      monkeypatch, tmp_path):
+    """Two pages, image only: the measures, their statuses and names and owners are read; every value read
+    wrong is covered by an ocr_uncertain finding with the picture of where it was read; none is silently
+    wrong."""
+    monkeypatch.setattr(paths, "CACHE", tmp_path)
+    memo = parse_memo_bytes(image_pdf(scan(SOURCE.read_bytes(), dpi, angle, jpeg=jpeg), dpi), "scan.pdf")
+    assert len(memo.measures) == len(truth.measures) == 3
+    assert [m.status for m in memo.measures] == [m.status for m in truth.measures]
+    for got, want in zip(memo.measures, truth.measures, strict=True):
+        assert similar(got.measure, want.measure) >= 0.8, got.measure
+        assert similar(" ".join(got.owners), " ".join(want.owners)) >= 0.8, got.owners
+    assert (memo.agency, memo.province) == (truth.agency, truth.province)
+    assert _wrong(memo, truth) <= _flagged(memo)
+    for f in memo.findings:
+        if f.code == "ocr_uncertain":
+            assert f.image.startswith("data:image/png;base64,") and len(f.image) < 6000
+    doc = json.loads(json.dumps(memo.to_json_dict(), ensure_ascii=False))
+    assert all("image" in f for f in doc["findings"] if f["code"] == "ocr_uncertain")
+
+
+@pytest.mark.slow
+@needs_tesseract
+def test_an_image_file_is_read_and_ocr_runs_once_per_page(monkeypatch, tmp_path):
+    """A .png of the memo's first page (a memo cut at its page end still has its header and score) and a
+    second reading of the same bytes, which takes the cached words instead of running tesseract."""
+    monkeypatch.setattr(paths, "CACHE", tmp_path)
+    pages = scan(SOURCE.read_bytes(), 300, 0.0)
+    data = image_pdf(pages, 300)
+    calls = []
+    real = ocr._tesseract
+    monkeypatch.setattr(ocr, "_tesseract", lambda *a: calls.append(1) or real(*a))
+    first = parse_memo_bytes(data, "scan.pdf")
+    assert len(calls) == 2  # two pages
+    again = parse_memo_bytes(data, "again.pdf")
+    assert len(calls) == 2 and again.to_json_dict()["measures"] == first.to_json_dict()["measures"]
+    png = tmp_path / "page1.png"
+    pages[0].save(png, dpi=(300, 300))
+    memo = parse_memo_file(png)
+    assert memo.memo_date == first.memo_date and memo.fiscal_year == first.fiscal_year
+
+
+@pytest.mark.slow
+@needs_tesseract
+def test_parse_memo_marks_uncertain_values_in_its_json(tmp_path):
+    path = tmp_path / "scan.pdf"
+    path.write_bytes(image_pdf(scan(SOURCE.read_bytes(), 200, 1.0, jpeg=70), 200))
+    env_cache = {"ITANB_CACHE": str(tmp_path / "cache")}
+    import os
+
+    result = subprocess.run([sys.executable, "-m", "itanb.cli", "parse-memo", str(path)], capture_output=True,
+                            text=True, check=False, env={**os.environ, **env_cache})
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout)
+    uncertain = [f for f in out["findings"] if f["code"] == "ocr_uncertain"]
+    assert uncertain and all(f["image"].startswith("data:image/png;base64,") for f in uncertain)
+    assert all(f["source"]["places"].startswith("หน้า ") for f in uncertain)
+    assert shutil.which("tesseract")
