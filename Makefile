@@ -15,7 +15,7 @@ help:  ## list the targets
 $(STAMP): pyproject.toml itanb/kernel.py
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,dask]'
 	$(BIN)/python -m itanb.kernel > /dev/null  # the python3 kernel, ready for Thai charts (itanb/kernel.py)
 	touch $(STAMP)
 

@@ -164,3 +164,61 @@ def national_year_memory(work: Path, agencies: int = 8300, years: tuple[int, int
     return [(f"ingest of {what} (s)", f"{seconds:.2f}"),
             ("peak RSS of that ingest (MiB)", f"{peak / (1 << 20):,.0f}"),
             ("within 1 GB", "yes" if peak <= NATIONAL_YEAR_MEMORY else "NO")]
+
+
+# ------------------------------------------------------------------------------------------------ scans
+
+_SCAN_READ = """
+import json, resource, sys, time
+from pathlib import Path
+from itanb.memo import parse_memo_file
+parse_memo_file  # imported before the clocks start
+started, cpu = time.perf_counter(), time.process_time()
+measures = sum(len(parse_memo_file(Path(path)).measures) for path in sys.argv[1:])
+children = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps([time.perf_counter() - started, time.process_time() - cpu + children.ru_utime
+                  + children.ru_stime, measures]))
+"""
+
+
+def scans(work: Path, n: int, dpi: int = 300) -> list[tuple[str, ...]]:
+    """Scanned memos read per second: ``n`` synthetic memos printed as PDF (``itanb synth``'s PDF writer),
+    rendered at ``dpi`` into image-only PDFs (no text layer), then read by ``parse_memo_file`` one after
+    another in a fresh process (the pages of each memo in threads, one tesseract process per core), first
+    with an empty OCR cache, then again from the cache. Rows: (run, memos, pages, measures, seconds,
+    pages_per_s, cpu_s_per_page (tesseract's processes included), cores_x_cpu_rate: the pages per second
+    the cores give at that cost on an otherwise idle machine)."""
+    import io
+    import json
+    import subprocess
+    import sys
+
+    import pypdfium2 as pdfium
+
+    from itanb.synth import write_synthetic
+
+    raw = work / "scans-src"
+    write_synthetic(raw, agencies=n, years=(2565, 2566), seed=9, memo_formats=("pdf",))
+    out_dir = work / "scans"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    files, pages = [], 0
+    for src in sorted((raw / "memos").rglob("*.pdf"))[:n]:
+        doc = pdfium.PdfDocument(src.read_bytes())
+        images = [doc[i].render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
+                  for i in range(len(doc))]
+        buf = io.BytesIO()
+        images[0].save(buf, "PDF", resolution=dpi, save_all=True, append_images=images[1:])
+        path = out_dir / src.name
+        path.write_bytes(buf.getvalue())
+        files.append(str(path))
+        pages += len(images)
+    env = {**os.environ, "ITANB_CACHE": str(work / "ocr-cache"), "PYTHAINLP_READ_ONLY": "1"}
+    rows = []
+    for run in ("OCR", "cached"):
+        done = subprocess.run([sys.executable, "-c", _SCAN_READ, *files], capture_output=True, text=True,
+                              env=env, check=True)
+        seconds, cpu, measures = json.loads(done.stdout)
+        cores = os.cpu_count() or 1
+        rows.append((run, f"{len(files)}", f"{pages}", f"{measures}", f"{seconds:.1f}",
+                     f"{pages / seconds:.2f}", f"{cpu / pages:.2f}", f"{cores * pages / cpu:.2f}"))
+    return rows

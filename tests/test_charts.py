@@ -325,12 +325,12 @@ def test_charts_use_no_private_member_of_matplotlib():
     assert {name: hits for name, hits in found.items() if hits} == {}
 
 
-@pytest.mark.parametrize("variant", ["synthetic", "national_just_above", "warm_up_record"])
+@pytest.mark.parametrize("variant", ["synthetic", "national_just_above", "nine_years"])
 def test_band_names_cover_no_marker(synthetic_yoy, variant):
     """A band's name (AA, ผ่านดีเยี่ยม*, ...) at the left of its scheme moves to the right of it when a score or
     national-average marker is there: no marker covers a band's name."""
     yoy = {"synthetic": synthetic_yoy, "national_just_above": _near_national(synthetic_yoy),
-           "warm_up_record": _nine_years()}[variant]
+           "nine_years": _nine_years()}[variant]
     fig = charts.score_trend(yoy)
     ax, renderer = fig.axes[0], fig.canvas.get_renderer()
     names = [t for t in ax.texts if t.get_gid() == "band"]

@@ -239,3 +239,56 @@ def test_parse_memo_marks_uncertain_values_in_its_json(tmp_path):
     assert uncertain and all(f["image"].startswith("data:image/png;base64,") for f in uncertain)
     assert all(f["source"]["places"].startswith("หน้า ") for f in uncertain)
     assert shutil.which("tesseract")
+
+
+@pytest.mark.slow
+@needs_tesseract
+def test_the_fiscal_year_report_shows_the_picture_beside_each_uncertain_value(tmp_path, monkeypatch):
+    """A raw folder holding the scan (200 dpi, JPEG): ingested, its ocr_uncertain findings keep their
+    pictures, and the agency's fiscal-year report shows each beside its finding, embedded (offline)."""
+    from itanb import render
+    from itanb.ingest import ingest
+    from itanb.store import load_tables
+
+    monkeypatch.setattr(paths, "CACHE", tmp_path / "cache")
+    raw = tmp_path / "raw"
+    (raw / "memos").mkdir(parents=True)
+    (raw / "memos" / "scan.pdf").write_bytes(image_pdf(scan(SOURCE.read_bytes(), 200, -1.0, jpeg=75), 200))
+    ingest(raw_dir=raw, processed_dir=tmp_path / "processed")
+    t = load_tables(tmp_path / "processed")
+    uncertain = t.findings[t.findings["code"] == "ocr_uncertain"]
+    assert len(uncertain) and uncertain["image"].str.startswith("data:image/png;base64,").all()
+    agency = t.agencies["agency_id"].iloc[0]
+    result = render.render_report("fiscal-year", {"agency": agency, "fiscal_year": 2567},
+                                  reports_dir=tmp_path / "reports", raw_dir=raw,
+                                  processed_dir=tmp_path / "processed")
+    assert result.ok, result.summary()
+    html = result.html.read_text(encoding="utf-8")
+    assert html.count('<img class="itanb-ocr" src="data:image/png;base64,') == len(uncertain)
+    for image in uncertain["image"]:
+        assert image in html
+
+
+def test_a_scanned_memos_score_gives_way_to_the_score_tables():
+    """At ingest, a score read off a scan that a score table of the same agency and year contradicts: the
+    table's is used and an ocr_uncertain finding says so (two text sources that disagree still stop)."""
+    from decimal import Decimal
+
+    from itanb.ingest.assessments import Candidate, merge_assessments
+
+    table = Candidate("a", 2566, Decimal("88.56"), None, {}, "nacc", "scores/t.csv", 4)
+    scanned = Candidate("a", 2566, Decimal("55.52"), "ผ่าน", {}, "memos/s.pdf", "memos/s.pdf", None,
+                        from_memo=True, scanned=True)
+    kept, findings = merge_assessments([table, scanned])
+    assert [c.score for c in kept] == [Decimal("88.56")]
+    assert [(f.code, f.source) for f in findings] == [("ocr_uncertain", "memos/s.pdf")]
+    assert "55.52" in findings[0].message and "88.56" in findings[0].message
+    typed = Candidate("a", 2566, Decimal("55.52"), None, {}, "memos/m.md", "memos/m.md", 7, from_memo=True)
+    with pytest.raises(InputError):
+        merge_assessments([table, typed])
+
+
+def test_a_file_named_as_a_picture_that_is_none_is_one_line():
+    with pytest.raises(InputError) as err:
+        parse_memo_bytes(b"not a picture at all", "memo.jpg")
+    assert str(err.value) == "memo.jpg: not a picture that can be read (PNG, JPEG or TIFF)"

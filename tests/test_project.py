@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import subprocess
 import sys
 import tomllib
 from pathlib import Path
@@ -21,22 +20,60 @@ def _pyproject() -> dict:
     return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 
 
-def _environment_pip() -> list[str]:
-    lines = (ROOT / "environment.yml").read_text(encoding="utf-8").splitlines()
-    start = next(i for i, line in enumerate(lines) if line.strip() == "- pip:")
-    deps = []
-    for line in lines[start + 1 :]:
-        match = re.match(r"^\s+- (.+)$", line)
-        if not match:
-            break
-        deps.append(match.group(1).strip())
-    return [d for d in deps if not d.startswith("-e")]
+# conda-forge's name of a distribution where it is not the PyPI name (environment.yml)
+CONDA_NAMES = {"matplotlib-base": "matplotlib", "nbconvert-core": "nbconvert", "brotli-python": "brotli",
+               "playwright-python": "playwright"}
+
+
+def _environment() -> tuple[list[str], list[str]]:
+    """environment.yml's requirements: those from conda-forge (named as on PyPI), those through pip."""
+    conda, pip, under_pip = [], [], False
+    text = (ROOT / "environment.yml").read_text(encoding="utf-8")
+    for line in text.split("\ndependencies:\n", 1)[1].splitlines():
+        match = re.match(r"^(\s+)- (.+)$", line)
+        if match and match.group(2).strip() == "pip:":
+            under_pip = True
+        elif match and not match.group(2).startswith(("python>", "pip", "-e")):
+            item = match.group(2).strip()
+            (pip if under_pip and len(match.group(1)) > 2 else conda).append(item)
+    names = [re.split(r"[<>=!~\[; ]", r, maxsplit=1)[0] for r in conda]
+    return [CONDA_NAMES.get(n, n) + r[len(n):] for n, r in zip(names, conda, strict=True)], pip
+
+
+def _declared(*extras: str) -> list[str]:
+    """pyproject.toml's dependencies and those of ``extras``."""
+    project = _pyproject()["project"]
+    return project["dependencies"] + [r for e in extras for r in project["optional-dependencies"][e]]
 
 
 def test_environment_yml_lists_exactly_the_pyproject_dependencies():
-    project = _pyproject()["project"]
-    declared = project["dependencies"] + project["optional-dependencies"]["dev"]
-    assert sorted(declared) == sorted(_environment_pip()), "environment.yml and pyproject.toml disagree"
+    conda, pip = _environment()
+    extras = list(_pyproject()["project"]["optional-dependencies"])
+    assert sorted(_declared(*extras)) == sorted(conda + pip), "environment.yml and pyproject.toml disagree"
+
+
+def test_environment_yml_takes_from_pip_only_what_conda_forge_lacks():
+    """Every pip line has a comment above it saying why (not on conda-forge, or conda-forge's is too old)."""
+    _, pip = _environment()
+    text = (ROOT / "environment.yml").read_text(encoding="utf-8")
+    block = text.split("  - pip:\n", 1)[1]
+    assert pip and block.lstrip().startswith("#")
+    assert len(pip) <= 3  # most come from conda-forge
+
+
+def test_no_range_has_an_upper_bound_below_the_next_major():
+    """A range admits today's releases: at most ``<N`` with N a whole major above the lower bound."""
+    from packaging.requirements import Requirement
+
+    narrow = {}
+    for requirement in _declared(*_pyproject()["project"]["optional-dependencies"]):
+        specs = list(Requirement(requirement).specifier)
+        lower = [int(s.version.split(".")[0]) for s in specs if s.operator == ">="]
+        for spec in specs:
+            if spec.operator not in (">=", "<") or (spec.operator == "<" and not (
+                    spec.version.isdigit() and int(spec.version) > max(lower, default=0))):
+                narrow[requirement] = str(spec)
+    assert narrow == {}
 
 
 def test_python_version_agrees():
@@ -79,7 +116,6 @@ def test_console_script_is_declared():
 
 def _imported_top_level(sources: list[str]) -> set[str]:
     import ast
-    import sys
 
     found: set[str] = set()
     for source in sources:
@@ -91,11 +127,9 @@ def _imported_top_level(sources: list[str]) -> set[str]:
     return {m for m in found if m not in sys.stdlib_module_names and m != "itanb"}
 
 
-def test_every_package_the_code_imports_is_declared():
-    """Each third-party module imported by the package or a report notebook comes from a distribution
-    declared in pyproject.toml (a package that only arrives as someone else's dependency may go away)."""
+def _imported_by_itanb() -> set[str]:
+    """The third-party top-level modules the package and the report notebooks import."""
     import json
-    from importlib.metadata import packages_distributions
 
     from itanb.render import report_kinds
 
@@ -103,21 +137,40 @@ def test_every_package_the_code_imports_is_declared():
     for kind in report_kinds().values():
         cells = json.loads(kind.notebook.read_text(encoding="utf-8"))["cells"]
         sources += ["".join(c["source"]) for c in cells if c["cell_type"] == "code"]
-    declared = {_name(d) for d in _pyproject()["project"]["dependencies"]}
+    return _imported_top_level(sources)
+
+
+def _runtime() -> list[str]:
+    """The dependencies and the extras other than dev (itanb[dask])."""
+    return _declared(*(e for e in _pyproject()["project"]["optional-dependencies"] if e != "dev"))
+
+
+# declared and never imported by itanb, each for a reason (the comment above it in pyproject.toml)
+USED_WITHOUT_IMPORT = {"brotli", "jupyterlab"}
+
+
+def test_every_package_the_code_imports_is_declared():
+    """Each third-party module imported by the package or a report notebook comes from a distribution
+    declared in pyproject.toml (a package that only arrives as someone else's dependency may go away)."""
+    from importlib.metadata import packages_distributions
+
+    declared = {_name(d) for d in _runtime()}
     by_module = packages_distributions()
-    missing = {m: by_module.get(m) for m in _imported_top_level(sources)
+    missing = {m: by_module.get(m) for m in _imported_by_itanb()
                if not {_name(d) for d in by_module.get(m, [m])} & declared}
     assert missing == {}
 
 
-def test_reading_a_notebook_compiles_no_grammar():
-    """Every batch process that reads a notebook imports nbformat, which imports jsonschema; from jsonschema
-    4.25 that imports rfc3987-syntax, which builds a Lark Earley parser at import time (3 s of CPU per
-    process: most of a batch's start-up). pyproject.toml keeps jsonschema below 4.25; this fails when an
-    upgrade brings the grammar back."""
-    code = "import sys, nbformat, papermill, nbconvert; print('lark' in sys.modules)"
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert done.stdout.strip() == "False"
+def test_every_declared_package_is_imported():
+    """A runtime dependency is there because itanb imports it (or for the reason of USED_WITHOUT_IMPORT):
+    nothing is declared that nothing uses."""
+    from importlib.metadata import packages_distributions
+
+    imported = set()
+    for module in _imported_by_itanb():
+        imported |= {_name(d) for d in packages_distributions().get(module, [module])}
+    unused = {_name(d) for d in _runtime()} - imported - USED_WITHOUT_IMPORT
+    assert unused == set()
 
 
 def test_itanbs_own_processes_compile_no_iri_grammar():

@@ -41,6 +41,7 @@ class Candidate:
     file: str
     line: int | None
     from_memo: bool = False
+    scanned: bool = False  # a memo read off a scan by OCR: a score table's score wins over it
 
     @property
     def where(self) -> str:
@@ -81,6 +82,13 @@ def merge_assessments(candidates: Iterable[Candidate]) -> tuple[list[Candidate],
         first = kept.get(key)
         if first is None:
             kept[key] = c
+            continue
+        if first.score != c.score and first.scanned != c.scanned:
+            kept[key], scan = (c, first) if first.scanned else (first, c)
+            findings.append(Finding(
+                "ocr_uncertain", f"คะแนนปีงบประมาณ {c.fiscal_year} อ่านจากภาพสแกนได้ {scan.score} แต่ตารางคะแนน "
+                f"({kept[key].where}) ระบุ {kept[key].score}: ใช้คะแนนจากตารางคะแนน", scan.file, scan.line,
+                c.agency_id, c.fiscal_year))
             continue
         if first.score != c.score:
             raise InputError(
@@ -138,7 +146,8 @@ def candidates_of(rows: list[ScoreRow], row_ids: list[str], memos: list,
         if a is not None:
             source = f"{m.file}:{a.line}" if a.line else m.file
             candidates.append(Candidate(agency_id, a.fiscal_year, a.score, a.level_reported,
-                                        {}, source, m.file, a.line, from_memo=True))
+                                        {}, source, m.file, a.line, from_memo=True,
+                                        scanned=getattr(m.memo, "scanned", False)))
     return candidates
 
 

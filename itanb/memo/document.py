@@ -14,7 +14,7 @@ and PDF: one paragraph per paragraph of the document).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 
 @dataclass(frozen=True)
@@ -110,3 +110,28 @@ class Document:
     @property
     def tables(self) -> list[Table]:
         return [b for b in self.blocks if isinstance(b, Table)]
+
+
+def to_json(doc: Document) -> dict:
+    """``doc`` as plain JSON data (the OCR cache keeps a scan's document so; :func:`from_json` reads it)."""
+    def loc(x: Loc) -> dict:
+        return {k: v for k, v in asdict(x).items() if v is not None}
+
+    blocks = [{"table": [{"cells": r.cells, "loc": loc(r.loc)} for r in b.rows], "loc": loc(b.loc),
+               "span": b.span} if isinstance(b, Table) else {"text": b.text, "loc": loc(b.loc)}
+              for b in doc.blocks]
+    return {"source": doc.source, "kind": doc.kind, "blocks": blocks, "scanned": doc.scanned,
+            "doubts": [asdict(d) for d in doc.doubts]}
+
+
+def from_json(data: dict, source: str) -> Document:
+    """The document :func:`to_json` gave, named ``source``."""
+    blocks: list[Paragraph | Table] = []
+    for b in data["blocks"]:
+        if "table" in b:
+            rows = [Row(r["cells"], Loc(**r["loc"])) for r in b["table"]]
+            blocks.append(Table(rows, Loc(**b["loc"]), b["span"]))
+        else:
+            blocks.append(Paragraph(b["text"], Loc(**b["loc"])))
+    doubts = [Doubt(d["text"], d["page"], tuple(d["box"]), d["conf"], d["image"]) for d in data["doubts"]]
+    return Document(source, data["kind"], blocks, doubts, scanned=data["scanned"])

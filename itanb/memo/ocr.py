@@ -30,7 +30,7 @@ PSM = "6"  # one uniform block: the ruling lines are gone from the image tessera
 INSTALL = ("tesseract is not installed: a scan needs OCR; install Debian's tesseract-ocr and "
            "tesseract-ocr-tha (apt-get install tesseract-ocr tesseract-ocr-tha), or supply the Word (.docx) "
            "or a PDF with a text layer")
-VERSION = "1"  # bump when what a page's words are changes (the cache key)
+VERSION = "2"  # bump when what a page's words or a scan's document are changes (the cache keys)
 
 
 @dataclass
@@ -117,3 +117,72 @@ def read_pages(inks: list[tuple[np.ndarray, int]]) -> list[list[Word]]:
         return [read_words(*inks[0])]
     with ThreadPoolExecutor(max_workers=min(len(inks), os.cpu_count() or 1)) as pool:
         return list(pool.map(lambda page: read_words(*page), inks))
+
+
+# --- the reported level ------------------------------------------------------------------------------------
+
+LEVELS = ("AA", "A", "B", "C", "D", "E", "F")
+
+
+def read_levels(words: list[Word], ink: np.ndarray, dpi: int) -> list[Word]:
+    """``words`` with what follows ``ระดับ`` read again by Tesseract's English model (a level written AA, A,
+    B ... comes out of the Thai model as Thai letters): the first run of ink after the word, up to a gap, is
+    kept as the level when English reads it as one, with that reading's confidence."""
+    out = list(words)
+    by_line: dict[tuple[int, int, int], list[Word]] = {}
+    for w in words:
+        by_line.setdefault(w.line, []).append(w)
+    for line in by_line.values():
+        line.sort(key=lambda w: w.left)
+        text, ends = "", []
+        for w in line:
+            text += w.text
+            ends.append((len(text), w))
+        at = text.find("ระดับ")
+        if at < 0:
+            continue
+        last = next(w for n, w in ends if n >= at + len("ระดับ"))
+        top, bottom = min(w.top for w in line), max(w.top + w.height for w in line)
+        box = _ink_after(ink, last.left + last.width, top, bottom)
+        if box is None:
+            continue
+        level = _read_latin(ink, box, dpi)
+        if level is not None:
+            inside = [w for w in line if box[0] <= w.left + w.width / 2 <= box[2]]
+            out = [w for w in out if w not in inside]
+            out.append(Word(level[0], box[0], box[1], box[2] - box[0], box[3] - box[1], level[1], last.line,
+                            last.line_bottom))
+    return out
+
+
+def _ink_after(ink: np.ndarray, x: int, top: int, bottom: int) -> tuple[int, int, int, int] | None:
+    """The box of the first run of ink right of ``x`` between ``top`` and ``bottom``, up to a gap of a
+    seventh of that height (a space); None when nothing follows within twice the height."""
+    h = bottom - top
+    cols = ink[top:bottom, x:x + 6 * h].any(axis=0)
+    on = np.nonzero(cols)[0]
+    if not len(on) or on[0] > 2 * h:
+        return None
+    start = end = int(on[0])
+    gap = 0
+    for i in range(start, len(cols)):
+        if cols[i]:
+            end, gap = i, 0
+        else:
+            gap += 1
+            if gap > h // 7:
+                break
+    return x + start, top, x + end + 1, bottom
+
+
+def _read_latin(ink: np.ndarray, box: tuple[int, int, int, int], dpi: int) -> tuple[str, float] | None:
+    from PIL import Image
+
+    pad = dpi // 20
+    x0, y0, x1, y1 = box
+    buf = io.BytesIO()
+    Image.fromarray(~np.pad(ink[y0:y1, x0:x1], pad)).convert("1").save(buf, "PNG")
+    argv = ["tesseract", "stdin", "stdout", "-l", "eng", "--psm", "7", "--dpi", str(dpi), "tsv"]
+    done = subprocess.run(argv, check=False, input=buf.getvalue(), capture_output=True, timeout=60)
+    found = [w for w in parse_tsv(done.stdout.decode("utf-8", errors="replace")) if w.text in LEVELS]
+    return (found[0].text, found[0].conf) if len(found) == 1 and found[0].conf >= 0.5 else None

@@ -26,24 +26,58 @@ from itanb.memo.pdf_grid import Grid, find_grids, merge_lines
 
 INK = 150  # grey below this, once the light is evened out, is ink
 MIN_DPI = 150
+MAX_PAGES = 50  # a scan of more pages is no memo (and would take minutes of OCR)
 CONFIDENT = 0.75  # a word read with less confidence is a doubt
 MARK_INK = 120  # pixels of ink at 300 dpi (a tick's strokes have ~350): a mark; half of it: a doubtful one
 _A4_WIDTH_IN = 8.27
 SCAN_DPI = 300  # a scanned PDF page is rendered at its image's resolution, at most this
 
 
+def cached(read):
+    """``read(data, source)`` whose document is kept in ``paths.CACHE/ocr`` under the hash of the file's
+    bytes and of :data:`itanb.memo.ocr.VERSION`: reading the same file again (a re-ingest) does no OCR and no
+    image work."""
+    import functools
+    import hashlib
+    import json
+
+    @functools.wraps(read)
+    def wrapper(data: bytes, source: str) -> Document:
+        from itanb import paths
+        from itanb.memo.document import from_json, to_json
+        from itanb.memo.ocr import VERSION
+
+        key = hashlib.sha256(data + f"\0{read.__name__} {VERSION}".encode()).hexdigest()
+        path = paths.CACHE / "ocr" / f"doc-{key}.json"
+        try:
+            return from_json(json.loads(path.read_text(encoding="utf-8")), source)
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+        doc = read(data, source)
+        paths.write_atomic(path, json.dumps(to_json(doc), ensure_ascii=False).encode())
+        return doc
+
+    return wrapper
+
+
+@cached
 def read_image(data: bytes, source: str) -> Document:
     """An image file of a memo, every frame of a TIFF a page."""
     from PIL import Image, ImageSequence, UnidentifiedImageError
 
     try:
         img = Image.open(io.BytesIO(data))
+        if getattr(img, "n_frames", 1) > MAX_PAGES:
+            raise InputError(f"image of {img.n_frames} pages: a memo has at most {MAX_PAGES}", source=source)
         frames = [(f.convert("L"), _dpi_of(f)) for f in ImageSequence.Iterator(img)]
-    except (UnidentifiedImageError, OSError, ValueError) as exc:
+    except UnidentifiedImageError:
+        raise InputError("not a picture that can be read (PNG, JPEG or TIFF)", source=source) from None
+    except (Image.DecompressionBombError, OSError, ValueError) as exc:
         raise InputError(f"unreadable image ({exc})", source=source) from None
     return read_pages(frames, source)
 
 
+@cached
 def read_scan(data: bytes, source: str) -> Document:
     """The PDF's pages rendered at :data:`SCAN_DPI` and read as images (:mod:`~itanb.memo.read_image`)."""
     from itanb.memo.read_pdf import open_pdf
@@ -51,6 +85,9 @@ def read_scan(data: bytes, source: str) -> Document:
     pdf = open_pdf(data, source)
     pages = []
     try:
+        if len(pdf) > MAX_PAGES:
+            raise InputError(f"scanned PDF of {len(pdf)} pages: a memo has at most {MAX_PAGES}",
+                             source=source)
         for number in range(len(pdf)):
             page = pdf[number]
             try:
@@ -101,7 +138,8 @@ def read_pages(pages: list, source: str) -> Document:
     reader = PageReader(spaced=False)
     doubts: list[Doubt] = []
     for n, (page, page_words) in enumerate(zip(prepared, words, strict=True), start=1):
-        chars = _chars(page, page.to_page(fix_numbers(_no_junk(page_words), page.sheet)), doubts, n)
+        found = ocr.read_levels(fix_numbers(_no_junk(page_words), page.sheet), page.sheet, page.dpi)
+        chars = _chars(page, page.to_page(found), doubts, n)
         reader.add(n, chars, page.line_height, page.grids)
     if not reader.chars:
         raise InputError("scan without readable text (OCR found none)", source=source)

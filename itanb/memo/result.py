@@ -44,6 +44,7 @@ class ParsedMemo:
     assessment: Assessment | None
     measures: list[Measure] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    scanned: bool = False  # read off images by OCR (values may be misread: see its ocr_uncertain findings)
 
     def to_json_dict(self) -> dict:
         """Plain JSON types only (dates ISO, score float); serialise with ``ensure_ascii=False``."""

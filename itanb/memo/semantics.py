@@ -55,6 +55,6 @@ def interpret(doc: Document) -> ParsedMemo:
     province = hdr.place(ctx, hdr.PROVINCE_RE, "จังหวัด")
     rows = measures(ctx, plan_rows, status_rows)
     memo = ParsedMemo(doc.source, agency, district, province, header.date, measures_fy, found, rows,
-                      ctx.findings(measures_fy))
+                      ctx.findings(measures_fy), scanned=doc.scanned)
     memo.findings += uncertain(doc, memo, {key: text for key, (text, _) in header.keys.items()})
     return memo
