@@ -50,7 +50,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
     summary = ingest(raw_dir=args.raw, processed_dir=args.processed)
     print(summary.text())
-    return 0
+    for line in summary.unread:  # scans that need tesseract: the rest is ingested, the command fails
+        print(f"itanb: {line}", file=sys.stderr)
+    return 2 if summary.unread else 0
 
 
 def cmd_grade(args: argparse.Namespace) -> int:

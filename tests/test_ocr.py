@@ -292,3 +292,21 @@ def test_a_file_named_as_a_picture_that_is_none_is_one_line():
     with pytest.raises(InputError) as err:
         parse_memo_bytes(b"not a picture at all", "memo.jpg")
     assert str(err.value) == "memo.jpg: not a picture that can be read (PNG, JPEG or TIFF)"
+
+
+def test_without_tesseract_the_other_memos_are_ingested_and_the_command_exits_2(tmp_path, monkeypatch,
+                                                                                 capsys):
+    from itanb.cli import main
+    from itanb.store import load_tables
+
+    monkeypatch.setattr(ocr.shutil, "which", lambda name: None)
+    raw = tmp_path / "raw"
+    (raw / "memos").mkdir(parents=True)
+    (raw / "memos" / "typed.md").write_bytes((FORMATS / "nong-ruea-2567.md").read_bytes())
+    (raw / "memos" / "scan.pdf").write_bytes(image_pdf(scan(SOURCE.read_bytes(), 200, 0.0), 200))
+    code = main(["ingest", "--raw", str(raw), "--processed", str(tmp_path / "processed")])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.splitlines() == [f"itanb: memos/scan.pdf: {ocr.INSTALL}"]
+    t = load_tables(tmp_path / "processed")
+    assert set(t.sources["path"]) == {"memos/typed.md"} and len(t.measures) == 3

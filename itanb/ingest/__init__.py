@@ -45,6 +45,7 @@ class IngestSummary:
     findings: dict[str, int]  # code -> count
     ignored: list[str] = field(default_factory=list)  # files under raw that are neither memo nor table
     skipped: list[str] = field(default_factory=list)  # hidden and odd files, with why: ".x.md (hidden)"
+    unread: list[str] = field(default_factory=list)  # scans not read (no tesseract): "file: what to install"
     seconds: float = 0.0
 
     def text(self) -> str:
@@ -108,6 +109,7 @@ def read_raw(raw_dir: Path = paths.RAW, *, workers: int | None = None) -> tuple[
                          "(scores/*.csv, *.xlsx)", source=raw_dir)
     with MemoParser(memo_items, workers) as parser:
         tables, summary = _read_rest(raw_dir, parser, score_items, ignored)
+        summary.unread = parser.unread
     summary.skipped = skipped
     summary.seconds = time.perf_counter() - started
     return tables, summary

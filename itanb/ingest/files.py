@@ -12,6 +12,7 @@ from pathlib import Path
 from itanb import limits
 from itanb.errors import InputError, ItanbError
 from itanb.limits import Limit
+from itanb.memo.ocr import INSTALL as OCR_MISSING
 from itanb.memo.read import KNOWN_SUFFIXES, TEXT_SUFFIXES, has_signature
 
 POOL_THRESHOLD = 200  # parse memos in worker processes above this many files
@@ -103,6 +104,7 @@ class MemoParser:
         jobs = [(str(p), rel) for p, rel in items]
         workers = workers if workers is not None else min(os.cpu_count() or 1, 8)
         self._pool = None
+        self.unread: list[str] = []  # scans not read because tesseract is missing: their one line each
         if len(jobs) > POOL_THRESHOLD and workers > 1:
             self._pool = ProcessPoolExecutor(max_workers=workers)
             chunk = max(1, min(64, len(jobs) // (workers * 4)))
@@ -120,6 +122,9 @@ class MemoParser:
     def results(self) -> list[MemoFile]:
         memos = []
         for rel, memo, error, sha, size in self._pending:  # file order: the first bad file is reported
+            if error is not None and error.endswith(OCR_MISSING):
+                self.unread.append(error)  # the other memos are ingested; the command exits 2 naming it
+                continue
             if error is not None:
                 raise InputError(error)
             memos.append(MemoFile(rel, memo, sha, size))
