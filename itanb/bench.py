@@ -36,7 +36,14 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from itanb.bench_data import NATIONAL_YEARS, memo_formats, national_path, national_year_memory, timed
+from itanb.bench_data import (
+    NATIONAL_YEARS,
+    memo_formats,
+    national_path,
+    national_year_memory,
+    scans,
+    timed,
+)
 
 BIN = Path(sys.executable).parent
 
@@ -294,10 +301,11 @@ def _report_table(t: dict) -> str:
 
 
 def run_bench(reports: int = 16, national: int = 0, workdir: Path | str | None = None, memos: int = 0,
-              year_agencies: int = 0) -> int:
+              year_agencies: int = 0, scanned: int = 0) -> int:
     """Run the benchmark (see the module docstring) and print its table; 0 on success. ``memos=N`` also
     times parsing N synthetic memos in each format (Markdown, Word, PDF) on every core; ``year_agencies=N`` a
-    fiscal year's whole batch for N agencies, extrapolated to the national year (:func:`year_batch`)."""
+    fiscal year's whole batch for N agencies, extrapolated to the national year (:func:`year_batch`);
+    ``scanned=N`` reading N synthetic memos scanned at 300 dpi by OCR (:func:`itanb.bench_data.scans`)."""
     os.environ.setdefault("PYTHAINLP_READ_ONLY", "1")
     os.environ.setdefault("MPLBACKEND", "Agg")
     reports = max(2, int(reports))  # two batch sizes, and the cells of all reports but the first
@@ -325,6 +333,11 @@ def run_bench(reports: int = 16, national: int = 0, workdir: Path | str | None =
             print(f"\nmemo formats: {memos:,} synthetic memos per format, {cores} processes", flush=True)
             head = ("format", "memos", "measures", "memos_per_s", "cpu_ms_per_memo", "cores_x_cpu_rate")
             print(_table([head, *memo_formats(work, int(memos))]))
+        if scanned:
+            print(f"\nscanned memos: {scanned:,} synthetic memos as 300 dpi image-only PDFs", flush=True)
+            head = ("run", "memos", "pages", "measures", "seconds", "pages_per_s", "cpu_s_per_page",
+                    "cores_x_cpu_rate")
+            print(_table([head, *scans(work, int(scanned))]))
         best = min(t["batch_s"].values())
         print(f"speedup_vs_loop={t['loop_s'] / best:.2f} per_report_s={best / t['n']:.2f} "
               f"floor_s={t['floor_s']:.2f} cells_s={t['cells_s']:.3f} marginal_s={t['marginal_s']:.3f} "

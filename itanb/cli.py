@@ -140,7 +140,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     from itanb.bench import run_bench
 
     return run_bench(reports=args.reports, national=args.national, workdir=args.workdir, memos=args.memos,
-                     year_agencies=args.year_agencies)
+                     year_agencies=args.year_agencies, scanned=args.scans)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -231,6 +231,8 @@ def _synthetic_commands(add_parser: Callable[..., argparse.ArgumentParser]) -> N
     p.add_argument("--year-agencies", type=int, default=0,
                    help="also time one fiscal year's whole batch for N synthetic agencies and extrapolate "
                         "it to the national year (at least 250 for 500 reports)")
+    p.add_argument("--scans", type=int, default=0,
+                   help="also time reading N synthetic memos scanned at 300 dpi (OCR; pages per second)")
     p.set_defaults(func=cmd_bench)
 
 
