@@ -301,7 +301,7 @@ def _report_table(t: dict) -> str:
 
 
 def run_bench(reports: int = 16, national: int = 0, workdir: Path | str | None = None, memos: int = 0,
-              year_agencies: int = 0, scanned: int = 0) -> int:
+              *, year_agencies: int = 0, scanned: int = 0) -> int:
     """Run the benchmark (see the module docstring) and print its table; 0 on success. ``memos=N`` also
     times parsing N synthetic memos in each format (Markdown, Word, PDF) on every core; ``year_agencies=N`` a
     fiscal year's whole batch for N agencies, extrapolated to the national year (:func:`year_batch`);
