@@ -157,7 +157,7 @@ def _report_cli(work: Path, job, env: dict) -> float:
 
 
 CELLS_CODE = """
-import json, sys, time, contextlib, io
+import gc, json, sys, time, contextlib, io
 from IPython.core.interactiveshell import InteractiveShell
 from papermill.iorw import load_notebook_node
 from papermill.parameterize import parameterize_notebook
@@ -179,13 +179,15 @@ for i, job in enumerate(jobs):
     if i:  # the first report pays the imports
         times.append(time.perf_counter() - started)
         cpu.append(time.process_time() - cpu_started)
+    else:  # warmed up: what is loaded now lives on, as a worker freezes it after its warm-up
+        gc.freeze()
 print(json.dumps([times, cpu]))
 """
 
 
 def _cells(work: Path, jobs: list) -> tuple[float, float]:
     """The report notebooks' code executed in one in-process IPython shell (a fresh process; the first
-    report, which pays the imports, not counted): (wall, CPU) seconds per report, the work a kernel cannot
+    report, which pays the imports, not counted; then ``gc.freeze()``, as a batch worker after its warm-up): (wall, CPU) seconds per report, the work a kernel cannot
     avoid. The CPU time is what the cells cost whatever else shares the machine."""
     spec = json.dumps([[j.kind, j.agency_id, j.fiscal_year] for j in jobs])
     folders = json.dumps({"raw_dir": str(work / "raw"), "processed_dir": str(work / "processed")})
