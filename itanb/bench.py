@@ -187,8 +187,9 @@ print(json.dumps([times, cpu]))
 
 def _cells(work: Path, jobs: list) -> tuple[float, float]:
     """The report notebooks' code executed in one in-process IPython shell (a fresh process; the first
-    report, which pays the imports, not counted; then ``gc.freeze()``, as a batch worker after its warm-up): (wall, CPU) seconds per report, the work a kernel cannot
-    avoid. The CPU time is what the cells cost whatever else shares the machine."""
+    report, which pays the imports, not counted; then ``gc.freeze()``, as a batch worker after its
+    warm-up): (wall, CPU) seconds per report, the work a kernel cannot avoid. The CPU time is what the
+    cells cost whatever else shares the machine."""
     spec = json.dumps([[j.kind, j.agency_id, j.fiscal_year] for j in jobs])
     folders = json.dumps({"raw_dir": str(work / "raw"), "processed_dir": str(work / "processed")})
     done = subprocess.run([sys.executable, "-c", CELLS_CODE, spec, folders], env=_env(), capture_output=True,
