@@ -62,7 +62,6 @@ ZIP_PARTS = Limit("ITANB_MAX_PARTS", 10_000, "parts in the archive")
 SHEET_CELLS = Limit("ITANB_MAX_SHEET_CELLS", 5_000_000, "cells of the sheet's range from A1")
 SHARED_STRINGS = Limit("ITANB_MAX_SHARED_STRINGS", 5_000_000, "shared strings of the workbook")
 SHEET_TEXT = Limit("ITANB_MAX_SHEET_TEXT_MB", 256, "text of the sheet's cells", "MB", MB)
-CELL_TEXT = Limit("ITANB_MAX_CELL_CHARS", 32_767, "characters of one cell (Excel's own limit)")
 # every score table (.csv, .xlsx)
 SCORE_ROWS = Limit("ITANB_MAX_SCORE_ROWS", 200_000, "rows of the score table")
 SCORE_FILE = Limit("ITANB_MAX_SCORE_FILE_MB", 256, "size of the score table file", "MB", MB)
@@ -72,8 +71,8 @@ MEMO_FILE = Limit("ITANB_MAX_MEMO_FILE_MB", 100, "size of the memo file", "MB", 
 PDF_PAGES = Limit("ITANB_MAX_PDF_PAGES", 200, "pages of the PDF memo")
 TEXT_MEMO = Limit("ITANB_MAX_TEXT_MEMO_MB", 1, "size of the text memo", "MB", MB)
 
-LIMITS = (ZIP_PART, ZIP_TOTAL, ZIP_PARTS, SHEET_CELLS, SHARED_STRINGS, SHEET_TEXT, CELL_TEXT, SCORE_ROWS,
-          SCORE_FILE, MEMO_ROWS, MEMO_FILE, PDF_PAGES, TEXT_MEMO)
+LIMITS = (ZIP_PART, ZIP_TOTAL, ZIP_PARTS, SHEET_CELLS, SHARED_STRINGS, SHEET_TEXT, SCORE_ROWS, SCORE_FILE,
+          MEMO_ROWS, MEMO_FILE, PDF_PAGES, TEXT_MEMO)
 
 
 def check_limits() -> None:
