@@ -96,6 +96,7 @@ def synthetic_national(tmp_path_factory):
     return base
 
 
+@pytest.mark.slow  # national scale: the full suite's
 def test_synthetic_national_batch_index(synthetic_national):
     processed, reports = synthetic_national / "processed", synthetic_national / "reports"
     agencies = pq.read_table(processed / "agencies.parquet").to_pydict()
@@ -114,6 +115,7 @@ def test_synthetic_national_batch_index(synthetic_national):
     assert province in (reports / page).read_text(encoding="utf-8")
 
 
+@pytest.mark.slow  # national scale: the full suite's
 def test_index_pages_are_split_and_stay_small_at_national_scale(tmp_path):
     """77 provinces (their real names), one with 330 agencies with long names: pages of 80, all linked
     from the top page, each within 60 KB."""
