@@ -214,18 +214,16 @@ def _stamp(path: Path) -> str:
 
 def dependency_hashes(tables, jobs: list[Job], raw_dir: Path | str = paths.RAW) -> dict[str, str]:
     """Manifest key -> hash of everything the report reads (see the module docstring)."""
-    from itanb.views import provenance_paths
+    from itanb.views import provenance_paths_of
 
     raw_dir = Path(raw_dir)
     code = code_digests({j.kind: j.spec for j in jobs})
     data = data_digest(tables)
     stamps = {str(p): _stamp(raw_dir / str(p)) for p in tables.sources["path"]}
-    raw_of: dict[str | None, str] = {}
+    named = provenance_paths_of(tables, {j.agency_id for j in jobs})
+    raw_of = {a: _digest(*(f"{p}={stamps.get(p, 'missing')}" for p in paths)) for a, paths in named.items()}
     out = {}
     for job in jobs:
-        if job.agency_id not in raw_of:
-            raw_of[job.agency_id] = _digest(*(f"{p}={stamps.get(p, 'missing')}"
-                                              for p in provenance_paths(tables, job.agency_id)))
         params = json.dumps(job.params(), sort_keys=True)
         out[job.key()] = _digest(code[job.kind], data, raw_of[job.agency_id], params)
     return out

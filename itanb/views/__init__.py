@@ -32,6 +32,7 @@ from itanb.views.agency import (
     provenance,
     provenance_frame,
     provenance_paths,
+    provenance_paths_of,
     show_title,
 )
 from itanb.views.context import (
@@ -146,6 +147,7 @@ __all__ = [
     "provenance",
     "provenance_frame",
     "provenance_paths",
+    "provenance_paths_of",
     "ranking_table",
     "score_source",
     "show_title",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -336,14 +335,22 @@ def provenance_paths(tables, agency_id: str | None) -> list[str]:
     """The raw files (paths in the sources table) the provenance of a report names: those behind the
     agency's assessments and measures, or every file for a report that is not about one agency (or whose
     agency's rows name none of them)."""
-    s = tables.sources
-    used: set[str] = set()
-    if agency_id is not None:
-        for table in (tables.assessments, tables.measures):
-            src = table.loc[table["agency_id"] == agency_id, "source"].dropna().astype(str)
-            used |= {re.sub(r":\d+$", "", x) for x in src}
-    picked = s["path"][s["path"].isin(used)] if used and s["path"].isin(used).any() else s["path"]
-    return sorted(str(p) for p in picked)
+    return provenance_paths_of(tables, [agency_id])[agency_id]
+
+
+def provenance_paths_of(tables, agency_ids) -> dict[str | None, list[str]]:
+    """:func:`provenance_paths` of each of ``agency_ids`` (None: a report about no one agency), the tables
+    read once for all of them (a batch's plan asks it for every agency)."""
+    every = sorted(str(p) for p in tables.sources["path"])
+    known = set(every)
+    wanted = {a for a in agency_ids if a is not None}
+    rows = [t.loc[t["agency_id"].isin(wanted), ["agency_id", "source"]].dropna(subset=["source"])
+            for t in (tables.assessments, tables.measures)]
+    rows = pd.concat(rows, ignore_index=True)
+    used = (rows["source"].astype(str).str.replace(r":\d+$", "", regex=True)
+            .groupby(rows["agency_id"].astype(str)).agg(set))
+    return {a: sorted(used.get(a, set()) & known) or every if a is not None else every
+            for a in agency_ids}
 
 
 def provenance_frame(ctx: Context) -> pd.DataFrame:
