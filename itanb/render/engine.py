@@ -59,17 +59,19 @@ class _Outputs(list):
         else:
             super().clear()
 
-    def append(self, output) -> None:
+    def _clear_if_pending(self) -> None:
         if self.clear_pending:
             self.clear_pending = False
             super().clear()
+
+    def append(self, output) -> None:
+        self._clear_if_pending()
         super().append(output)
 
     def stream(self, name: str, text: str) -> None:
         if not text:
             return
-        if self.clear_pending:
-            self.clear()
+        self._clear_if_pending()
         if self and self[-1].get("output_type") == "stream" and self[-1]["name"] == name:
             self[-1]["text"] += text
         else:
@@ -109,8 +111,8 @@ class ReportDisplayHook(DisplayHook):
         pass
 
     def write_format_data(self, format_dict, md_dict=None) -> None:
-        self.shell.outputs.append(_output("execute_result", data=_mime(format_dict),
-                                                metadata=md_dict or {}, execution_count=self.prompt_count))
+        self.shell.outputs.append(_output("execute_result", data=_mime(format_dict), metadata=md_dict or {},
+                                          execution_count=self.prompt_count))
 
     def finish_displayhook(self) -> None:
         pass
@@ -181,8 +183,8 @@ class ReportShell(InteractiveShell):
         self.record_error(etype, value, self.SyntaxTB.structured_traceback(etype, value, None))
 
     def record_error(self, etype, value, stb) -> None:
-        self.error = _output("error", ename=getattr(etype, "__name__", str(etype)),
-                                   evalue=str(value), traceback=list(stb))
+        self.error = _output("error", ename=getattr(etype, "__name__", str(etype)), evalue=str(value),
+                             traceback=list(stb))
         self.outputs.append(self.error)
 
     def run_code_cell(self, source: str) -> _Outputs:
