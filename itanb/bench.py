@@ -94,11 +94,13 @@ def _prepare(work: Path, reports: int) -> list:
 
 def _cut_fonts() -> None:
     """The reports' font cut made before anything is timed: it is made once per machine and kept
-    (:data:`itanb.paths.CACHE`), and a first batch should not count it against one of the methods. A batch
-    worker's own warm-up makes it."""
-    from itanb.batch.executors import warm_worker
+    (:data:`itanb.paths.CACHE`), and a first batch should not count it against one of the methods. The first
+    page converted makes it (a batch worker's warm-up converts an empty notebook for that)."""
+    import nbformat
 
-    warm_worker()
+    from itanb.render import notebook_to_html
+
+    notebook_to_html(nbformat.v4.new_notebook(), "warm-up")
 
 
 def _serial_loop(work: Path, jobs: list) -> float:

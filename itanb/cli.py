@@ -103,8 +103,8 @@ def cmd_report(args: argparse.Namespace) -> int:
                              f"not {args.kind}")
     params = report_params(args.kind, agency=args.agency, fiscal_year=args.year)
     result = render_report(args.kind, params, reports_dir=args.reports, raw_dir=args.raw,
-                        processed_dir=args.processed, pdf=args.pdf, xlsx=args.xlsx,
-                        docx=args.docx).raise_for_error()
+                           processed_dir=args.processed, pdf=args.pdf, xlsx=args.xlsx,
+                           docx=args.docx).raise_for_error()
     if args.docx and result.docx is None:  # asked for by name: a draft that does not apply is an error
         raise ParameterError(f"HTML written; {'; '.join(result.skipped)}")
     print("\n".join(str(p) for p in (result.html, result.pdf, result.xlsx, result.docx) if p))
