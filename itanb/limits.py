@@ -69,10 +69,11 @@ SCORE_FILE = Limit("ITANB_MAX_SCORE_FILE_MB", 256, "size of the score table file
 MEMO_ROWS = Limit("ITANB_MAX_MEMO_ROWS", 2_000, "table rows of the memo")
 MEMO_FILE = Limit("ITANB_MAX_MEMO_FILE_MB", 100, "size of the memo file", "MB", MB)
 PDF_PAGES = Limit("ITANB_MAX_PDF_PAGES", 200, "pages of the PDF memo")
+SCAN_PAGES = Limit("ITANB_MAX_SCAN_PAGES", 50, "pages of the scanned memo")  # minutes of OCR past it
 TEXT_MEMO = Limit("ITANB_MAX_TEXT_MEMO_MB", 1, "size of the text memo", "MB", MB)
 
 LIMITS = (ZIP_PART, ZIP_TOTAL, ZIP_PARTS, SHEET_CELLS, SHARED_STRINGS, SHEET_TEXT, SCORE_ROWS, SCORE_FILE,
-          MEMO_ROWS, MEMO_FILE, PDF_PAGES, TEXT_MEMO)
+          MEMO_ROWS, MEMO_FILE, PDF_PAGES, SCAN_PAGES, TEXT_MEMO)
 
 
 def check_limits() -> None:

@@ -139,6 +139,21 @@ def test_a_scan_under_150_dpi_is_refused_in_one_line(tmp_path):
     assert len(result.stderr.splitlines()) == 1 and "120 dpi" in result.stderr
 
 
+def test_a_scan_of_too_many_pages_is_refused_by_its_limit(monkeypatch):
+    """The scan's page bound is limits.SCAN_PAGES (raised with its setting), for image-only PDFs and TIFFs
+    alike; nothing is read by OCR first."""
+    monkeypatch.setenv("ITANB_MAX_SCAN_PAGES", "2")
+    monkeypatch.setattr(ocr, "read_words", lambda *a, **k: pytest.fail("OCR before the page count"))
+    blank = [Image.new("L", (600, 800), 255) for _ in range(3)]
+    tiff = io.BytesIO()
+    blank[0].save(tiff, "TIFF", dpi=(300, 300), save_all=True, append_images=blank[1:])
+    for data, name in ((image_pdf(blank, 300), "many.pdf"), (tiff.getvalue(), "many.tif")):
+        with pytest.raises(InputError) as err:
+            parse_memo_bytes(data, name)
+        assert str(err.value) == (f"{name}: pages of the scanned memo: 3, over the limit of 2; if the file "
+                                  "is genuine, raise it with ITANB_MAX_SCAN_PAGES=<n>")
+
+
 def test_without_tesseract_a_scan_says_what_to_install(monkeypatch):
     monkeypatch.setattr(ocr.shutil, "which", lambda name: None)
     with pytest.raises(InputError) as err:

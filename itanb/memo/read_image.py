@@ -20,13 +20,13 @@ import io
 
 import numpy as np
 
+from itanb import limits
 from itanb.errors import InputError
 from itanb.memo.document import Document, Doubt
 from itanb.memo.pdf_grid import Grid, find_grids, merge_lines
 
 INK = 150  # grey below this, once the light is evened out, is ink
 MIN_DPI = 150
-MAX_PAGES = 50  # a scan of more pages is no memo (and would take minutes of OCR)
 CONFIDENT = 0.75  # a word read with less confidence is a doubt
 MARK_INK = 120  # pixels of ink at 300 dpi (a tick's strokes have ~350): a mark; half of it: a doubtful one
 _A4_WIDTH_IN = 8.27
@@ -67,8 +67,7 @@ def read_image(data: bytes, source: str) -> Document:
 
     try:
         img = Image.open(io.BytesIO(data))
-        if getattr(img, "n_frames", 1) > MAX_PAGES:
-            raise InputError(f"image of {img.n_frames} pages: a memo has at most {MAX_PAGES}", source=source)
+        limits.SCAN_PAGES.check(getattr(img, "n_frames", 1), source=source)
         frames = [(f.convert("L"), _dpi_of(f)) for f in ImageSequence.Iterator(img)]
     except UnidentifiedImageError:
         raise InputError("not a picture that can be read (PNG, JPEG or TIFF)", source=source) from None
@@ -85,9 +84,7 @@ def read_scan(data: bytes, source: str) -> Document:
     pdf = open_pdf(data, source)
     pages = []
     try:
-        if len(pdf) > MAX_PAGES:
-            raise InputError(f"scanned PDF of {len(pdf)} pages: a memo has at most {MAX_PAGES}",
-                             source=source)
+        limits.SCAN_PAGES.check(len(pdf), source=source)
         for number in range(len(pdf)):
             page = pdf[number]
             try:
