@@ -22,7 +22,8 @@ class Loc:
     """Where a paragraph or row is. ``seq``: its 1-based position in reading order (a text file's line).
 
     Text files give ``line``; Word gives ``table`` and ``row`` for a row, ``para`` for a paragraph; PDF gives
-    ``page`` (and ``table``/``row`` for a row of a table found on that page).
+    ``page`` (and ``table``/``row`` for a row of a table found on that page, with ``top`` and ``bottom``: its
+    grid row's sides in points from the page's top, which tell the row a scan's doubtful word was read in).
     """
 
     seq: int
@@ -31,6 +32,8 @@ class Loc:
     table: int | None = None
     row: int | None = None
     para: int | None = None
+    top: float | None = None
+    bottom: float | None = None
 
     def _parts(self, words: dict[str, str]) -> list[str]:
         parts = []
@@ -112,6 +115,9 @@ class Document:
         return [b for b in self.blocks if isinstance(b, Table)]
 
 
+MODEL = 2  # the version of to_json's layout (2: rows' top and bottom); another one is not read back
+
+
 def to_json(doc: Document) -> dict:
     """``doc`` as plain JSON data (the OCR cache keeps a scan's document so; :func:`from_json` reads it)."""
     def loc(x: Loc) -> dict:
@@ -120,12 +126,15 @@ def to_json(doc: Document) -> dict:
     blocks = [{"table": [{"cells": r.cells, "loc": loc(r.loc)} for r in b.rows], "loc": loc(b.loc),
                "span": b.span} if isinstance(b, Table) else {"text": b.text, "loc": loc(b.loc)}
               for b in doc.blocks]
-    return {"source": doc.source, "kind": doc.kind, "blocks": blocks, "scanned": doc.scanned,
+    return {"model": MODEL, "source": doc.source, "kind": doc.kind, "blocks": blocks, "scanned": doc.scanned,
             "doubts": [asdict(d) for d in doc.doubts]}
 
 
 def from_json(data: dict, source: str) -> Document:
-    """The document :func:`to_json` gave, named ``source``."""
+    """The document :func:`to_json` gave, named ``source``; ValueError for another :data:`MODEL`'s (a cache
+    written by an older itanb: read the file again)."""
+    if data.get("model") != MODEL:
+        raise ValueError(f"document model {data.get('model')!r}, not {MODEL}")
     blocks: list[Paragraph | Table] = []
     for b in data["blocks"]:
         if "table" in b:

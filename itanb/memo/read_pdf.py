@@ -228,7 +228,7 @@ class PageReader:
             out.append(block)
         return out
 
-    def _loc(self, page: int, **where: int) -> Loc:
+    def _loc(self, page: int, **where: float) -> Loc:
         self.seq += 1
         return Loc(self.seq, page=page, **where)
 
@@ -275,7 +275,8 @@ class PageReader:
                 cells.append(_cell_text(lines) if lines else "")
             if r and not any(cells) and not owns_any(grid, r):
                 continue  # a grid row only merged cells pass through
-            rows.append(Row(cells, self._loc(number, table=self.tables, row=len(rows) + 1)))
+            rows.append(Row(cells, self._loc(number, table=self.tables, row=len(rows) + 1, top=grid.ys[r],
+                                             bottom=grid.ys[r + 1])))
         return Table(rows, rows[0].loc)
 
 
