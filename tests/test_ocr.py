@@ -16,7 +16,6 @@ import re
 import shutil
 import subprocess
 import sys
-from difflib import SequenceMatcher
 from pathlib import Path
 
 import numpy as np
@@ -32,45 +31,13 @@ from itanb.memo.digits import classify
 from itanb.memo.numbers import glyphs
 from itanb.memo.ocr_text import correct
 from itanb.memo.read_image import _prepare
-from itanb.thai import normalize_for_matching
+from tests.scans import image_pdf, scan, similar
 
 FORMATS = Path(__file__).parent / "fixtures" / "memo_formats"
 SOURCE = FORMATS / "nong-ruea-2567-libreoffice.pdf"
 TLWG = Path("/usr/share/fonts/truetype/tlwg")
 needs_tesseract = pytest.mark.skipif(not ocr.available(), reason="tesseract-ocr and tesseract-ocr-tha not "
                                      "installed (.ci/run installs them)")
-
-
-def scan(pdf: bytes, dpi: int, angle: float, *, jpeg: int | None = None, seed: int = 1) -> list[Image.Image]:
-    """The pages of ``pdf`` as a scanner gives them: ``dpi``, turned by ``angle``°, light falling off to 80%
-    across the page, grain, optionally JPEG-compressed."""
-    import pypdfium2 as pdfium
-
-    rng = np.random.default_rng(seed)
-    doc = pdfium.PdfDocument(pdf)
-    pages = []
-    for i in range(len(doc)):
-        img = doc[i].render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
-        img = img.rotate(angle, resample=Image.BILINEAR, fillcolor=255)
-        a = np.asarray(img, dtype=np.float32) * np.linspace(1.0, 0.8, img.width)[None, :]
-        img = Image.fromarray(np.clip(a + rng.normal(0, 10, a.shape), 0, 255).astype(np.uint8))
-        if jpeg:
-            buf = io.BytesIO()
-            img.save(buf, "JPEG", quality=jpeg)
-            img = Image.open(io.BytesIO(buf.getvalue())).convert("L")
-        pages.append(img)
-    return pages
-
-
-def image_pdf(pages: list[Image.Image], dpi: int) -> bytes:
-    """An image-only PDF (no text layer) of ``pages``."""
-    buf = io.BytesIO()
-    pages[0].save(buf, "PDF", resolution=dpi, save_all=True, append_images=pages[1:])
-    return buf.getvalue()
-
-
-def similar(a: str, b: str) -> float:
-    return SequenceMatcher(None, normalize_for_matching(a), normalize_for_matching(b)).ratio()
 
 
 # ------------------------------------------------------------------------------------ without tesseract
