@@ -30,7 +30,7 @@ from itanb.memo import ParsedMemo, ocr, parse_memo_bytes, parse_memo_file
 from itanb.memo.digits import classify
 from itanb.memo.numbers import glyphs
 from itanb.memo.ocr_text import correct
-from itanb.memo.read_image import _prepare
+from itanb.memo.scan_page import prepare
 from tests.scans import image_pdf, scan, similar
 
 FORMATS = Path(__file__).parent / "fixtures" / "memo_formats"
@@ -89,7 +89,7 @@ def test_ruling_lines_give_the_table_grid_and_the_skew_is_undone():
         draw.line((200, y, 2200, y), fill=0, width=4)
     for x in (200, 900, 1600, 2200):
         draw.line((x, 200, x, 1000), fill=0, width=4)
-    page = _prepare(img.rotate(1.5, resample=Image.BILINEAR, fillcolor=255), 300)
+    page = prepare(img.rotate(1.5, resample=Image.BILINEAR, fillcolor=255), 300)
     assert [(g.nr, g.nc) for g in page.grids] == [(4, 3)]
     assert not page.clean[190:1010, 180:2220].any()  # the lines are out of what OCR reads
 
@@ -347,3 +347,28 @@ def test_without_tesseract_the_other_memos_are_ingested_and_the_command_exits_2(
     assert err.splitlines() == [f"itanb: memos/scan.pdf: {ocr.INSTALL}"]
     t = load_tables(tmp_path / "processed")
     assert set(t.sources["path"]) == {"memos/typed.md"} and len(t.measures) == 3
+
+
+@pytest.mark.parametrize("dpi", [200, 300])
+def test_a_status_cells_mark_is_read_from_the_ink_in_its_middle(dpi):
+    """A tick, a slash, a cross, a ticked box (DejaVu's ☒, ☑) are marks; an empty box (☐), a dash, specks and
+    a clean cell are none: the ink of a mark crosses its own middle, an empty box's lies on its edges."""
+    from itanb.memo.scan_words import mark_confidence
+
+    dejavu = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    face = ImageFont.truetype(str(dejavu if dejavu.exists() else font_path("Regular")), round(dpi * 10 / 72))
+    rng = np.random.default_rng(3)
+
+    def cell(text: str) -> np.ndarray:
+        img = Image.new("L", (dpi // 2, dpi // 4), 255)
+        ImageDraw.Draw(img).text((dpi // 8, dpi // 20), text, font=face, fill=0)
+        ink = np.asarray(img) < 150
+        specks = rng.random(ink.shape) < 0.0005
+        return ink | specks
+
+    marks = ["/", "x", "X"] + (["✓", "✔", "☒", "☑"] if dejavu.exists() else [])
+    none = ["", "-", "–"] + (["☐"] if dejavu.exists() else [])
+    assert all(mark_confidence(cell(m), dpi) >= 0.5 for m in marks), [
+        (m, mark_confidence(cell(m), dpi)) for m in marks]
+    assert all(mark_confidence(cell(m), dpi) == 0 for m in none), [
+        (m, mark_confidence(cell(m), dpi)) for m in none]

@@ -115,9 +115,6 @@ class Document:
         return [b for b in self.blocks if isinstance(b, Table)]
 
 
-MODEL = 2  # the version of to_json's layout (2: rows' top and bottom); another one is not read back
-
-
 def to_json(doc: Document) -> dict:
     """``doc`` as plain JSON data (the OCR cache keeps a scan's document so; :func:`from_json` reads it)."""
     def loc(x: Loc) -> dict:
@@ -126,15 +123,12 @@ def to_json(doc: Document) -> dict:
     blocks = [{"table": [{"cells": r.cells, "loc": loc(r.loc)} for r in b.rows], "loc": loc(b.loc),
                "span": b.span} if isinstance(b, Table) else {"text": b.text, "loc": loc(b.loc)}
               for b in doc.blocks]
-    return {"model": MODEL, "source": doc.source, "kind": doc.kind, "blocks": blocks, "scanned": doc.scanned,
+    return {"source": doc.source, "kind": doc.kind, "blocks": blocks, "scanned": doc.scanned,
             "doubts": [asdict(d) for d in doc.doubts]}
 
 
 def from_json(data: dict, source: str) -> Document:
-    """The document :func:`to_json` gave, named ``source``; ValueError for another :data:`MODEL`'s (a cache
-    written by an older itanb: read the file again)."""
-    if data.get("model") != MODEL:
-        raise ValueError(f"document model {data.get('model')!r}, not {MODEL}")
+    """The document :func:`to_json` gave, named ``source``."""
     blocks: list[Paragraph | Table] = []
     for b in data["blocks"]:
         if "table" in b:
