@@ -137,3 +137,14 @@ def test_processed_findings_written_before_the_field_column_still_load(tmp_path)
     loaded = load_table("findings", tmp_path / "old", manifest=False)
     assert list(loaded.columns)[-2:] == ["image", "field"] and loaded[["image", "field"]].isna().all().all()
     assert len(loaded) == len(t.findings)
+
+
+def test_the_year_over_year_table_pictures_a_scans_uncertain_score_in_its_years_row():
+    ctx = context([_uncertain(f, PICTURES[f]) for f in ("score", "level_reported", "measures[2].due")])
+    rows = cells(views.yoy_table(ctx).data)
+    year = rows.pop("พ.ศ. 2567")
+    assert PICTURES["score"] in year[1] and year[1].startswith("72.30<span")
+    assert PICTURES["level_reported"] in year[2] and "ระดับที่รายงาน: อ่านจากสแกน" in year[2]
+    others = "".join("".join(row) for row in rows.values())
+    assert "itanb-scan" not in others
+    assert PICTURES["measures[2].due"] not in views.yoy_table(ctx).data  # a deadline is not in this table

@@ -9,8 +9,8 @@ A notebook starts with :func:`check_params`, which loads the processed tables an
 without data or a malformed value; :class:`~itanb.errors.ItanbError` shows as that one line in a notebook.
 
 The package by job, in import order: ``format`` (escaped HTML, Thai numbers and dates, figures), ``context``
-(parameters, tables), ``yoy``, ``sources`` (a score's source in Thai, the district used), ``scans`` (the
-picture beside a value read uncertainly off a scan), ``agency`` (the fiscal-year report's pieces),
+(parameters, tables), ``sources`` (a score's source in Thai, the district used), ``scans`` (the
+picture beside a value read uncertainly off a scan), ``yoy``, ``agency`` (the fiscal-year report's pieces),
 ``portfolio``, ``indicators``.
 Import from ``itanb.views``.
 """
