@@ -85,7 +85,8 @@ def test_each_picture_sits_beside_its_own_value():
                                                "measures[1].status")),
         # read from another file than the measures: not theirs
         _uncertain("measures[1].due", PICTURES["elsewhere"], source="memos/other.pdf, page 1"),
-        _uncertain("measures[2].status", "https://example.org/x.png"),  # not an embedded PNG: never shown
+        _uncertain("measures[2].status", "https://example.org/x.png"),  # not an embedded PNG: the note alone
+        _uncertain("fiscal_year", None),  # contradicted by the memo's date: no picture, the note alone
         _uncertain(None, png(99)),  # a doubtful mark of no measure: the findings list only
     ])
     head = facts(views.headline(ctx).data)
@@ -94,18 +95,21 @@ def test_each_picture_sits_beside_its_own_value():
     assert PICTURES["level_reported"] in head["ระดับ"]
     assert "ระดับที่รายงาน: อ่านจากสแกน โปรดตรวจ · หน้า 1" in head["ระดับ"]
     assert PICTURES["memo_date"] in head["ปีงบประมาณ"] and "วันที่ของบันทึก: อ่านจากสแกน" in head["ปีงบประมาณ"]
-    assert sum(v.count("itanb-scan") for v in head.values()) == 3
+    assert sum(v.count("itanb-scan") for v in head.values()) == 4
+    note = "<small>ปีงบประมาณของมาตรการ: อ่านจากสแกน โปรดตรวจ · หน้า 1</small>"
+    assert f'<span class="itanb-scan" data-field="fiscal_year">{note}' in head["ปีงบประมาณ"]
     rows = cells(views.measures_table(ctx).data)
     due, status = 4, 5
     assert PICTURES["measures[2].due"] in rows["2"][due] and 'data-field="measures[2].due"' in rows["2"][due]
     assert "อ่านจากสแกน โปรดตรวจ · หน้า 1" in rows["2"][due]
     assert PICTURES["measures[1].status"] in rows["1"][status]
-    assert "itanb-scan" not in rows["1"][due] and "itanb-scan" not in rows["2"][status]
+    assert "itanb-scan" not in rows["1"][due]
+    assert '<span class="itanb-scan" data-field="measures[2].status"><small>' in rows["2"][status]
     everything = views.headline(ctx).data + views.measures_table(ctx).data
     assert PICTURES["elsewhere"] not in everything and "example.org" not in everything
     assert png(99) not in everything
     assert png(99) in views.findings_list(ctx).data  # kept in the findings list, with every other picture
-    assert views.findings_list(ctx).data.count('<img class="itanb-ocr"') == 7
+    assert views.findings_list(ctx).data.count('<img class="itanb-ocr"') == 7  # the PNGs
 
 
 def test_a_score_that_gave_way_to_a_score_table_gets_no_picture_and_thai_digits_reach_the_note():

@@ -29,7 +29,7 @@ ASSESSMENT_FIELDS = frozenset({"score", "level_reported", "assessed_fiscal_year"
 @dataclass(frozen=True)
 class Picture:
     field: str  # the value it shows (itanb.findings.split_field)
-    image: str  # PNG data: URI
+    image: str  # PNG data: URI; "" for the note alone
     places: str  # where, in Thai ("หน้า 2"); "" when not known
 
 
@@ -40,24 +40,23 @@ def _names_file(source: str, file: str) -> bool:
     return bool(file) and (source == file or source.startswith(file + ", "))
 
 
-def _mine(ctx: Context) -> pd.DataFrame:
-    """The agency's findings with a picture."""
+def _mine(ctx: Context, column: str) -> pd.DataFrame:
+    """The agency's findings with a value in ``column`` (``image``, ``field``)."""
     f = ctx.tables.findings
-    if "image" not in f.columns:
+    if column not in f.columns:
         return f.iloc[:0]
-    return f[(f["agency_id"] == ctx.agency_id) & f["image"].notna()]
+    return f[(f["agency_id"] == ctx.agency_id) & f[column].notna()]
 
 
 def scan_pictures(ctx: Context, assessed_year: int | None = None) -> dict[str, list[Picture]]:
     """field -> the pictures of the values this report shows that were read uncertainly off a scan: the
     measures of ``ctx.fiscal_year`` and their memo's date and fiscal year (findings of that year from the
     measures' file), and the values of the assessment of ``assessed_year`` (the one the report shows, from
-    the file it was read from). Only PNG ``data:`` pictures; a finding without ``field`` is left to the
-    findings list."""
-    mine = _mine(ctx)
-    if "field" not in mine.columns:
-        return {}
-    mine = mine[(mine["code"] == "ocr_uncertain") & mine["field"].notna()]
+    the file it was read from). A finding without ``field`` is left to the findings list; one without a
+    picture (a value its memo's other values contradict), or whose picture is not a PNG ``data:`` URI, gets
+    the note alone (``Picture.image`` empty)."""
+    mine = _mine(ctx, "field")
+    mine = mine[mine["code"] == "ocr_uncertain"]
     if mine.empty:
         return {}
     m = ctx.tables.measures
@@ -70,8 +69,7 @@ def scan_pictures(ctx: Context, assessed_year: int | None = None) -> dict[str, l
             name, _ = split_field(str(rec.field))
         except ValueError:
             continue  # a field this itanb does not know: the findings list still shows it
-        if not str(rec.image).startswith(PNG):
-            continue
+        image = str(rec.image) if not is_missing(rec.image) and str(rec.image).startswith(PNG) else ""
         if name in ASSESSMENT_FIELDS:
             shown = _names_file(str(rec.source), scored_from)
         else:
@@ -79,23 +77,23 @@ def scan_pictures(ctx: Context, assessed_year: int | None = None) -> dict[str, l
                      and any(_names_file(str(rec.source), s) for s in measures_from))
         if shown:
             places = "" if is_missing(rec.places) else str(rec.places)
-            out.setdefault(str(rec.field), []).append(Picture(str(rec.field), str(rec.image), places))
+            out.setdefault(str(rec.field), []).append(Picture(str(rec.field), image, places))
     return out
 
 
 def beside(pictures: list[Picture], thai_digits: bool = False, *, shown_as: str | None = None) -> str:
-    """The HTML put right after a value: each picture, small, with the note and its page. ``shown_as``: the
-    name the value is shown under; a picture of another value (the memo date beside the fiscal year) is
-    named."""
+    """The HTML put right after a value: each picture, small, with the note and its page (the note alone
+    where there is no picture). ``shown_as``: the name the value is shown under; a picture of another value
+    (the memo date beside the fiscal year) is named."""
     parts = []
     for p in pictures:
         name = field_label(p.field)
         note = NOTE + (f" · {p.places}" if p.places else "")
         if shown_as is not None and name != shown_as:
             note = f"{name}: {note}"
-        parts.append(f'<span class="itanb-scan" data-field="{esc(p.field)}"><img src="{esc(p.image)}" '
-                     f'alt="{esc(f"ภาพที่อ่าน{name}จากสแกน")}"><small>{esc(prose_digits(note, thai_digits))}'
-                     "</small></span>")
+        img = (f'<img src="{esc(p.image)}" alt="{esc(f"ภาพที่อ่าน{name}จากสแกน")}">' if p.image else "")
+        parts.append(f'<span class="itanb-scan" data-field="{esc(p.field)}">{img}'
+                     f"<small>{esc(prose_digits(note, thai_digits))}</small></span>")
     return "".join(parts)
 
 
@@ -114,7 +112,7 @@ def finding_pictures(ctx: Context) -> dict[tuple[str, str], str]:
     """(message with its places, where) of each finding of the agency with a picture (``ocr_uncertain``:
     where a value was read on a scan) -> the picture's ``data:`` URI, in the words of the findings list."""
     out = {}
-    for rec in records(_mine(ctx)):
+    for rec in records(_mine(ctx, "image")):
         where = str(rec.source) + (f":{int(rec.line)}" if not is_missing(rec.line) else "")
         text = rec.message + (f" ({rec.places})" if not is_missing(rec.places) else "")
         out[(prose_digits(text, ctx.thai_digits), where)] = str(rec.image)
