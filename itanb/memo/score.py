@@ -66,7 +66,7 @@ def assessment(ctx: Context, measures_fy: int | None) -> Assessment | None:
     elif grading.contradicts(fy, g.possible, level_reported):
         ctx.note("level_mismatch", grading.level_mismatch_message(fy, score, level_reported, g.shown),
                  loc, fy)
-    return Assessment(fy, score, level_reported, g.level, loc.line if loc else None)
+    return Assessment(fy, score, level_reported, g.level, loc.line if loc else None, loc)
 
 
 def _assessed_year(ctx: Context, found: re.Match[str], para_start: int, para_end: int,
