@@ -67,20 +67,20 @@ def measures(ctx: Context, plan: list[PlanRow], status: list[StatusRow]) -> list
                      f"แถวในตารางผลการดำเนินงาน \"{short(s.measure)}\" ไม่ตรงกับมาตรการใดในแผน: "
                      f"เพิ่มเป็นมาตรการข้อ {no}", s.loc)
         st = _status_of(ctx, s.marks, s.loc, s.measure)
-        out.append(Measure(no, s.measure, s.steps, [], None, "", st, None, s.loc.seq))
+        out.append(Measure(no, s.measure, s.steps, [], None, "", st, None, s.loc.seq, s.loc.seq))
     return out
 
 
 def _planned(ctx: Context, no: int, p: PlanRow, m: _Matching) -> Measure:
     """Measure ``no`` of the plan, with its status (from its own marks in a combined table)."""
-    st, sim = None, None
+    st, sim, marked = None, None, None
     status, status_keys, plan_keys, pairs, _ = m
     if m.combined:
-        st = _status_of(ctx, p.marks, p.loc, p.measure)
+        st, marked = _status_of(ctx, p.marks, p.loc, p.measure), p.loc.seq
     elif no - 1 in pairs:
         j, sim = pairs[no - 1]
         s = status[j]
-        st = _status_of(ctx, s.marks, s.loc, s.measure)
+        st, marked = _status_of(ctx, s.marks, s.loc, s.measure), s.loc.seq
         if status_keys[j][0] != plan_keys[no - 1][0]:
             ctx.note("fuzzy_match",
                      f"มาตรการในตารางผลการดำเนินงาน \"{short(s.measure)}\" จับคู่กับ"
@@ -89,7 +89,7 @@ def _planned(ctx: Context, no: int, p: PlanRow, m: _Matching) -> Measure:
     elif status:
         ctx.note("unmatched_plan_row", f"มาตรการข้อ {no} \"{short(p.measure)}\" ไม่มีแถวในตารางผลการดำเนินงาน",
                  p.loc)
-    return Measure(no, p.measure, p.steps, p.owners, p.due, p.due_text, st, sim, p.loc.seq)
+    return Measure(no, p.measure, p.steps, p.owners, p.due, p.due_text, st, sim, p.loc.seq, marked)
 
 
 def match(
