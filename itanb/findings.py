@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 # code -> what it means (English, for developers; messages shown to users are Thai).
@@ -23,6 +24,44 @@ CODES: dict[str, str] = {
     "ocr_uncertain": "a value read from a scan (OCR) below its confidence: a person should confirm it",
 }
 
+# ocr_uncertain: the memo value a finding is about (``Finding.field``), named as in ``parse-memo``'s JSON: the
+# memo's own values -> their Thai name (shown beside the value's picture in the reports) ...
+VALUE_FIELDS: dict[str, str] = {
+    "memo_date": "วันที่ของบันทึก",
+    "fiscal_year": "ปีงบประมาณของมาตรการ",
+    "assessed_fiscal_year": "ปีงบประมาณที่ประเมิน",
+    "score": "คะแนน",
+    "level_reported": "ระดับที่รายงาน",
+}
+# ... and each measure's, ``measures[N].due`` for measure number N
+MEASURE_FIELDS: dict[str, str] = {"due": "กำหนดเสร็จ", "status": "สถานะ"}
+_MEASURE_FIELD_RE = re.compile(r"measures\[([1-9][0-9]*)\]\.(\w+)")
+
+
+def measure_field(no: int, part: str) -> str:
+    """The field of measure ``no``'s ``part`` (a key of :data:`MEASURE_FIELDS`): ``measures[3].due``."""
+    if part not in MEASURE_FIELDS:
+        raise ValueError(f"unknown measure field {part!r}; known: {', '.join(MEASURE_FIELDS)}")
+    return f"measures[{int(no)}].{part}"
+
+
+def split_field(field: str) -> tuple[str, int | None]:
+    """``(name, measure number)`` of a field: ``("score", None)``, ``("due", 3)`` for ``measures[3].due``;
+    ValueError for a name that is not a field."""
+    if field in VALUE_FIELDS:
+        return field, None
+    m = _MEASURE_FIELD_RE.fullmatch(field)
+    if m is None or m[2] not in MEASURE_FIELDS:
+        raise ValueError(f"unknown field {field!r}; known: {', '.join(VALUE_FIELDS)}, "
+                         f"measures[N].{{{','.join(MEASURE_FIELDS)}}}")
+    return m[2], int(m[1])
+
+
+def field_label(field: str) -> str:
+    """The Thai name of a field: ``คะแนน``, ``กำหนดเสร็จ มาตรการข้อ 3``."""
+    name, no = split_field(field)
+    return VALUE_FIELDS[name] if no is None else f"{MEASURE_FIELDS[name]} มาตรการข้อ {no}"
+
 
 @dataclass(frozen=True)
 class Finding:
@@ -38,7 +77,12 @@ class Finding:
     # ocr_uncertain: a small PNG (``data:`` URI) of where the value was read on the scan, for a person to
     # confirm it at a glance (the fiscal-year report shows it beside the finding)
     image: str | None = None
+    # ocr_uncertain: the value it is about (:data:`VALUE_FIELDS`, :func:`measure_field`), so that a report can
+    # show the picture beside that value
+    field: str | None = None
 
     def __post_init__(self) -> None:
         if self.code not in CODES:
             raise ValueError(f"unknown finding code {self.code!r}; known: {', '.join(sorted(CODES))}")
+        if self.field is not None:
+            split_field(self.field)

@@ -18,6 +18,7 @@ STATUS_LABELS: dict[str, str] = {
     "done": "ดำเนินงานเสร็จแล้ว",
 }
 NO_STATUS_LABEL = "ไม่ระบุสถานะ"  # a measure whose status row has no mark
+EMPTY_BOXES = frozenset("☐□❑")  # an unticked check box in a status cell: no mark
 
 # --- years ---
 BE_MIN, BE_MAX = 2500, 2700  # a fiscal year (BE) outside this is a mistake, not data

@@ -276,19 +276,22 @@ def _encrypted_pdf() -> bytes:
 
 def _libreoffice(docx: bytes, target: str) -> bytes | None:
     """``docx`` saved by headless LibreOffice (``soffice --convert-to target``, as the Word draft's test uses:
-    tests/fixtures/libreoffice.py), TH SarabunPSK (the memos' font) mapped to the Sarabun itanb ships; None
-    where LibreOffice is not installed (the committed file is kept then). Its timestamps differ each time it
-    is made."""
+    tests/fixtures/libreoffice.py), TH SarabunPSK (the memos' font) mapped to the Sarabun itanb ships and
+    DejaVu shown for the marks Sarabun lacks (✓, ☒: without it they print as empty boxes, which a scan of the
+    page could not tell from a box left unticked); None where LibreOffice is not installed (the committed file
+    is kept then). Its timestamps differ each time it is made."""
     import shutil
 
     from tests.fixtures import libreoffice
+    from tests.scans import SYMBOL_FONTS
 
     if shutil.which("soffice") is None:
         return None
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "memo.docx"
         src.write_bytes(docx)
-        return libreoffice.convert(src, target, Path(tmp), alias="TH SarabunPSK").read_bytes()
+        out = libreoffice.convert(src, target, Path(tmp), alias="TH SarabunPSK", fonts=SYMBOL_FONTS)
+        return out.read_bytes()
 
 
 def _encrypted_docx(docx: bytes) -> bytes:

@@ -58,7 +58,8 @@ def main() -> None:
     ap.add_argument("--dpi", default="300,200")
     args = ap.parse_args()
     dpis = {int(d) for d in args.dpi.split(",")}
-    files = corpus(args.seed, args.memos, tuple(args.layouts.split(",")), args.out / f"seed-{args.seed}")
+    files = corpus(args.seed, args.memos, tuple(args.layouts.split(",")),
+                   args.out / f"seed-{args.seed}-n{args.memos}")
     for dpi, angle, jpeg in (c for c in CONDITIONS if c[0] in dpis):
         right: Counter[str] = Counter()
         silent = 0

@@ -58,7 +58,8 @@ def similar(a: str, b: str) -> float:
 # --- SYNTHETIC memos laid out three ways --------------------------------------------------------------------
 
 LAYOUTS = ("pdf", "word", "boxes")  # itanb's PDF writer; Word via LibreOffice; Word with a check box per cell
-SYMBOL_FONTS = (Path("/usr/share/fonts/truetype/dejavu"),)  # ☐ and ☒ (fonts-dejavu-core, beside LibreOffice)
+# ☐, ☒, ✓ (fonts-dejavu-core) and Wingdings' symbols (OpenSymbol, fonts-opensymbol), both beside LibreOffice
+SYMBOL_FONTS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/truetype/libreoffice"))
 _STATUS_ROW = re.compile(r"^(\|[^|\n]*\|[^|\n]*)\|([^|\n]*)\|([^|\n]*)\|([^|\n]*)\|\s*$", re.MULTILINE)
 
 

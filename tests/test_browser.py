@@ -111,3 +111,76 @@ def test_index_and_portfolio_open_offline(chromium, reports, tmp_path):
         assert seen["blocked"] == [] and seen["failed"] == [] and seen["console_errors"] == []
         assert seen["sarabun_loaded"]
         assert "จังหวัดกาญจนบุรี" in seen["text"] or "รายงาน" in seen["text"]
+
+
+
+# Each picture of a value read off a scan (views/scans.py): the field, the headline row or table cell it is in
+# (its label, or its row's measure number and column), whether it lies wholly inside that cell, its size.
+SCAN_PICTURES_JS = """() => [...document.querySelectorAll('.itanb-scan')].map(s => {
+  const home = s.closest('td, dd'), img = s.querySelector('img');
+  const a = s.getBoundingClientRect(), h = home.getBoundingClientRect();
+  const i = img.getBoundingClientRect();
+  const row = home.closest('tr');
+  return {field: s.dataset.field, home: home.tagName, label: home.previousElementSibling?.textContent,
+          column: home.cellIndex, no: row ? row.cells[0].textContent : null,
+          inside: a.left >= h.left - 0.5 && a.right <= h.right + 0.5 && a.top >= h.top - 0.5
+                  && a.bottom <= h.bottom + 0.5,
+          img: [i.width, i.height, img.naturalWidth], font: getComputedStyle(s).fontFamily};
+})"""
+
+
+def scanned_report(tmp_path: Path, fields: tuple[str, ...]) -> Path:
+    """The fiscal-year report of SYNTHETIC tables whose FY2567 measures and score are read from a (made-up)
+    scan, with an ocr_uncertain finding and a 240 x 60 picture for each of ``fields``."""
+    import base64
+    import io
+
+    from fixtures.synthetic_agency import AGENCY_ID, findings_frame, synthetic_tables
+    from PIL import Image, ImageDraw
+
+    from itanb.store import write_tables
+
+    def picture(text: str) -> str:
+        img = Image.new("L", (240, 60), 255)
+        ImageDraw.Draw(img).text((10, 20), text, fill=0)
+        buf = io.BytesIO()
+        img.save(buf, "PNG")
+        return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+    t = synthetic_tables()
+    measures, assessments = t.measures.copy(), t.assessments.copy()
+    measures.loc[measures["fiscal_year"] == 2567, "source"] = "memos/scan.pdf"
+    assessments.loc[(assessments["agency_id"] == AGENCY_ID) & (assessments["fiscal_year"] == 2567),
+                    "source"] = "memos/scan.pdf"
+    findings = findings_frame([{"code": "ocr_uncertain", "message": f"ค่า {f} อ่านจากภาพสแกนได้ไม่แน่ชัด",
+                                "source": "memos/scan.pdf, page 1", "line": None, "agency_id": AGENCY_ID,
+                                "fiscal_year": 2567, "places": "หน้า 1", "image": picture(f), "field": f}
+                               for f in fields])
+    write_tables(t._replace(measures=measures, assessments=assessments, findings=findings), tmp_path / "p")
+    result = render.render_report("fiscal-year", {"agency": AGENCY_ID, "fiscal_year": 2567},
+                                  reports_dir=tmp_path / "r", raw_dir=tmp_path, processed_dir=tmp_path / "p")
+    assert result.ok, result.summary()
+    return result.html
+
+
+def test_the_picture_of_a_value_read_off_a_scan_sits_beside_that_value(chromium, tmp_path):
+    """Each picture is drawn (loaded, small, whole) inside the headline row or table cell of its value."""
+    report = scanned_report(tmp_path, ("score", "fiscal_year", "measures[1].due", "measures[2].status"))
+    seen = open_offline(chromium, report, tmp_path / "scanned.png")
+    assert seen["images_ok"] and seen["blocked"] == [] and seen["console_errors"] == []
+    assert "อ่านจากสแกน โปรดตรวจ · หน้า 1" in seen["text"]
+    context = chromium.new_context(offline=True, viewport={"width": 1000, "height": 1400})
+    try:
+        page = context.new_page()
+        page.goto(report.as_uri(), wait_until="load")
+        placed = page.evaluate(SCAN_PICTURES_JS)
+    finally:
+        context.close()
+    assert {p["field"]: (p["home"], p["label"] if p["home"] == "DD" else (p["no"], p["column"]))
+            for p in placed} == {"score": ("DD", "คะแนน"), "fiscal_year": ("DD", "ปีงบประมาณ"),
+                                 "measures[1].due": ("TD", ("1", 4)), "measures[2].status": ("TD", ("2", 5))}
+    for p in placed:
+        width, height, natural = p["img"]
+        assert p["inside"], p  # within its value's cell, nothing spills over
+        assert natural == 240 and 0 < height <= 45 and 0 < width <= 240, p  # small, drawn whole
+        assert "Sarabun" in p["font"]

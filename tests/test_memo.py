@@ -11,7 +11,7 @@ import pytest
 
 from itanb import paths
 from itanb.errors import InputError
-from itanb.memo import ParsedMemo, parse_memo, parse_memo_file, split_owners
+from itanb.memo import ParsedMemo, parse_memo, parse_memo_bytes, parse_memo_file, split_owners
 from itanb.thai import to_arabic_digits
 
 REAL = paths.PROJ_ROOT / "data" / "raw" / "memos" / "khoksaat-ita-measures-memo-2565.md"
@@ -505,3 +505,50 @@ def test_agency_from_the_body_when_the_header_lacks_it():
     assert memo.agency == "องค์การบริหารส่วนตำบลในเมืองสมมุติ"
     assert memo.province == "ทดสอบ"
     assert "location_conflict" not in codes(memo)
+
+
+def test_check_boxes_and_a_header_repeated_inside_a_table():
+    """A status table of check boxes (☒ ticked, ☐ not: an empty box is no mark), with the plan and status
+    tables each continued as one table that repeats its header rows inside (as the PDF reader joins a table
+    continued after a page break): the repeated headers are no measures."""
+    from tests.scans import boxed
+
+    src = Path(__file__).parent / "fixtures" / "memo_formats" / "nong-ruea-2567.md"
+    text = src.read_text(encoding="utf-8")
+    truth = parse_memo_file(src)
+    lines = text.split("\n")
+    heads = [i for i, x in enumerate(lines) if x.startswith("| มาตรการ")]
+    plan, status = heads[0], heads[-1]
+    # the plan header again after the first plan row; the status header and labels after the first status row
+    lines = [*lines[:plan + 3], lines[plan], *lines[plan + 3:status + 4], lines[status], lines[status + 2],
+             *lines[status + 4:]]
+    memo = parse_memo_bytes(boxed("\n".join(lines)).replace("[x]", "☒").replace("[ ]", "☐").encode(), "m.md")
+    assert [(m.measure, m.status, m.due) for m in memo.measures] == [
+        (m.measure, m.status, m.due) for m in truth.measures]
+
+
+def test_a_score_paragraph_broken_over_a_page_keeps_its_year():
+    """Word and LibreOffice break a paragraph over a page: the PDF reader gives two paragraphs, the year
+    assessed in the first, the score (and the next year) in the second. The year is the one before the
+    score, not the next year after it."""
+    from itanb.memo.document import Document, Loc, Paragraph
+    from itanb.memo.read_text import read_text
+    from itanb.memo.semantics import interpret
+    from itanb.synth.plan import plan_synthetic
+
+    # SYNTHETIC: "... ประจำปีงบประมาณ พ.ศ. ๒๕๖๖ ... อำเภอ ... คะแนน ... ปีงบประมาณ พ.ศ. ๒๕๖๗ ..."
+    text = plan_synthetic(1, (2565, 2567), seed=3).memos[0].text
+    truth = parse_memo(text, "m.md")
+    doc = read_text(text, "m.pdf")
+    blocks = []
+    for seq, b in enumerate(doc.blocks, start=1):
+        page = 1 if not blocks or blocks[-1].loc.page == 1 else 2
+        if isinstance(b, Paragraph) and "คะแนน" in b.text and "อำเภอ" in b.text:
+            at = b.text.index("อำเภอ")
+            blocks += [Paragraph(b.text[:at], Loc(seq, page=1)), Paragraph(b.text[at:], Loc(seq, page=2))]
+            continue
+        b.loc = Loc(seq, page=page)
+        blocks.append(b)
+    memo = interpret(Document("m.pdf", "layout", blocks))
+    assert memo.assessment.fiscal_year == truth.assessment.fiscal_year
+    assert memo.assessment.score == truth.assessment.score

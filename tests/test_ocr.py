@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -23,11 +24,12 @@ from PIL import Image, ImageDraw, ImageFont
 
 from itanb import paths
 from itanb.errors import InputError
+from itanb.findings import split_field
 from itanb.fonts import font_path
 from itanb.memo import ParsedMemo, ocr, parse_memo_bytes, parse_memo_file
 from itanb.memo.digits import classify, digit_glyphs, glyphs, not_digits, read_digits
 from itanb.memo.ocr_text import correct
-from itanb.memo.read_image import _prepare
+from itanb.memo.scan_page import prepare
 from tests.scans import image_pdf, scan, similar
 
 FORMATS = Path(__file__).parent / "fixtures" / "memo_formats"
@@ -187,7 +189,7 @@ def test_ruling_lines_give_the_table_grid_and_the_skew_is_undone():
         draw.line((200, y, 2200, y), fill=0, width=4)
     for x in (200, 900, 1600, 2200):
         draw.line((x, 200, x, 1000), fill=0, width=4)
-    page = _prepare(img.rotate(1.5, resample=Image.BILINEAR, fillcolor=255), 300)
+    page = prepare(img.rotate(1.5, resample=Image.BILINEAR, fillcolor=255), 300)
     assert [(g.nr, g.nc) for g in page.grids] == [(4, 3)]
     assert not page.clean[190:1010, 180:2220].any()  # the lines are out of what OCR reads
 
@@ -320,15 +322,34 @@ def test_parse_memo_marks_uncertain_values_in_its_json(tmp_path):
     uncertain = [f for f in out["findings"] if f["code"] == "ocr_uncertain"]
     assert uncertain and all(f["image"].startswith("data:image/png;base64,") for f in uncertain)
     assert all(f["source"]["places"].startswith("หน้า ") for f in uncertain)
+    # each uncertain value is marked where it is: {"uncertain": {key: {page, read, confidence, image}}} in the
+    # object that holds it, with the finding's picture and page
+    marks = 0
+    for f in uncertain:
+        name, no = split_field(f["field"])
+        if no is not None:
+            holder, key = out["measures"][no - 1], name
+            assert holder["no"] == no
+        elif name in ("score", "level_reported", "assessed_fiscal_year"):
+            holder, key = out["assessment"], {"assessed_fiscal_year": "fiscal_year"}.get(name, name)
+        else:
+            holder, key = out, name
+        mark = holder["uncertain"][key]
+        assert (mark["image"], f"หน้า {mark['page']}") == (f["image"], f["source"]["places"]), f["field"]
+        assert 0 <= mark["confidence"] < 1 and mark["read"]
+        marks += 1
+    objects = [out, out["assessment"] or {}, *out["measures"]]
+    assert sum(len(o.get("uncertain", {})) for o in objects) == marks
     assert shutil.which("tesseract")
 
 
 @pytest.mark.slow
 @needs_tesseract
 def test_the_fiscal_year_report_shows_the_picture_beside_each_uncertain_value(tmp_path, monkeypatch):
-    """A raw folder holding the scan (200 dpi, JPEG): ingested, its ocr_uncertain findings keep their
-    pictures, and the agency's fiscal-year report shows each beside its finding, embedded (offline)."""
-    from itanb import render
+    """A raw folder holding the scan (200 dpi, JPEG): ingested, its ocr_uncertain findings keep their field
+    and picture, and the agency's fiscal-year report shows each picture right beside the value it is about
+    (the headline's fact, the measure's row and column) and in the findings list, embedded (offline); the
+    same memo typed (.md) has no uncertain value and its report no such picture."""
     from itanb.ingest import ingest
     from itanb.store import load_tables
 
@@ -339,16 +360,52 @@ def test_the_fiscal_year_report_shows_the_picture_beside_each_uncertain_value(tm
     ingest(raw_dir=raw, processed_dir=tmp_path / "processed")
     t = load_tables(tmp_path / "processed")
     uncertain = t.findings[t.findings["code"] == "ocr_uncertain"]
-    assert len(uncertain) and uncertain["image"].str.startswith("data:image/png;base64,").all()
+    pictured = uncertain[uncertain["image"].notna()]
+    assert len(pictured) and pictured["image"].str.startswith("data:image/png;base64,").all()
+    assert uncertain["field"].notna().all()
+    assert {split_field(f)[0] for f in uncertain["field"]} >= {"memo_date", "due"}
+    html = _report(t, raw, tmp_path, "processed")
+    assert html.count('<img class="itanb-ocr" src="data:image/png;base64,') == len(pictured)
+    head = dict(re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", html))
+    body = html.split('<table class="itanb-measures', 1)[1].split("<tbody>", 1)[1].split("</table>", 1)[0]
+    cells = [re.findall(r"<td[^>]*>(.*?)</td>", row) for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body)]
+    rows = {row[0]: row for row in cells}  # measure number -> its cells
+    scored = t.assessments[t.assessments["fiscal_year"] <= 2567]
+    score_from_scan = len(scored) and scored.sort_values("fiscal_year")["source"].iloc[-1].startswith(
+        "memos/scan.pdf")
+    home = {"memo_date": "ปีงบประมาณ", "fiscal_year": "ปีงบประมาณ", "score": "คะแนน", "level_reported": "ระดับ",
+            "assessed_fiscal_year": "ผลการประเมิน" if "ผลการประเมิน" in head else "คะแนน"}
+    shown = 0
+    for rec in uncertain.itertuples():
+        name, no = split_field(rec.field)
+        picture = f'<span class="itanb-scan" data-field="{rec.field}">' + (
+            f'<img src="{rec.image}"' if isinstance(rec.image, str) else "<small>")  # else the note alone
+        if no is not None:  # the measure's own row, in the column of that value
+            assert picture in rows[str(no)][{"due": 4, "status": 5}[name]], rec.field
+        elif name in ("score", "level_reported", "assessed_fiscal_year") and not score_from_scan:
+            assert picture not in html  # the score shown is not the scan's
+            continue
+        else:
+            assert picture in head[home[name]], rec.field
+        shown += 1
+    assert html.count('<span class="itanb-scan"') == shown > 0
+    (raw / "memos" / "scan.pdf").unlink()
+    (raw / "memos" / "typed.md").write_bytes((FORMATS / "nong-ruea-2567.md").read_bytes())
+    ingest(raw_dir=raw, processed_dir=tmp_path / "typed")
+    typed = _report(load_tables(tmp_path / "typed"), raw, tmp_path, "typed")
+    assert '<span class="itanb-scan"' not in typed and '<img class="itanb-ocr"' not in typed
+    assert "เลยกำหนด" in typed or "ดำเนินงานเสร็จแล้ว" in typed  # the typed memo's measures are there
+
+
+def _report(t, raw: Path, tmp_path: Path, processed: str) -> str:
+    from itanb import render
+
     agency = t.agencies["agency_id"].iloc[0]
     result = render.render_report("fiscal-year", {"agency": agency, "fiscal_year": 2567},
-                                  reports_dir=tmp_path / "reports", raw_dir=raw,
-                                  processed_dir=tmp_path / "processed")
+                                  reports_dir=tmp_path / f"reports-{processed}", raw_dir=raw,
+                                  processed_dir=tmp_path / processed)
     assert result.ok, result.summary()
-    html = result.html.read_text(encoding="utf-8")
-    assert html.count('<img class="itanb-ocr" src="data:image/png;base64,') == len(uncertain)
-    for image in uncertain["image"]:
-        assert image in html
+    return result.html.read_text(encoding="utf-8")
 
 
 def test_a_scanned_memos_score_gives_way_to_the_score_tables():
@@ -392,3 +449,28 @@ def test_without_tesseract_the_other_memos_are_ingested_and_the_command_exits_2(
     assert err.splitlines() == [f"itanb: memos/scan.pdf: {ocr.INSTALL}"]
     t = load_tables(tmp_path / "processed")
     assert set(t.sources["path"]) == {"memos/typed.md"} and len(t.measures) == 3
+
+
+@pytest.mark.parametrize("dpi", [200, 300])
+def test_a_status_cells_mark_is_read_from_the_ink_in_its_middle(dpi):
+    """A tick, a slash, a cross, a ticked box (DejaVu's ☒, ☑) are marks; an empty box (☐), a dash, specks and
+    a clean cell are none: the ink of a mark crosses its own middle, an empty box's lies on its edges."""
+    from itanb.memo.scan_words import mark_confidence
+
+    dejavu = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    face = ImageFont.truetype(str(dejavu if dejavu.exists() else font_path("Regular")), round(dpi * 10 / 72))
+    rng = np.random.default_rng(3)
+
+    def cell(text: str) -> np.ndarray:
+        img = Image.new("L", (dpi // 2, dpi // 4), 255)
+        ImageDraw.Draw(img).text((dpi // 8, dpi // 20), text, font=face, fill=0)
+        ink = np.asarray(img) < 150
+        specks = rng.random(ink.shape) < 0.0005
+        return ink | specks
+
+    marks = ["/", "x", "X"] + (["✓", "✔", "☒", "☑"] if dejavu.exists() else [])
+    none = ["", "-", "–"] + (["☐"] if dejavu.exists() else [])
+    assert all(mark_confidence(cell(m), dpi) >= 0.5 for m in marks), [
+        (m, mark_confidence(cell(m), dpi)) for m in marks]
+    assert all(mark_confidence(cell(m), dpi) == 0 for m in none), [
+        (m, mark_confidence(cell(m), dpi)) for m in none]

@@ -82,7 +82,7 @@ def _finding_record(f: Finding, agency_id: str | None = None, fiscal_year: int |
     return {"code": f.code, "message": f.message, "source": f.source, "line": f.line,
             "agency_id": f.agency_id or agency_id,
             "fiscal_year": f.fiscal_year if f.fiscal_year is not None else fiscal_year, "places": f.places,
-            "image": f.image}
+            "image": f.image, "field": f.field}
 
 
 def read_raw(raw_dir: Path = paths.RAW, *, workers: int | None = None) -> tuple[Tables, IngestSummary]:

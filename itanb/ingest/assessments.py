@@ -88,7 +88,7 @@ def merge_assessments(candidates: Iterable[Candidate]) -> tuple[list[Candidate],
             findings.append(Finding(
                 "ocr_uncertain", f"คะแนนปีงบประมาณ {c.fiscal_year} อ่านจากภาพสแกนได้ {scan.score} แต่ตารางคะแนน "
                 f"({kept[key].where}) ระบุ {kept[key].score}: ใช้คะแนนจากตารางคะแนน", scan.file, scan.line,
-                c.agency_id, c.fiscal_year))
+                c.agency_id, c.fiscal_year, field="score"))
             continue
         if first.score != c.score:
             raise InputError(

@@ -22,7 +22,8 @@ class Loc:
     """Where a paragraph or row is. ``seq``: its 1-based position in reading order (a text file's line).
 
     Text files give ``line``; Word gives ``table`` and ``row`` for a row, ``para`` for a paragraph; PDF gives
-    ``page`` (and ``table``/``row`` for a row of a table found on that page).
+    ``page`` (and ``table``/``row`` for a row of a table found on that page, with ``top`` and ``bottom``: its
+    grid row's sides in points from the page's top, which tell the row a scan's doubtful word was read in).
     """
 
     seq: int
@@ -31,6 +32,8 @@ class Loc:
     table: int | None = None
     row: int | None = None
     para: int | None = None
+    top: float | None = None
+    bottom: float | None = None
 
     def _parts(self, words: dict[str, str]) -> list[str]:
         parts = []

@@ -2,19 +2,25 @@
 
 A value is doubtful when a word it was read from is one of the document's doubts (:class:`~itanb.memo.
 document.Doubt`, words the image reader read below its confidence): the memo date, the measures' and the
-assessed fiscal years, the score, the reported level, each measure's deadline and status mark. Each finding
-names the field, the page and the value read; ``places`` the page, ``image`` the small picture of where it
-was read (a ``data:`` URI), which the fiscal-year report shows beside it. So does a value of a scan that the
-memo's other values contradict (cross-checks: the fiscal years against the memo date and each other).
+assessed fiscal years, the score, the reported level, each measure's deadline and status mark. A measure's
+deadline and mark are doubtful only by the words read in its own table row (a doubt's box lies between the
+row's ``top`` and ``bottom``: a deadline written alike in another row is not this one's); the memo's own
+values by the words of its prose (then of the whole page, so that none goes unflagged). Each finding names
+the field (``Finding.field``: :data:`itanb.findings.VALUE_FIELDS`, :func:`itanb.findings.measure_field`), the
+page and the value read; ``places`` the page, ``image`` the small picture of where it was read (a ``data:``
+URI), which the fiscal-year report shows beside the value. So does a value of a scan that the memo's other
+values contradict (cross-checks: the fiscal years against the memo date and each other), without a picture.
 """
 
 from __future__ import annotations
 
-from itanb.findings import Finding
+from itanb.findings import Finding, measure_field
 from itanb.memo.document import Document, Doubt
 from itanb.memo.result import ParsedMemo
-from itanb.thai import fiscal_year, to_arabic_digits, to_thai_digits
+from itanb.thai import find_thai_dates, fiscal_year, to_arabic_digits, to_thai_digits
 from itanb.vocabulary import BE_MAX, BE_MIN
+
+MARK = "✓"  # what the image reader reads a status cell's ink as
 
 
 def _hits(doubts: list[Doubt], value: str) -> list[Doubt]:
@@ -24,38 +30,81 @@ def _hits(doubts: list[Doubt], value: str) -> list[Doubt]:
                                                         for f in forms)]
 
 
-def _fields(memo: ParsedMemo, header: dict[str, str]) -> list[tuple[str, str]]:
-    """(field, the text it was read from) of every value worth confirming."""
+def _memo_fields(memo: ParsedMemo, header: dict[str, str]) -> list[tuple[str, str, str]]:
+    """(field, the value's own words, the text it was read from) of the memo's own values worth confirming:
+    a doubt in its own words (the date in the date's line, the year in the subject) is the one pictured."""
+    date_line = header.get("date", "")
+    dates = find_thai_dates(date_line)
+    date = date_line[dates[0].start:dates[0].end] if dates else date_line
     # the measures' fiscal year is the subject's, else the memo date's
-    out = [("memo_date", header.get("date", "")),
-           ("fiscal_year", header.get("เรื่อง", "") + " " + header.get("date", ""))]
+    out = [("memo_date", date, date_line),
+           ("fiscal_year", str(memo.fiscal_year), header.get("เรื่อง", "") + " " + date_line)]
     if memo.assessment is not None:
         a = memo.assessment
-        out += [("score", f"{a.score}"), ("assessed_fiscal_year", str(a.fiscal_year)),
-                ("level_reported", a.level_reported or "")]
-    for m in memo.measures:
-        out.append((f"measures[{m.no}].due", m.due_text))
+        out += [(name, text, text) for name, text in (
+            ("score", f"{a.score}"), ("assessed_fiscal_year", str(a.fiscal_year)),
+            ("level_reported", a.level_reported or ""))]
     return out
 
 
-def uncertain(doc: Document, memo: ParsedMemo, header: dict[str, str]) -> list[Finding]:
-    """``ocr_uncertain`` findings for the memo's values read from doubtful words (none for a memo with a
-    text layer). ``header``: the header lines' text by key (``date``, ``เรื่อง``)."""
+def _rows(doc: Document) -> dict[int, list[Doubt]]:
+    """The doubts read inside each table row, by the row's place in reading order (``Loc.seq``; every row
+    whose sides are known, with or without doubts)."""
+    rows = [(r.loc.page, r.loc.top, r.loc.bottom, r.loc.seq) for t in doc.tables for r in t.rows
+            if r.loc.top is not None and r.loc.bottom is not None]
+    out: dict[int, list[Doubt]] = {seq: [] for *_, seq in rows}
+    for d in doc.doubts:
+        middle = (d.box[1] + d.box[3]) / 2
+        for page, top, bottom, seq in rows:
+            if page == d.page and top <= middle <= bottom:
+                out.setdefault(seq, []).append(d)
+                break
+    return out
+
+
+def doubtful(doc: Document, memo: ParsedMemo, header: dict[str, str]
+             ) -> tuple[dict[str, tuple[str, Doubt]], list[Doubt]]:
+    """The memo's values read from doubtful words: field -> (the text it was read from, the doubt), and the
+    doubtful marks that decide no measure's status. Nothing for a memo with a text layer. ``header``: the
+    header lines' text by key (``date``, ``เรื่อง``)."""
+    if not doc.scanned:
+        return {}, []
+    rows = _rows(doc)
+    in_rows = {id(d) for ds in rows.values() for d in ds}
+    words = [d for d in doc.doubts if d.text != MARK]
+    prose = [d for d in words if id(d) not in in_rows]
+    found: dict[str, tuple[str, Doubt]] = {}
+    for field, own, text in _memo_fields(memo, header):
+        hits = _hits(prose, own) or _hits(prose, text) or _hits(words, text)
+        if hits:
+            found[field] = (text, hits[0])
+    marked: set[int] = set()
+    for m in memo.measures:
+        # the row's own words; every word where the row's sides are not known
+        own = [d for d in rows[m.line] if d.text != MARK] if m.line in rows else words
+        hits = _hits(own, m.due_text) if m.due_text else []
+        if hits:
+            found[measure_field(m.no, "due")] = (m.due_text, hits[0])
+        marks = [d for d in rows.get(m.status_line, []) if d.text == MARK] if m.status_line else []
+        if marks:
+            found[measure_field(m.no, "status")] = (MARK, min(marks, key=lambda d: d.conf))
+            marked |= {id(d) for d in marks}
+    return found, [d for d in doc.doubts if d.text == MARK and id(d) not in marked]
+
+
+def uncertain(doc: Document, memo: ParsedMemo, found: dict[str, tuple[str, Doubt]],
+              stray_marks: list[Doubt]) -> list[Finding]:
+    """``ocr_uncertain`` findings: the values :func:`doubtful` found (each with its picture), the doubtful
+    marks of no measure, and the values of a scan that its other values contradict."""
     if not doc.scanned:
         return []
-    out = []
-    marks = [d for d in doc.doubts if d.text == "✓"]
-    words = [d for d in doc.doubts if d.text != "✓"]
-    for field, text in _fields(memo, header):
-        for d in _hits(words, text)[:1]:
-            out.append(_finding(doc, memo, field, text, d))
-    for d in marks:
-        out.append(_finding(doc, memo, "status", "✓", d))
-    flagged = {f.message.split()[1] for f in out}
+    out = [_finding(doc, memo, field, text, d) for field, (text, d) in found.items()]
+    out += [_finding(doc, memo, None, MARK, d) for d in stray_marks]
     for field, value, why in _disagreements(memo):
-        if field not in flagged:
+        if field not in found:
             message = f"ค่า {field} อ่านจากภาพสแกนได้ \"{value}\" แต่{why}: ควรตรวจกับต้นฉบับ"
-            out.append(Finding("ocr_uncertain", message, doc.source, None, None, memo.fiscal_year))
+            out.append(Finding("ocr_uncertain", message, doc.source, None, None, memo.fiscal_year,
+                               field=field))
     return out
 
 
@@ -77,8 +126,8 @@ def _disagreements(memo: ParsedMemo) -> list[tuple[str, str, str]]:
     return out
 
 
-def _finding(doc: Document, memo: ParsedMemo, field: str, value: str, d: Doubt) -> Finding:
-    message = (f"ค่า {field} อ่านจากภาพสแกนได้ไม่แน่ชัด (หน้า {d.page}, อ่านได้ \"{value}\", "
+def _finding(doc: Document, memo: ParsedMemo, field: str | None, value: str, d: Doubt) -> Finding:
+    message = (f"ค่า {field or 'status'} อ่านจากภาพสแกนได้ไม่แน่ชัด (หน้า {d.page}, อ่านได้ \"{value}\", "
                f"ความมั่นใจ {d.conf:.2f}): ควรตรวจกับต้นฉบับ")
     return Finding("ocr_uncertain", message, f"{doc.source}, page {d.page}", None, None, memo.fiscal_year,
-                   f"หน้า {d.page}", d.image)
+                   f"หน้า {d.page}", d.image, field)

@@ -15,6 +15,8 @@ from itanb.memo.tables import PlanRow, StatusRow
 from itanb.thai import matching_key
 from itanb.vocabulary import STATUS_LABELS, STATUSES
 
+SCANNED_STEPS = 0.9  # how much a scanned status row's steps alone count towards matching its plan row
+
 
 def short(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -46,7 +48,7 @@ def measures(ctx: Context, plan: list[PlanRow], status: list[StatusRow]) -> list
     combined = ctx.combined and not status
     plan_keys = [(matching_key(p.measure), matching_key(p.steps)) for p in plan]
     status_keys = [(matching_key(s.measure), matching_key(s.steps)) for s in status]
-    pairs = match(plan_keys, status_keys) if plan and status else {}
+    pairs = match(plan_keys, status_keys, scanned=ctx.doc.scanned) if plan and status else {}
     matching = _Matching(status, status_keys, plan_keys, pairs, combined)
     out = [_planned(ctx, no, p, matching) for no, p in enumerate(plan, start=1)]
     if plan and not status and not combined:
@@ -65,20 +67,20 @@ def measures(ctx: Context, plan: list[PlanRow], status: list[StatusRow]) -> list
                      f"แถวในตารางผลการดำเนินงาน \"{short(s.measure)}\" ไม่ตรงกับมาตรการใดในแผน: "
                      f"เพิ่มเป็นมาตรการข้อ {no}", s.loc)
         st = _status_of(ctx, s.marks, s.loc, s.measure)
-        out.append(Measure(no, s.measure, s.steps, [], None, "", st, None, s.loc.seq))
+        out.append(Measure(no, s.measure, s.steps, [], None, "", st, None, s.loc.seq, s.loc.seq))
     return out
 
 
 def _planned(ctx: Context, no: int, p: PlanRow, m: _Matching) -> Measure:
     """Measure ``no`` of the plan, with its status (from its own marks in a combined table)."""
-    st, sim = None, None
+    st, sim, marked = None, None, None
     status, status_keys, plan_keys, pairs, _ = m
     if m.combined:
-        st = _status_of(ctx, p.marks, p.loc, p.measure)
+        st, marked = _status_of(ctx, p.marks, p.loc, p.measure), p.loc.seq
     elif no - 1 in pairs:
         j, sim = pairs[no - 1]
         s = status[j]
-        st = _status_of(ctx, s.marks, s.loc, s.measure)
+        st, marked = _status_of(ctx, s.marks, s.loc, s.measure), s.loc.seq
         if status_keys[j][0] != plan_keys[no - 1][0]:
             ctx.note("fuzzy_match",
                      f"มาตรการในตารางผลการดำเนินงาน \"{short(s.measure)}\" จับคู่กับ"
@@ -87,17 +89,19 @@ def _planned(ctx: Context, no: int, p: PlanRow, m: _Matching) -> Measure:
     elif status:
         ctx.note("unmatched_plan_row", f"มาตรการข้อ {no} \"{short(p.measure)}\" ไม่มีแถวในตารางผลการดำเนินงาน",
                  p.loc)
-    return Measure(no, p.measure, p.steps, p.owners, p.due, p.due_text, st, sim, p.loc.seq)
+    return Measure(no, p.measure, p.steps, p.owners, p.due, p.due_text, st, sim, p.loc.seq, marked)
 
 
 def match(
-    plan_keys: list[tuple[str, str]], status_keys: list[tuple[str, str]]
+    plan_keys: list[tuple[str, str]], status_keys: list[tuple[str, str]], *, scanned: bool = False
 ) -> dict[int, tuple[int, float]]:
     """One-to-one matching of status rows to plan rows: plan index -> (status index, similarity 0-100).
 
     Keys are (name, steps) after :func:`itanb.thai.matching_key`. Similarity is the larger of the name
     similarity and the mean of name and steps similarities (rapidfuzz ratio); pairs are taken greedily, best
-    first, ties to the nearer row position, none below MATCH_CUTOFF. Names equal on both sides and unique
+    first, ties to the nearer row position, none below MATCH_CUTOFF. On a scan (``scanned``) the steps alone
+    count too, at :data:`SCANNED_STEPS` of their similarity: OCR reads a name in English (E-Service) as
+    Thai-looking noise, and the steps around it are mostly Thai. Names equal on both sides and unique
     pair up first (similarity 100, as the greedy pass would give them): the quadratic pass sees the rest.
     """
     pairs: dict[int, tuple[int, float]] = {}
@@ -120,8 +124,9 @@ def match(
             if i in pairs:
                 continue
             name = fuzz.ratio(sn, pn)
-            both = (name + fuzz.ratio(ss, ps)) / 2 if ss and ps else name
-            score = max(name, both)
+            steps = fuzz.ratio(ss, ps) if ss and ps else 0.0
+            both = (name + steps) / 2 if ss and ps else name
+            score = max(name, both, SCANNED_STEPS * steps if scanned else 0.0)
             if score >= MATCH_CUTOFF:
                 candidates.append((-score, -both, abs(i - j), i, j))
     candidates.sort()

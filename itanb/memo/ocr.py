@@ -4,9 +4,10 @@ its TSV read back, and the results cached (numbers are read again by :mod:`~itan
 The ``tesseract`` binary is called with :mod:`subprocess` (the page as PNG on its standard input, TSV on its
 standard output): pytesseract does the same with temporary files and adds nothing we use. Tesseract's TSV
 gives a Thai text one "word" per character (tesseract issue 2702), so a :class:`Word` is what it gives and
-the reader groups them by position. Pages run in threads, as many as the cores (each thread waits on its own
-tesseract process; ``OMP_THREAD_LIMIT=1`` keeps each process to one core). Results are cached under
-``paths.CACHE/ocr`` by the hash of the page image and of what reads it, so a re-ingest never runs OCR again.
+the reader groups them by position. The image reader runs pages in threads, as many as the cores (each
+waits on its own tesseract process; ``OMP_THREAD_LIMIT=1`` keeps each process to one core). Words are
+cached in ``paths.CACHE/ocr`` by the hash of the page image and of what reads it, so a re-ingest never runs
+OCR again.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ import json
 import os
 import shutil
 import subprocess
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -30,7 +31,7 @@ PSM = "6"  # one uniform block: the ruling lines are gone from the image tessera
 INSTALL = ("tesseract is not installed: a scan needs OCR; install Debian's tesseract-ocr and "
            "tesseract-ocr-tha (apt-get install tesseract-ocr tesseract-ocr-tha), or supply the Word (.docx) "
            "or a PDF with a text layer")
-VERSION = "2"  # bump when what a page's words or a scan's document are changes (the cache keys)
+VERSION = "2"  # bump when what tesseract is asked for a page changes (the words' cache key)
 
 
 @dataclass
@@ -55,6 +56,20 @@ def available() -> bool:
     except (OSError, subprocess.SubprocessError):
         return False
     return LANG in done.stdout.split()
+
+
+@lru_cache(maxsize=1)
+def version() -> str:
+    """The tesseract that runs (its ``--version`` first line), part of the caches' keys: another tesseract
+    reads a page again; "" without one."""
+    exe = shutil.which("tesseract")
+    if exe is None:
+        return ""
+    try:
+        done = subprocess.run([exe, "--version"], check=False, capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return (done.stdout or done.stderr).split("\n", 1)[0].strip()
 
 
 def require(source: str) -> None:
@@ -91,7 +106,7 @@ def parse_tsv(tsv: str) -> list[Word]:
 
 def _cache_key(ink: np.ndarray, dpi: int) -> str:
     h = hashlib.sha256(np.packbits(ink).tobytes())
-    h.update(f"{ink.shape} {dpi} {LANG} {PSM} {VERSION}".encode())
+    h.update(f"{ink.shape} {dpi} {LANG} {PSM} {VERSION} {version()}".encode())
     return h.hexdigest()
 
 
@@ -109,14 +124,6 @@ def read_words(ink: np.ndarray, dpi: int) -> list[Word]:
     path.parent.mkdir(parents=True, exist_ok=True)
     paths.write_atomic(path, json.dumps([asdict(w) for w in words], ensure_ascii=False).encode())
     return words
-
-
-def read_pages(inks: list[tuple[np.ndarray, int]]) -> list[list[Word]]:
-    """:func:`read_words` of each (ink, dpi), pages in parallel threads within the cores."""
-    if len(inks) == 1:
-        return [read_words(*inks[0])]
-    with ThreadPoolExecutor(max_workers=min(len(inks), os.cpu_count() or 1)) as pool:
-        return list(pool.map(lambda page: read_words(*page), inks))
 
 
 # --- the reported level ------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ctypes
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import NamedTuple
 
 from itanb import limits
@@ -228,7 +229,7 @@ class PageReader:
             out.append(block)
         return out
 
-    def _loc(self, page: int, **where: int) -> Loc:
+    def _loc(self, page: int, **where: float) -> Loc:
         self.seq += 1
         return Loc(self.seq, page=page, **where)
 
@@ -274,8 +275,11 @@ class PageReader:
                 lines = _lines(by_cell.get(key, ()))
                 cells.append(_cell_text(lines) if lines else "")
             if r and not any(cells) and not owns_any(grid, r):
-                continue  # a grid row only merged cells pass through
-            rows.append(Row(cells, self._loc(number, table=self.tables, row=len(rows) + 1)))
+                if rows:  # a grid row only merged cells pass through: the row above goes on down to its foot
+                    rows[-1].loc = replace(rows[-1].loc, bottom=grid.ys[r + 1])
+                continue
+            rows.append(Row(cells, self._loc(number, table=self.tables, row=len(rows) + 1, top=grid.ys[r],
+                                             bottom=grid.ys[r + 1])))
         return Table(rows, rows[0].loc)
 
 

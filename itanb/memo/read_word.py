@@ -18,6 +18,7 @@ from itanb import limits
 from itanb.errors import InputError
 from itanb.memo.document import Document, Loc, Paragraph, Row, Table
 from itanb.ooxml import open_archive, read_part
+from itanb.vocabulary import EMPTY_BOXES
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _W14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
@@ -28,7 +29,6 @@ _SYMBOLS = {
     "wingdings": {0xFC: TICK, 0xFB: "✗", 0xFD: "☒", 0xFE: "☑", 0xA8: "", 0x6F: "", 0x71: ""},
     "wingdings 2": {0x50: TICK, 0x4F: "✗", 0x52: "☑", 0x54: "☒", 0x51: "☒", 0xA3: "", 0x2A: ""},
 }
-_EMPTY_BOXES = frozenset("☐□❑")
 # subtrees whose text is not the document's: deletions, moved-away text, field codes, properties, fallbacks
 _SKIP = frozenset(_W + t for t in ("del", "moveFrom", "delText", "instrText", "pPr", "rPr", "tcPr", "trPr",
                                    "tblPr", "tblGrid", "sdtPr", "sdtEndPr", "fldChar")) | {_MC + "Fallback"}
@@ -173,7 +173,7 @@ def _collect(el: ET.Element, out: list[str]) -> None:
             continue
         if tag == _W + "t":
             text = child.text or ""
-            out.append("" if text.strip() in _EMPTY_BOXES and text.strip() else text)
+            out.append("" if text.strip() in EMPTY_BOXES and text.strip() else text)
         elif tag == _W + "tab":
             out.append("\t")
         elif tag in (_W + "br", _W + "cr"):

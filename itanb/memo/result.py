@@ -6,7 +6,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from itanb.findings import Finding
+from itanb.findings import Finding, measure_field
+from itanb.memo.document import Doubt
 
 MATCH_CUTOFF = 70.0  # similarity (0-100) below which a status row matches no plan row
 
@@ -31,6 +32,9 @@ class Measure:
     status: str | None  # one of STATUSES
     match_similarity: float | None  # 0-100, status row vs plan row
     line: int  # plan row's line in a text file (elsewhere: place in reading order); status row's if unmatched
+    # the row its status mark was read from (its line or place in reading order; the plan row's in a combined
+    # table; None without a status row): tells the measure a doubtful mark of a scan belongs to (not in JSON)
+    status_line: int | None = None
 
 
 @dataclass
@@ -45,6 +49,16 @@ class ParsedMemo:
     measures: list[Measure] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     scanned: bool = False  # read off images by OCR (values may be misread: see its ocr_uncertain findings)
+    # the values read from words below the reader's confidence: field (itanb.findings.VALUE_FIELDS,
+    # measure_field) -> the word, its page, box and picture (each also an ocr_uncertain finding)
+    uncertain: dict[str, Doubt] = field(default_factory=dict)
+
+    def _marks(self, fields: dict[str, str]) -> dict:
+        """``{"uncertain": {key: {page, read, confidence, image}}}`` for the fields (JSON key -> field) read
+        doubtfully, to be merged into the JSON object that holds those keys; ``{}`` when none was."""
+        marks = {key: {"page": d.page, "read": d.text, "confidence": d.conf, "image": d.image}
+                 for key, name in fields.items() if (d := self.uncertain.get(name)) is not None}
+        return {"uncertain": marks} if marks else {}
 
     def to_json_dict(self) -> dict:
         """Plain JSON types only (dates ISO, score float); serialise with ``ensure_ascii=False``."""
@@ -55,11 +69,14 @@ class ParsedMemo:
             "province": self.province,
             "memo_date": self.memo_date.isoformat() if self.memo_date else None,
             "fiscal_year": self.fiscal_year,
+            **self._marks({"memo_date": "memo_date", "fiscal_year": "fiscal_year"}),
             "assessment": None if a is None else {
                 "fiscal_year": a.fiscal_year,
                 "score": float(a.score),
                 "level_reported": a.level_reported,
                 "level": a.level,
+                **self._marks({"fiscal_year": "assessed_fiscal_year", "score": "score",
+                               "level_reported": "level_reported"}),
             },
             "measures": [
                 {
@@ -70,12 +87,14 @@ class ParsedMemo:
                     "due": m.due.isoformat() if m.due else None,
                     "due_text": m.due_text,
                     "status": m.status,
+                    **self._marks({part: measure_field(m.no, part) for part in ("due", "status")}),
                 }
                 for m in self.measures
             ],
             "findings": [{"code": f.code, "message": f.message,
                           "source": {"file": f.source, "line": f.line, "places": f.places},
-                          **({"image": f.image} if f.image else {})}
+                          **({"image": f.image} if f.image else {}),
+                          **({"field": f.field} if f.field else {})}
                          for f in self.findings],
         }
 

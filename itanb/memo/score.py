@@ -74,6 +74,7 @@ def _assessed_year(ctx: Context, found: re.Match[str], para_start: int, para_end
     """The year named in the score's paragraph before it, else just after it, else anywhere before it."""
     text = ctx.prose_arabic
     years = list(YEAR_RE.finditer(text, 0, para_end))
+    para_start = _over_page(ctx, para_start)
     before = [m for m in years if m.start() < found.start() and m.start() >= para_start]
     after = [m for m in years if m.start() > found.start()]
     anywhere_before = [m for m in years if m.start() < found.start()]
@@ -85,3 +86,14 @@ def _assessed_year(ctx: Context, found: re.Match[str], para_start: int, para_end
         ctx.note("ce_year", f"ปีงบประมาณที่ประเมิน ({year_match.group(1)}) เป็น ค.ศ. แปลงเป็น พ.ศ. {fy}",
                  ctx.loc_of(year_match.start()))
     return fy
+
+
+def _over_page(ctx: Context, para_start: int) -> int:
+    """Where the paragraph starting at ``para_start`` begins when it is the rest of one the page before broke
+    (a PDF's paragraph at the top of a page, after one at the end of the page before): that one's start."""
+    if para_start < 3:
+        return para_start
+    here, before = ctx.loc_of(para_start + 1), ctx.loc_of(para_start - 3)
+    if here is None or before is None or None in (here.page, before.page) or here.page == before.page:
+        return para_start
+    return ctx.prose_arabic.rfind("\n\n", 0, para_start - 2) + 1

@@ -29,7 +29,7 @@ from __future__ import annotations
 from itanb.memo import header as hdr
 from itanb.memo.context import Context
 from itanb.memo.document import Document
-from itanb.memo.doubts import uncertain
+from itanb.memo.doubts import doubtful, uncertain
 from itanb.memo.measures import measures
 from itanb.memo.result import ParsedMemo
 from itanb.memo.score import assessment
@@ -56,5 +56,7 @@ def interpret(doc: Document) -> ParsedMemo:
     rows = measures(ctx, plan_rows, status_rows)
     memo = ParsedMemo(doc.source, agency, district, province, header.date, measures_fy, found, rows,
                       ctx.findings(measures_fy), scanned=doc.scanned)
-    memo.findings += uncertain(doc, memo, {key: text for key, (text, _) in header.keys.items()})
+    found, stray_marks = doubtful(doc, memo, {key: text for key, (text, _) in header.keys.items()})
+    memo.uncertain = {name: d for name, (_, d) in found.items()}
+    memo.findings += uncertain(doc, memo, found, stray_marks)
     return memo

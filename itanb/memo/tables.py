@@ -15,7 +15,7 @@ from itanb.memo.context import Context
 from itanb.memo.document import Loc, Row, Table
 from itanb.memo.owners import split_owners
 from itanb.thai import find_thai_dates, fold_sara_am, matching_key, tidy
-from itanb.vocabulary import STATUS_LABELS, STATUSES
+from itanb.vocabulary import EMPTY_BOXES, STATUS_LABELS, STATUSES
 
 _DASH_ONLY = {"", "-", "–", "—", "−"}
 
@@ -172,6 +172,8 @@ def read_tables(ctx: Context) -> tuple[list[PlanRow], list[StatusRow]]:
         ctx.combined = ctx.combined or found.kind == "combined"
         for row in rows:
             cells = _align(row.cells, found)
+            if _header_again(cells, found):
+                continue
             if found.kind == "status":
                 _status_row(cells, row.loc, found, status)
             else:
@@ -180,6 +182,18 @@ def read_tables(ctx: Context) -> tuple[list[PlanRow], list[StatusRow]]:
         raise ctx.fail("no measure tables (มาตรการ | ขั้นตอน… | ผู้รับผิดชอบ | การกำกับติดตาม, or a status "
                        "table): the memo is truncated or is not a measures report")
     return plan, status
+
+
+def _header_again(cells: list[str], found: Layout) -> bool:
+    """A row that repeats the table's header inside it (a table continued after a page break or a blank
+    line, read as one): the column names again, or the status columns' labels under an empty name."""
+    measure = matching_key(cells[found.measure])
+    steps = matching_key(cells[found.steps]) if found.steps is not None else ""
+    if measure.startswith("มาตรการ") and len(measure) <= 12:
+        return found.steps is None or (column_kind(steps) == "steps" and len(steps) <= 40)
+    if measure or steps or found.status is None:
+        return False
+    return all(status_label(cells[c]) is not None for c in found.status)
 
 
 def _plan_row(ctx: Context, cells: list[str], loc: Loc, found: Layout, out: list[PlanRow]) -> None:
@@ -261,4 +275,5 @@ def _align(cells: list[str], found: Layout) -> list[str]:
 def _marks(cells: list[str], cols: tuple[int, int, int] | None) -> tuple[str, ...]:
     if cols is None:
         return ()
-    return tuple(s for s, c in zip(STATUSES, cols, strict=True) if tidy(cells[c]) not in _DASH_ONLY)
+    return tuple(s for s, c in zip(STATUSES, cols, strict=True)
+                 if tidy(cells[c]) not in _DASH_ONLY and tidy(cells[c]) not in EMPTY_BOXES)

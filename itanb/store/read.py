@@ -53,11 +53,24 @@ def load_table(name: str, processed_dir: Path = PROCESSED, *, manifest: dict | b
         table = pq.read_table(io.BytesIO(data))
     except (pa.ArrowException, OSError) as exc:
         raise SchemaError(f"not a readable Parquet file ({exc})", source=path) from None
+    table = _with_added_columns(table, schema)
     _check_arrow(table, schema, where)
     df = _to_pandas(table, schema)
     _check_key(df, schema, where)
     _check_scores(df, name, where)
     return df
+
+
+def _with_added_columns(table: pa.Table, schema) -> pa.Table:
+    """``table`` with the columns added to its schema since an earlier itanb wrote it (``Column.added``: all
+    null), in the schema's order; any other difference is left for the checks to name."""
+    have = set(table.column_names)
+    absent = [c for c in schema.columns if c.added and c.name not in have]
+    for col in absent:
+        table = table.append_column(pa.field(col.name, schema.arrow.field(col.name).type, nullable=True),
+                                    pa.nulls(len(table), schema.arrow.field(col.name).type))
+    return table.select([n for n in schema.names if n in table.column_names]
+                        + [n for n in table.column_names if n not in schema.names]) if absent else table
 
 
 def load_agencies(processed_dir: Path = PROCESSED) -> pd.DataFrame:
@@ -100,7 +113,9 @@ def load_findings(processed_dir: Path = PROCESSED) -> pd.DataFrame:
     raw folder; for a Word or PDF file it adds the table and row or the page), line Int64 (<NA> when not tied
     to a line), agency_id str|None, fiscal_year Int64, places str|None (where each of several things the
     message names is, in the file's own terms: the message itself names no place), image str|None
-    (``ocr_uncertain``: a small PNG ``data:`` URI of where the value was read on a scan). RangeIndex.
+    (``ocr_uncertain``: a small PNG ``data:`` URI of where the value was read on a scan), field str|None
+    (``ocr_uncertain``: the value it is about, ``score`` or ``measures[3].due``: itanb.findings.split_field).
+    Tables written before ``image`` or ``field`` existed read with them null. RangeIndex.
     """
     return load_table("findings", processed_dir)
 

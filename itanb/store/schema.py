@@ -38,6 +38,9 @@ class Column:
     dtype: str  # a key of _ARROW
     nullable: bool = False
     choices: tuple[str, ...] | None = None
+    # a nullable column added after tables were first written: a file of an earlier itanb without it reads as
+    # if every row had null there (no re-ingest needed); every write has it
+    added: bool = False
 
     def describe(self) -> str:
         return self.dtype + ("|null" if self.nullable else "")
@@ -86,7 +89,7 @@ SCHEMAS: dict[str, TableSchema] = {
     "findings": TableSchema("findings", (
         _c("code", "str", False, tuple(CODES)), _c("message", "str"), _c("source", "str"),
         _c("line", "Int64", True), _c("agency_id", "str", True), _c("fiscal_year", "Int64", True),
-        _c("places", "str", True), _c("image", "str", True),
+        _c("places", "str", True), _c("image", "str", True, added=True), _c("field", "str", True, added=True),
     )),
     "sources": TableSchema("sources", (
         _c("path", "str"), _c("kind", "str", False, SOURCE_KINDS), _c("sha256", "str"), _c("bytes", "int64"),

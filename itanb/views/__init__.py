@@ -9,8 +9,9 @@ A notebook starts with :func:`check_params`, which loads the processed tables an
 without data or a malformed value; :class:`~itanb.errors.ItanbError` shows as that one line in a notebook.
 
 The package by job, in import order: ``format`` (escaped HTML, Thai numbers and dates, figures), ``context``
-(parameters, tables), ``yoy``, ``sources`` (a score's source in Thai, the district used), ``agency`` (the
-fiscal-year report's pieces), ``portfolio``, ``indicators``.
+(parameters, tables), ``sources`` (a score's source in Thai, the district used), ``scans`` (the
+picture beside a value read uncertainly off a scan), ``yoy``, ``agency`` (the fiscal-year report's pieces),
+``portfolio``, ``indicators``.
 Import from ``itanb.views``.
 """
 
@@ -82,6 +83,7 @@ from itanb.views.portfolio import (
     portfolio_summary,
     ranking_table,
 )
+from itanb.views.scans import Picture, beside, scan_pictures
 from itanb.views.sources import SOURCE_LABEL, district_used, score_source
 from itanb.views.yoy import (
     CHANGE_LABELS,
@@ -101,10 +103,12 @@ __all__ = [
     "STATUS_LABELS",
     "TOOLS_NOTE",
     "Context",
+    "Picture",
     "Raw",
     "TextTable",
     "__version__",
     "assessment_row",
+    "beside",
     "changes_table",
     "check_params",
     "data_quality_table",
@@ -149,6 +153,7 @@ __all__ = [
     "provenance_paths",
     "provenance_paths_of",
     "ranking_table",
+    "scan_pictures",
     "score_source",
     "show_title",
     "suggest_agencies",

@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from itanb import __version__, grading
+from itanb.findings import measure_field
 from itanb.views.context import Context
 from itanb.views.format import (
     REPORT_ROWS,
@@ -30,6 +31,7 @@ from itanb.views.format import (
     prose_digits,
     records,
 )
+from itanb.views.scans import PNG, beside, finding_pictures, placed, scan_pictures
 from itanb.views.sources import SOURCE_LABEL, assessment_source, district_used, score_source
 from itanb.views.yoy import level_shown
 from itanb.vocabulary import FINDING_LABELS
@@ -118,12 +120,20 @@ def headline_facts(ctx: Context) -> list[tuple[str, str]]:
 
 def headline(ctx: Context):
     """Agency, place, fiscal year (BE), score, level, change, national average and gap, passed; the score's
-    source described in Thai, with the citation as recorded in a details element."""
+    source described in Thai, with the citation as recorded in a details element; beside a value read
+    uncertainly off a scan, the picture of where it was read (:mod:`itanb.views.scans`)."""
     row = assessment_row(ctx)
     source = score_source(ctx, int(row["fiscal_year"])) if row is not None else None
+    facts = headline_facts(ctx)
+    labels = [label for label, _ in facts]
+    # the label each value read off a scan is shown under (the memo date's is its fiscal year's)
+    home = {"fiscal_year": "ปีงบประมาณ", "memo_date": "ปีงบประมาณ", "score": "คะแนน", "level_reported": "ระดับ",
+            "assessed_fiscal_year": "ผลการประเมิน" if "ผลการประเมิน" in labels else "คะแนน"}
+    pictures = placed(scan_pictures(ctx, None if row is None else int(row["fiscal_year"])), home, labels,
+                      ctx.thai_digits)
     items = []
-    for label, text in headline_facts(ctx):
-        more = ""
+    for label, text in facts:
+        more = pictures.get(label, "")
         if label == SOURCE_LABEL and source is not None:
             more = (f'<details class="itanb-muted"><summary>ข้อความอ้างอิงเดิม</summary>{esc(source[1])}'
                     "</details>")
@@ -193,16 +203,24 @@ def measures_table(ctx: Context):
     if frame.empty:
         return html_block(summary)
     rows, classes = [], []
+    pictures = scan_pictures(ctx)  # beside a deadline or status read uncertainly off a scan
+
+    def shown(no: int, part: str) -> str:
+        return beside(pictures.get(measure_field(no, part), []), ctx.thai_digits)
+
     for rec in frame.head(REPORT_ROWS).to_dict("records"):  # what the report shows of a long table
         status = esc(rec["สถานะ"])
         if rec["เลยกำหนด"]:
             status += ' <span class="itanb-badge itanb-warn">เลยกำหนด</span>'
         css = "itanb-ok" if rec["สถานะ"] == STATUS_LABELS["done"] else ""
-        rows.append([ctx.num(rec["ลำดับ"]), rec["มาตรการ"], rec["ขั้นตอน"], rec["ผู้รับผิดชอบ"], rec["กำหนดเสร็จ"],
-                     Raw(f'<span class="{css}">{status}</span>')])
+        no = rec["ลำดับ"]
+        rows.append([ctx.num(no), rec["มาตรการ"], rec["ขั้นตอน"], rec["ผู้รับผิดชอบ"],
+                     Raw(esc(clip(rec["กำหนดเสร็จ"])) + shown(no, "due")),
+                     Raw(f'<span class="{css}">{status}</span>{shown(no, "status")}')])
         classes.append("itanb-overdue" if rec["เลยกำหนด"] else "")
     table = html_table(["ลำดับ", "มาตรการ", "ขั้นตอนหรือวิธีการปฏิบัติ", "ผู้รับผิดชอบ", "กำหนดเสร็จ", "สถานะ"],
-                   rows, numeric={0}, row_classes=classes, css_class="itanb-measures", total=len(frame))
+                   rows, numeric={0}, row_classes=classes, total=len(frame),
+                   css_class="itanb-measures" + (" itanb-scanned" if pictures else ""))
     return html_block(summary + table)
 
 
@@ -285,32 +303,17 @@ def findings_items(ctx: Context) -> list[tuple[str, str, str]]:
     return items
 
 
-def _finding_images(ctx: Context) -> dict[tuple[str, str], str]:
-    """(text, where) of each finding of the agency with a picture (``ocr_uncertain``: where a value was read
-    on a scan) -> the picture's ``data:`` URI, as :func:`findings_items` words them."""
-    f = ctx.tables.findings
-    if "image" not in f.columns:
-        return {}
-    mine = f[(f["agency_id"] == ctx.agency_id) & f["image"].notna()]
-    out = {}
-    for rec in records(mine):
-        where = str(rec.source) + (f":{int(rec.line)}" if not is_missing(rec.line) else "")
-        text = rec.message + (f" ({rec.places})" if not is_missing(rec.places) else "")
-        out[(prose_digits(text, ctx.thai_digits), where)] = str(rec.image)
-    return out
-
-
 def findings_list(ctx: Context):
     """The data-quality findings in plain Thai, each with where it comes from; a value read uncertainly off a
     scan with the small picture of where it was read (embedded, so the report stays one offline file)."""
     items = findings_items(ctx)
     if not items:
         return html_block("<p>ไม่พบข้อสังเกตด้านคุณภาพข้อมูล</p>")
-    images = _finding_images(ctx)
+    images = finding_pictures(ctx)
 
     def picture(text: str, where: str) -> str:
         src = images.get((text, where))
-        if not src or not src.startswith("data:image/png;base64,"):
+        if not src or not src.startswith(PNG):
             return ""
         return f' <img class="itanb-ocr" src="{esc(src)}" alt="ภาพส่วนที่อ่านจากสแกน">'
 

@@ -7,6 +7,8 @@ from itanb.views.context import Context
 from itanb.views.format import (
     PASS_MARK,
     STATUS_LABELS,
+    Raw,
+    esc,
     figure,
     fmt_change,
     fmt_score,
@@ -16,6 +18,7 @@ from itanb.views.format import (
     is_missing,
     records,
 )
+from itanb.views.scans import beside, scan_pictures
 
 
 def level_shown(fiscal_year: int, score: object, *, long: bool = False) -> str:
@@ -30,7 +33,8 @@ def level_shown(fiscal_year: int, score: object, *, long: bool = False) -> str:
 
 
 def yoy_table(ctx: Context):
-    """The agency's record by fiscal year: score, level (reported), change, national average, measures."""
+    """The agency's record by fiscal year: score, level (reported), change, national average, measures; beside
+    a score, level or year read uncertainly off a scan, the picture of where it was read."""
     yoy, t, n = ctx.yoy(), ctx.thai_digits, ctx.num
     rows = []
     for rec in records(yoy):
@@ -41,7 +45,14 @@ def yoy_table(ctx: Context):
         if rec.measures_total:
             share = fmt_share(rec.completion_share, t)
             measures = f"{n(rec.measures_done)}/{n(rec.measures_total)} ({share})"
-        rows.append([f"พ.ศ. {n(rec.fiscal_year)}", fmt_score(rec.score, t), level,
+        year, score = f"พ.ศ. {n(rec.fiscal_year)}", fmt_score(rec.score, t)
+        pictures = scan_pictures(ctx, int(rec.fiscal_year))  # its values read uncertainly off a scan
+        if pictures:
+            year, score, level = (Raw(esc(text) + beside(pictures.get(name, []), t, shown_as=shown_as))
+                                  for text, name, shown_as in ((year, "assessed_fiscal_year", "ปีงบประมาณ"),
+                                                               (score, "score", "คะแนน"),
+                                                               (level, "level_reported", "ระดับ")))
+        rows.append([year, score, level,
                      fmt_change(rec.score_change, t), n(rec.level_change_label),
                      fmt_score(rec.national_average, t), fmt_change(rec.gap_to_national, t),
                      "–" if is_missing(rec.passed) else ("ผ่าน" if rec.passed else "ไม่ผ่าน"), measures])
