@@ -121,7 +121,7 @@ def test_a_date_is_read_where_the_memo_has_one(text, misread, want):
     mistaken, a year or Arabic digits read as letters): the day and year read from their ink, the month
     from its consonants and the ink above them; a month guessed from its consonants stays a doubt."""
     from itanb.memo.ocr_dates import GUESSED, find_dates
-    from itanb.memo.read_image import CONFIDENT
+    from itanb.memo.scan_words import CONFIDENT
 
     ink = _line_ink(text, 24)
     dates, rest = find_dates(_tesseract_words(ink, misread), ink)

@@ -26,7 +26,7 @@ from itanb.memo.digits import DIGITS, digit_glyphs, glyph_boxes, read_pieces
 from itanb.memo.ocr import Word
 from itanb.thai import MONTHS
 
-GUESSED = 0.6  # the confidence of a month recovered from its consonants (below read_image.CONFIDENT)
+GUESSED = 0.6  # the confidence of a month recovered from its consonants (below scan_words.CONFIDENT)
 _LOOKS_LIKE = str.maketrans({"ข": "ย", "ศ": "ค", "ฅ": "ค", "ด": "ค", "บ": "ย", "ฆ": "ม", "ท": "ม"})
 _CONSONANT = re.compile("[ก-ฮ]")
 _TONES = re.compile("[\u0e48-\u0e4c]")
