@@ -296,11 +296,13 @@ def test_an_image_file_is_read_and_ocr_runs_once_per_page(monkeypatch, tmp_path)
     data = image_pdf(pages, 300)
     calls = []
     real = ocr._tesseract
-    monkeypatch.setattr(ocr, "_tesseract", lambda *a: calls.append(1) or real(*a))
+    monkeypatch.setattr(ocr, "_tesseract",
+                        lambda *a: calls.append(a[2] if len(a) > 2 else ocr.LANG) or real(*a))
     first = parse_memo_bytes(data, "scan.pdf")
-    assert len(calls) == 2  # two pages
+    assert calls.count(ocr.LANG) == 2  # one Thai run a page (its prose and every cell; English words apart)
+    ran = len(calls)
     again = parse_memo_bytes(data, "again.pdf")
-    assert len(calls) == 2 and again.to_json_dict()["measures"] == first.to_json_dict()["measures"]
+    assert len(calls) == ran and again.to_json_dict()["measures"] == first.to_json_dict()["measures"]
     png = tmp_path / "page1.png"
     pages[0].save(png, dpi=(300, 300))
     memo = parse_memo_file(png)
@@ -474,3 +476,30 @@ def test_a_status_cells_mark_is_read_from_the_ink_in_its_middle(dpi):
         (m, mark_confidence(cell(m), dpi)) for m in marks]
     assert all(mark_confidence(cell(m), dpi) == 0 for m in none), [
         (m, mark_confidence(cell(m), dpi)) for m in none]
+
+
+@pytest.mark.slow
+@needs_tesseract
+def test_english_words_on_a_thai_scan_are_read_in_english(tmp_path, monkeypatch):
+    """The Thai model reads "E-Service" and "(No Gift Policy)" as Thai-looking noise; the English pass reads
+    them again, and leaves a Thai line (with its Thai-digit date) as the Thai model read it."""
+    from itanb.memo.ocr_latin import read_latin
+
+    monkeypatch.setattr(paths, "CACHE", tmp_path)
+    face = ImageFont.truetype(str(font_path("Regular")), 50)  # 12 pt at 300 dpi
+    lines = ["เพิ่มช่องทางการบริการ E-Service ผ่านเว็บไซต์", "ประกาศเจตนารมณ์ (No Gift Policy) ของหน่วยงาน",
+             "รายงานผลภายใน ๓๑ มี.ค. ๒๕๖๗ ทุกหน่วยงาน"]
+    img = Image.new("L", (1800, 120 * len(lines)), 255)
+    for i, line in enumerate(lines):
+        ImageDraw.Draw(img).text((40, 30 + 120 * i), line, font=face, fill=0)
+    ink = np.asarray(img) < 150
+    words = ocr.read_words(ink, 300)
+    again = read_latin(words, ink, 300)
+
+    def text(ws, n):
+        row = sorted((w for w in ws if 120 * n <= w.top + w.height / 2 < 120 * (n + 1)), key=lambda w: w.left)
+        return " ".join(w.text for w in row)
+
+    assert "Service" in text(again, 0) and "Service" not in text(words, 0)
+    assert "Gift" in text(again, 1) and "Policy" in text(again, 1)
+    assert text(again, 2) == text(words, 2)

@@ -101,7 +101,7 @@ def not_digits(found: list[np.ndarray]) -> bool:
     return bool((p[:, 20] > 0.8).all())
 
 
-def read_pieces(pieces: list) -> tuple[str, list[float]]:
+def read_number(pieces: list) -> tuple[str, list[float]]:
     """The number of :func:`digit_glyphs`'s ``pieces``: its digits read (:func:`read_digits`) with the
     dots, dashes and slashes in their places, and each digit's confidence."""
     digits, confs = read_digits([p for p in pieces if not isinstance(p, str)])

@@ -105,7 +105,17 @@ def uncertain(doc: Document, memo: ParsedMemo, found: dict[str, tuple[str, Doubt
             message = f"ค่า {field} อ่านจากภาพสแกนได้ \"{value}\" แต่{why}: ควรตรวจกับต้นฉบับ"
             out.append(Finding("ocr_uncertain", message, doc.source, None, None, memo.fiscal_year,
                                field=field))
+    for field in _unread(memo):
+        message = f"ค่า {field} อ่านจากภาพสแกนไม่ได้: ควรตรวจกับต้นฉบับ"
+        out.append(Finding("ocr_uncertain", message, doc.source, None, None, memo.fiscal_year, field=field))
     return out
+
+
+def _unread(memo: ParsedMemo) -> list[str]:
+    """The values a memo has that its scan gave none of: the memo date, the score (a memo without one is
+    rare; a scan's is lost to a misread word)."""
+    return [field for field, value in (("memo_date", memo.memo_date), ("score", memo.assessment))
+            if value is None]
 
 
 def _disagreements(memo: ParsedMemo) -> list[tuple[str, str, str]]:

@@ -15,7 +15,7 @@ import re
 
 import numpy as np
 
-from itanb.memo.digits import DIGITS, not_digits, number_pieces, read_pieces
+from itanb.memo.digits import DIGITS, not_digits, number_pieces, read_number
 from itanb.memo.ocr import Word
 from itanb.memo.ocr_dates import find_dates
 
@@ -102,7 +102,7 @@ def _read(ink: np.ndarray, span: list, inside: list[Word]) -> tuple[str, float, 
     found = [p for p in pieces if not isinstance(p, str)]
     if len(text) <= 2 and not_digits(found):
         return None
-    read, confs = read_pieces(pieces)
+    read, confs = read_number(pieces)
     conf = min([*confs, *(w.conf for w in inside if any(ch in DIGITS for ch in w.text))], default=1.0)
     return read.strip(".-"), conf, left, right
 

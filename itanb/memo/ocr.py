@@ -77,10 +77,14 @@ def require(source: str) -> None:
         raise InputError(INSTALL, source=source)
 
 
-def _tesseract(png: bytes, dpi: int) -> str:
+def _tesseract(image: bytes | str, dpi: int, lang: str = LANG) -> str:
+    """Tesseract's TSV of ``image``: PNG bytes (on its standard input), or the path of a file that lists
+    images, one per line (read in one run: the model loads once; each image is a page of the TSV)."""
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
-    argv = ["tesseract", "stdin", "stdout", "-l", LANG, "--psm", PSM, "--dpi", str(dpi), "tsv"]
-    done = subprocess.run(argv, check=False, input=png, capture_output=True, env=env, timeout=300)
+    source = "stdin" if isinstance(image, bytes) else image
+    argv = ["tesseract", source, "stdout", "-l", lang, "--psm", PSM, "--dpi", str(dpi), "tsv"]
+    done = subprocess.run(argv, check=False, input=image if isinstance(image, bytes) else None,
+                          capture_output=True, env=env, timeout=300)
     if done.returncode != 0:
         raise RuntimeError(done.stderr.decode(errors="replace").strip()[-300:])
     return done.stdout.decode("utf-8", errors="replace")
@@ -93,7 +97,7 @@ def parse_tsv(tsv: str) -> list[Word]:
         f = row.split("\t")
         if len(f) < 12:
             continue
-        level, key = int(f[0]), (int(f[2]), int(f[3]), int(f[4]))
+        level, key = int(f[0]), (1000 * int(f[1]) + int(f[2]), int(f[3]), int(f[4]))  # page, block: one key
         left, top, width, height = map(int, f[6:10])
         if level == 4:
             lines[key] = top + height
@@ -104,15 +108,16 @@ def parse_tsv(tsv: str) -> list[Word]:
     return words
 
 
-def _cache_key(ink: np.ndarray, dpi: int) -> str:
+def _cache_key(ink: np.ndarray, dpi: int, lang: str) -> str:
     h = hashlib.sha256(np.packbits(ink).tobytes())
-    h.update(f"{ink.shape} {dpi} {LANG} {PSM} {VERSION} {version()}".encode())
+    h.update(f"{ink.shape} {dpi} {lang} {PSM} {VERSION} {version()}".encode())
     return h.hexdigest()
 
 
-def read_words(ink: np.ndarray, dpi: int) -> list[Word]:
-    """The words of a page whose ink (True) is ``ink``, ruling lines already removed; cached."""
-    key = _cache_key(ink, dpi)
+def read_words(ink: np.ndarray, dpi: int, lang: str = LANG) -> list[Word]:
+    """The words of a page whose ink (True) is ``ink``, ruling lines already removed, read by the model of
+    ``lang`` (Thai; ``eng`` for English words, :mod:`~itanb.memo.ocr_latin`); cached."""
+    key = _cache_key(ink, dpi, lang)
     path = paths.CACHE / "ocr" / f"{key}.json"
     if path.is_file():
         return [Word(**{**w, "line": tuple(w["line"])}) for w in json.loads(path.read_text(encoding="utf-8"))]
@@ -120,7 +125,44 @@ def read_words(ink: np.ndarray, dpi: int) -> list[Word]:
 
     buf = io.BytesIO()
     Image.fromarray(~ink).convert("1").save(buf, "PNG")
-    words = parse_tsv(_tesseract(buf.getvalue(), dpi))
+    words = parse_tsv(_tesseract(buf.getvalue(), dpi, lang))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    paths.write_atomic(path, json.dumps([asdict(w) for w in words], ensure_ascii=False).encode())
+    return words
+
+
+PAD = 20  # pixels of white about each piece of a page tesseract reads
+
+
+def read_pieces(pieces: list[tuple[np.ndarray, int, int]], dpi: int, lang: str = LANG) -> list[Word]:
+    """The words of a page read as pieces (ink, left, top on the page: its prose, each table cell), all in
+    one tesseract run of a list of images, placed back on the page; a line of one piece is a line of none
+    other. Cached under the hash of the pieces and of what reads them."""
+    import tempfile
+    from pathlib import Path
+
+    from PIL import Image
+
+    h = hashlib.sha256(f"pieces {dpi} {lang} {PSM} {PAD} {VERSION} {version()}".encode())
+    for ink, left, top in pieces:
+        h.update(f"{ink.shape} {left} {top}".encode() + np.packbits(ink).tobytes())
+    path = paths.CACHE / "ocr" / f"{h.hexdigest()}.json"
+    if path.is_file():
+        return [Word(**{**w, "line": tuple(w["line"])}) for w in json.loads(path.read_text(encoding="utf-8"))]
+    with tempfile.TemporaryDirectory(prefix="itanb-ocr-") as tmp:
+        names = []
+        for i, (ink, _, _) in enumerate(pieces):
+            names.append(str(Path(tmp) / f"{i:05d}.png"))
+            Image.fromarray(~np.pad(ink, PAD)).convert("1").save(names[-1], dpi=(dpi, dpi))
+        listing = Path(tmp) / "pieces.txt"
+        listing.write_text("\n".join(names) + "\n", encoding="utf-8")
+        words = parse_tsv(_tesseract(str(listing), dpi, lang))
+    for w in words:  # back on the page, inside its piece (tesseract's boxes reach into the white about it)
+        ink, left, top = pieces[w.line[0] // 1000 - 1]
+        x0, y0 = max(w.left - PAD, 0), max(w.top - PAD, 0)
+        x1, y1 = min(w.left + w.width - PAD, ink.shape[1]), min(w.top + w.height - PAD, ink.shape[0])
+        w.left, w.top, w.width, w.height = left + x0, top + y0, max(x1 - x0, 1), max(y1 - y0, 1)
+        w.line_bottom = top + min(max(w.line_bottom - PAD, 0), ink.shape[0])
     path.parent.mkdir(parents=True, exist_ok=True)
     paths.write_atomic(path, json.dumps([asdict(w) for w in words], ensure_ascii=False).encode())
     return words

@@ -22,7 +22,7 @@ from difflib import SequenceMatcher
 
 import numpy as np
 
-from itanb.memo.digits import DIGITS, digit_glyphs, glyph_boxes, read_pieces
+from itanb.memo.digits import DIGITS, digit_glyphs, glyph_boxes, read_number
 from itanb.memo.ocr import Word
 from itanb.thai import MONTHS
 
@@ -216,5 +216,5 @@ def _number(ink: np.ndarray, piece: tuple, top: int, bottom: int) -> tuple[str, 
     digits = [g for g in found if not isinstance(g, str)]
     if not digits or any(g not in (".",) for g in found if isinstance(g, str)) or len(digits) > 5:
         return None
-    text, confs = read_pieces(found)
+    text, confs = read_number(found)
     return text.lstrip("."), min(confs)

@@ -1,9 +1,10 @@
 """Memos as images (a scan: a PDF page without a usable text layer, a ``.jpg``/``.png``/``.tif`` file) ->
 :class:`~itanb.memo.document.Document`, the same model the other readers give.
 
-Each page is made ready by :mod:`~itanb.memo.scan_page` (light, skew, ruling lines, the table grids, the sheet
-tesseract reads), read by :mod:`~itanb.memo.ocr` (numbers again by :mod:`~itanb.memo.numbers`), and its words
-fed as characters (:mod:`~itanb.memo.scan_words`: marks from ink, spaces, doubts) to the PDF reader's
+Each page is made ready by :mod:`~itanb.memo.scan_page` (light, skew, ruling lines, the table grids, the
+pieces tesseract reads), read by :mod:`~itanb.memo.ocr` (English words again by
+:mod:`~itanb.memo.ocr_latin`, numbers by :mod:`~itanb.memo.numbers`), and its words fed as characters
+(:mod:`~itanb.memo.scan_words`: marks from ink, spaces, doubts) to the PDF reader's
 :class:`~itanb.memo.read_pdf.PageReader` (paragraphs, cells, tables over pages). A page under
 :data:`MIN_DPI` is refused in one line. A scan's document is cached under the hash of its bytes and of the
 code and model that read it (:func:`cached`).
@@ -132,6 +133,7 @@ def read_pages(pages: list, source: str) -> Document:
     without tesseract."""
     from itanb.memo import ocr
     from itanb.memo.numbers import fix_numbers
+    from itanb.memo.ocr_latin import read_latin
     from itanb.memo.read_pdf import PageReader
 
     for n, (_, dpi) in enumerate(pages, start=1):
@@ -147,11 +149,11 @@ def read_pages(pages: list, source: str) -> Document:
         prepared, words = [], []
         for img, dpi in pages:
             prepared.append(prepare(img, dpi))
-            words.append(pool.submit(ocr.read_words, prepared[-1].sheet, dpi))
+            words.append(pool.submit(ocr.read_pieces, prepared[-1].pieces(), dpi))
         for n, (page, page_words) in enumerate(zip(prepared, words, strict=True), start=1):
-            found = fix_numbers(no_junk(page_words.result()), page.sheet)
-            found = ocr.read_levels(found, page.sheet, page.dpi)
-            reader.add(n, chars(page, page.to_page(found), doubts, n), page.line_height, page.grids)
+            found = fix_numbers(read_latin(no_junk(page_words.result()), page.clean, page.dpi), page.clean)
+            found = ocr.read_levels(found, page.clean, page.dpi)
+            reader.add(n, chars(page, found, doubts, n), page.line_height, page.grids)
     if not reader.chars:
         raise InputError("scan without readable text (OCR found none)", source=source)
     return Document(source, "layout", [_corrected(b) for b in reader.joined()], doubts, scanned=True)

@@ -1,8 +1,8 @@
 """A scanned page made ready for OCR: light evened out (the page divided by its blurred background), ink at
 a fixed threshold, the skew (±3°) found by the sharpest row profile and undone, ruling lines found as long
 runs of ink in rows and columns and handed to :func:`~itanb.memo.pdf_grid.find_grids` in points (the PDF
-reader's grids), the lines taken out, and the sheet tesseract reads: the page without its tables, then every
-table cell on a band of its own (so no line of text runs across cells). Used by :mod:`~itanb.memo.read_image`.
+reader's grids), the lines taken out, and the pieces tesseract reads: the page without its tables, and
+every table cell on its own (so no line of text runs across cells). Used by :mod:`~itanb.memo.read_image`.
 """
 
 from __future__ import annotations
@@ -28,44 +28,25 @@ class ScanPage:
                                 merge_lines([(x * k, a * k, b * k) for x, a, b in vs]))
         self.clean = ink & ~lines
         self.line_height = 0.0
-        self.sheet, self.bands = self._sheet()
 
-    def _sheet(self) -> tuple[np.ndarray, list[tuple[int, int, int]]]:
-        """What tesseract reads: the page without its tables, then every table cell on a band of its own
-        below it (at its own x), so that no line of text runs across cells or rows. Bands: (top on the
-        sheet, bottom, shift back to the page)."""
+    def pieces(self) -> list[tuple[np.ndarray, int, int]]:
+        """What tesseract reads, each piece on its own as (ink, left, top on the page): the page without its
+        tables, then every table cell that holds ink, cut to its ink. Read as separate images
+        (:func:`itanb.memo.ocr.read_pieces`), no line of text runs across cells, and no cell's first line is
+        taken for the marks above a line of another (a sheet of all the cells lost such lines)."""
         prose = self.clean.copy()
-        boxes = []
+        out = []
         for grid in self.grids:
             x0, y0, x1, y1 = (round(v / self.scale) for v in grid.bbox)
             prose[y0:y1 + 1, x0:x1 + 1] = False
             for cell in cells(grid):
                 cx0, cy0, cx1, cy1 = (round(v / self.scale) for v in cell_box(grid, cell))
-                if cy1 - cy0 > 4 and cx1 - cx0 > 4:
-                    boxes.append((cx0, cy0, cx1, cy1))
-        gap = self.dpi // 6
-        height = prose.shape[0] + sum(cy1 - cy0 + gap for _, cy0, _, cy1 in boxes)
-        sheet = np.zeros((height, prose.shape[1]), dtype=bool)
-        sheet[:prose.shape[0]] = prose
-        bands, y = [], prose.shape[0] + gap
-        for cx0, cy0, cx1, cy1 in boxes:
-            h = cy1 - cy0
-            sheet[y:y + h, cx0:cx1] = self.clean[cy0:cy1, cx0:cx1]
-            bands.append((y, y + h, y - cy0))
-            y += h + gap
-        return sheet, bands
-
-    def to_page(self, words: list) -> list:
-        """Words read off the sheet moved back to where they are on the page."""
-        for w in words:
-            mid = w.top + w.height // 2
-            for top, bottom, shift in self.bands:
-                if top - self.dpi // 12 <= mid < bottom + self.dpi // 12:
-                    w.top -= shift
-                    w.line_bottom = min(w.line_bottom, bottom) - shift
-                    w.line = (w.line[0] + 1000 * (top + 1), *w.line[1:])
-                    break
-        return words
+                part = self.clean[cy0:cy1, cx0:cx1]
+                rows, cols = np.nonzero(part.any(axis=1))[0], np.nonzero(part.any(axis=0))[0]
+                if len(rows):
+                    ink = part[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
+                    out.append((ink, cx0 + int(cols[0]), cy0 + int(rows[0])))
+        return [(prose, 0, 0), *out]
 
 
 def prepare(img, dpi: int) -> ScanPage:

@@ -14,7 +14,7 @@ _BOX_LIKE = frozenset("0๐oOอดDロ")
 _NO_SPACE_BEFORE = frozenset("ะาำๆฯ\u0e31\u0e34\u0e35\u0e36\u0e37\u0e38\u0e39\u0e3a\u0e47\u0e48\u0e49\u0e4a"
                              "\u0e4b\u0e4c\u0e4d\u0e4e")  # no Thai word starts with these
 _NO_SPACE_AFTER = frozenset("เแโใไ")  # nor ends with these
-SPACE = 0.3  # a gap without ink this many times a letter's usual height is a space (Thai letters ~0.13)
+SPACE = 0.33  # a gap without ink this many times a letter's usual height is a space (letters: under 0.27)
 MARK_INNER = 8  # pixels of ink at 300 dpi in the middle third of a status cell's ink: a (doubtful) mark
 
 

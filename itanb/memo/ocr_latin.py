@@ -1,0 +1,114 @@
+"""English words on a Thai scan read again by Tesseract's English model: the Thai model reads "E – Service"
+as ``ธี-31 ธ 8 ห``, "(No Gift Policy)" as ``(พ๐ 6เหี ๐น๓)``, and reading the whole page with ``tha+eng``
+costs 70% more time and turns Thai dates into Latin (``30 nw, 66``).
+
+A suspect is a run of a line's words without a space in it (:data:`SPACE` letter heights) that holds a Latin
+letter or an Arabic digit, mixes digits with Thai letters, or was read unsurely (under :data:`UNSURE`): what
+the Thai model makes of Latin letters; short runs beside it join it. The suspects of a page are cut out and
+read by ``eng`` in one tesseract run (:func:`itanb.memo.ocr.read_pieces`, cached); a suspect's English
+reading replaces its Thai one when it is mostly Latin letters read surely (:data:`SURE`). A Thai word or a
+number keeps its reading: English makes no sure Latin word of it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from itanb.memo.ocr import Word, read_pieces
+
+SPACE = 0.33  # a gap this many times a letter's usual height parts two runs (scan_words.SPACE)
+UNSURE = 0.7  # a run read by the Thai model below this mean confidence is a suspect
+SURE = 0.8  # an English reading at least this sure (mean) replaces the Thai one
+
+
+def _lines(words: list[Word]) -> list[list[list[Word]]]:
+    """The words of each line in runs without a space, left to right."""
+    import itertools
+
+    heights = sorted(w.height for w in words)
+    gap = SPACE * heights[len(heights) // 2] if heights else 0
+    lines: dict[tuple, list[Word]] = {}
+    for w in words:
+        lines.setdefault(w.line, []).append(w)
+    out = []
+    for line in lines.values():
+        line.sort(key=lambda w: w.left)
+        runs = [[line[0]]]
+        for a, b in itertools.pairwise(line):
+            if b.left - (a.left + a.width) > gap:
+                runs.append([b])
+            else:
+                runs[-1].append(b)
+        out.append(runs)
+    return out
+
+
+def _suspects(words: list[Word]) -> list[list[Word]]:
+    """Each line's suspect runs, a short run (up to 3 characters: ``E`` of E-Service, a dash) beside one
+    taken in, and suspects side by side joined: one English phrase is read as one."""
+    out = []
+    for runs in _lines(words):
+        marked = [_suspect(r) for r in runs]
+        near = [len("".join(w.text for w in r)) <= 3
+                and any(marked[j] for j in (i - 1, i + 1) if 0 <= j < len(runs)) for i, r in enumerate(runs)]
+        segment: list[Word] = []
+        hit = False
+        for run, sus, by in zip(runs, marked, near, strict=True):
+            if sus or by:
+                segment, hit = segment + run, hit or sus
+                continue
+            if hit:
+                out.append(segment)
+            segment, hit = [], False
+        if hit:
+            out.append(segment)
+    return out
+
+
+def _suspect(run: list[Word]) -> bool:
+    """A run the Thai model may have made of Latin letters: with a Latin letter or an Arabic digit (English
+    read as digits: "E-Service" as ``5-5``; a real number is read by English as itself and kept), or with
+    Thai letters and digits or unsure but no dot (an abbreviation's dots, ม.ค. พ.ศ. อบต., are Thai)."""
+    text = "".join(w.text for w in run)
+    thai = sum("\u0e01" <= ch <= "\u0e4e" for ch in text)
+    digits = sum(ch.isdigit() for ch in text)
+    ascii_ = sum(ch.isascii() and ch.isalnum() for ch in text)
+    unsure = sum(w.conf for w in run) / len(run) < UNSURE
+    return ascii_ > 0 or ("." not in text and thai > 0 and (digits > 0 or unsure))
+
+
+def read_latin(words: list[Word], ink: np.ndarray, dpi: int) -> list[Word]:
+    """``words`` (of one page, on the image ``ink``) with their suspect runs read again in English where that
+    reading is mostly Latin letters and sure."""
+    suspects = _suspects(words)
+    if not suspects:
+        return words
+    pad = max(dpi // 30, 4)
+    h, w = ink.shape
+    boxes = [(max(min(x.left for x in r) - pad, 0), max(min(x.top for x in r) - pad, 0),
+              min(max(x.left + x.width for x in r) + pad, w), min(max(x.top + x.height for x in r) + pad, h))
+             for r in suspects]
+    read: dict[int, list[Word]] = {}
+    for e in read_pieces([(ink[y0:y1, x0:x1], x0, y0) for x0, y0, x1, y1 in boxes], dpi, "eng"):
+        read.setdefault(e.line[0] // 1000 - 1, []).append(e)
+    out = list(words)
+    for i, run in enumerate(suspects):
+        english = sorted(read.get(i, []), key=lambda e: e.left)
+        if _latin(english):  # English's places across, the Thai words' line down (its baseline, its row)
+            out = [x for x in out if x not in run]
+            top = min(x.top for x in run)
+            bottom = sorted(x.top + x.height for x in run)[len(run) // 2]
+            out += [Word(e.text, e.left, top, e.width, max(bottom - top, 1), e.conf, run[0].line,
+                         run[0].line_bottom) for e in english]
+    return out
+
+
+def _latin(words: list[Word]) -> bool:
+    """An English reading to keep: mostly Latin letters, its words with letters read surely (a dash or a
+    bracket may be less sure), none a guess (under a third: the Thai part of a mixed run)."""
+    text = "".join(w.text for w in words)
+    letters = [ch for ch in text if ch.isalnum()]
+    latin = sum(ch.isascii() and ch.isalpha() for ch in letters)
+    worded = [w.conf for w in words if any(ch.isascii() and ch.isalpha() for ch in w.text)]
+    return (bool(worded) and latin >= 2 and latin >= 0.6 * len(letters) and min(w.conf for w in words) >= 0.3
+            and sum(worded) / len(worded) >= SURE)
