@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -552,3 +553,13 @@ def test_a_score_paragraph_broken_over_a_page_keeps_its_year():
     memo = interpret(Document("m.pdf", "layout", blocks))
     assert memo.assessment.fiscal_year == truth.assessment.fiscal_year
     assert memo.assessment.score == truth.assessment.score
+
+
+@pytest.mark.parametrize("name", ["abbrev-thai-digits-2566.md", "tessaban-mueang-2568.md"])
+def test_a_province_without_the_space_after_it_ends_at_the_next_word(name):
+    """A scan loses the space after a place's name (จังหวัดทดสอบมีค่าคะแนน): the name ends where the sentence's
+    next word begins, as with the space."""
+    text = (MEMOS / name).read_text(encoding="utf-8")
+    spaced = parse_memo(text, name)
+    joined = parse_memo(re.sub(r"(จังหวัด\S+) (มีค่าคะแนน|ได้คะแนน)", r"\1\2", text), name)
+    assert joined.province == spaced.province == "ทดสอบ"
