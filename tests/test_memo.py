@@ -563,3 +563,14 @@ def test_a_province_without_the_space_after_it_ends_at_the_next_word(name):
     spaced = parse_memo(text, name)
     joined = parse_memo(re.sub(r"(จังหวัด\S+) (มีค่าคะแนน|ได้คะแนน)", r"\1\2", text), name)
     assert joined.province == spaced.province == "ทดสอบ"
+
+
+def test_header_words_misread_by_one_letter_still_name_their_columns():
+    """A scan's header row reads ผู้รับผิดขอบ and ภารกำกับติดตาม: still the owners and deadline columns."""
+    src = Path(__file__).parent / "fixtures" / "memo_formats" / "nong-ruea-2567.md"
+    text = src.read_text(encoding="utf-8")
+    truth = parse_memo(text, "m.md")
+    misread = text.replace("| ผู้รับผิดชอบ |", "| ผู้รับผิดขอบ |").replace("| การกำกับติดตาม |", "| ภารกำกับติดตาม |")
+    assert misread != text
+    memo = parse_memo(misread, "m.md")
+    assert [(m.owners, m.due) for m in memo.measures] == [(m.owners, m.due) for m in truth.measures]
