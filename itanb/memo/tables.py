@@ -194,14 +194,17 @@ def read_tables(ctx: Context) -> tuple[list[PlanRow], list[StatusRow]]:
 
 def _header_again(cells: list[str], found: Layout) -> bool:
     """A row that repeats the table's header inside it (a table continued after a page break or a blank
-    line, read as one): the column names again, or the status columns' labels under an empty name."""
+    line, read as one): the column names again, or the status columns' labels (or their ends) under an
+    empty name."""
     measure = matching_key(cells[found.measure])
     steps = matching_key(cells[found.steps]) if found.steps is not None else ""
     if measure.startswith("มาตรการ") and len(measure) <= 12:
         return found.steps is None or (column_kind(steps) == "steps" and len(steps) <= 40)
     if measure or steps or found.status is None:
         return False
-    return all(status_label(cells[c]) is not None for c in found.status)
+    # the labels again, or the rest of them a page break cut off (ยังไม่ดำเนิน | งาน): words in every status
+    # cell, where a row has a mark in one
+    return all(status_label(cells[c]) is not None or len(matching_key(cells[c])) >= 3 for c in found.status)
 
 
 def _plan_row(ctx: Context, cells: list[str], loc: Loc, found: Layout, out: list[PlanRow]) -> None:
