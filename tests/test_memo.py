@@ -575,3 +575,20 @@ def test_header_words_misread_by_one_letter_still_name_their_columns():
     assert misread != text
     memo = parse_memo(misread, "m.md")
     assert [(m.owners, m.due) for m in memo.measures] == [(m.owners, m.due) for m in truth.measures]
+
+
+def test_a_level_word_read_ill_is_no_shorter_level_and_a_lost_space_keeps_the_agency():
+    """On a scan ผ่านดีเยี่ยม may come out as ผ่านดีเยยม: that is no ผ่านดี (the level is then not read,
+    which a scan flags); ผ่านดีและ without its space is still ผ่านดี. "สำนักปลัด หน่วยงาน…" without its space
+    still names the agency after the unit. (SYNTHETIC memo.)"""
+    from itanb.synth.plan import plan_synthetic
+
+    memo = next(m for m in plan_synthetic(12, (2565, 2567), seed=5).memos if "ระดับ ผ่านดี " in m.text)
+    text = memo.text
+    truth = parse_memo(text, "m.md")
+    assert truth.assessment.level_reported == "ผ่านดี"
+    assert parse_memo(text.replace("ระดับ ผ่านดี ", "ระดับ ผ่านดี"), "m.md").assessment.level_reported == "ผ่านดี"
+    ill = parse_memo(text.replace("ระดับ ผ่านดี ", "ระดับ ผ่านดีเยยม "), "m.md")
+    assert ill.assessment.level_reported is None
+    joined = parse_memo(text.replace("สำนักปลัด หน่วยงาน", "สำนักปลัดหน่วยงาน", 1), "m.md")
+    assert joined.agency == truth.agency and truth.agency.startswith("หน่วยงาน")

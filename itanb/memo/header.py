@@ -119,6 +119,8 @@ def agency(ctx: Context, header: Header) -> str:
         # "สำนักปลัด หน่วยงานX": the unit comes first, the organisation after it
         parts = unit[0].split(maxsplit=1)
         if len(parts) == 2 and parts[0].startswith(("สำนักปลัด", "กอง", "งาน", "ฝ่าย", "ส่วน")):
+            if parts[0].startswith("สำนักปลัด") and len(parts[0]) > len("สำนักปลัด"):
+                return unit[0][len("สำนักปลัด"):]  # the space after the unit lost (a scan)
             return parts[1]
         return unit[0]
     raise ctx.fail("no agency name: no ส่วนราชการ line and no องค์การบริหารส่วน…/เทศบาล… in the memo")
