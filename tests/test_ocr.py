@@ -27,8 +27,7 @@ from itanb.errors import InputError
 from itanb.findings import split_field
 from itanb.fonts import font_path
 from itanb.memo import ParsedMemo, ocr, parse_memo_bytes, parse_memo_file
-from itanb.memo.digits import classify
-from itanb.memo.numbers import glyphs
+from itanb.memo.digits import classify, digit_glyphs, glyphs, not_digits, read_digits
 from itanb.memo.ocr_text import correct
 from itanb.memo.scan_page import prepare
 from tests.scans import image_pdf, scan, similar
@@ -60,8 +59,109 @@ def test_the_digit_recogniser_reads_every_thai_digit(face):
     assert "".join(classify(g, thai=True)[0] for _, g in found) == digits
 
 
+def _line_ink(text: str, px: int, face: str = "Regular") -> np.ndarray:
+    """``text`` drawn in Sarabun at ``px`` pixels to the em, grainy as a scan: its ink."""
+    font = ImageFont.truetype(str(font_path(face)), px)
+    img = Image.new("L", (px * (len(text) + 2), px * 3), 255)
+    ImageDraw.Draw(img).text((px // 2, px), text, font=font, fill=0)
+    grain = np.random.default_rng(5).normal(0, 10, (img.height, img.width))
+    return np.asarray(img, dtype=np.float32) + grain < 150
+
+
+@pytest.mark.parametrize(("text", "px"), [("๒๕๖๖", 17), ("2566", 17), ("๘๘.๕๖", 40), ("74.83", 40),
+                                          ("๔๕๓๘๖๙", 24), ("17", 24)])
+def test_a_number_is_read_in_the_script_its_glyphs_show(text, px):
+    """Thai and Arabic digits at 6 pt on a 200 dpi scan (17 px to the em) and larger, the script decided from
+    the glyphs alone (Tesseract gives letters for Arabic digits), close pairs (๔/๕, ๓/๘, ๖/๙, 1/7) apart."""
+    ink = _line_ink(text, px)
+    rows = np.nonzero(ink.any(axis=1))[0]
+    pieces = digit_glyphs(ink, (0, rows[0], ink.shape[1], rows[-1] + 1))
+    read, confs = read_digits([p for p in pieces if not isinstance(p, str)])
+    assert "".join(p if isinstance(p, str) else "#" for p in pieces).replace("#", "{}").format(*read) == text
+    assert min(confs) > 0.75
+
+
+def test_a_check_mark_or_a_letter_is_no_digit():
+    """Tesseract reads a status cell's ✔ as 4 or 2; the recogniser knows it is no digit (and so does not
+    make it a number that hides the mark), while digits stay digits."""
+    dejavu = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    if not dejavu.exists():
+        pytest.skip("fonts-dejavu-core not installed")
+    for text, face, expected in (("✔", dejavu, True), ("✓", dejavu, True), ("ก", font_path("Regular"), True),
+                                 ("๓๑", font_path("Regular"), False), ("4", font_path("Regular"), False)):
+        font = ImageFont.truetype(str(face), 40)
+        img = Image.new("L", (200, 120), 255)
+        ImageDraw.Draw(img).text((20, 30), text, font=font, fill=0)
+        ink = np.asarray(img) < 150
+        rows = np.nonzero(ink.any(axis=1))[0]
+        found = [g for g in digit_glyphs(ink, (0, rows[0], 200, rows[-1] + 1)) if not isinstance(g, str)]
+        assert not_digits(found) == expected, text
+
+
+def _tesseract_words(ink: np.ndarray, texts: list[str]) -> list[ocr.Word]:
+    """Words as Tesseract gives them for the line drawn in ``ink``: one a glyph (``texts``, as misread)."""
+    found = glyphs(ink, (0, 0, ink.shape[1], ink.shape[0]))
+    assert len(found) == len(texts)
+    words = []
+    for (left, g), text in zip(found, texts, strict=True):
+        cols = ink[:, left:left + g.shape[1]].any(axis=1).nonzero()[0]
+        words.append(ocr.Word(text, left, int(cols[0]), g.shape[1], len(cols), 0.9, (1, 1, 1), int(cols[-1])))
+    return words
+
+
+@pytest.mark.parametrize(("text", "misread", "want"), [
+    ("๓๑ มี.ค. ๖๖", ["๓", "๑", "ม", ".", "ศ", ".", "เ", "ธ"], ["๓๑", "มี.ค.", "๖๖"]),
+    ("๓๑ ม.ค. ๖๗", ["๓", "๑", "ม", ".", "ค", ".", "๒", "ฒ"], ["๓๑", "ม.ค.", "๖๗"]),
+    ("30 มิ.ย. 67", ["ล", "อ", "ม", ".", "ย", ".", "ไ", "ว"], ["30", "มิ.ย.", "67"]),
+    ("๓๐ ก.ย. ๒๕๖๖", ["๓", "๐", "ก", "ุ", "ข", ".", "๒", "๕", "๒", "๐"], ["๓๐", "ก.ย.", "๒๕๖๖"]),
+    ("๓๐ เม.ย. ๖๗", ["๓", "๐", "ม", "ิ", ".", "ย", ".", "๖", "๗"], ["๓๐", "เม.ย.", "๖๗"]),
+])
+def test_a_date_is_read_where_the_memo_has_one(text, misread, want):
+    """A date in a deadline cell as Tesseract misreads it (a month's vowel dropped or its consonants
+    mistaken, a year or Arabic digits read as letters): the day and year read from their ink, the month
+    from its consonants and the ink above them; a month guessed from its consonants stays a doubt."""
+    from itanb.memo.ocr_dates import GUESSED, find_dates
+    from itanb.memo.scan_words import CONFIDENT
+
+    ink = _line_ink(text, 24)
+    dates, rest = find_dates(_tesseract_words(ink, misread), ink)
+    dates.sort(key=lambda w: w.left)
+    assert len(dates) == 3 and not rest
+    for got, right in zip(dates, want, strict=True):
+        assert got.text == right or got.conf < CONFIDENT  # right, or a doubt (flagged), never silently wrong
+    assert [w.text for w in dates[:2]] == want[:2]
+    assert dates[1].conf == (1.0 if misread[2:4] == list(want[1][:2]) else GUESSED)
+
+
+def test_the_level_is_looked_for_past_the_tail_of_the_word_before_it():
+    """ระดับ's last letter cut short by Tesseract's box leaves a sliver of ink at its end: the level is the
+    next run of ink after a space, not that sliver."""
+    ink = np.zeros((60, 400), dtype=bool)
+    ink[20:50, 100:103] = True  # the tail of บ
+    ink[15:50, 115:140] = True  # A
+    ink[20:50, 160:200] = True  # the next word
+    assert ocr._ink_after(ink, 100, 10, 60) == (115, 10, 140, 60)
+    assert ocr._ink_after(ink, 110, 10, 60) == (115, 10, 140, 60)
+    assert ocr._ink_after(np.zeros((60, 400), dtype=bool), 100, 10, 60) is None
+
+
+def test_month_names_as_tesseract_misreads_them():
+    from itanb.memo.ocr_dates import GUESSED, month_of
+
+    assert month_of("ก.ย.") == ("ก.ย.", 1.0)
+    assert month_of("มิถุนายน") == ("มิถุนายน", 1.0)
+    assert month_of("กุยขย.")[0] == "ก.ย."
+    assert month_of("ม.ศ.", 2, True)[0] == "มี.ค." and month_of("ม.ศ.", 2, False)[0] == "ม.ค."
+    assert month_of("ม.ค.", 2, True) == ("มี.ค.", GUESSED) and month_of("ม.ค.", 2, False) == ("ม.ค.", 1.0)
+    assert month_of("มิ.ย.", 3, False) == ("เม.ย.", GUESSED) and month_of("มิ.ย.", 2, True) == ("มิ.ย.", 1.0)
+    assert month_of("ม.ย.") is None  # เม.ย. or มิ.ย.: the ink must tell
+    assert month_of("ม.ย.", 3, False)[0] == "เม.ย."
+    assert month_of("มิถุนายบ")[0] == "มิถุนายน"
+    assert month_of("สำนักปลัด") is None and month_of("กองคลัง") is None
+
+
 def test_touching_digits_are_cut_apart():
-    from itanb.memo.numbers import _split
+    from itanb.memo.digits import _split
 
     two = np.zeros((30, 50), dtype=bool)
     two[:, :23] = two[:, 27:] = True

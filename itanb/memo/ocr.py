@@ -175,8 +175,9 @@ LEVELS = ("AA", "A", "B", "C", "D", "E", "F")
 
 def read_levels(words: list[Word], ink: np.ndarray, dpi: int) -> list[Word]:
     """``words`` with what follows ``ระดับ`` read again by Tesseract's English model (a level written AA, A,
-    B ... comes out of the Thai model as Thai letters): the first run of ink after the word, up to a gap, is
-    kept as the level when English reads it as one, with that reading's confidence."""
+    B ... comes out of the Thai model as Thai letters): the first run of ink after the word, up to a gap (past
+    a sliver of the word's own last letter), is kept as the level where the first word English reads in it
+    is one, with that reading's confidence; only the Thai words under that level give way."""
     out = list(words)
     by_line: dict[tuple[int, int, int], list[Word]] = {}
     for w in words:
@@ -197,10 +198,10 @@ def read_levels(words: list[Word], ink: np.ndarray, dpi: int) -> list[Word]:
             continue
         level = _read_latin(ink, box, dpi)
         if level is not None:
-            inside = [w for w in line if box[0] <= w.left + w.width / 2 <= box[2]]
+            text, conf, x0, x1 = level
+            inside = [w for w in line if x0 <= w.left + w.width / 2 <= x1]
             out = [w for w in out if w not in inside]
-            out.append(Word(level[0], box[0], box[1], box[2] - box[0], box[3] - box[1], level[1], last.line,
-                            last.line_bottom))
+            out.append(Word(text, x0, box[1], x1 - x0, box[3] - box[1], conf, last.line, last.line_bottom))
     return out
 
 
@@ -209,22 +210,23 @@ def _ink_after(ink: np.ndarray, x: int, top: int, bottom: int) -> tuple[int, int
     seventh of that height (a space); None when nothing follows within twice the height."""
     h = bottom - top
     cols = ink[top:bottom, x:x + 6 * h].any(axis=0)
-    on = np.nonzero(cols)[0]
-    if not len(on) or on[0] > 2 * h:
-        return None
-    start = end = int(on[0])
-    gap = 0
-    for i in range(start, len(cols)):
-        if cols[i]:
-            end, gap = i, 0
+    runs: list[list[int]] = []
+    for i in np.nonzero(cols)[0]:
+        if runs and i - runs[-1][1] <= h // 7:
+            runs[-1][1] = int(i) + 1
         else:
-            gap += 1
-            if gap > h // 7:
-                break
-    return x + start, top, x + end + 1, bottom
+            runs.append([int(i), int(i) + 1])
+    if runs and runs[0][0] < h // 10 and runs[0][1] - runs[0][0] < h // 3 and len(runs) > 1:
+        runs = runs[1:]  # the tail of ระดับ's last letter, which Tesseract's box cut short
+    if not runs or runs[0][0] > 2 * h:
+        return None
+    return x + runs[0][0], top, x + runs[0][1], bottom
 
 
-def _read_latin(ink: np.ndarray, box: tuple[int, int, int, int], dpi: int) -> tuple[str, float] | None:
+def _read_latin(ink: np.ndarray, box: tuple[int, int, int, int],
+                dpi: int) -> tuple[str, float, int, int] | None:
+    """The level English reads first in ``box``, its confidence, and its left and right on the page (the
+    run of ink may hold the next word too where the space is narrow)."""
     from PIL import Image
 
     pad = dpi // 20
@@ -233,5 +235,8 @@ def _read_latin(ink: np.ndarray, box: tuple[int, int, int, int], dpi: int) -> tu
     Image.fromarray(~np.pad(ink[y0:y1, x0:x1], pad)).convert("1").save(buf, "PNG")
     argv = ["tesseract", "stdin", "stdout", "-l", "eng", "--psm", "7", "--dpi", str(dpi), "tsv"]
     done = subprocess.run(argv, check=False, input=buf.getvalue(), capture_output=True, timeout=60)
-    found = [w for w in parse_tsv(done.stdout.decode("utf-8", errors="replace")) if w.text in LEVELS]
-    return (found[0].text, found[0].conf) if len(found) == 1 and found[0].conf >= 0.5 else None
+    found = parse_tsv(done.stdout.decode("utf-8", errors="replace"))
+    if not found or found[0].text not in LEVELS or found[0].conf < 0.5:
+        return None
+    left = x0 + found[0].left - pad
+    return found[0].text, found[0].conf, left, left + found[0].width
