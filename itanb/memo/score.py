@@ -76,6 +76,10 @@ def _assessed_year(ctx: Context, found: re.Match[str], para_start: int, para_end
     years = list(YEAR_RE.finditer(text, 0, para_end))
     para_start = _over_page(ctx, para_start)
     before = [m for m in years if m.start() < found.start() and m.start() >= para_start]
+    if not before and ctx.doc.scanned and para_start > 2:
+        # a scan's paragraph may be cut at any line that ends short: the line before is the same sentence
+        earlier = text.rfind("\n\n", 0, para_start - 2) + 1
+        before = [m for m in years if earlier <= m.start() < found.start()]
     after = [m for m in years if m.start() > found.start()]
     anywhere_before = [m for m in years if m.start() < found.start()]
     year_match = (before or after[:1] or anywhere_before or [None])[-1]
