@@ -27,7 +27,7 @@ from itanb.memo.ocr import Word
 from itanb.thai import MONTHS
 
 GUESSED = 0.6  # the confidence of a month recovered from its consonants (below scan_words.CONFIDENT)
-_LOOKS_LIKE = str.maketrans({"ข": "ย", "ศ": "ค", "ฅ": "ค", "ด": "ค", "บ": "ย", "ฆ": "ม", "ท": "ม"})
+_LOOKS_LIKE = str.maketrans({"ข": "ย", "ศ": "ค", "ฅ": "ค", "ด": "ค", "บ": "ม", "ฆ": "ม", "ท": "ม"})
 _CONSONANT = re.compile("[ก-ฮ]")
 _TONES = re.compile("[\u0e48-\u0e4c]")
 _MARKS = re.compile("[\u0e31\u0e34-\u0e37\u0e47-\u0e4e]+")  # a vowel or tone above (a digit has none)
@@ -132,12 +132,17 @@ def _inside(word: Word, number: bool) -> bool:
 def _dates(pieces: list[tuple], ink: np.ndarray, top: int, xh: int) -> list[tuple[tuple, str, float]]:
     """(piece, text, confidence) of each day, month and year found."""
     out: list[tuple[tuple, str, float]] = []
-    for before, month, after in zip(pieces, pieces[1:], pieces[2:], strict=False):
+    for at, (before, month, next_) in enumerate(zip(pieces, pieces[1:], pieces[2:], strict=False)):
         text = "".join(w.text for w in month[2])
         if not month[2] or any(ch.isdigit() for ch in text) or any(month is p for p, _, _ in out):
             continue
         found = month_of(text, *_shape(ink, month, top, xh))
+        after = next_
         day, year = _number(ink, before, top, top + xh), _number(ink, after, top, top + xh)
+        rest = pieces[at + 3] if at + 3 < len(pieces) else None
+        if year is not None and len(year[0]) == 1 and rest is not None and rest[0] - after[1] < xh * 0.8:
+            after = (after[0], rest[1], after[2] + rest[2])  # a year's digits a little apart (๖ ๗)
+            year = _number(ink, after, top, top + xh)
         if found is None or day is None or year is None:
             continue
         year = (year[0].rstrip("."), year[1])  # ๒๕๖๗..... (a dotted leader)
