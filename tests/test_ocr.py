@@ -145,6 +145,21 @@ def test_the_level_is_looked_for_past_the_tail_of_the_word_before_it():
     assert ocr._ink_after(np.zeros((60, 400), dtype=bool), 100, 10, 60) is None
 
 
+def test_a_date_that_cannot_be_is_a_doubt():
+    """31 มิ.ย. does not exist and ๒๔๖๗ is no year of the ITA: such a day or year, read from the ink, is
+    left below the confidence that makes it a doubt, so the deadline is flagged."""
+    from itanb.memo.ocr_dates import find_dates
+    from itanb.memo.scan_words import CONFIDENT
+
+    for text, misread, doubtful in (("๓๑ มิ.ย. ๖๗", "๓๑ม.ย.๖๗", True), ("๓๐ มิ.ย. ๒๔๖๗", "๓๐ม.ย.๒๔๖๗", True),
+                                    ("๓๐ มิ.ย. ๒๕๖๗", "๓๐ม.ย.๒๕๖๗", False)):
+        ink = _line_ink(text, 40)
+        dates, _ = find_dates(_tesseract_words(ink, list(misread)), ink)
+        dates.sort(key=lambda w: w.left)
+        assert [w.text for w in dates] == text.split(" ")
+        assert (min(dates[0].conf, dates[2].conf) < CONFIDENT) == doubtful, text
+
+
 def test_month_names_as_tesseract_misreads_them():
     from itanb.memo.ocr_dates import GUESSED, month_of
 

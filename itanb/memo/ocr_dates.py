@@ -11,11 +11,14 @@ letters), between two pieces that the digit recogniser reads as a day (1-31) and
 becomes the three words of the date: the day and the year read from their ink
 (:func:`~itanb.memo.digits.digit_glyphs`), the month spelt as it should be. A month recovered from its
 consonants alone is left a doubt (confidence :data:`GUESSED`), so the date is flagged for a person to
-confirm. A piece after an anchor that reads as the number it names becomes that number.
+confirm; so are a day and a year that make no date (a day past its month's end, a year outside the ITA's
+years). A piece after an anchor that reads as the number it names becomes that number (a doubt if a year
+outside the ITA's).
 """
 
 from __future__ import annotations
 
+import calendar
 import itertools
 import re
 from difflib import SequenceMatcher
@@ -25,8 +28,10 @@ import numpy as np
 from itanb.memo.digits import DIGITS, digit_glyphs, glyph_boxes, read_number
 from itanb.memo.ocr import Word
 from itanb.thai import MONTHS
+from itanb.vocabulary import BE_MAX, BE_MIN
 
 GUESSED = 0.6  # the confidence of a month recovered from its consonants (below scan_words.CONFIDENT)
+DOUBTFUL = 0.5  # the confidence of a day and year that make no date (31 มิ.ย., ๒๔๖๗)
 _LOOKS_LIKE = str.maketrans({"ข": "ย", "ศ": "ค", "ฅ": "ค", "ด": "ค", "บ": "ม", "ฆ": "ม", "ท": "ม"})
 _CONSONANT = re.compile("[ก-ฮ]")
 _TONES = re.compile("[\u0e48-\u0e4c]")
@@ -151,8 +156,19 @@ def _dates(pieces: list[tuple], ink: np.ndarray, top: int, xh: int) -> list[tupl
             continue
         if not any(ch in DIGITS for w in before[2] for ch in w.text) and day[1] < 0.9:
             continue  # Tesseract saw no digit there and the ink is no sure number either
+        if not _possible(int(_arabic(day[0])), found[0], _arabic(year[0])):
+            day, year = (day[0], min(day[1], DOUBTFUL)), (year[0], min(year[1], DOUBTFUL))
         out += [(before, *day), (month, *found), (after, *year)]
     return out
+
+
+def _possible(day: int, month: str, year: str) -> bool:
+    """Whether the date read can be: the day within its month (29 ก.พ. in any year: a leap year is not
+    checked), a four-digit year a Buddhist year of the ITA's span or its Christian one."""
+    number = next(n for n, names in enumerate(MONTHS, start=1) if month in names)
+    if day > calendar.monthrange(2024, number)[1]:
+        return False
+    return len(year) == 2 or BE_MIN <= int(year) <= BE_MAX or BE_MIN - 543 <= int(year) <= BE_MAX - 543
 
 
 def _anchored(pieces: list[tuple], ink: np.ndarray, top: int, xh: int) -> list[tuple[tuple, str, float]]:
@@ -163,7 +179,10 @@ def _anchored(pieces: list[tuple], ink: np.ndarray, top: int, xh: int) -> list[t
         pattern = next((p for anchor, p in ANCHORS.items() if before.endswith(anchor)), None)
         found = _number(ink, piece, top, top + xh) if pattern else None
         if found is not None and re.fullmatch(pattern, found[0].rstrip(".")):
-            out.append((piece, found[0].rstrip("."), found[1]))
+            text = found[0].rstrip(".")
+            year = len(text) == 4 and "." not in text
+            doubtful = year and not BE_MIN <= int(_arabic(text)) <= BE_MAX  # ๒๔๖๖ is no year of the ITA
+            out.append((piece, text, min(found[1], DOUBTFUL) if doubtful else found[1]))
     return out
 
 
