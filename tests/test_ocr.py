@@ -160,6 +160,24 @@ def test_a_date_that_cannot_be_is_a_doubt():
         assert (min(dates[0].conf, dates[2].conf) < CONFIDENT) == doubtful, text
 
 
+@pytest.mark.parametrize(("text", "misread", "want", "sure"), [
+    ("เท่ากับ ๙๓.๓๑", ["เ", "ท่", "า", "กั", "บ", "«", "๓", ".", "๓", "๑"], "๙๓.๓๑", True),
+    ("พ.ศ. ๒๕๖๖", ["พ", ".", "ศ", ".", "๒", "๕", "๒", "๒"], "๒๕๖๖", True),
+    ("พ.ศ. ๒๔๖๖", ["พ", ".", "ศ", ".", "๒", "๕", "๒", "๒"], "๒๔๖๖", False),
+])
+def test_the_number_after_its_word_is_read_from_the_ink(text, misread, want, sure):
+    """The score after เท่ากับ and the year after พ.ศ., whatever Tesseract made of them; a year outside the
+    ITA's is a doubt."""
+    from itanb.memo.ocr_dates import find_dates
+    from itanb.memo.scan_words import CONFIDENT
+
+    ink = _line_ink(text, 40)
+    found, rest = find_dates(_tesseract_words(ink, misread), ink)
+    assert [w.text for w in found] == [want]
+    assert (found[0].conf >= CONFIDENT) == sure
+    assert "".join(w.text for w in rest) == "".join(misread[:len(misread) - len(want)])
+
+
 def test_month_names_as_tesseract_misreads_them():
     from itanb.memo.ocr_dates import GUESSED, month_of
 

@@ -174,8 +174,9 @@ def _possible(day: int, month: str, year: str) -> bool:
 def _anchored(pieces: list[tuple], ink: np.ndarray, top: int, xh: int) -> list[tuple[tuple, str, float]]:
     """(piece, text, confidence) of each number that a word of :data:`ANCHORS` says follows it."""
     out: list[tuple[tuple, str, float]] = []
+    before = ""
     for label, piece in itertools.pairwise(pieces):
-        before = _TONES.sub("", "".join(w.text for w in label[2]))
+        before += _TONES.sub("", "".join(w.text for w in label[2]))  # the line's text up to the piece
         pattern = next((p for anchor, p in ANCHORS.items() if before.endswith(anchor)), None)
         found = _number(ink, piece, top, top + xh) if pattern else None
         if found is not None and re.fullmatch(pattern, found[0].rstrip(".")):
