@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -520,8 +521,9 @@ def test_check_boxes_and_a_header_repeated_inside_a_table():
     heads = [i for i, x in enumerate(lines) if x.startswith("| มาตรการ")]
     plan, status = heads[0], heads[-1]
     # the plan header again after the first plan row; the status header and labels after the first status row
+    # ... and the labels' ends alone, as when a page break cuts the labels row (ยังไม่ดำเนิน | งาน)
     lines = [*lines[:plan + 3], lines[plan], *lines[plan + 3:status + 4], lines[status], lines[status + 2],
-             *lines[status + 4:]]
+             "| | | งาน | งาน | งานแล้ว |", *lines[status + 4:]]
     memo = parse_memo_bytes(boxed("\n".join(lines)).replace("[x]", "☒").replace("[ ]", "☐").encode(), "m.md")
     assert [(m.measure, m.status, m.due) for m in memo.measures] == [
         (m.measure, m.status, m.due) for m in truth.measures]
@@ -552,3 +554,41 @@ def test_a_score_paragraph_broken_over_a_page_keeps_its_year():
     memo = interpret(Document("m.pdf", "layout", blocks))
     assert memo.assessment.fiscal_year == truth.assessment.fiscal_year
     assert memo.assessment.score == truth.assessment.score
+
+
+@pytest.mark.parametrize("name", ["abbrev-thai-digits-2566.md", "tessaban-mueang-2568.md"])
+def test_a_province_without_the_space_after_it_ends_at_the_next_word(name):
+    """A scan loses the space after a place's name (จังหวัดทดสอบมีค่าคะแนน): the name ends where the sentence's
+    next word begins, as with the space."""
+    text = (MEMOS / name).read_text(encoding="utf-8")
+    spaced = parse_memo(text, name)
+    joined = parse_memo(re.sub(r"(จังหวัด\S+) (มีค่าคะแนน|ได้คะแนน)", r"\1\2", text), name)
+    assert joined.province == spaced.province == "ทดสอบ"
+
+
+def test_header_words_misread_by_one_letter_still_name_their_columns():
+    """A scan's header row reads ผู้รับผิดขอบ and ภารกำกับติดตาม: still the owners and deadline columns."""
+    src = Path(__file__).parent / "fixtures" / "memo_formats" / "nong-ruea-2567.md"
+    text = src.read_text(encoding="utf-8")
+    truth = parse_memo(text, "m.md")
+    misread = text.replace("| ผู้รับผิดชอบ |", "| ผู้รับผิดขอบ |").replace("| การกำกับติดตาม |", "| ภารกำกับติดตาม |")
+    assert misread != text
+    memo = parse_memo(misread, "m.md")
+    assert [(m.owners, m.due) for m in memo.measures] == [(m.owners, m.due) for m in truth.measures]
+
+
+def test_a_level_word_read_ill_is_no_shorter_level_and_a_lost_space_keeps_the_agency():
+    """On a scan ผ่านดีเยี่ยม may come out as ผ่านดีเยยม: that is no ผ่านดี (the level is then not read,
+    which a scan flags); ผ่านดีและ without its space is still ผ่านดี. "สำนักปลัด หน่วยงาน…" without its space
+    still names the agency after the unit. (SYNTHETIC memo.)"""
+    from itanb.synth.plan import plan_synthetic
+
+    memo = next(m for m in plan_synthetic(12, (2565, 2567), seed=5).memos if "ระดับ ผ่านดี " in m.text)
+    text = memo.text
+    truth = parse_memo(text, "m.md")
+    assert truth.assessment.level_reported == "ผ่านดี"
+    assert parse_memo(text.replace("ระดับ ผ่านดี ", "ระดับ ผ่านดี"), "m.md").assessment.level_reported == "ผ่านดี"
+    ill = parse_memo(text.replace("ระดับ ผ่านดี ", "ระดับ ผ่านดีเยยม "), "m.md")
+    assert ill.assessment.level_reported is None
+    joined = parse_memo(text.replace("สำนักปลัด หน่วยงาน", "สำนักปลัดหน่วยงาน", 1), "m.md")
+    assert joined.agency == truth.agency and truth.agency.startswith("หน่วยงาน")

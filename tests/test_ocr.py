@@ -536,3 +536,44 @@ def test_english_words_on_a_thai_scan_are_read_in_english(tmp_path, monkeypatch)
     assert "Service" in text(again, 0) and "Service" not in text(words, 0)
     assert "Gift" in text(again, 1) and "Policy" in text(again, 1)
     assert text(again, 2) == text(words, 2)
+
+
+# ------------------------------------------------------------------ memos unseen while the reader was made
+
+UNSEEN_SEED = 404  # no memo of this seed was looked at while the reader was made (tests/ocr_accuracy.py)
+
+
+@pytest.fixture(scope="module")
+def unseen(tmp_path_factory) -> dict[str, tuple[str, bytes]]:
+    """Two SYNTHETIC memos of :data:`UNSEEN_SEED`, one in Thai digits printed by itanb's PDF writer with
+    slashes for marks, one in Arabic digits from Word with check boxes (☒ ticked, ☐ not), as PDFs."""
+    from itanb.synth.plan import plan_synthetic
+    from tests.scans import memo_pdf
+
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice (soffice) prints the Word memo (.ci/run installs it)")
+    memos = plan_synthetic(8, (2565, 2567), seed=UNSEEN_SEED).memos
+    thai = next(m for m in memos if "๒๕" in m.text)
+    arabic = next(m for m in memos if "๒๕" not in m.text and "25" in m.text)
+    return {"thai-slashes": (thai.text, memo_pdf(thai.text, "pdf", "thai")),
+            "arabic-boxes": (arabic.text, memo_pdf(arabic.text, "boxes", "arabic"))}
+
+
+@pytest.mark.slow
+@needs_tesseract
+@pytest.mark.parametrize("memo", ["thai-slashes", "arabic-boxes"])
+@pytest.mark.parametrize(("dpi", "angle", "jpeg"), [(300, 1.2, None), (200, -1.5, 80)])
+def test_an_unseen_memo_scanned_reads_as_its_source(memo, dpi, angle, jpeg, *, unseen, monkeypatch, tmp_path):
+    """A scan of a memo the reader was not made on gives its measures, their statuses (slashes, or check
+    boxes where the empty ones are no mark), names and owners, and its agency as its source says; every
+    other value it reads wrong carries an ocr_uncertain finding (none is silently wrong)."""
+    from tests.scans import differences, flagged
+
+    monkeypatch.setattr(paths, "CACHE", tmp_path)
+    text, pdf = unseen[memo]
+    truth = parse_memo_bytes(text.encode(), f"{memo}.md")
+    got = parse_memo_bytes(image_pdf(scan(pdf, dpi, angle, jpeg=jpeg), dpi), f"{memo}.pdf")
+    wrong = differences(got, truth)
+    assert not {k for k in wrong if k == "measures" or k.endswith((".status", ".measure", ".owners"))}, wrong
+    assert "agency" not in wrong, wrong
+    assert set(wrong) <= flagged(got), {k: v for k, v in wrong.items() if k not in flagged(got)}

@@ -112,9 +112,11 @@ def uncertain(doc: Document, memo: ParsedMemo, found: dict[str, tuple[str, Doubt
 
 
 def _unread(memo: ParsedMemo) -> list[str]:
-    """The values a memo has that its scan gave none of: the memo date, the score (a memo without one is
-    rare; a scan's is lost to a misread word)."""
-    return [field for field, value in (("memo_date", memo.memo_date), ("score", memo.assessment))
+    """The values a memo has that its scan gave none of: the memo date, the score, the level the score
+    paragraph reports (a memo without one is rare; a scan's is lost to a misread word)."""
+    a = memo.assessment
+    return [field for field, value in (("memo_date", memo.memo_date), ("score", a),
+                                       ("level_reported", a.level_reported if a else ""))
             if value is None]
 
 

@@ -26,6 +26,9 @@ _ORG_RE = re.compile(
 _NAME_STOP = ("ปฏิบัติ", "ทุก", "ใน", "ของ", "และ", "ที่", "เพื่อ", "ได้", "จึง", "ซึ่ง", "นี้", "ดังกล่าว", "ต่าง",
               "นั้น", "เดียวกัน", "แห่ง", "อื่น", "เป็น", "โดย", "ให้")
 _PLACE_CUT = re.compile(f"อ{_AM}เภอ|จังหวัด|ต{_AM}บล")
+# words that end a place's name where no space does (a scan's space lost: จังหวัดขอนแก่นมีค่าคะแนน); none is in
+# the name of a province or district
+_PLACE_END = re.compile(f"มีค่าคะแนน|มีคะแนน|ได้คะแนน|ได้รับ|ซึ่ง|จึง|โดย|และ|ประจ{_AM}ปี")
 DISTRICT_RE = re.compile(f"(?:อ{_AM}เภอ|(?<![{_THAI}])อ\\.)[ \\t]?([{_THAI}]{{2,}})")
 PROVINCE_RE = re.compile(f"(?:จังหวัด|(?<![{_THAI}])จ\\.)[ \\t]?([{_THAI}]{{2,}})")
 YEAR_RE = re.compile(r"(?:ปีงบประมาณ|ประจ[ำา]ปี)\s*(?:พ\.\s?ศ\.?)?\s*(\d{4}|\d{2})(?!\d)")
@@ -116,6 +119,8 @@ def agency(ctx: Context, header: Header) -> str:
         # "สำนักปลัด หน่วยงานX": the unit comes first, the organisation after it
         parts = unit[0].split(maxsplit=1)
         if len(parts) == 2 and parts[0].startswith(("สำนักปลัด", "กอง", "งาน", "ฝ่าย", "ส่วน")):
+            if parts[0].startswith("สำนักปลัด") and len(parts[0]) > len("สำนักปลัด"):
+                return unit[0][len("สำนักปลัด"):]  # the space after the unit lost (a scan)
             return parts[1]
         return unit[0]
     raise ctx.fail("no agency name: no ส่วนราชการ line and no องค์การบริหารส่วน…/เทศบาล… in the memo")
@@ -126,9 +131,10 @@ def place(ctx: Context, pattern: re.Pattern[str], word: str) -> str | None:
     mentions: list[tuple[str, str, Loc | None]] = []  # key, display, where
     for m in pattern.finditer(ctx.prose):
         name = m.group(1)
-        cut = _PLACE_CUT.search(name, 1)
-        if cut:
-            name = name[: cut.start()]
+        for stop in (_PLACE_CUT, _PLACE_END):
+            cut = stop.search(name, 2)
+            if cut:
+                name = name[: cut.start()]
         if len(name) < 2 or name.startswith(_NAME_STOP):
             continue
         mentions.append((normalize_for_matching(name), name, ctx.loc_of(m.start())))

@@ -26,7 +26,7 @@ def chars(page: ScanPage, words: list, doubts: list[Doubt], number: int) -> list
     s = page.scale
     heights = sorted(w.line_bottom - w.top for w in words) or [page.dpi // 5]
     page.line_height = heights[len(heights) // 2] * s * 1.1
-    marked = _marks(page, words)
+    marked = [w for w in _marks(page, words) if w.text]
     sizes = sorted(w.height for w in words) or [page.dpi // 8]
     space = SPACE * sizes[len(sizes) // 2]
     out: list[tuple[str, float, float]] = []

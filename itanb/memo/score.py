@@ -20,7 +20,7 @@ _LEVEL_WORDS = ("ผ่านดีเยี่ยม", "ผ่านดี", "�
                 "ปานกลาง", "ต่ำมาก", "ต่ำ")
 _LEVEL_RE = re.compile(
     r"ระดับ\s*(?:คะแนน\s*)?[\"'“”‘’(]?\s*(?:(AA|A|B|C|D|E|F)(?![A-Za-z])|("
-    + "|".join(_LEVEL_WORDS) + r")(?![ก-ฮ]))"
+    + "|".join(_LEVEL_WORDS) + r")(?!(?!และ)[ก-ฮเ-ไ]))"  # a level word whole: ผ่านดี is not ผ่านดีเยยม read ill
 )
 
 

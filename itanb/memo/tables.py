@@ -18,6 +18,7 @@ from itanb.thai import find_thai_dates, fold_sara_am, matching_key, tidy
 from itanb.vocabulary import EMPTY_BOXES, STATUS_LABELS, STATUSES
 
 _DASH_ONLY = {"", "-", "–", "—", "−"}
+NEAR = 85  # rapidfuzz partial_ratio from which a header word misread on a scan is still that word
 
 
 def _words(pattern: str) -> re.Pattern[str]:
@@ -61,11 +62,18 @@ class StatusRow:
     loc: Loc
 
 
+def _near(word: str, text: str) -> bool:
+    """``word`` in ``text``, or a near copy of it (one letter in nine misread: ผู้รับผิดขอบ on a scan)."""
+    from rapidfuzz import fuzz
+
+    return word in text or (len(text) >= len(word) - 1 and fuzz.partial_ratio(word, text) >= NEAR)
+
+
 def column_kind(header: str) -> str:
     h = matching_key(header)
     if not h:
         return ""
-    if "รับผิดชอบ" in h:
+    if _near("รับผิดชอบ", h):
         return "owners"
     if h.startswith("มาตรการ"):
         return "measure"
@@ -73,7 +81,7 @@ def column_kind(header: str) -> str:
         return "steps"
     if "มาตรการ" in h or "ประเด็น" in h:
         return "measure"
-    if _DUE_WORDS.search(h) and not _STATUS_LABEL_WORDS.search(h):
+    if (_DUE_WORDS.search(h) or _near(fold_sara_am("กำกับติดตาม"), h)) and not _STATUS_LABEL_WORDS.search(h):
         return "due"
     if h in _NO_HEADERS:
         return "no"
@@ -186,14 +194,17 @@ def read_tables(ctx: Context) -> tuple[list[PlanRow], list[StatusRow]]:
 
 def _header_again(cells: list[str], found: Layout) -> bool:
     """A row that repeats the table's header inside it (a table continued after a page break or a blank
-    line, read as one): the column names again, or the status columns' labels under an empty name."""
+    line, read as one): the column names again, or the status columns' labels (or their ends) under an
+    empty name."""
     measure = matching_key(cells[found.measure])
     steps = matching_key(cells[found.steps]) if found.steps is not None else ""
     if measure.startswith("มาตรการ") and len(measure) <= 12:
         return found.steps is None or (column_kind(steps) == "steps" and len(steps) <= 40)
     if measure or steps or found.status is None:
         return False
-    return all(status_label(cells[c]) is not None for c in found.status)
+    # the labels again, or the rest of them a page break cut off (ยังไม่ดำเนิน | งาน): words in every status
+    # cell, where a row has a mark in one
+    return all(status_label(cells[c]) is not None or len(matching_key(cells[c])) >= 3 for c in found.status)
 
 
 def _plan_row(ctx: Context, cells: list[str], loc: Loc, found: Layout, out: list[PlanRow]) -> None:
