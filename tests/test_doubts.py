@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from itanb.memo.document import Doubt
+from itanb.memo.document import Doubt, Table
 from itanb.memo.read import read_document
 from itanb.memo.semantics import interpret
 
@@ -20,12 +20,12 @@ ROW = 20.0  # points: the height given to each table row (row with seq n spans n
 
 
 def scanned(doubts: list[tuple[int, str]]):
-    """The memo as if read off a one-page scan, with a doubt of each (row seq, text) in the middle of that
-    table row."""
+    """The memo as if read off a one-page scan (every line of the file a paragraph or row ROW high), with a
+    doubt of each (seq, text) in the middle of that paragraph or table row."""
     doc = read_document(MEMO.read_bytes(), "memos/scan.pdf", ".md")
-    for table in doc.tables:
-        for row in table.rows:
-            row.loc = replace(row.loc, page=1, top=row.loc.seq * ROW, bottom=row.loc.seq * ROW + ROW)
+    for block in doc.blocks:
+        for part in block.rows if isinstance(block, Table) else [block]:
+            part.loc = replace(part.loc, page=1, top=part.loc.seq * ROW, bottom=part.loc.seq * ROW + ROW)
     doc.scanned = True
     doc.doubts = [Doubt(text, 1, (100.0, seq * ROW + 5, 130.0, seq * ROW + 15), 0.4, PNG + str(seq))
                   for seq, text in doubts]
@@ -72,3 +72,12 @@ def test_a_memo_read_from_text_has_no_uncertain_value(rows):
     memo = interpret(doc)
     assert memo.uncertain == {} and not [f for f in memo.findings if f.code == "ocr_uncertain"]
     assert all("uncertain" not in m for m in memo.to_json_dict()["measures"])
+
+
+def test_a_memo_value_is_pictured_by_a_doubt_in_its_own_paragraph():
+    """๘ and ๒๘ are doubtful in the fictional-data line (3) too, which comes first: the score is pictured by
+    the ๘ of its own paragraph (13), the memo date by the ๒๘ of the date's line (7), the measures' fiscal
+    year by the ๒๕๖๗ of the subject (9)."""
+    memo = interpret(scanned([(3, "๘"), (3, "๒๘"), (3, "๒๕๖๗"), (7, "๒๘"), (9, "๒๕๖๗"), (13, "๘")]))
+    assert {name: memo.uncertain[name].image for name in ("score", "memo_date", "fiscal_year")} == {
+        "score": PNG + "13", "memo_date": PNG + "7", "fiscal_year": PNG + "9"}

@@ -420,6 +420,6 @@ def test_a_line_that_wrapped_before_a_long_word_continues_its_paragraph():
     wrapped = _chars_of([(full, 50), ("ส่วนราชการ จังหวัด" + "ข" * 30, 50), ("ขอนแก่นใหม่ ทดสอบ", 50)])
     assert len(_paragraphs(wrapped, 19.2)) == 1
     ended = _chars_of([(full, 50), ("ส่วนราชการ จังหวัด" + "ข" * 30, 50), ("ที่ ขก ๑๒", 50)])
-    assert [len(lines) for _, lines in _paragraphs(ended, 19.2)] == [2, 1]  # "ที่" would have fitted: ended
+    assert [len(p.lines) for p in _paragraphs(ended, 19.2)] == [2, 1]  # "ที่" would have fitted: ended
     sentence = _chars_of([(full, 50), ("ขอ" * 10, 50), ("ผลการประเมิน" * 4 + " ของ", 50)])
     assert len(_paragraphs(sentence, 19.2)) == 2  # a long unspaced run starts a sentence: no wrap

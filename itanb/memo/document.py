@@ -22,8 +22,9 @@ class Loc:
     """Where a paragraph or row is. ``seq``: its 1-based position in reading order (a text file's line).
 
     Text files give ``line``; Word gives ``table`` and ``row`` for a row, ``para`` for a paragraph; PDF gives
-    ``page`` (and ``table``/``row`` for a row of a table found on that page, with ``top`` and ``bottom``: its
-    grid row's sides in points from the page's top, which tell the row a scan's doubtful word was read in).
+    ``page`` (and ``table``/``row`` for a row of a table found on that page), with ``top`` and ``bottom``: the
+    paragraph's or grid row's sides in points from the page's top, which tell where a scan's doubtful word
+    was read.
     """
 
     seq: int

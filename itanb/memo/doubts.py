@@ -5,17 +5,18 @@ document.Doubt`, words the image reader read below its confidence): the memo dat
 assessed fiscal years, the score, the reported level, each measure's deadline and status mark. A measure's
 deadline and mark are doubtful only by the words read in its own table row (a doubt's box lies between the
 row's ``top`` and ``bottom``: a deadline written alike in another row is not this one's); the memo's own
-values by the words of its prose (then of the whole page, so that none goes unflagged). Each finding names
-the field (``Finding.field``: :data:`itanb.findings.VALUE_FIELDS`, :func:`itanb.findings.measure_field`), the
-page and the value read; ``places`` the page, ``image`` the small picture of where it was read (a ``data:``
-URI), which the fiscal-year report shows beside the value. So does a value of a scan that the memo's other
-values contradict (cross-checks: the fiscal years against the memo date and each other), without a picture.
+values by the words of their own paragraph first (then of the prose, then of the whole page, so that none
+goes unflagged). Each finding names the field (``Finding.field``: :data:`itanb.findings.VALUE_FIELDS`,
+:func:`itanb.findings.measure_field`), the page and the value read; ``places`` the page, ``image`` the small
+picture of where it was read (a ``data:`` URI), which the fiscal-year report shows beside the value. So
+does a value of a scan that the memo's other values contradict (cross-checks: the fiscal years against the
+memo date and each other), without a picture.
 """
 
 from __future__ import annotations
 
 from itanb.findings import Finding, measure_field
-from itanb.memo.document import Document, Doubt
+from itanb.memo.document import Document, Doubt, Loc
 from itanb.memo.result import ParsedMemo
 from itanb.thai import find_thai_dates, fiscal_year, to_arabic_digits, to_thai_digits
 from itanb.vocabulary import BE_MAX, BE_MIN
@@ -30,43 +31,49 @@ def _hits(doubts: list[Doubt], value: str) -> list[Doubt]:
                                                         for f in forms)]
 
 
-def _memo_fields(memo: ParsedMemo, header: dict[str, str]) -> list[tuple[str, str, str]]:
-    """(field, the value's own words, the text it was read from) of the memo's own values worth confirming:
-    a doubt in its own words (the date in the date's line, the year in the subject) is the one pictured."""
-    date_line = header.get("date", "")
+def _memo_fields(memo: ParsedMemo, header: dict[str, tuple[str, Loc | None]]
+                 ) -> list[tuple[str, str, str, list[Loc | None]]]:
+    """(field, the value's own words, the text it was read from, the paragraphs it was read in) of the memo's
+    own values worth confirming: a doubt among its own words in its own paragraph is the one pictured."""
+    date_line, date_loc = header.get("date", ("", None))
+    subject, subject_loc = header.get("เรื่อง", ("", None))
     dates = find_thai_dates(date_line)
     date = date_line[dates[0].start:dates[0].end] if dates else date_line
     # the measures' fiscal year is the subject's, else the memo date's
-    out = [("memo_date", date, date_line),
-           ("fiscal_year", str(memo.fiscal_year), header.get("เรื่อง", "") + " " + date_line)]
+    out = [("memo_date", date, date_line, [date_loc]),
+           ("fiscal_year", str(memo.fiscal_year), subject + " " + date_line, [subject_loc, date_loc])]
     if memo.assessment is not None:
         a = memo.assessment
-        out += [(name, text, text) for name, text in (
+        out += [(name, text, text, [a.loc]) for name, text in (
             ("score", f"{a.score}"), ("assessed_fiscal_year", str(a.fiscal_year)),
             ("level_reported", a.level_reported or ""))]
     return out
 
 
+def _inside(d: Doubt, loc: Loc | None) -> bool:
+    """The doubt was read within the sides of the paragraph or row at ``loc``."""
+    if loc is None or loc.top is None or loc.bottom is None or loc.page != d.page:
+        return False
+    return loc.top <= (d.box[1] + d.box[3]) / 2 <= loc.bottom
+
+
 def _rows(doc: Document) -> dict[int, list[Doubt]]:
     """The doubts read inside each table row, by the row's place in reading order (``Loc.seq``; every row
     whose sides are known, with or without doubts)."""
-    rows = [(r.loc.page, r.loc.top, r.loc.bottom, r.loc.seq) for t in doc.tables for r in t.rows
-            if r.loc.top is not None and r.loc.bottom is not None]
-    out: dict[int, list[Doubt]] = {seq: [] for *_, seq in rows}
+    rows = [r.loc for t in doc.tables for r in t.rows if r.loc.top is not None and r.loc.bottom is not None]
+    out: dict[int, list[Doubt]] = {loc.seq: [] for loc in rows}
     for d in doc.doubts:
-        middle = (d.box[1] + d.box[3]) / 2
-        for page, top, bottom, seq in rows:
-            if page == d.page and top <= middle <= bottom:
-                out.setdefault(seq, []).append(d)
-                break
+        loc = next((loc for loc in rows if _inside(d, loc)), None)
+        if loc is not None:
+            out[loc.seq].append(d)
     return out
 
 
-def doubtful(doc: Document, memo: ParsedMemo, header: dict[str, str]
+def doubtful(doc: Document, memo: ParsedMemo, header: dict[str, tuple[str, Loc | None]]
              ) -> tuple[dict[str, tuple[str, Doubt]], list[Doubt]]:
     """The memo's values read from doubtful words: field -> (the text it was read from, the doubt), and the
     doubtful marks that decide no measure's status. Nothing for a memo with a text layer. ``header``: the
-    header lines' text by key (``date``, ``เรื่อง``)."""
+    header lines' text and place by key (``date``, ``เรื่อง``)."""
     if not doc.scanned:
         return {}, []
     rows = _rows(doc)
@@ -74,8 +81,10 @@ def doubtful(doc: Document, memo: ParsedMemo, header: dict[str, str]
     words = [d for d in doc.doubts if d.text != MARK]
     prose = [d for d in words if id(d) not in in_rows]
     found: dict[str, tuple[str, Doubt]] = {}
-    for field, own, text in _memo_fields(memo, header):
-        hits = _hits(prose, own) or _hits(prose, text) or _hits(words, text)
+    for field, own, text, locs in _memo_fields(memo, header):
+        near = [d for d in prose if any(_inside(d, loc) for loc in locs)]
+        hits = (_hits(near, own) or _hits(near, text) or _hits(prose, own) or _hits(prose, text)
+                or _hits(words, text))
         if hits:
             found[field] = (text, hits[0])
     marked: set[int] = set()

@@ -104,7 +104,7 @@ def read_latin(words: list[Word], ink: np.ndarray, dpi: int) -> list[Word]:
                     if e.conf >= SURE and e.text and not any(c.isalnum() for c in e.text)]
         # each sure English word in place of the Thai words under it, at the Thai line's height (its row)
         under = [w for w in run if any(e.left <= w.left + w.width / 2 <= e.left + e.width for e in english)]
-        if not under:
+        if not under or not _noise("".join(w.text for w in under), sum(w.conf for w in under) / len(under)):
             continue
         out = [x for x in out if x not in under]
         top = min(x.top for x in under)
@@ -112,6 +112,12 @@ def read_latin(words: list[Word], ink: np.ndarray, dpi: int) -> list[Word]:
         out += [Word(e.text, e.left, top, e.width, max(bottom - top, 1), e.conf, under[0].line,
                      under[0].line_bottom) for e in english]
     return out
+
+
+def _noise(thai: str, conf: float) -> bool:
+    """What the Thai model read under English words is noise, not Thai: it has digits or Latin letters, or was
+    read unsurely (อบต. read surely stays อบต., though English reads it as ``juM.``)."""
+    return conf < UNSURE or any(ch.isdigit() or (ch.isascii() and ch.isalpha()) for ch in thai)
 
 
 def _latin(text: str) -> bool:

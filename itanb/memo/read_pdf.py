@@ -253,10 +253,11 @@ class PageReader:
             else:
                 prose.append(ch)
         items: list[tuple[float, object]] = [(g.bbox[1], (g, in_table[i])) for i, g in enumerate(grids)]
-        items += [(y, lines) for y, lines in _paragraphs(prose, line_height, self.spaced)]
+        items += [(para.top, para) for para in _paragraphs(prose, line_height, self.spaced)]
         for _, item in sorted(items, key=lambda x: x[0]):
-            if isinstance(item, list):
-                self.blocks.append(Paragraph(_join_prose(item), self._loc(number)))
+            if isinstance(item, _Para):  # its sides: a line height above its first baseline, below its last
+                self.blocks.append(Paragraph(_join_prose(item.lines), self._loc(
+                    number, top=item.top - line_height, bottom=item.bottom + 0.4 * line_height)))
             else:
                 self.tables += 1
                 self.blocks.append(self._table(*item, number))
@@ -304,25 +305,33 @@ def _regrid(row: Row, xs: list[float], grid: list[float]) -> Row:
     return Row(cells, row.loc)
 
 
+class _Para(NamedTuple):
+    top: float  # the first line's baseline
+    lines: list[str]
+    bottom: float  # the last line's baseline
+
+
 def _paragraphs(chars: list[tuple[str, float, float]], line_height: float,
-                spaced: bool = True) -> list[tuple[float, list[str]]]:
-    """Prose characters as paragraphs: (top, lines). A gap between baselines starts a new one, and so does a
-    line after one that stops short of the text's right edge (a paragraph's last line: Word and LibreOffice
-    put no space between paragraphs of a memo's header), unless the next line's first word would not have
-    fitted there (``จังหวัด`` | ``ขอนแก่น``, ``อยู่ในระดับ`` | ``ผ่าน``: the line was wrapped). A first word is
-    what comes before the first space; a long unspaced Thai run (:data:`WORD_MAX` line heights or more) is
-    the start of a sentence, not one word. Not ``spaced`` (OCR: spaces are guesses), no line is a wrap."""
+                spaced: bool = True) -> list[_Para]:
+    """Prose characters as paragraphs (their first and last baselines, lines). A gap between baselines starts
+    a new one, and so does a line after one that stops short of the text's right edge (a paragraph's last
+    line: Word and LibreOffice put no space between paragraphs of a memo's header), unless the next line's
+    first word would not have fitted there (``จังหวัด`` | ``ขอนแก่น``, ``อยู่ในระดับ`` | ``ผ่าน``: the line was
+    wrapped). A first word is what comes before the first space; a long unspaced Thai run (:data:`WORD_MAX`
+    line heights or more) is the start of a sentence, not one word. Not ``spaced`` (OCR: spaces are
+    guesses), no line is a wrap."""
     rows = _rows(chars)
     right = max((line.end for line in rows), default=0.0)
-    paras: list[tuple[float, list[str]]] = []
+    paras: list[_Para] = []
     last: _Line | None = None
     for line in rows:
         room = right - last.end if last is not None else 0.0
         wrapped = spaced and room < line.word + line_height < WORD_MAX * line_height
         short = last is not None and room > SHORT_LINE * line_height and not wrapped
         if last is not None and line.y - last.y <= PARAGRAPH_GAP * line_height and not short:
-            paras[-1][1].append(line.text)
+            paras[-1].lines.append(line.text)
+            paras[-1] = paras[-1]._replace(bottom=line.y)
         else:
-            paras.append((line.y, [line.text]))
+            paras.append(_Para(line.y, [line.text], line.y))
         last = line
     return paras

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from itanb.findings import Finding, measure_field
-from itanb.memo.document import Doubt
+from itanb.memo.document import Doubt, Loc
 
 MATCH_CUTOFF = 70.0  # similarity (0-100) below which a status row matches no plan row
 
@@ -19,6 +19,8 @@ class Assessment:
     level_reported: str | None  # as the memo writes it (AA..F or a Thai word)
     level: str | None  # computed by grading.grade; None where the scheme has no level
     line: int | None = None  # line of the score in a text file (beyond the contract; not in to_json_dict)
+    # where the score was read (its paragraph; on a scan with its sides): beyond the contract, not compared
+    loc: Loc | None = field(default=None, compare=False)
 
 
 @dataclass

@@ -66,21 +66,22 @@ def assessment(ctx: Context, measures_fy: int | None) -> Assessment | None:
     elif grading.contradicts(fy, g.possible, level_reported):
         ctx.note("level_mismatch", grading.level_mismatch_message(fy, score, level_reported, g.shown),
                  loc, fy)
-    return Assessment(fy, score, level_reported, g.level, loc.line if loc else None)
+    return Assessment(fy, score, level_reported, g.level, loc.line if loc else None, loc)
 
 
 def _assessed_year(ctx: Context, found: re.Match[str], para_start: int, para_end: int,
                    measures_fy: int | None) -> int | None:
-    """The year named in the score's paragraph before it, else just after it, else anywhere before it. A
-    year after it that is the measures' own (เพื่อให้การประเมินในปีงบประมาณ ๒๕๖๖ มีค่าคะแนนสูงขึ้น: the next
-    assessment) gives way to one before it elsewhere (a scan may cut the paragraph)."""
+    """The year named in the score's paragraph before it, else just after it, else anywhere before it."""
     text = ctx.prose_arabic
     years = list(YEAR_RE.finditer(text, 0, para_end))
     para_start = _over_page(ctx, para_start)
     before = [m for m in years if m.start() < found.start() and m.start() >= para_start]
+    if not before and ctx.doc.scanned and para_start > 2:
+        # a scan's paragraph may be cut at any line that ends short: the line before is the same sentence
+        earlier = text.rfind("\n\n", 0, para_start - 2) + 1
+        before = [m for m in years if earlier <= m.start() < found.start()]
+    after = [m for m in years if m.start() > found.start()]
     anywhere_before = [m for m in years if m.start() < found.start()]
-    after = [m for m in years if m.start() > found.start()
-             and not (anywhere_before and year_to_be(m.group(1))[0] == measures_fy)]
     year_match = (before or after[:1] or anywhere_before or [None])[-1]
     if year_match is None:
         return measures_fy - 1 if measures_fy is not None else None

@@ -56,7 +56,7 @@ def interpret(doc: Document) -> ParsedMemo:
     rows = measures(ctx, plan_rows, status_rows)
     memo = ParsedMemo(doc.source, agency, district, province, header.date, measures_fy, found, rows,
                       ctx.findings(measures_fy), scanned=doc.scanned)
-    found, stray_marks = doubtful(doc, memo, {key: text for key, (text, _) in header.keys.items()})
+    found, stray_marks = doubtful(doc, memo, header.keys)
     memo.uncertain = {name: d for name, (_, d) in found.items()}
     memo.findings += uncertain(doc, memo, found, stray_marks)
     return memo
