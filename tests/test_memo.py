@@ -594,3 +594,50 @@ def test_a_level_word_read_ill_is_no_shorter_level_and_a_lost_space_keeps_the_ag
     assert ill.assessment.level_reported is None
     joined = parse_memo(text.replace("สำนักปลัด หน่วยงาน", "สำนักปลัดหน่วยงาน", 1), "m.md")
     assert joined.agency == truth.agency and truth.agency.startswith("หน่วยงาน")
+
+
+def test_a_scans_assessed_year_out_of_range_gives_way_and_is_flagged():
+    """A year misread off a scan (๕๕๖๖ for ๒๕๖๖) is no year to grade or chart: the assessed year is the one
+    before the measures', with an ocr_uncertain finding on that field; the level on the line after the score's
+    (a scan cuts a paragraph at a line ending short) is still the level. (SYNTHETIC memo.)"""
+    from itanb.memo.document import Document, Paragraph
+    from itanb.memo.read_text import read_text
+    from itanb.memo.semantics import interpret
+    from itanb.synth.plan import plan_synthetic
+
+    text = next(m.text for m in plan_synthetic(8, (2565, 2567), seed=3).memos if "พ.ศ. ๒๕๖๖ ของ" in m.text)
+    truth = parse_memo(text, "m.md")
+    doc = read_text(text.replace("พ.ศ. ๒๕๖๖ ของ", "พ.ศ. ๕๕๖๖ ของ"), "m.pdf")
+    blocks = []
+    for b in doc.blocks:
+        if isinstance(b, Paragraph) and "อยู่ในระดับ" in b.text:
+            at = b.text.index("ระดับ")
+            blocks += [Paragraph(b.text[:at], b.loc), Paragraph(b.text[at:], b.loc)]
+        else:
+            blocks.append(b)
+    memo = interpret(Document("m.pdf", "layout", blocks, scanned=True))
+    assert memo.assessment.fiscal_year == truth.assessment.fiscal_year == memo.fiscal_year - 1
+    assert memo.assessment.level_reported == truth.assessment.level_reported is not None
+    assert [f.field for f in memo.findings if f.code == "ocr_uncertain"] == ["assessed_fiscal_year"]
+
+
+def test_the_row_after_the_rest_of_a_broken_row_is_a_row_of_its_own():
+    """A status row broken over a page (its mark before the break, its rest on the next page) is joined; the
+    unmarked row after the rest is a measure of its own, not more of the row before."""
+    from itanb.memo.document import Document, Loc, Paragraph, Row, Table
+    from itanb.memo.semantics import interpret
+
+    head = ["มาตรการ", "ขั้นตอนหรือวิธีการปฏิบัติ", "ยังไม่ดำเนินงาน", "อยู่ระหว่างดำเนินงาน", "ดำเนินงานเสร็จแล้ว"]
+    rows = [(1, head), (1, ["การดำเนินงาน", "จัดทำขั้นตอนและระยะเวลา", "", "", "✓"]),
+            (2, ["", "การปฏิบัติงานอย่างชัดเจน", "", "", ""]),
+            (2, ["หลักเกณฑ์การบริหารบุคคล", "จัดทำประกาศหลักเกณฑ์", "", "", ""])]
+    table = Table([Row(cells, Loc(i + 10, page=page, table=1, row=i + 1))
+                   for i, (page, cells) in enumerate(rows)], Loc(10, page=1, table=1, row=1))
+    prose = [Paragraph("บันทึกข้อความ", Loc(1, page=1)),
+             Paragraph("ส่วนราชการ องค์การบริหารส่วนตำบลทดสอบ", Loc(2, page=1)),
+             Paragraph("วันที่ ๑๐ มีนาคม ๒๕๖๗", Loc(3, page=1)),
+             Paragraph("เรื่อง รายงานผลการดำเนินงานตามมาตรการ", Loc(4, page=1))]
+    memo = interpret(Document("m.pdf", "layout", [*prose, table]))
+    assert [(m.measure, m.status) for m in memo.measures] == [
+        ("การดำเนินงาน", "done"), ("หลักเกณฑ์การบริหารบุคคล", None)]
+    assert memo.measures[0].steps == "จัดทำขั้นตอนและระยะเวลาการปฏิบัติงานอย่างชัดเจน"  # Thai wraps unspaced

@@ -19,7 +19,8 @@ class Context:
     def __init__(self, doc: Document):
         self.doc = doc
         self.source = doc.source
-        self.pending: list[tuple[str, str, Loc | None, int | None]] = []  # code, message, where, fiscal year
+        # code, message, where, fiscal year, places, field
+        self.pending: list[tuple[str, str, Loc | None, int | None, str | None, str | None]] = []
         self.combined = False  # a table carries both the plan and the status columns
         self.lines: list[str] = []
         self.locs: list[Loc | None] = []
@@ -72,14 +73,15 @@ class Context:
         return InputError(message, source=source, line=line)
 
     def note(self, code: str, message: str, loc: Loc | None, fiscal_year: int | None = None,
-             places: str | None = None) -> None:
-        """A finding at ``loc``; ``places`` says where each of several things the message names is."""
-        self.pending.append((code, message, loc, fiscal_year, places))
+             places: str | None = None, *, field: str | None = None) -> None:
+        """A finding at ``loc``; ``places`` says where each of several things the message names is, ``field``
+        which of the memo's values it is about (:data:`itanb.findings.VALUE_FIELDS`)."""
+        self.pending.append((code, message, loc, fiscal_year, places, field))
 
     def findings(self, measures_fy: int) -> list[Finding]:
         out = []
-        for code, message, loc, fy, places in self.pending:
+        for code, message, loc, fy, places, field in self.pending:
             source, line = self.where(loc)
             year = fy if fy is not None else measures_fy
-            out.append(Finding(code, message, source, line, None, year, places))
+            out.append(Finding(code, message, source, line, None, year, places, field=field))
         return out

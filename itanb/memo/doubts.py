@@ -124,8 +124,9 @@ def _unread(memo: ParsedMemo) -> list[str]:
     """The values a memo has that its scan gave none of: the memo date, the score, the level the score
     paragraph reports (a memo without one is rare; a scan's is lost to a misread word)."""
     a = memo.assessment
-    return [field for field, value in (("memo_date", memo.memo_date), ("score", a),
-                                       ("level_reported", a.level_reported if a else ""))
+    if a is None:  # no score read: nor its year and level
+        return ["score", "assessed_fiscal_year", "level_reported"] + ["memo_date"] * (memo.memo_date is None)
+    return [field for field, value in (("memo_date", memo.memo_date), ("level_reported", a.level_reported))
             if value is None]
 
 

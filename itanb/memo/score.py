@@ -10,6 +10,7 @@ from itanb.memo.context import Context
 from itanb.memo.header import YEAR_RE
 from itanb.memo.result import Assessment
 from itanb.thai import year_to_be
+from itanb.vocabulary import BE_MAX, BE_MIN
 
 _SCORE_RES = (
     re.compile(r"คะแนน([^\d|]{0,60}?)(\d+(?:\.\d+)?)\s*คะแนน"),
@@ -45,8 +46,8 @@ def assessment(ctx: Context, measures_fy: int | None) -> Assessment | None:
         score = grading.to_score(found.group(2))
     except InputError:
         if ctx.doc.scanned:  # a dot OCR lost (๗๔๘๓ for ๗๔.๘๓): no score, and a person should look
-            ctx.note("ocr_uncertain", f"คะแนนอ่านจากภาพสแกนได้ \"{raw}\" ซึ่งไม่อยู่ในช่วง 0–100: ไม่ใช้คะแนนนี้ "
-                     "ควรตรวจกับต้นฉบับ", loc)
+            ctx.note("ocr_uncertain", f"ค่า score อ่านจากภาพสแกนได้ \"{raw}\" ซึ่งไม่อยู่ในช่วง 0–100: ไม่ใช้คะแนนนี้ "
+                     "ควรตรวจกับต้นฉบับ", loc, field="score")
             return None
         raise ctx.fail(f"score {raw} คะแนน is outside 0–100", loc) from None
     para_start = text.rfind("\n\n", 0, found.start()) + 1
@@ -56,6 +57,9 @@ def assessment(ctx: Context, measures_fy: int | None) -> Assessment | None:
     if fy is None:
         raise ctx.fail("the score paragraph names no fiscal year and the memo has no date", loc)
     level_m = _LEVEL_RE.search(text, found.end(), para_end)
+    if level_m is None and ctx.doc.scanned and para_end < len(text):  # a scan's line cut (อยู่ใน | ระดับ ผ่าน)
+        after = text.find("\n\n", para_end + 2)
+        level_m = _LEVEL_RE.search(text, found.end(), len(text) if after < 0 else after)
     if level_m is None:
         earlier = list(_LEVEL_RE.finditer(text, para_start, found.start()))
         level_m = earlier[-1] if earlier else None
@@ -86,6 +90,12 @@ def _assessed_year(ctx: Context, found: re.Match[str], para_start: int, para_end
     if year_match is None:
         return measures_fy - 1 if measures_fy is not None else None
     fy, ce = year_to_be(year_match.group(1))
+    if ctx.doc.scanned and measures_fy is not None and not BE_MIN <= fy <= BE_MAX:
+        # a year misread off a scan (5566): the year before the measures', and a person should look
+        ctx.note("ocr_uncertain", f"ค่า assessed_fiscal_year อ่านจากภาพสแกนได้ \"{year_match.group(1)}\" ซึ่ง"
+                 f"ไม่อยู่ในช่วงปี พ.ศ. {BE_MIN}–{BE_MAX}: ใช้ปีก่อนปีของมาตรการ ({measures_fy - 1}) "
+                 "ควรตรวจกับต้นฉบับ", ctx.loc_of(year_match.start()), field="assessed_fiscal_year")
+        return measures_fy - 1
     if ce:
         ctx.note("ce_year", f"ปีงบประมาณที่ประเมิน ({year_match.group(1)}) เป็น ค.ศ. แปลงเป็น พ.ศ. {fy}",
                  ctx.loc_of(year_match.start()))

@@ -52,6 +52,7 @@ class PlanRow:
     due_text: str
     loc: Loc
     marks: tuple[str, ...] = ()  # combined tables only
+    last_page: int | None = None  # where a row broken over pages ends (its rest's page)
 
 
 @dataclass
@@ -60,6 +61,7 @@ class StatusRow:
     steps: str
     marks: tuple[str, ...]  # statuses with a mark
     loc: Loc
+    last_page: int | None = None  # where a row broken over pages ends (its rest's page)
 
 
 def _near(word: str, text: str) -> bool:
@@ -216,6 +218,7 @@ def _plan_row(ctx: Context, cells: list[str], loc: Loc, found: Layout, out: list
     if _rest_of_row(loc, out) and out[-1].due_text and not due_text and not marks and measure + steps:
         prev = out[-1]  # the first part on the page before has the deadline; this part has none
         prev.measure, prev.steps = _joined(prev.measure, measure), _joined(prev.steps, steps)
+        prev.last_page = loc.page
         prev.owners = [*prev.owners, *split_owners(owners_cell)]
         return
     if not measure:
@@ -241,6 +244,7 @@ def _status_row(cells: list[str], loc: Loc, found: Layout, out: list[StatusRow])
     if _rest_of_row(loc, out) and out[-1].marks and not marks and measure + steps:
         prev = out[-1]  # the first part on the page before has the mark; this part has none
         prev.measure, prev.steps = _joined(prev.measure, measure), _joined(prev.steps, steps)
+        prev.last_page = loc.page
         return
     if not measure:
         if not (steps or marks):
@@ -255,8 +259,9 @@ def _status_row(cells: list[str], loc: Loc, found: Layout, out: list[StatusRow])
 def _rest_of_row(loc: Loc, out: list) -> bool:
     """The first row of a table's part on a new page (PDF): it may be the rest of the row before it, which
     Word and LibreOffice break over the page when it does not fit (what the callers check: the first part
-    has the deadline or the status mark, this part has none)."""
-    before = out[-1].loc.page if out else None
+    has the deadline or the status mark, this part has none). Only one: the row after a rest on that page is
+    a row of its own, marked or not."""
+    before = (out[-1].last_page or out[-1].loc.page) if out else None
     return loc.page is not None and before is not None and loc.page != before
 
 
