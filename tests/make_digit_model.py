@@ -184,7 +184,7 @@ def check(count: int) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--check", action="store_true", help="measure the shipped model on unseen glyphs")
-    ap.add_argument("--numbers", type=int, default=20000)
+    ap.add_argument("--numbers", type=int, default=32000)
     args = ap.parse_args()
     if args.check:
         check(args.numbers // 6)

@@ -145,6 +145,39 @@ def test_the_level_is_looked_for_past_the_tail_of_the_word_before_it():
     assert ocr._ink_after(np.zeros((60, 400), dtype=bool), 100, 10, 60) is None
 
 
+def test_a_date_that_cannot_be_is_a_doubt():
+    """31 มิ.ย. does not exist and ๒๔๖๗ is no year of the ITA: such a day or year, read from the ink, is
+    left below the confidence that makes it a doubt, so the deadline is flagged."""
+    from itanb.memo.ocr_dates import find_dates
+    from itanb.memo.scan_words import CONFIDENT
+
+    for text, misread, doubtful in (("๓๑ มิ.ย. ๖๗", "๓๑ม.ย.๖๗", True), ("๓๐ มิ.ย. ๒๔๖๗", "๓๐ม.ย.๒๔๖๗", True),
+                                    ("๓๐ มิ.ย. ๒๕๖๗", "๓๐ม.ย.๒๕๖๗", False)):
+        ink = _line_ink(text, 40)
+        dates, _ = find_dates(_tesseract_words(ink, list(misread)), ink)
+        dates.sort(key=lambda w: w.left)
+        assert [w.text for w in dates] == text.split(" ")
+        assert (min(dates[0].conf, dates[2].conf) < CONFIDENT) == doubtful, text
+
+
+@pytest.mark.parametrize(("text", "misread", "want", "sure"), [
+    ("เท่ากับ ๙๓.๓๑", ["เ", "ท่", "า", "กั", "บ", "«", "๓", ".", "๓", "๑"], "๙๓.๓๑", True),
+    ("พ.ศ. ๒๕๖๖", ["พ", ".", "ศ", ".", "๒", "๕", "๒", "๒"], "๒๕๖๖", True),
+    ("พ.ศ. ๒๔๖๖", ["พ", ".", "ศ", ".", "๒", "๕", "๒", "๒"], "๒๔๖๖", False),
+])
+def test_the_number_after_its_word_is_read_from_the_ink(text, misread, want, sure):
+    """The score after เท่ากับ and the year after พ.ศ., whatever Tesseract made of them; a year outside the
+    ITA's is a doubt."""
+    from itanb.memo.ocr_dates import find_dates
+    from itanb.memo.scan_words import CONFIDENT
+
+    ink = _line_ink(text, 40)
+    found, rest = find_dates(_tesseract_words(ink, misread), ink)
+    assert [w.text for w in found] == [want]
+    assert (found[0].conf >= CONFIDENT) == sure
+    assert "".join(w.text for w in rest) == "".join(misread[:len(misread) - len(want)])
+
+
 def test_month_names_as_tesseract_misreads_them():
     from itanb.memo.ocr_dates import GUESSED, month_of
 
@@ -155,7 +188,7 @@ def test_month_names_as_tesseract_misreads_them():
     assert month_of("ม.ค.", 2, True) == ("มี.ค.", GUESSED) and month_of("ม.ค.", 2, False) == ("ม.ค.", 1.0)
     assert month_of("มิ.ย.", 3, False) == ("เม.ย.", GUESSED) and month_of("มิ.ย.", 2, True) == ("มิ.ย.", 1.0)
     assert month_of("ม.ย.") is None  # เม.ย. or มิ.ย.: the ink must tell
-    assert month_of("ม.ย.", 3, False)[0] == "เม.ย."
+    assert month_of("ม.ย.", 3, False)[0] == "เม.ย." and month_of("บิ.ย.", 2, True)[0] == "มิ.ย."
     assert month_of("มิถุนายบ")[0] == "มิถุนายน"
     assert month_of("สำนักปลัด") is None and month_of("กองคลัง") is None
 

@@ -11,11 +11,14 @@ letters), between two pieces that the digit recogniser reads as a day (1-31) and
 becomes the three words of the date: the day and the year read from their ink
 (:func:`~itanb.memo.digits.digit_glyphs`), the month spelt as it should be. A month recovered from its
 consonants alone is left a doubt (confidence :data:`GUESSED`), so the date is flagged for a person to
-confirm. A piece after an anchor that reads as the number it names becomes that number.
+confirm; so are a day and a year that make no date (a day past its month's end, a year outside the ITA's
+years). A piece after an anchor that reads as the number it names becomes that number (a doubt if a year
+outside the ITA's).
 """
 
 from __future__ import annotations
 
+import calendar
 import itertools
 import re
 from difflib import SequenceMatcher
@@ -25,9 +28,11 @@ import numpy as np
 from itanb.memo.digits import DIGITS, digit_glyphs, glyph_boxes, read_number
 from itanb.memo.ocr import Word
 from itanb.thai import MONTHS
+from itanb.vocabulary import BE_MAX, BE_MIN
 
 GUESSED = 0.6  # the confidence of a month recovered from its consonants (below scan_words.CONFIDENT)
-_LOOKS_LIKE = str.maketrans({"ข": "ย", "ศ": "ค", "ฅ": "ค", "ด": "ค", "บ": "ย", "ฆ": "ม", "ท": "ม"})
+DOUBTFUL = 0.5  # the confidence of a day and year that make no date (31 มิ.ย., ๒๔๖๗)
+_LOOKS_LIKE = str.maketrans({"ข": "ย", "ศ": "ค", "ฅ": "ค", "ด": "ค", "บ": "ม", "ฆ": "ม", "ท": "ม"})
 _CONSONANT = re.compile("[ก-ฮ]")
 _TONES = re.compile("[\u0e48-\u0e4c]")
 _MARKS = re.compile("[\u0e31\u0e34-\u0e37\u0e47-\u0e4e]+")  # a vowel or tone above (a digit has none)
@@ -132,12 +137,17 @@ def _inside(word: Word, number: bool) -> bool:
 def _dates(pieces: list[tuple], ink: np.ndarray, top: int, xh: int) -> list[tuple[tuple, str, float]]:
     """(piece, text, confidence) of each day, month and year found."""
     out: list[tuple[tuple, str, float]] = []
-    for before, month, after in zip(pieces, pieces[1:], pieces[2:], strict=False):
+    for at, (before, month, next_) in enumerate(zip(pieces, pieces[1:], pieces[2:], strict=False)):
         text = "".join(w.text for w in month[2])
         if not month[2] or any(ch.isdigit() for ch in text) or any(month is p for p, _, _ in out):
             continue
         found = month_of(text, *_shape(ink, month, top, xh))
+        after = next_
         day, year = _number(ink, before, top, top + xh), _number(ink, after, top, top + xh)
+        rest = pieces[at + 3] if at + 3 < len(pieces) else None
+        if year is not None and len(year[0]) == 1 and rest is not None and rest[0] - after[1] < xh * 0.8:
+            after = (after[0], rest[1], after[2] + rest[2])  # a year's digits a little apart (๖ ๗)
+            year = _number(ink, after, top, top + xh)
         if found is None or day is None or year is None:
             continue
         year = (year[0].rstrip("."), year[1])  # ๒๕๖๗..... (a dotted leader)
@@ -146,19 +156,34 @@ def _dates(pieces: list[tuple], ink: np.ndarray, top: int, xh: int) -> list[tupl
             continue
         if not any(ch in DIGITS for w in before[2] for ch in w.text) and day[1] < 0.9:
             continue  # Tesseract saw no digit there and the ink is no sure number either
+        if not _possible(int(_arabic(day[0])), found[0], _arabic(year[0])):
+            day, year = (day[0], min(day[1], DOUBTFUL)), (year[0], min(year[1], DOUBTFUL))
         out += [(before, *day), (month, *found), (after, *year)]
     return out
+
+
+def _possible(day: int, month: str, year: str) -> bool:
+    """Whether the date read can be: the day within its month (29 ก.พ. in any year: a leap year is not
+    checked), a four-digit year a Buddhist year of the ITA's span or its Christian one."""
+    number = next(n for n, names in enumerate(MONTHS, start=1) if month in names)
+    if day > calendar.monthrange(2024, number)[1]:
+        return False
+    return len(year) == 2 or BE_MIN <= int(year) <= BE_MAX or BE_MIN - 543 <= int(year) <= BE_MAX - 543
 
 
 def _anchored(pieces: list[tuple], ink: np.ndarray, top: int, xh: int) -> list[tuple[tuple, str, float]]:
     """(piece, text, confidence) of each number that a word of :data:`ANCHORS` says follows it."""
     out: list[tuple[tuple, str, float]] = []
+    before = ""
     for label, piece in itertools.pairwise(pieces):
-        before = _TONES.sub("", "".join(w.text for w in label[2]))
+        before += _TONES.sub("", "".join(w.text for w in label[2]))  # the line's text up to the piece
         pattern = next((p for anchor, p in ANCHORS.items() if before.endswith(anchor)), None)
         found = _number(ink, piece, top, top + xh) if pattern else None
         if found is not None and re.fullmatch(pattern, found[0].rstrip(".")):
-            out.append((piece, found[0].rstrip("."), found[1]))
+            text = found[0].rstrip(".")
+            year = len(text) == 4 and "." not in text
+            doubtful = year and not BE_MIN <= int(_arabic(text)) <= BE_MAX  # ๒๔๖๖ is no year of the ITA
+            out.append((piece, text, min(found[1], DOUBTFUL) if doubtful else found[1]))
     return out
 
 
@@ -200,12 +225,14 @@ def _pieces(line: list[Word], ink: np.ndarray, top: int, bottom: int, xh: int) -
 
 def _shape(ink: np.ndarray, piece: tuple, top: int, xh: int) -> tuple[int, bool]:
     """How many letters the month's ink has (dots aside: เม.ย. 3, มิ.ย. 2) and whether its first letter has a
-    mark above it (มี, มิ: the vowel joins its consonant's glyph, which then rises over the letters' top)."""
+    mark above it (มี, มิ: the vowel joins its consonant's glyph, which then rises over the top of the month's
+    plain letters: the line's top is less sure where Arabic digits stand taller)."""
     boxes = [b for b in glyph_boxes(ink, (piece[0], top - xh // 2, piece[1], top + xh))
              if b[3] - b[1] >= xh // 2 and b[3] > top + xh // 2]
     if not boxes:
         return 0, False
-    return len(boxes), boxes[0][1] < top - xh // 4
+    plain = max(b[1] for b in boxes)  # the top of a letter with nothing above it (ค, ย): the line's own
+    return len(boxes), boxes[0][1] < plain - xh // 4
 
 
 def _number(ink: np.ndarray, piece: tuple, top: int, bottom: int) -> tuple[str, float] | None:
