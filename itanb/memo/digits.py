@@ -196,23 +196,38 @@ def glyph_boxes(ink: np.ndarray, box: tuple[int, int, int, int]) -> list[tuple[i
 
 
 def _components(ink: np.ndarray) -> list[tuple[int, int, int, int, int]]:
-    """(x0, y0, x1, y1, pixels) of each 8-connected piece of ink."""
-    seen = np.zeros_like(ink)
+    """(x0, y0, x1, y1, pixels) of each 8-connected piece of ink, in the order of their first pixel: each
+    row's runs of ink, joined where runs of neighbouring rows touch (diagonals too), by union-find over the
+    runs (a flood fill pixel by pixel in Python took half a scan's time)."""
     h, w = ink.shape
-    out = []
-    for y, x in zip(*np.nonzero(ink), strict=True):
-        if seen[y, x]:
-            continue
-        seen[y, x] = True
-        stack, box, n = [(y, x)], [x, y, x + 1, y + 1], 0
-        while stack:
-            cy, cx = stack.pop()
-            n += 1
-            box[:] = [min(box[0], cx), min(box[1], cy), max(box[2], cx + 1), max(box[3], cy + 1)]
-            for ny in range(max(cy - 1, 0), min(cy + 2, h)):
-                for nx in range(max(cx - 1, 0), min(cx + 2, w)):
-                    if ink[ny, nx] and not seen[ny, nx]:
-                        seen[ny, nx] = True
-                        stack.append((ny, nx))
-        out.append((*box, n))
-    return out
+    padded = np.zeros((h, w + 2), dtype=np.int8)
+    padded[:, 1:-1] = ink
+    d = np.diff(padded, axis=1)
+    rows, starts = np.nonzero(d == 1)
+    ends = np.nonzero(d == -1)[1]
+    parent = list(range(len(rows)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    first = np.searchsorted(rows, np.arange(h + 1)).tolist()
+    s, e = starts.tolist(), ends.tolist()
+    for r in range(1, h):
+        i, j = first[r - 1], first[r]
+        while i < first[r] and j < first[r + 1]:
+            if s[i] <= e[j] and s[j] <= e[i]:  # ends are exclusive: touching at a corner counts
+                a, b = root(i), root(j)
+                if a != b:
+                    parent[max(a, b)] = min(a, b)
+            if e[i] < e[j]:
+                i += 1
+            else:
+                j += 1
+    pieces: dict[int, list[int]] = {}
+    for k, r in enumerate(rows.tolist()):
+        box = pieces.setdefault(root(k), [s[k], r, e[k], r + 1, 0])
+        box[:] = [min(box[0], s[k]), box[1], max(box[2], e[k]), r + 1, box[4] + e[k] - s[k]]
+    return [tuple(box) for _, box in sorted(pieces.items())]
