@@ -189,6 +189,8 @@ def test_month_names_as_tesseract_misreads_them():
     assert month_of("มิ.ย.", 3, False) == ("เม.ย.", GUESSED) and month_of("มิ.ย.", 2, True) == ("มิ.ย.", 1.0)
     assert month_of("ม.ย.") is None  # เม.ย. or มิ.ย.: the ink must tell
     assert month_of("ม.ย.", 3, False)[0] == "เม.ย." and month_of("บิ.ย.", 2, True)[0] == "มิ.ย."
+    assert month_of("มิ.ย.", 2, False)[0] == "เม.ย."  # เ touching ม: one glyph, but no mark above
+    assert month_of("ม.ย.", 3)[0] == "เม.ย." and month_of("ม.ย.", 2)[0] == "มิ.ย."  # mark unknown
     assert month_of("มิถุนายบ")[0] == "มิถุนายน"
     assert month_of("สำนักปลัด") is None and month_of("กองคลัง") is None
 

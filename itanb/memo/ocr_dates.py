@@ -6,10 +6,10 @@ word of :data:`ANCHORS` (``เท่ากับ ๘๘.๕๖``, ``พ.ศ. ๒
 A line's ink is cut into pieces at gaps as wide as a space (a third of its letters' height; an
 abbreviation's last dot and the digits Tesseract read as one number stay together). A piece whose letters
 are a month, read by Tesseract or nearly (its consonants, with the ones Tesseract mistakes for them: ข for
-ย, ศ for ค; ม.ค. told from มี.ค. by a mark above the first consonant, เม.ย. from มิ.ย. by its number of
-letters), between two pieces that the digit recogniser reads as a day (1-31) and a year (2 or 4 digits),
-becomes the three words of the date: the day and the year read from their ink
-(:func:`~itanb.memo.digits.digit_glyphs`), the month spelt as it should be. A month recovered from its
+ย, ศ for ค; ม.ค. told from มี.ค. and เม.ย. from มิ.ย. by a mark above the first consonant), between two
+pieces that the digit recogniser reads as a day (1-31) and a year (2 or 4 digits), becomes the three
+words of the date: the day and the year read from their ink (:func:`~itanb.memo.digits.digit_glyphs`), the
+month spelt as it should be. A month recovered from its
 consonants alone is left a doubt (confidence :data:`GUESSED`), so the date is flagged for a person to
 confirm; so are a day and a year that make no date (a day past its month's end, a year outside the ITA's
 years). A piece after an anchor that reads as the number it names becomes that number (a doubt if a year
@@ -57,8 +57,8 @@ def month_of(text: str, letters: int | None = None,
              mark_above: bool | None = None) -> tuple[str, float] | None:
     """The month (full name or abbreviation, as spelt in :data:`MONTHS`) that Tesseract's ``text`` is, and
     how sure: 1 as read, :data:`GUESSED` when recovered; None when it is no month or could be two. The ink,
-    where known, tells the twins apart: ``letters`` (its glyphs but dots: เม.ย. 3, มิ.ย. 2) and
-    ``mark_above`` (a vowel over the first consonant: มี.ค., not ม.ค.)."""
+    where known, tells the twins apart: ``mark_above`` (a vowel over the first consonant: มี.ค., not ม.ค.;
+    มิ.ย., not เม.ย.), else ``letters`` (its glyphs but dots: เม.ย. 3, มิ.ย. 2)."""
     text = text.replace(" ", "").replace(",", ".")
     twin = _twin(text, letters, mark_above)
     if twin is not None:
@@ -85,8 +85,9 @@ def month_of(text: str, letters: int | None = None,
 
 def _twin(abbr: str, letters: int | None, mark_above: bool | None) -> str | None:
     """The twin of the abbreviation ``abbr`` when the ink says it is that one, else None."""
-    if abbr in ("เม.ย.", "มิ.ย.") and letters in (2, 3) and (letters == 3) != (abbr == "เม.ย."):
-        return _TWINS[abbr]
+    if abbr in ("เม.ย.", "มิ.ย."):  # มิ has a mark above; เ is a letter more (unless it touches ม)
+        mi = mark_above if mark_above is not None else (letters == 2 if letters in (2, 3) else None)
+        return _TWINS[abbr] if mi is not None and mi != (abbr == "มิ.ย.") else None
     if abbr in ("ม.ค.", "มี.ค.") and mark_above is not None and mark_above != (abbr == "มี.ค."):
         return _TWINS[abbr]
     return None
