@@ -641,3 +641,33 @@ def test_the_row_after_the_rest_of_a_broken_row_is_a_row_of_its_own():
     assert [(m.measure, m.status) for m in memo.measures] == [
         ("การดำเนินงาน", "done"), ("หลักเกณฑ์การบริหารบุคคล", None)]
     assert memo.measures[0].steps == "จัดทำขั้นตอนและระยะเวลาการปฏิบัติงานอย่างชัดเจน"  # Thai wraps unspaced
+
+
+def test_a_deadline_and_a_header_broken_over_a_page_are_joined():
+    """Word breaks a plan row over a page inside its deadline (๓๐ มิถุนายน | ๒๕๖๖) and a status table's two
+    header rows over a page (its steps header's last words stay with the status labels): the deadline is one
+    date, and the broken header no measure."""
+    from itanb.memo.document import Document, Loc, Paragraph, Row, Table
+    from itanb.memo.semantics import interpret
+
+    plan = [(1, ["มาตรการ", "ขั้นตอนหรือวิธีการปฏิบัติ", "ผู้รับผิดชอบ", "การกำกับติดตาม"]),
+            (1, ["การดำเนินงาน", "จัดทำขั้นตอน", "กองคลัง", "๓๐ มิถุนายน"]),
+            (2, ["และระยะเวลา", "การปฏิบัติงาน", "", "๒๕๖๖"]),
+            (2, ["หลักเกณฑ์การบริหารบุคคล", "จัดทำประกาศ", "สำนักปลัด", "๓๑ มีนาคม ๒๕๖๖"])]
+    status = [(2, ["มาตรการ", "ขั้นตอนหรือ", "สถานการณ์ดำเนินงาน", "", ""]),
+              (3, ["", "วิธีการปฏิบัติ", "ยังไม่ดำเนินงาน", "อยู่ระหว่างดำเนินงาน", "ดำเนินงานเสร็จแล้ว"]),
+              (3, ["การดำเนินงานและระยะเวลา", "จัดทำขั้นตอนการปฏิบัติงาน", "", "", "✓"]),
+              (3, ["หลักเกณฑ์การบริหารบุคคล", "จัดทำประกาศ", "", "✓", ""])]
+
+    def table(rows, n):
+        return Table([Row(cells, Loc(10 * n + i, page=page, table=n, row=i + 1))
+                      for i, (page, cells) in enumerate(rows)], Loc(10 * n, page=rows[0][0], table=n, row=1))
+
+    prose = [Paragraph("บันทึกข้อความ", Loc(1, page=1)),
+             Paragraph("ส่วนราชการ องค์การบริหารส่วนตำบลทดสอบ", Loc(2, page=1)),
+             Paragraph("วันที่ ๑๐ มีนาคม ๒๕๖๖", Loc(3, page=1)),
+             Paragraph("เรื่อง รายงานผลการดำเนินงานตามมาตรการ", Loc(4, page=1))]
+    memo = interpret(Document("m.pdf", "layout", [*prose, table(plan, 1), table(status, 2)]))
+    assert [(m.measure, m.due, m.status) for m in memo.measures] == [
+        ("การดำเนินงานและระยะเวลา", dt.date(2023, 6, 30), "done"),
+        ("หลักเกณฑ์การบริหารบุคคล", dt.date(2023, 3, 31), "in_progress")]
