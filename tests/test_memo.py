@@ -529,8 +529,9 @@ def test_check_boxes_and_a_header_repeated_inside_a_table():
         (m.measure, m.status, m.due) for m in truth.measures]
 
 
+@pytest.mark.parametrize("cut", ["อำเภอ", "ระดับ"])
 @pytest.mark.parametrize("scanned", [False, True])
-def test_a_score_paragraph_broken_over_a_page_keeps_its_year(scanned):
+def test_a_score_paragraph_broken_over_a_page_keeps_its_year(scanned, cut):
     """Word and LibreOffice break a paragraph over a page (and a scan's reader at a line that ends short): the
     PDF reader gives two paragraphs, the year assessed in the first, the score (and the next year) in the
     second. The year is the one before the score, not the next year after it."""
@@ -546,8 +547,8 @@ def test_a_score_paragraph_broken_over_a_page_keeps_its_year(scanned):
     blocks = []
     for seq, b in enumerate(doc.blocks, start=1):
         page = 1 if not blocks or blocks[-1].loc.page == 1 else 2
-        if isinstance(b, Paragraph) and "คะแนน" in b.text and "อำเภอ" in b.text:
-            at = b.text.index("อำเภอ")
+        if isinstance(b, Paragraph) and "คะแนน" in b.text and cut in b.text:
+            at = b.text.index(cut)
             rest = Paragraph(b.text[at:], Loc(seq, page=1 if scanned else 2))
             blocks += [Paragraph(b.text[:at], Loc(seq, page=1)), rest]
             continue
@@ -556,6 +557,7 @@ def test_a_score_paragraph_broken_over_a_page_keeps_its_year(scanned):
     memo = interpret(Document("m.pdf", "layout", blocks, scanned=scanned))
     assert memo.assessment.fiscal_year == truth.assessment.fiscal_year
     assert memo.assessment.score == truth.assessment.score
+    assert memo.assessment.level_reported == truth.assessment.level_reported is not None
 
 
 @pytest.mark.parametrize("name", ["abbrev-thai-digits-2566.md", "tessaban-mueang-2568.md"])
