@@ -214,6 +214,9 @@ def test_ocr_text_corrections():
     assert correct("เรือง รายงาน") == "เรื่อง รายงาน"
     assert correct("ขันตอนหรือวิธี") == "ขั้นตอนหรือวิธี"
     assert correct("ทาสี นาข้าว ๓๐ ตุลาคม") == "ทาสี นาข้าว ๓๐ ตุลาคม"  # nothing to correct
+    assert correct("๓๑ ฉันวาคม๒๕๖๕") == "๓๑ ธันวาคม ๒๕๖๕"  # a month's name a letter off, its year apart
+    assert correct("30 ค้นยายน 2566") == "30 กันยายน 2566"
+    assert correct("รอบ ๖ เดือนนี้") == "รอบ ๖ เดือนนี้"  # no month near
 
 
 def test_ruling_lines_give_the_table_grid_and_the_skew_is_undone():

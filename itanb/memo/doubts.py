@@ -114,7 +114,7 @@ def uncertain(doc: Document, memo: ParsedMemo, found: dict[str, tuple[str, Doubt
             message = f"ค่า {field} อ่านจากภาพสแกนได้ \"{value}\" แต่{why}: ควรตรวจกับต้นฉบับ"
             out.append(Finding("ocr_uncertain", message, doc.source, None, None, memo.fiscal_year,
                                field=field))
-    for field in _unread(memo):
+    for field in (f for f in _unread(memo) if f not in found):
         message = f"ค่า {field} อ่านจากภาพสแกนไม่ได้: ควรตรวจกับต้นฉบับ"
         out.append(Finding("ocr_uncertain", message, doc.source, None, None, memo.fiscal_year, field=field))
     return out
@@ -122,12 +122,17 @@ def uncertain(doc: Document, memo: ParsedMemo, found: dict[str, tuple[str, Doubt
 
 def _unread(memo: ParsedMemo) -> list[str]:
     """The values a memo has that its scan gave none of: the memo date, the score, the level the score
-    paragraph reports (a memo without one is rare; a scan's is lost to a misread word)."""
+    paragraph reports (a memo without one is rare; a scan's is lost to a misread word), a deadline whose
+    digits gave no date."""
     a = memo.assessment
+    # a deadline cell with digits that gave no date
+    dues = [measure_field(m.no, "due") for m in memo.measures
+            if m.due is None and any(ch.isdigit() for ch in m.due_text)]
     if a is None:  # no score read: nor its year and level
-        return ["score", "assessed_fiscal_year", "level_reported"] + ["memo_date"] * (memo.memo_date is None)
+        return ["score", "assessed_fiscal_year", "level_reported", *["memo_date"] * (memo.memo_date is None),
+                *dues]
     return [field for field, value in (("memo_date", memo.memo_date), ("level_reported", a.level_reported))
-            if value is None]
+            if value is None] + dues
 
 
 def _disagreements(memo: ParsedMemo) -> list[tuple[str, str, str]]:

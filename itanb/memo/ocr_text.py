@@ -5,6 +5,8 @@
 - A month abbreviation it misreads (กุย. for ก.ย., สี.ค. for ส.ค.) between a day and a year: the abbreviation
   whose consonants it has (the vowel tells ม.ค. from มี.ค. and เม.ย. from มิ.ย.).
 - The memo date's label cut short (นที, ันที่) before a day and a month: วันที่.
+- A month's full name misread by a letter (two in a long name: ฉันวาคม for ธันวาคม, ค้นยายน for กันยายน)
+  after a day: the month it is that near, where no other month is near.
 
 Everything else is left as read; the values these change are still doubts if they were read with too little
 confidence (:mod:`~itanb.memo.read_image`).
@@ -26,6 +28,7 @@ _DIGIT = "[0-9๐-๙]"
 _ABBR = re.compile(f"(?<={_DIGIT})(\\s+)([\u0e01-\u0e4e.](?:[\u0e01-\u0e4e.]| (?=[\u0e01-\u0e4e.])){{1,7}})"
                    f"(?=\\s*{_DIGIT})")
 _FULL = "|".join(full for full, _ in MONTHS)
+_MONTH_NAME = re.compile(f"(?<={_DIGIT})(\\s*)([\u0e01-\u0e4e]{{5,11}})(?=\\s*{_DIGIT}|\\s*$)")
 _DATE_LABEL = re.compile(f"(\\S*ที[\u0e48]?)(\\s*)(?={_DIGIT}{{1,2}}\\s*(?:{_FULL}))")
 
 
@@ -48,6 +51,18 @@ def _fix_abbr(m: re.Match[str]) -> str:
         return m.group(0)
     month = _month(m.group(2).replace(" ", ""))
     return m.group(1) + month if month else m.group(0)
+
+
+def _fix_month_name(m: re.Match[str]) -> str:
+    from rapidfuzz.distance import Levenshtein
+
+    word = _TONES.sub("", m.group(2))
+    ranked = sorted((Levenshtein.distance(word, _TONES.sub("", full)), full) for full, _ in MONTHS)
+    (best, month), (second, _) = ranked[0], ranked[1]
+    if best == 0 or best > (2 if len(month) >= 7 else 1) or second <= best:
+        return m.group(0)
+    apart = "" if m.string[m.end():m.end() + 1] in ("", " ") else " "  # the year after it set apart
+    return m.group(1) + month + apart
 
 
 def _fix_label(m: re.Match[str]) -> str:
@@ -75,4 +90,5 @@ def correct(text: str) -> str:
         return text
     text = " ".join(_word(w) for w in text.split(" "))
     text = _ABBR.sub(_fix_abbr, text)
+    text = _MONTH_NAME.sub(_fix_month_name, text)
     return _DATE_LABEL.sub(_fix_label, text)
