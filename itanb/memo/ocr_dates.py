@@ -226,14 +226,14 @@ def _pieces(line: list[Word], ink: np.ndarray, top: int, bottom: int, xh: int) -
 
 def _shape(ink: np.ndarray, piece: tuple, top: int, xh: int) -> tuple[int, bool]:
     """How many letters the month's ink has (dots aside: เม.ย. 3, มิ.ย. 2) and whether its first letter has a
-    mark above it (มี, มิ: the vowel joins its consonant's glyph, which then rises over the top of the month's
-    plain letters: the line's top is less sure where Arabic digits stand taller)."""
+    mark above it (มี, มิ: the vowel joins its consonant's glyph, which then rises over the line's letters'
+    top or over the month's plain letters' top: the line's is less sure where Arabic digits stand taller)."""
     boxes = [b for b in glyph_boxes(ink, (piece[0], top - xh // 2, piece[1], top + xh))
              if b[3] - b[1] >= xh // 2 and b[3] > top + xh // 2]
     if not boxes:
         return 0, False
-    plain = max(b[1] for b in boxes)  # the top of a letter with nothing above it (ค, ย): the line's own
-    return len(boxes), boxes[0][1] < plain - xh // 4
+    plain = max(b[1] for b in boxes)  # the top of a letter with nothing above it (ค, ย)
+    return len(boxes), boxes[0][1] < max(plain, top) - xh // 4  # over either the line's top or that
 
 
 def _number(ink: np.ndarray, piece: tuple, top: int, bottom: int) -> tuple[str, float] | None:
