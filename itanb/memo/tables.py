@@ -200,7 +200,7 @@ def _header_again(cells: list[str], found: Layout) -> bool:
     empty name."""
     measure = matching_key(cells[found.measure])
     steps = matching_key(cells[found.steps]) if found.steps is not None else ""
-    if measure.startswith("มาตรการ") and len(measure) <= 12:
+    if len(measure) <= 12 and (measure.startswith("มาตรการ") or _near("มาตรการ", measure)):  # มาตรคการ
         return found.steps is None or (column_kind(steps) == "steps" and len(steps) <= 40)
     if measure or (steps and column_kind(steps) != "steps") or found.status is None:
         return False  # (a header broken over a page leaves its steps column's last words with the labels)
