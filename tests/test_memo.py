@@ -529,8 +529,9 @@ def test_check_boxes_and_a_header_repeated_inside_a_table():
         (m.measure, m.status, m.due) for m in truth.measures]
 
 
+@pytest.mark.parametrize("cut", ["อำเภอ", "ระดับ"])
 @pytest.mark.parametrize("scanned", [False, True])
-def test_a_score_paragraph_broken_over_a_page_keeps_its_year(scanned):
+def test_a_score_paragraph_broken_over_a_page_keeps_its_year(scanned, cut):
     """Word and LibreOffice break a paragraph over a page (and a scan's reader at a line that ends short): the
     PDF reader gives two paragraphs, the year assessed in the first, the score (and the next year) in the
     second. The year is the one before the score, not the next year after it."""
@@ -546,8 +547,8 @@ def test_a_score_paragraph_broken_over_a_page_keeps_its_year(scanned):
     blocks = []
     for seq, b in enumerate(doc.blocks, start=1):
         page = 1 if not blocks or blocks[-1].loc.page == 1 else 2
-        if isinstance(b, Paragraph) and "คะแนน" in b.text and "อำเภอ" in b.text:
-            at = b.text.index("อำเภอ")
+        if isinstance(b, Paragraph) and "คะแนน" in b.text and cut in b.text:
+            at = b.text.index(cut)
             rest = Paragraph(b.text[at:], Loc(seq, page=1 if scanned else 2))
             blocks += [Paragraph(b.text[:at], Loc(seq, page=1)), rest]
             continue
@@ -556,6 +557,7 @@ def test_a_score_paragraph_broken_over_a_page_keeps_its_year(scanned):
     memo = interpret(Document("m.pdf", "layout", blocks, scanned=scanned))
     assert memo.assessment.fiscal_year == truth.assessment.fiscal_year
     assert memo.assessment.score == truth.assessment.score
+    assert memo.assessment.level_reported == truth.assessment.level_reported is not None
 
 
 @pytest.mark.parametrize("name", ["abbrev-thai-digits-2566.md", "tessaban-mueang-2568.md"])
@@ -641,3 +643,33 @@ def test_the_row_after_the_rest_of_a_broken_row_is_a_row_of_its_own():
     assert [(m.measure, m.status) for m in memo.measures] == [
         ("การดำเนินงาน", "done"), ("หลักเกณฑ์การบริหารบุคคล", None)]
     assert memo.measures[0].steps == "จัดทำขั้นตอนและระยะเวลาการปฏิบัติงานอย่างชัดเจน"  # Thai wraps unspaced
+
+
+def test_a_deadline_and_a_header_broken_over_a_page_are_joined():
+    """Word breaks a plan row over a page inside its deadline (๓๐ มิถุนายน | ๒๕๖๖) and a status table's two
+    header rows over a page (its steps header's last words stay with the status labels): the deadline is one
+    date, and the broken header no measure."""
+    from itanb.memo.document import Document, Loc, Paragraph, Row, Table
+    from itanb.memo.semantics import interpret
+
+    plan = [(1, ["มาตรการ", "ขั้นตอนหรือวิธีการปฏิบัติ", "ผู้รับผิดชอบ", "การกำกับติดตาม"]),
+            (1, ["การดำเนินงาน", "จัดทำขั้นตอน", "กองคลัง", "๓๐ มิถุนายน"]),
+            (2, ["และระยะเวลา", "การปฏิบัติงาน", "", "๒๕๖๖"]),
+            (2, ["หลักเกณฑ์การบริหารบุคคล", "จัดทำประกาศ", "สำนักปลัด", "๓๑ มีนาคม ๒๕๖๖"])]
+    status = [(2, ["มาตรการ", "ขั้นตอนหรือ", "สถานการณ์ดำเนินงาน", "", ""]),
+              (3, ["", "วิธีการปฏิบัติ", "ยังไม่ดำเนินงาน", "อยู่ระหว่างดำเนินงาน", "ดำเนินงานเสร็จแล้ว"]),
+              (3, ["การดำเนินงานและระยะเวลา", "จัดทำขั้นตอนการปฏิบัติงาน", "", "", "✓"]),
+              (3, ["หลักเกณฑ์การบริหารบุคคล", "จัดทำประกาศ", "", "✓", ""])]
+
+    def table(rows, n):
+        return Table([Row(cells, Loc(10 * n + i, page=page, table=n, row=i + 1))
+                      for i, (page, cells) in enumerate(rows)], Loc(10 * n, page=rows[0][0], table=n, row=1))
+
+    prose = [Paragraph("บันทึกข้อความ", Loc(1, page=1)),
+             Paragraph("ส่วนราชการ องค์การบริหารส่วนตำบลทดสอบ", Loc(2, page=1)),
+             Paragraph("วันที่ ๑๐ มีนาคม ๒๕๖๖", Loc(3, page=1)),
+             Paragraph("เรื่อง รายงานผลการดำเนินงานตามมาตรการ", Loc(4, page=1))]
+    memo = interpret(Document("m.pdf", "layout", [*prose, table(plan, 1), table(status, 2)]))
+    assert [(m.measure, m.due, m.status) for m in memo.measures] == [
+        ("การดำเนินงานและระยะเวลา", dt.date(2023, 6, 30), "done"),
+        ("หลักเกณฑ์การบริหารบุคคล", dt.date(2023, 3, 31), "in_progress")]

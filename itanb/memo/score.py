@@ -57,7 +57,9 @@ def assessment(ctx: Context, measures_fy: int | None) -> Assessment | None:
     if fy is None:
         raise ctx.fail("the score paragraph names no fiscal year and the memo has no date", loc)
     level_m = _LEVEL_RE.search(text, found.end(), para_end)
-    if level_m is None and ctx.doc.scanned and para_end < len(text):  # a scan's line cut (อยู่ใน | ระดับ ผ่าน)
+    # the sentence may go on in the next paragraph: a scan's line cut, or a page break (อยู่ใน | ระดับ ผ่าน)
+    going_on = para_end < len(text) and (ctx.doc.scanned or _over_page(ctx, para_end + 1) <= para_end)
+    if level_m is None and going_on:
         after = text.find("\n\n", para_end + 2)
         level_m = _LEVEL_RE.search(text, found.end(), len(text) if after < 0 else after)
     if level_m is None:

@@ -202,8 +202,8 @@ def _header_again(cells: list[str], found: Layout) -> bool:
     steps = matching_key(cells[found.steps]) if found.steps is not None else ""
     if measure.startswith("มาตรการ") and len(measure) <= 12:
         return found.steps is None or (column_kind(steps) == "steps" and len(steps) <= 40)
-    if measure or steps or found.status is None:
-        return False
+    if measure or (steps and column_kind(steps) != "steps") or found.status is None:
+        return False  # (a header broken over a page leaves its steps column's last words with the labels)
     # the labels again, or the rest of them a page break cut off (ยังไม่ดำเนิน | งาน): words in every status
     # cell, where a row has a mark in one
     return all(status_label(cells[c]) is not None or len(matching_key(cells[c])) >= 3 for c in found.status)
@@ -215,11 +215,15 @@ def _plan_row(ctx: Context, cells: list[str], loc: Loc, found: Layout, out: list
     owners_cell = cells[found.owners] if found.owners is not None else ""
     due_text = tidy(cells[found.due]) if found.due is not None else ""
     marks = _marks(cells, found.status) if found.status else ()
-    if _rest_of_row(loc, out) and out[-1].due_text and not due_text and not marks and measure + steps:
-        prev = out[-1]  # the first part on the page before has the deadline; this part has none
+    if _rest_of_row(loc, out) and out[-1].due_text and not marks and measure + steps and (
+            not due_text or _due_rest(out[-1], due_text)):
+        prev = out[-1]  # the first part on the page before has the deadline (or its start); this part none
         prev.measure, prev.steps = _joined(prev.measure, measure), _joined(prev.steps, steps)
         prev.last_page = loc.page
         prev.owners = [*prev.owners, *split_owners(owners_cell)]
+        if due_text:
+            prev.due_text = f"{prev.due_text} {due_text}"
+            prev.due = find_thai_dates(prev.due_text)[-1].date
         return
     if not measure:
         if not (steps or owners_cell.strip() or due_text or marks):
@@ -235,6 +239,13 @@ def _plan_row(ctx: Context, cells: list[str], loc: Loc, found: Layout, out: list
         if dates[-1].ce:
             ctx.note("ce_year", f"ปีในกำหนดเวลา ({due_text}) เป็น ค.ศ. แปลงเป็น พ.ศ. แล้ว", loc)
     out.append(PlanRow(measure, steps, split_owners(owners_cell), due, due_text, loc, marks))
+
+
+def _due_rest(prev: PlanRow, due_text: str) -> bool:
+    """``due_text`` ends the deadline the row before began (๓๐ มิถุนายน | ๒๕๖๖, the cell broken over a
+    page): that one is no date alone, the two together are."""
+    return (prev.due is None and any(ch.isdigit() for ch in prev.due_text) and not find_thai_dates(due_text)
+            and bool(find_thai_dates(f"{prev.due_text} {due_text}")))
 
 
 def _status_row(cells: list[str], loc: Loc, found: Layout, out: list[StatusRow]) -> None:
