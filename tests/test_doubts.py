@@ -90,8 +90,10 @@ def test_a_scanned_score_out_of_its_reported_level_is_uncertain():
 
     # SYNTHETIC: a FY2565 memo whose score paragraph reads "... เท่ากับ ๙๓.๓๑ คะแนน อยู่ในระดับ A ..."
     text = next(m.text for m in plan_synthetic(4, (2565, 2567), seed=11).memos if "๙๓.๓๑" in m.text)
-    for score, flagged in (("๙๓.๓๑", False), ("๓๓.๓๑", True)):
-        doc = read_document(text.replace("๙๓.๓๑", score).encode(), "memos/scan.pdf", ".md")
+    for score, year, flagged in (("๙๓.๓๑", "๒๕๖๕", False), ("๓๓.๓๑", "๒๕๖๕", True), ("๓๓.๓๑", "๒๕๖๖", True)):
+        # the year read one too many: the scheme is then 2566's, whose levels are words; A is still ≥ 85
+        read = text.replace("๙๓.๓๑", score).replace("ประมาณ พ.ศ. ๒๕๖๕ ของ", f"ประมาณ พ.ศ. {year} ของ")
+        doc = read_document(read.encode(), "memos/scan.pdf", ".md")
         doc.scanned = True
         memo = interpret(doc)
         assert memo.assessment.level_reported == "A"

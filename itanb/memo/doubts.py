@@ -10,7 +10,8 @@ goes unflagged). Each finding names the field (``Finding.field``: :data:`itanb.f
 :func:`itanb.findings.measure_field`), the page and the value read; ``places`` the page, ``image`` the small
 picture of where it was read (a ``data:`` URI), which the fiscal-year report shows beside the value. So
 does a value of a scan that the memo's other values contradict (cross-checks: the fiscal years against the
-memo date and each other, the score against the level AA-F the memo reports), without a picture.
+memo date and each other, the score against the level the memo reports: AA-F, or 85 and above or not), without
+a picture.
 """
 
 from __future__ import annotations
@@ -151,10 +152,22 @@ def _disagreements(memo: ParsedMemo) -> list[tuple[str, str, str]]:
     a = memo.assessment
     if a is not None and a.fiscal_year != memo.fiscal_year - 1:
         out.append(("assessed_fiscal_year", str(a.fiscal_year), f"มาตรการเป็นของปีงบประมาณ {memo.fiscal_year}"))
-    if a is not None and {a.level, a.level_reported} <= set(LETTER_LEVELS) and a.level != a.level_reported:
+    if a is not None and a.level and a.level_reported and a.level != a.level_reported:
         # a digit misread (๙๓.๓๑ as ๓๓.๓๑) moves the score out of the level the memo reports
-        out.append(("score", f"{a.score}", f"คะแนนนี้อยู่ในระดับ {a.level} แต่บันทึกรายงานระดับ {a.level_reported}"))
+        sides = {_passing(a.level), _passing(a.level_reported)}
+        if {a.level, a.level_reported} <= set(LETTER_LEVELS) or sides == {True, False}:
+            out.append(("score", f"{a.score}",
+                        f"คะแนนนี้อยู่ในระดับ {a.level} แต่บันทึกรายงานระดับ {a.level_reported}"))
     return out
+
+
+def _passing(level: str) -> bool | None:
+    """Whether ``level`` is one of 85 and above (AA, A, ผ่าน…), of below (B-F, ต้องปรับปรุง…), or neither."""
+    if level in ("AA", "A") or level.startswith("ผ่าน"):
+        return True
+    if level in LETTER_LEVELS or level.startswith("ต้องปรับปรุง"):
+        return False
+    return None
 
 
 def _finding(doc: Document, memo: ParsedMemo, field: str | None, value: str, d: Doubt) -> Finding:
