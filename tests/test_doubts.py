@@ -81,3 +81,20 @@ def test_a_memo_value_is_pictured_by_a_doubt_in_its_own_paragraph():
     memo = interpret(scanned([(3, "๘"), (3, "๒๘"), (3, "๒๕๖๗"), (7, "๒๘"), (9, "๒๕๖๗"), (13, "๘")]))
     assert {name: memo.uncertain[name].image for name in ("score", "memo_date", "fiscal_year")} == {
         "score": PNG + "13", "memo_date": PNG + "7", "fiscal_year": PNG + "9"}
+
+
+def test_a_scanned_score_out_of_its_reported_level_is_uncertain():
+    """A digit misread (๙๓.๓๑ as ๓๓.๓๑) moves a scan's score out of the level (AA-F) the memo reports: the
+    score is an ocr_uncertain finding, never silently wrong; a score within its level is none."""
+    from itanb.synth.plan import plan_synthetic
+
+    # SYNTHETIC: a FY2565 memo whose score paragraph reads "... เท่ากับ ๙๓.๓๑ คะแนน อยู่ในระดับ A ..."
+    text = next(m.text for m in plan_synthetic(4, (2565, 2567), seed=11).memos if "๙๓.๓๑" in m.text)
+    for score, year, flagged in (("๙๓.๓๑", "๒๕๖๕", False), ("๓๓.๓๑", "๒๕๖๕", True), ("๓๓.๓๑", "๒๕๖๖", True)):
+        # the year read one too many: the scheme is then 2566's, whose levels are words; A is still ≥ 85
+        read = text.replace("๙๓.๓๑", score).replace("ประมาณ พ.ศ. ๒๕๖๕ ของ", f"ประมาณ พ.ศ. {year} ของ")
+        doc = read_document(read.encode(), "memos/scan.pdf", ".md")
+        doc.scanned = True
+        memo = interpret(doc)
+        assert memo.assessment.level_reported == "A"
+        assert ("score" in {f.field for f in memo.findings if f.code == "ocr_uncertain"}) == flagged

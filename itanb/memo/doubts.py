@@ -10,13 +10,15 @@ goes unflagged). Each finding names the field (``Finding.field``: :data:`itanb.f
 :func:`itanb.findings.measure_field`), the page and the value read; ``places`` the page, ``image`` the small
 picture of where it was read (a ``data:`` URI), which the fiscal-year report shows beside the value. So
 does a value of a scan that the memo's other values contradict (cross-checks: the fiscal years against the
-memo date and each other), without a picture.
+memo date and each other, the score against the level the memo reports: AA-F, or 85 and above or not), without
+a picture.
 """
 
 from __future__ import annotations
 
 from itanb.findings import Finding, measure_field
 from itanb.memo.document import Document, Doubt, Loc
+from itanb.memo.ocr import LEVELS as LETTER_LEVELS
 from itanb.memo.result import ParsedMemo
 from itanb.thai import find_thai_dates, fiscal_year, to_arabic_digits, to_thai_digits
 from itanb.vocabulary import BE_MAX, BE_MIN
@@ -138,7 +140,7 @@ def _unread(memo: ParsedMemo) -> list[str]:
 def _disagreements(memo: ParsedMemo) -> list[tuple[str, str, str]]:
     """(field, value, why) of the values the memo's other values contradict: the measures' fiscal year and
     the memo date's (a memo reports the measures of the year it is written in), the assessed year and the
-    year before the measures'."""
+    year before the measures', the score and the level (AA-F) the memo reports."""
     out = []
     if not BE_MIN <= memo.fiscal_year <= BE_MAX:
         out.append(("fiscal_year", str(memo.fiscal_year), f"ไม่อยู่ในช่วงปี พ.ศ. {BE_MIN}–{BE_MAX}"))
@@ -150,7 +152,22 @@ def _disagreements(memo: ParsedMemo) -> list[tuple[str, str, str]]:
     a = memo.assessment
     if a is not None and a.fiscal_year != memo.fiscal_year - 1:
         out.append(("assessed_fiscal_year", str(a.fiscal_year), f"มาตรการเป็นของปีงบประมาณ {memo.fiscal_year}"))
+    if a is not None and a.level and a.level_reported and a.level != a.level_reported:
+        # a digit misread (๙๓.๓๑ as ๓๓.๓๑) moves the score out of the level the memo reports
+        sides = {_passing(a.level), _passing(a.level_reported)}
+        if {a.level, a.level_reported} <= set(LETTER_LEVELS) or sides == {True, False}:
+            out.append(("score", f"{a.score}",
+                        f"คะแนนนี้อยู่ในระดับ {a.level} แต่บันทึกรายงานระดับ {a.level_reported}"))
     return out
+
+
+def _passing(level: str) -> bool | None:
+    """Whether ``level`` is one of 85 and above (AA, A, ผ่าน…), of below (B-F, ต้องปรับปรุง…), or neither."""
+    if level in ("AA", "A") or level.startswith("ผ่าน"):
+        return True
+    if level in LETTER_LEVELS or level.startswith("ต้องปรับปรุง"):
+        return False
+    return None
 
 
 def _finding(doc: Document, memo: ParsedMemo, field: str | None, value: str, d: Doubt) -> Finding:
