@@ -50,7 +50,8 @@ def _suspects(words: list[Word]) -> list[list[Word]]:
     out = []
     for runs in _lines(words):
         marked = [_suspect(r) for r in runs]
-        short = [len("".join(w.text for w in r)) <= 3 for r in runs]
+        # a short run joins a suspect beside it, but not one with an abbreviation's dot (ก.พ. is Thai)
+        short = [len(t) <= 3 and "." not in t for t in ("".join(w.text for w in r) for r in runs)]
         near = list(marked)
         for _ in range(3):  # short runs next to a suspect, or next to such a run (E – of E – Service)
             near = [n or (s and any(near[j] for j in (i - 1, i + 1) if 0 <= j < len(runs)))
