@@ -675,3 +675,20 @@ def test_a_deadline_and_a_header_broken_over_a_page_are_joined():
     assert [(m.measure, m.due, m.status) for m in memo.measures] == [
         ("การดำเนินงานและระยะเวลา", dt.date(2023, 6, 30), "done"),
         ("หลักเกณฑ์การบริหารบุคคล", dt.date(2023, 3, 31), "in_progress")]
+
+
+def test_a_scans_deadline_read_as_nothing_or_as_no_date_is_flagged():
+    """On a scan, a deadline whose digits gave no date (๓๑ ฮิ.ค. ๖๗), or an empty one where the other
+    measures have theirs, is an ocr_uncertain finding naming it: a deadline is never silently lost."""
+    from itanb.memo.document import Document, Row, Table
+    from itanb.memo.read_text import read_text
+    from itanb.memo.semantics import interpret
+
+    src = Path(__file__).parent / "fixtures" / "memo_formats" / "nong-ruea-2567.md"
+    doc = read_text(src.read_text(encoding="utf-8"), "m.pdf")
+    plan = next(b for b in doc.blocks if isinstance(b, Table) and "ผู้รับผิดชอบ" in b.rows[0].cells)
+    plan.rows[1] = Row([*plan.rows[1].cells[:3], "๓๑ ฮิ.ค. ๖๗"], plan.rows[1].loc)
+    plan.rows[2] = Row([*plan.rows[2].cells[:3], ""], plan.rows[2].loc)
+    memo = interpret(Document("m.pdf", "layout", doc.blocks, scanned=True))
+    flagged = {f.field for f in memo.findings if f.code == "ocr_uncertain"}
+    assert {"measures[1].due", "measures[2].due"} <= flagged and "measures[3].due" not in flagged

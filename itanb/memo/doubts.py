@@ -125,11 +125,12 @@ def uncertain(doc: Document, memo: ParsedMemo, found: dict[str, tuple[str, Doubt
 def _unread(memo: ParsedMemo) -> list[str]:
     """The values a memo has that its scan gave none of: the memo date, the score, the level the score
     paragraph reports (a memo without one is rare; a scan's is lost to a misread word), a deadline whose
-    digits gave no date."""
+    digits gave no date or that is empty where most measures have one."""
     a = memo.assessment
-    # a deadline cell with digits that gave no date
+    # a deadline cell with digits that gave no date, or that gave nothing where most measures have one
+    most = sum(bool(m.due_text) for m in memo.measures) > len(memo.measures) / 2
     dues = [measure_field(m.no, "due") for m in memo.measures
-            if m.due is None and any(ch.isdigit() for ch in m.due_text)]
+            if m.due is None and (any(ch.isdigit() for ch in m.due_text) or (most and not m.due_text))]
     if a is None:  # no score read: nor its year and level
         return ["score", "assessed_fiscal_year", "level_reported", *["memo_date"] * (memo.memo_date is None),
                 *dues]
