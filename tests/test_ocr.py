@@ -250,7 +250,7 @@ def test_a_scan_of_too_many_pages_is_refused_by_its_limit(monkeypatch):
     """The scan's page bound is limits.SCAN_PAGES (raised with its setting), for image-only PDFs and TIFFs
     alike; nothing is read by OCR first."""
     monkeypatch.setenv("ITANB_MAX_SCAN_PAGES", "2")
-    monkeypatch.setattr(ocr, "read_words", lambda *a, **k: pytest.fail("OCR before the page count"))
+    monkeypatch.setattr(ocr, "read_pieces", lambda *a, **k: pytest.fail("OCR before the page count"))
     blank = [Image.new("L", (600, 800), 255) for _ in range(3)]
     tiff = io.BytesIO()
     blank[0].save(tiff, "TIFF", dpi=(300, 300), save_all=True, append_images=blank[1:])
@@ -531,7 +531,7 @@ def test_english_words_on_a_thai_scan_are_read_in_english(tmp_path, monkeypatch)
     for i, line in enumerate(lines):
         ImageDraw.Draw(img).text((40, 30 + 120 * i), line, font=face, fill=0)
     ink = np.asarray(img) < 150
-    words = ocr.read_words(ink, 300)
+    words = ocr.read_pieces([(ink, 0, 0)], 300)
     again = read_latin(words, ink, 300)
 
     def text(ws, n):

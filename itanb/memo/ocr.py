@@ -77,14 +77,12 @@ def require(source: str) -> None:
         raise InputError(INSTALL, source=source)
 
 
-def _tesseract(image: bytes | str, dpi: int, lang: str = LANG) -> str:
-    """Tesseract's TSV of ``image``: PNG bytes (on its standard input), or the path of a file that lists
-    images, one per line (read in one run: the model loads once; each image is a page of the TSV)."""
+def _tesseract(listing: str, dpi: int, lang: str = LANG) -> str:
+    """Tesseract's TSV of the images a file lists, one per line, read in one run (the model loads once;
+    each image is a page of the TSV)."""
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
-    source = "stdin" if isinstance(image, bytes) else image
-    argv = ["tesseract", source, "stdout", "-l", lang, "--psm", PSM, "--dpi", str(dpi), "tsv"]
-    done = subprocess.run(argv, check=False, input=image if isinstance(image, bytes) else None,
-                          capture_output=True, env=env, timeout=300)
+    argv = ["tesseract", listing, "stdout", "-l", lang, "--psm", PSM, "--dpi", str(dpi), "tsv"]
+    done = subprocess.run(argv, check=False, capture_output=True, env=env, timeout=300)
     if done.returncode != 0:
         raise RuntimeError(done.stderr.decode(errors="replace").strip()[-300:])
     return done.stdout.decode("utf-8", errors="replace")
@@ -97,7 +95,7 @@ def parse_tsv(tsv: str) -> list[Word]:
         f = row.split("\t")
         if len(f) < 12:
             continue
-        level, key = int(f[0]), (1000 * int(f[1]) + int(f[2]), int(f[3]), int(f[4]))  # page, block: one key
+        level, key = int(f[0]), (_PAGE * int(f[1]) + int(f[2]), int(f[3]), int(f[4]))  # page, block: one key
         left, top, width, height = map(int, f[6:10])
         if level == 4:
             lines[key] = top + height
@@ -108,30 +106,13 @@ def parse_tsv(tsv: str) -> list[Word]:
     return words
 
 
-def _cache_key(ink: np.ndarray, dpi: int, lang: str) -> str:
-    h = hashlib.sha256(np.packbits(ink).tobytes())
-    h.update(f"{ink.shape} {dpi} {lang} {PSM} {VERSION} {version()}".encode())
-    return h.hexdigest()
-
-
-def read_words(ink: np.ndarray, dpi: int, lang: str = LANG) -> list[Word]:
-    """The words of a page whose ink (True) is ``ink``, ruling lines already removed, read by the model of
-    ``lang`` (Thai; ``eng`` for English words, :mod:`~itanb.memo.ocr_latin`); cached."""
-    key = _cache_key(ink, dpi, lang)
-    path = paths.CACHE / "ocr" / f"{key}.json"
-    if path.is_file():
-        return [Word(**{**w, "line": tuple(w["line"])}) for w in json.loads(path.read_text(encoding="utf-8"))]
-    from PIL import Image
-
-    buf = io.BytesIO()
-    Image.fromarray(~ink).convert("1").save(buf, "PNG")
-    words = parse_tsv(_tesseract(buf.getvalue(), dpi, lang))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    paths.write_atomic(path, json.dumps([asdict(w) for w in words], ensure_ascii=False).encode())
-    return words
-
-
 PAD = 20  # pixels of white about each piece of a page tesseract reads
+_PAGE = 1000  # a word's line key holds its TSV page (the piece it is of) times this plus its block
+
+
+def piece_of(word: Word) -> int:
+    """The index of the piece (:func:`read_pieces`) ``word`` was read from."""
+    return word.line[0] // _PAGE - 1
 
 
 def read_pieces(pieces: list[tuple[np.ndarray, int, int]], dpi: int, lang: str = LANG) -> list[Word]:
@@ -158,7 +139,7 @@ def read_pieces(pieces: list[tuple[np.ndarray, int, int]], dpi: int, lang: str =
         listing.write_text("\n".join(names) + "\n", encoding="utf-8")
         words = parse_tsv(_tesseract(str(listing), dpi, lang))
     for w in words:  # back on the page, inside its piece (tesseract's boxes reach into the white about it)
-        ink, left, top = pieces[w.line[0] // 1000 - 1]
+        ink, left, top = pieces[piece_of(w)]
         x0, y0 = max(w.left - PAD, 0), max(w.top - PAD, 0)
         x1, y1 = min(w.left + w.width - PAD, ink.shape[1]), min(w.top + w.height - PAD, ink.shape[0])
         w.left, w.top, w.width, w.height = left + x0, top + y0, max(x1 - x0, 1), max(y1 - y0, 1)

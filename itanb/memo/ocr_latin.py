@@ -2,22 +2,22 @@
 as ``ธี-31 ธ 8 ห``, "(No Gift Policy)" as ``(พ๐ 6เหี ๐น๓)``, and reading the whole page with ``tha+eng``
 costs 70% more time and turns Thai dates into Latin (``30 nw, 66``).
 
-A suspect is a run of a line's words without a space in it (:data:`SPACE` letter heights) that holds a Latin
-letter or an Arabic digit, mixes digits with Thai letters, or was read unsurely (under :data:`UNSURE`): what
-the Thai model makes of Latin letters; short runs beside it join it. The suspects of a page are cut out and
-read by ``eng`` in one tesseract run (:func:`itanb.memo.ocr.read_pieces`, cached); each English word of mostly
-Latin letters read surely (:data:`SURE`) replaces the Thai words under it, with the sure brackets and dashes
-about it. A Thai word or a number keeps its reading: English makes no sure Latin word of it (ภาครัฐ comes out
-of English as ``MATH`` at 0.6).
+A suspect is a run of a line's words without a space in it (:data:`~itanb.memo.scan_words.SPACE` letter
+heights) that holds a Latin letter or an Arabic digit, mixes digits with Thai letters, or was read unsurely
+(under :data:`UNSURE`): what the Thai model makes of Latin letters; short runs beside it join it. The
+suspects of a page are cut out and read by ``eng`` in one tesseract run (:func:`itanb.memo.ocr.read_pieces`,
+cached); each English word of mostly Latin letters read surely (:data:`SURE`) replaces the Thai words under
+it, with the sure brackets and dashes about it. A Thai word or a number keeps its reading: English makes no
+sure Latin word of it (ภาครัฐ comes out of English as ``MATH`` at 0.6).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from itanb.memo.ocr import Word, read_pieces
+from itanb.memo.ocr import Word, piece_of, read_pieces
+from itanb.memo.scan_words import SPACE, is_thai
 
-SPACE = 0.33  # a gap this many times a letter's usual height parts two runs (scan_words.SPACE)
 UNSURE = 0.7  # a run read by the Thai model below this mean confidence is a suspect
 SURE = 0.8  # an English reading at least this sure (mean) replaces the Thai one
 
@@ -75,7 +75,7 @@ def _suspect(run: list[Word]) -> bool:
     read as digits: "E-Service" as ``5-5``; a real number is read by English as itself and kept), or with
     Thai letters and digits or unsure but no dot (an abbreviation's dots, ม.ค. พ.ศ. อบต., are Thai)."""
     text = "".join(w.text for w in run)
-    thai = sum("\u0e01" <= ch <= "\u0e4e" for ch in text)
+    thai = sum(map(is_thai, text))
     digits = sum(ch.isdigit() for ch in text)
     ascii_ = sum(ch.isascii() and ch.isalnum() for ch in text)
     unsure = sum(w.conf for w in run) / len(run) < UNSURE
@@ -95,8 +95,9 @@ def read_latin(words: list[Word], ink: np.ndarray, dpi: int) -> list[Word]:
              for r in suspects]
     read: dict[int, list[Word]] = {}
     for e in read_pieces([(ink[y0:y1, x0:x1], x0, y0) for x0, y0, x1, y1 in boxes], dpi, "eng"):
-        read.setdefault(e.line[0] // 1000 - 1, []).append(e)
-    out = list(words)
+        read.setdefault(piece_of(e), []).append(e)
+    replaced: set[int] = set()
+    added: list[Word] = []
     for i, run in enumerate(suspects):
         english = [e for e in read.get(i, []) if e.conf >= SURE and _latin(e.text)]
         if not english:
@@ -107,12 +108,12 @@ def read_latin(words: list[Word], ink: np.ndarray, dpi: int) -> list[Word]:
         under = [w for w in run if any(e.left <= w.left + w.width / 2 <= e.left + e.width for e in english)]
         if not under or not _noise("".join(w.text for w in under), sum(w.conf for w in under) / len(under)):
             continue
-        out = [x for x in out if x not in under]
+        replaced |= {id(x) for x in under}
         top = min(x.top for x in under)
         bottom = sorted(x.top + x.height for x in under)[len(under) // 2]
-        out += [Word(e.text, e.left, top, e.width, max(bottom - top, 1), e.conf, under[0].line,
-                     under[0].line_bottom) for e in english]
-    return out
+        added += [Word(e.text, e.left, top, e.width, max(bottom - top, 1), e.conf, under[0].line,
+                       under[0].line_bottom) for e in english]
+    return [x for x in words if id(x) not in replaced] + added
 
 
 def _noise(thai: str, conf: float) -> bool:

@@ -59,7 +59,7 @@ def _spaced(page: ScanPage, prev, w, band: tuple[int, int], space: float) -> boo
     import numpy as np
 
     if {_has_digit(prev.text), _has_digit(w.text)} == {True, False} and (
-            _is_thai(prev.text[-1]) or _is_thai(w.text[0])):
+            is_thai(prev.text[-1]) or is_thai(w.text[0])):
         return True
     if w.text[0] in _NO_SPACE_BEFORE or prev.text[-1] in _NO_SPACE_AFTER:
         return False
@@ -76,7 +76,7 @@ def _has_digit(text: str) -> bool:
     return any(ch.isdigit() for ch in text)
 
 
-def _is_thai(ch: str) -> bool:
+def is_thai(ch: str) -> bool:
     return "\u0e01" <= ch <= "\u0e4e"
 
 
@@ -111,7 +111,8 @@ def _marks(page: ScanPage, words: list) -> list:
     from itanb.memo.ocr import Word
 
     s = page.scale
-    out = list(words)
+    judged: set[int] = set()  # the words of cells read by their ink
+    marks = []
     for grid in page.grids:
         held: dict[int, list] = {}
         for w in words:
@@ -126,11 +127,11 @@ def _marks(page: ScanPage, words: list) -> list:
             x0, y0, x1, y1 = (round(v / s) for v in cell_box(grid, cell))
             m = max(page.dpi // 50, 2)  # what is left of the ruling lines stays out
             conf = mark_confidence(page.clean[y0 + m:y1 - m, x0 + m:x1 - m], page.dpi)
-            out = [w for w in out if w not in inside]
+            judged |= {id(w) for w in inside}
             if conf > 0:
                 cy = (y0 + y1) // 2
-                out.append(Word("✓", (x0 + x1) // 2, cy - 10, 20, 20, conf, (-1, cell, id(grid)), cy + 10))
-    return out
+                marks.append(Word("✓", (x0 + x1) // 2, cy - 10, 20, 20, conf, (-1, cell, id(grid)), cy + 10))
+    return [w for w in words if id(w) not in judged] + marks
 
 
 def _unread(text: str, inside: list) -> bool:
